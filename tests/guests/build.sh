@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Build every conformance/example guest into tests/guests/out/<name>.wasm.
+#   Rust bins (src/bin/*.rs) -> wasm32-wasip1, release profile.
+#   C guests (c/*.c)         -> Debian clang + wasi-libc, --target=wasm32-wasi.
+# Idempotent; exits non-zero on any failure.
+# Environment: CARGO (default cargo), CC_WASI (default clang), SKIP_C=1 to skip C.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+out="$here/out"
+mkdir -p "$out"
+
+cargo="${CARGO:-cargo}"
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-wasip1; then
+  echo "build.sh: installing rust target wasm32-wasip1" >&2
+  rustup target add wasm32-wasip1
+fi
+(cd "$here" && "$cargo" build --quiet --release --target wasm32-wasip1 --bins)
+n=0
+for f in "$here"/target/wasm32-wasip1/release/*.wasm; do
+  [ -e "$f" ] || continue
+  cp -f "$f" "$out/$(basename "$f")"
+  n=$((n + 1))
+done
+echo "build.sh: $n rust guests" >&2
+
+if [ "${SKIP_C:-0}" != 1 ] && compgen -G "$here/c/*.c" >/dev/null; then
+  cc="${CC_WASI:-clang}"
+  if [ ! -e /usr/lib/wasm32-wasi/libc.a ] && [ -z "${WASI_SYSROOT:-}" ]; then
+    echo "build.sh: wasi-libc not found; install: apt-get install clang lld wasi-libc libclang-rt-14-dev-wasm32" >&2
+    exit 1
+  fi
+  sysroot=()
+  if [ -n "${WASI_SYSROOT:-}" ]; then sysroot=(--sysroot="$WASI_SYSROOT"); fi
+  m=0
+  for src in "$here"/c/*.c; do
+    name="$(basename "$src" .c)"
+    dst="$out/$name.wasm"
+    if [ ! -e "$dst" ] || [ "$src" -nt "$dst" ]; then
+      "$cc" --target=wasm32-wasi "${sysroot[@]}" -O2 -Wall -Werror -o "$dst.tmp" "$src"
+      mv -f "$dst.tmp" "$dst"
+    fi
+    m=$((m + 1))
+  done
+  echo "build.sh: $m C guests" >&2
+fi
