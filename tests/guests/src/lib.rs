@@ -240,6 +240,16 @@ pub fn write_file(dir: Fd, path: &str, data: &[u8]) {
     q!(wasi::fd_close(fd));
 }
 
+/// Rights that imply write access; wasmtime refuses to open a directory
+/// with any of them (EISDIR).
+pub const WRITE_RIGHTS: u64 = wasi::RIGHTS_FD_WRITE
+    | wasi::RIGHTS_FD_DATASYNC
+    | wasi::RIGHTS_FD_ALLOCATE
+    | wasi::RIGHTS_FD_FILESTAT_SET_SIZE;
+
+/// Base rights for opening a directory.
+pub const DIR_RIGHTS: u64 = RIGHTS_ALL & !WRITE_RIGHTS;
+
 pub fn open_dir(dir: Fd, path: &str) -> Result<Fd, Errno> {
     unsafe {
         wasi::path_open(
@@ -247,7 +257,7 @@ pub fn open_dir(dir: Fd, path: &str) -> Result<Fd, Errno> {
             wasi::LOOKUPFLAGS_SYMLINK_FOLLOW,
             path,
             wasi::OFLAGS_DIRECTORY,
-            RIGHTS_ALL,
+            DIR_RIGHTS,
             RIGHTS_ALL,
             0,
         )
@@ -378,4 +388,49 @@ pub fn remove_tree(dir: Fd, path: &str) {
 /// Print the final line of a successful test.
 pub fn done(name: &str) {
     println!("{name}: all checks passed");
+}
+
+/// A clock subscription.
+pub fn sub_clock(userdata: u64, id: wasi::Clockid, timeout: u64, flags: wasi::Subclockflags) -> wasi::Subscription {
+    wasi::Subscription {
+        userdata,
+        u: wasi::SubscriptionU {
+            tag: wasi::EVENTTYPE_CLOCK.raw(),
+            u: wasi::SubscriptionUU {
+                clock: wasi::SubscriptionClock { id, timeout, precision: 0, flags },
+            },
+        },
+    }
+}
+
+/// An fd_read / fd_write subscription.
+pub fn sub_fd(userdata: u64, fd: Fd, write: bool) -> wasi::Subscription {
+    let rw = wasi::SubscriptionFdReadwrite { file_descriptor: fd };
+    wasi::Subscription {
+        userdata,
+        u: if write {
+            wasi::SubscriptionU { tag: wasi::EVENTTYPE_FD_WRITE.raw(), u: wasi::SubscriptionUU { fd_write: rw } }
+        } else {
+            wasi::SubscriptionU { tag: wasi::EVENTTYPE_FD_READ.raw(), u: wasi::SubscriptionUU { fd_read: rw } }
+        },
+    }
+}
+
+/// poll_oneoff over a slice of subscriptions; returns the events.
+pub fn poll(subs: &[wasi::Subscription]) -> Result<Vec<wasi::Event>, Errno> {
+    let mut ev: Vec<wasi::Event> = vec![unsafe { std::mem::zeroed() }; subs.len().max(1)];
+    let n = unsafe { wasi::poll_oneoff(subs.as_ptr(), ev.as_mut_ptr(), subs.len())? };
+    if n > subs.len() {
+        fail(&format!("poll_oneoff returned {n} events for {} subscriptions", subs.len()));
+    }
+    ev.truncate(n);
+    Ok(ev)
+}
+
+pub fn monotonic() -> u64 {
+    q!(wasi::clock_time_get(wasi::CLOCKID_MONOTONIC, 0))
+}
+
+pub fn realtime() -> u64 {
+    q!(wasi::clock_time_get(wasi::CLOCKID_REALTIME, 0))
 }
