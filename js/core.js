@@ -1,0 +1,27 @@
+// Loads the Rust core (pkg/, built by wasm-pack) once, with top-level await,
+// so that importing wasi-web is all the set-up a user needs.
+//
+//   Node, Deno, Bun: the .wasm is read from disk next to this file.
+//   Browsers:        the .wasm is fetched from the URL next to this file
+//                    (compiled with streaming when served as application/wasm).
+//
+// No `node:` module is imported statically, so bundlers and browsers never see
+// one: Node's fs comes from process.getBuiltinModule (Node >= 20.16) or a
+// dynamic import that only runs under Node.
+import init, { MemFsCore, WasiCore } from "../pkg/wasi_web.js";
+
+const wasmUrl = new URL("../pkg/wasi_web_bg.wasm", import.meta.url);
+
+async function readLocalFile(url) {
+  const fs =
+    globalThis.process?.getBuiltinModule?.("node:fs") ??
+    (await import(/* webpackIgnore: true */ /* @vite-ignore */ `${"node:"}fs`));
+  return fs.readFileSync(url);
+}
+
+const isServerRuntime =
+  wasmUrl.protocol === "file:" && typeof globalThis.process?.versions?.node === "string";
+
+await init({ module_or_path: isServerRuntime ? await readLocalFile(wasmUrl) : wasmUrl });
+
+export { MemFsCore, WasiCore };

@@ -1,0 +1,52 @@
+// Recognising what the user handed us: a core module, a component, or junk.
+import { toBytes } from "./internal.js";
+
+const MODULE_VERSION = [0x01, 0x00, 0x00, 0x00];
+const COMPONENT_VERSION = [0x0d, 0x00, 0x01, 0x00];
+
+function startsWith(bytes, offset, expected) {
+  return expected.every((b, i) => bytes[offset + i] === b);
+}
+
+/**
+ * Checks the 8-byte header and returns the bytes as a Uint8Array, or throws
+ * a clear error for something that is not a core WebAssembly module.
+ * @param {Uint8Array | ArrayBuffer | ArrayBufferView} data
+ */
+export function checkModuleBytes(data) {
+  const bytes = toBytes(data, "the program");
+  if (bytes.length < 8 || !startsWith(bytes, 0, [0x00, 0x61, 0x73, 0x6d])) {
+    throw new TypeError("not a WebAssembly binary (it does not start with \\0asm)");
+  }
+  if (startsWith(bytes, 4, COMPONENT_VERSION)) {
+    throw new TypeError("this is a WebAssembly component (WASI Preview 2); wasi-web runs core modules (Preview 1) only for now");
+  }
+  if (!startsWith(bytes, 4, MODULE_VERSION)) {
+    const version = Array.from(bytes.subarray(4, 8), (b) => b.toString(16).padStart(2, "0")).join(" ");
+    throw new TypeError(`unsupported WebAssembly binary version/layer (${version})`);
+  }
+  return bytes;
+}
+
+/**
+ * Compiles bytes (checked first) or passes a WebAssembly.Module through.
+ * @param {Uint8Array | ArrayBuffer | ArrayBufferView | WebAssembly.Module} program
+ * @returns {Promise<WebAssembly.Module>}
+ */
+export async function compileProgram(program) {
+  if (program instanceof WebAssembly.Module) return program;
+  return WebAssembly.compile(checkModuleBytes(program));
+}
+
+/**
+ * Which WASI a module imports: "preview1" (wasi_snapshot_preview1),
+ * "unstable" (wasi_unstable), or null for neither.
+ * @param {WebAssembly.Module} module
+ * @returns {"preview1" | "unstable" | null}
+ */
+export function detectWasiVersion(module) {
+  const namespaces = new Set(WebAssembly.Module.imports(module).map((i) => i.module));
+  if (namespaces.has("wasi_snapshot_preview1")) return "preview1";
+  if (namespaces.has("wasi_unstable")) return "unstable";
+  return null;
+}

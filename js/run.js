@@ -1,0 +1,41 @@
+import { compileProgram, detectWasiVersion } from "./module.js";
+import { WASI } from "./wasi.js";
+
+/**
+ * Runs a WASI command to completion and collects its output.
+ *
+ * The WASI version comes from the module's imports. `options` are those of
+ * `new WASI()` except `version`, `stdout` and `stderr` (both are buffered and
+ * returned as strings) and `returnOnExit` (always true). If the program traps,
+ * the promise rejects with the trap error, which also carries the `stdout` and
+ * `stderr` collected so far.
+ *
+ * @param {Uint8Array | ArrayBuffer | WebAssembly.Module} program
+ * @param {object} [options]
+ * @returns {Promise<{ exitCode: number, stdout: string, stderr: string }>}
+ */
+export async function run(program, options = {}) {
+  if (options === null || typeof options !== "object") throw new TypeError("options must be an object");
+  for (const key of ["stdout", "stderr", "version", "returnOnExit"]) {
+    if (options[key] !== undefined) {
+      throw new TypeError(`run() does not take options.${key}: it detects the version and buffers output; use new WASI() for that`);
+    }
+  }
+  const module = await compileProgram(program);
+  const version = detectWasiVersion(module);
+  if (version === null) {
+    throw new TypeError("the module imports neither wasi_snapshot_preview1 nor wasi_unstable: it is not a WASI program");
+  }
+  const wasi = new WASI({ ...options, version, stdout: "buffer", stderr: "buffer", returnOnExit: true });
+  const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
+  try {
+    const exitCode = wasi.start(instance);
+    return { exitCode, stdout: wasi.stdout.text(), stderr: wasi.stderr.text() };
+  } catch (error) {
+    if (error !== null && typeof error === "object") {
+      error.stdout = wasi.stdout.text();
+      error.stderr = wasi.stderr.text();
+    }
+    throw error;
+  }
+}

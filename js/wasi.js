@@ -1,0 +1,252 @@
+import { WasiCore } from "./core.js";
+import { CallbackSink } from "./callback-sink.js";
+import { ConsoleSink } from "./console-sink.js";
+import { CORE, FLUSH, WRITE } from "./internal.js";
+import { MemFS } from "./memfs.js";
+import { OutputBuffer } from "./output-buffer.js";
+import { stdinSource } from "./stdin.js";
+import { WASIExit } from "./wasi-exit.js";
+
+/** Preview 1 functions whose `wasi_unstable` layout differs; the core has `<name>_unstable`. */
+const UNSTABLE_VARIANTS = new Set(["fd_seek", "fd_filestat_get", "path_filestat_get", "poll_oneoff"]);
+
+const NAMESPACE = { preview1: "wasi_snapshot_preview1", unstable: "wasi_unstable" };
+
+function makeSink(option, name) {
+  if (option === undefined || option === "console") return new ConsoleSink(name === "stdout" ? "log" : "error");
+  if (option === "buffer") return new OutputBuffer();
+  if (typeof option === "function") return new CallbackSink(option);
+  throw new TypeError(`options.${name} must be "console", "buffer" or a function, got ${String(option)}`);
+}
+
+function stringList(value, what) {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new TypeError(`${what} must be an array of strings`);
+  for (const s of value) if (typeof s !== "string") throw new TypeError(`${what} must be an array of strings`);
+  return value.slice();
+}
+
+function envList(env) {
+  if (env == null) return [];
+  if (Array.isArray(env)) return stringList(env, "options.env");
+  if (typeof env !== "object") throw new TypeError("options.env must be an object of strings");
+  const out = [];
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    if (key.includes("=")) throw new TypeError(`options.env: variable name ${JSON.stringify(key)} contains '='`);
+    out.push(`${key}=${value}`);
+  }
+  return out;
+}
+
+function preopenList(preopens) {
+  if (preopens == null) return [];
+  if (typeof preopens !== "object") throw new TypeError("options.preopens must be an object { guestPath: fsPath }");
+  return Object.entries(preopens).map(([guest, path]) => {
+    if (typeof path !== "string") throw new TypeError(`options.preopens[${JSON.stringify(guest)}] must be a string`);
+    return [guest, path];
+  });
+}
+
+function isTrap(error) {
+  return error instanceof WebAssembly.RuntimeError || error instanceof RangeError;
+}
+
+/**
+ * A WASI Preview 1 host for one program, shaped like `node:wasi`'s WASI.
+ *
+ * ```js
+ * const wasi = new WASI({ version: "preview1", args: ["prog.wasm"], preopens: { "/": "/" } });
+ * const { instance } = await WebAssembly.instantiate(bytes, wasi.getImportObject());
+ * const exitCode = wasi.start(instance);
+ * ```
+ */
+export class WASI {
+  #core;
+  #fs;
+  #version;
+  #returnOnExit;
+  #name;
+  #sinks;
+  #started = false;
+
+  /**
+   * @param {object} [options]
+   * @param {"preview1" | "unstable"} [options.version] import namespace (default "preview1")
+   * @param {string[]} [options.args] argv, argv[0] included
+   * @param {Record<string, string>} [options.env]
+   * @param {Record<string, string>} [options.preopens] guest path → directory in `fs`
+   * @param {boolean} [options.returnOnExit] default true: `start()` returns proc_exit's code
+   * @param {string | Uint8Array | ((max: number) => Uint8Array | string | null)} [options.stdin]
+   * @param {"console" | "buffer" | ((chunk: Uint8Array) => void)} [options.stdout]
+   * @param {"console" | "buffer" | ((chunk: Uint8Array) => void)} [options.stderr]
+   * @param {MemFS} [options.fs] default: a new empty MemFS
+   */
+  constructor(options = {}) {
+    if (options === null || typeof options !== "object") throw new TypeError("options must be an object");
+    const version = options.version ?? "preview1";
+    if (!(version in NAMESPACE)) {
+      throw new TypeError(`options.version must be "preview1" or "unstable", got ${JSON.stringify(version)}`);
+    }
+    const fs = options.fs ?? new MemFS();
+    if (!(fs instanceof MemFS)) throw new TypeError("options.fs must be a MemFS");
+    const args = stringList(options.args, "options.args");
+    this.#fs = fs;
+    this.#version = version;
+    this.#returnOnExit = options.returnOnExit ?? true;
+    this.#name = args[0] ?? "the WebAssembly program";
+    const stdout = makeSink(options.stdout, "stdout");
+    const stderr = makeSink(options.stderr, "stderr");
+    this.#sinks = [stdout, stderr];
+    this.#core = new WasiCore(fs[CORE], {
+      args,
+      env: envList(options.env),
+      preopens: preopenList(options.preopens),
+      stdin: stdinSource(options.stdin),
+      stdout: stdout[WRITE],
+      stderr: stderr[WRITE],
+    });
+
+    /**
+     * The import functions, keyed by Preview 1 name. Each is the core's method
+     * bound to it, called directly by the guest: no wrapper, no allocation.
+     * @type {Record<string, Function>}
+     */
+    this.wasiImport = this.#buildImports();
+  }
+
+  #buildImports() {
+    const core = this.#core;
+    const imports = {};
+    for (const name of WasiCore.functionNames()) {
+      const method = this.#version === "unstable" && UNSTABLE_VARIANTS.has(name) ? `${name}_unstable` : name;
+      if (typeof core[method] !== "function") throw new Error(`wasi-web: the core lacks ${method}`);
+      imports[name] = core[method].bind(core);
+    }
+    imports.proc_exit = (code) => this.#procExit(code);
+    return imports;
+  }
+
+  #procExit(code) {
+    this.#core.proc_exit(code);
+    const exitCode = this.#core.exitCode() ?? code;
+    if (!this.#returnOnExit && typeof globalThis.process?.exit === "function") {
+      // Like node:wasi: the whole process ends here.
+      this.#flushSinks();
+      globalThis.process.exit(exitCode);
+    }
+    throw new WASIExit(exitCode, this);
+  }
+
+  /** The MemFS the program sees. */
+  get fs() {
+    return this.#fs;
+  }
+
+  /** "preview1" or "unstable". */
+  get version() {
+    return this.#version;
+  }
+
+  /** Collected stdout when constructed with `stdout: "buffer"`, else null. @returns {OutputBuffer | null} */
+  get stdout() {
+    return this.#sinks[0] instanceof OutputBuffer ? this.#sinks[0] : null;
+  }
+
+  /** Collected stderr when constructed with `stderr: "buffer"`, else null. @returns {OutputBuffer | null} */
+  get stderr() {
+    return this.#sinks[1] instanceof OutputBuffer ? this.#sinks[1] : null;
+  }
+
+  /** The code given to proc_exit, if the program called it. @returns {number | undefined} */
+  get exitCode() {
+    return this.#core.exitCode();
+  }
+
+  /** `{ wasi_snapshot_preview1: wasiImport }` (or `{ wasi_unstable: ... }`), for instantiation. */
+  getImportObject() {
+    return { [NAMESPACE[this.#version]]: this.wasiImport };
+  }
+
+  /**
+   * Runs a command: calls its `_start` export and returns the exit code (0
+   * when `_start` returns, proc_exit's code otherwise). A trap is rethrown as
+   * a WebAssembly.RuntimeError (RangeError for stack exhaustion) naming the
+   * program, with the engine's error as `cause`; output is flushed first.
+   * @param {WebAssembly.Instance} instance
+   * @returns {number}
+   */
+  start(instance) {
+    const { _start, _initialize } = this.#attach(instance);
+    if (typeof _start !== "function") {
+      throw new TypeError(`${this.#name} does not export a _start function: it is not a WASI command`);
+    }
+    if (_initialize !== undefined) {
+      throw new TypeError(`${this.#name} exports both _start and _initialize: a command must not have _initialize`);
+    }
+    try {
+      _start();
+      return 0;
+    } catch (error) {
+      if (error instanceof WASIExit && error.owner === this && this.#returnOnExit) return error.exitCode;
+      throw this.#describe(error);
+    } finally {
+      this.flush();
+    }
+  }
+
+  /**
+   * Sets up a reactor: calls its `_initialize` export if any. Its other
+   * exports may then be called; call `flush()` to print pending output.
+   * @param {WebAssembly.Instance} instance
+   */
+  initialize(instance) {
+    const { _start, _initialize } = this.#attach(instance);
+    if (_start !== undefined) {
+      throw new TypeError(`${this.#name} exports _start: it is a command, use start()`);
+    }
+    if (_initialize !== undefined && typeof _initialize !== "function") {
+      throw new TypeError(`${this.#name}: _initialize is not a function`);
+    }
+    try {
+      _initialize?.();
+    } catch (error) {
+      throw this.#describe(error);
+    } finally {
+      this.flush();
+    }
+  }
+
+  /** Prints or delivers output the core or a console sink still holds. */
+  flush() {
+    this.#core.flush();
+    this.#flushSinks();
+  }
+
+  #flushSinks() {
+    for (const sink of this.#sinks) sink[FLUSH]();
+  }
+
+  #attach(instance) {
+    if (this.#started) throw new Error("wasi-web: this WASI has already started a program; make a new WASI (it may share the MemFS)");
+    const exports = instance?.exports;
+    if (exports === null || typeof exports !== "object") {
+      throw new TypeError("start()/initialize() take a WebAssembly.Instance");
+    }
+    const { memory } = exports;
+    if (!(memory instanceof WebAssembly.Memory)) {
+      throw new TypeError(`${this.#name} does not export a memory named "memory"`);
+    }
+    this.#started = true;
+    this.#core.setMemory(memory);
+    return exports;
+  }
+
+  #describe(error) {
+    if (!isTrap(error)) return error;
+    const Kind = error instanceof WebAssembly.RuntimeError ? WebAssembly.RuntimeError : RangeError;
+    const wrapped = new Kind(`${this.#name} trapped: ${error.message}`, { cause: error });
+    wrapped.stack = `${wrapped.name}: ${wrapped.message}\n${(error.stack ?? "").split("\n").slice(1).join("\n")}`;
+    return wrapped;
+  }
+}
