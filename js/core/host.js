@@ -1,0 +1,105 @@
+// Host hooks imported by the Rust core (a wasm-bindgen snippet).
+// They copy bytes between the guest's memory and the core's own memory in
+// one call, and read the host's clocks and randomness.
+
+/** @type {WebAssembly.Memory | null} */
+let coreMemory = null;
+/** @type {Uint8Array} */
+let coreView = new Uint8Array(0);
+/** @type {WebAssembly.Memory | null} */
+let lastGuest = null;
+/** @type {ArrayBuffer | null} */
+let lastGuestBuffer = null;
+/** @type {Uint8Array} */
+let guestView = new Uint8Array(0);
+
+/** @param {WebAssembly.Memory} memory */
+export function set_core_memory(memory) {
+  coreMemory = memory;
+}
+
+// Views are cached and rebuilt only when `memory.grow` replaced the buffer.
+function core() {
+  if (coreView.buffer !== coreMemory.buffer) coreView = new Uint8Array(coreMemory.buffer);
+  return coreView;
+}
+
+/** @param {WebAssembly.Memory} memory */
+function guest(memory) {
+  const buffer = memory.buffer;
+  if (memory !== lastGuest || buffer !== lastGuestBuffer) {
+    lastGuest = memory;
+    lastGuestBuffer = buffer;
+    guestView = new Uint8Array(buffer);
+  }
+  return guestView;
+}
+
+/** @param {WebAssembly.Memory} memory */
+export function guest_size(memory) {
+  return memory.buffer.byteLength;
+}
+
+/** Copies guest[g, g+len) to core[c, c+len). */
+export function guest_read(memory, g, len, c) {
+  const from = guest(memory);
+  const to = core();
+  if (len <= 16) {
+    for (let i = 0; i < len; i++) to[c + i] = from[g + i];
+  } else {
+    to.set(from.subarray(g, g + len), c);
+  }
+}
+
+/** Copies core[c, c+len) to guest[g, g+len). */
+export function guest_write(memory, g, c, len) {
+  const to = guest(memory);
+  const from = core();
+  if (len <= 16) {
+    for (let i = 0; i < len; i++) to[g + i] = from[c + i];
+  } else {
+    to.set(from.subarray(c, c + len), g);
+  }
+}
+
+export function guest_fill(memory, g, len, byte) {
+  guest(memory).fill(byte, g, g + len);
+}
+
+/** Fills core[c, c+len) with secure random bytes (getRandomValues takes 64 KiB at most). */
+export function random_fill(c, len) {
+  const view = core();
+  for (let off = 0; off < len; off += 65536) {
+    const n = Math.min(65536, len - off);
+    globalThis.crypto.getRandomValues(view.subarray(c + off, c + off + n));
+  }
+}
+
+export function perf_now() {
+  return performance.now();
+}
+
+export function time_origin() {
+  return performance.timeOrigin;
+}
+
+let sleepCell = null;
+
+/**
+ * Blocks for `ms`. Atomics.wait really sleeps where it is allowed (Node,
+ * workers); a browser's main thread forbids it, so there we spin.
+ */
+export function sleep_ms(ms) {
+  if (!(ms > 0)) return;
+  try {
+    if (sleepCell === null) sleepCell = new Int32Array(new SharedArrayBuffer(4));
+    Atomics.wait(sleepCell, 0, 0, ms);
+    return;
+  } catch {
+    sleepCell = null;
+  }
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    /* spin */
+  }
+}

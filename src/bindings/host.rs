@@ -1,0 +1,37 @@
+//! Imports from `js/core/host.js`.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(module = "/js/core/host.js")]
+extern "C" {
+    pub fn set_core_memory(memory: &JsValue);
+    pub fn guest_size(memory: &JsValue) -> f64;
+    pub fn guest_read(memory: &JsValue, guest: u32, len: u32, core: u32);
+    pub fn guest_write(memory: &JsValue, guest: u32, core: u32, len: u32);
+    pub fn guest_fill(memory: &JsValue, guest: u32, len: u32, byte: u8);
+    pub fn random_fill(core: u32, len: u32);
+    pub fn perf_now() -> f64;
+    pub fn time_origin() -> f64;
+    pub fn sleep_ms(ms: f64);
+}
+
+/// The guest's `WebAssembly.Memory`, reached through the host hooks.
+pub struct JsMemory(pub JsValue);
+
+impl crate::memory::GuestMemory for JsMemory {
+    fn size(&self) -> u64 {
+        if self.0.is_undefined() {
+            return 0;
+        }
+        guest_size(&self.0) as u64
+    }
+    fn read_raw(&self, ptr: u32, dst: &mut [u8]) {
+        guest_read(&self.0, ptr, dst.len() as u32, dst.as_mut_ptr() as u32);
+    }
+    fn write_raw(&self, ptr: u32, src: &[u8]) {
+        guest_write(&self.0, ptr, src.as_ptr() as u32, src.len() as u32);
+    }
+    fn fill_raw(&self, ptr: u32, len: u32, byte: u8) {
+        guest_fill(&self.0, ptr, len, byte);
+    }
+}

@@ -1,0 +1,62 @@
+//! Stdio streams backed by JS functions.
+
+use crate::io::{InputStream, OutputStream, StreamError, StreamResult};
+use bytes::Bytes;
+use js_sys::{Function, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// Stdout/stderr: each write calls the JS sink with a view of the bytes,
+/// valid during the call only (the JS side copies what it keeps).
+pub struct JsSink(pub Function);
+
+impl OutputStream for JsSink {
+    fn write(&mut self, bytes: &[u8]) -> StreamResult<()> {
+        // SAFETY: the view is used by the sink before this returns, and the
+        // sink does not call back into the core while holding it.
+        let view = unsafe { Uint8Array::view(bytes) };
+        self.0
+            .call1(&JsValue::NULL, &view)
+            .map(drop)
+            .map_err(|e| StreamError::Failed(format!("{e:?}")))
+    }
+}
+
+/// Stdin pulled from a JS callback `(max) => Uint8Array | null`.
+pub struct JsSource {
+    pub f: Function,
+    pending: Bytes,
+    eof: bool,
+}
+
+impl JsSource {
+    pub fn new(f: Function) -> Self {
+        JsSource {
+            f,
+            pending: Bytes::new(),
+            eof: false,
+        }
+    }
+}
+
+impl InputStream for JsSource {
+    fn read(&mut self, max: usize) -> StreamResult<Bytes> {
+        if self.pending.is_empty() && !self.eof {
+            let v = self
+                .f
+                .call1(&JsValue::NULL, &JsValue::from(max as u32))
+                .map_err(|e| StreamError::Failed(format!("{e:?}")))?;
+            match v.dyn_into::<Uint8Array>() {
+                Ok(a) if a.length() > 0 => self.pending = Bytes::from(a.to_vec()),
+                _ => self.eof = true,
+            }
+        }
+        if self.pending.is_empty() {
+            return Err(StreamError::Closed);
+        }
+        let n = max.min(self.pending.len());
+        Ok(self.pending.split_to(n))
+    }
+    fn available(&self) -> u64 {
+        self.pending.len() as u64
+    }
+}

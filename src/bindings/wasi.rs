@@ -1,0 +1,353 @@
+//! `WasiCore`: one program's WASI state, with one method per Preview 1
+//! import. Each method converts nothing but the errno.
+
+use super::host::{self, JsMemory};
+use super::memfs::MemFsCore;
+use super::stdio::{JsSink, JsSource};
+use crate::cli::BytesInput;
+use crate::ctx::WasiCtxBuilder;
+use crate::error::Result as WResult;
+use crate::io::OutputStream;
+use crate::memory::Mem;
+use crate::preview1::types::{Abi, FUNCTIONS};
+use crate::preview1::Preview1;
+use bytes::Bytes;
+use js_sys::{Function, Reflect, Uint8Array};
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Options {
+    #[serde(default)]
+    args: Vec<String>,
+    #[serde(default)]
+    env: Vec<String>,
+    #[serde(default)]
+    preopens: Vec<(String, String)>,
+    #[serde(default)]
+    tty: [bool; 3],
+    max_fds: Option<u32>,
+}
+
+#[wasm_bindgen]
+pub struct WasiCore {
+    p1: Preview1,
+    mem: JsMemory,
+}
+
+fn sink(opts: &JsValue, key: &str) -> Result<Option<Box<dyn OutputStream>>, JsValue> {
+    let v = Reflect::get(opts, &key.into())?;
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    let f = v
+        .dyn_into::<Function>()
+        .map_err(|_| JsValue::from_str(&format!("WasiCore: `{key}` must be a function")))?;
+    Ok(Some(Box::new(JsSink(f))))
+}
+
+#[wasm_bindgen]
+impl WasiCore {
+    #[wasm_bindgen(constructor)]
+    pub fn new(fs: &MemFsCore, opts: JsValue) -> Result<WasiCore, JsValue> {
+        host::set_core_memory(&wasm_bindgen::memory());
+        let o: Options = serde_wasm_bindgen::from_value(opts.clone())
+            .map_err(|e| JsValue::from_str(&format!("WasiCore options: {e}")))?;
+        let mut b = WasiCtxBuilder::new(fs.fs.clone());
+        for a in o.args {
+            b = b.arg(a);
+        }
+        for e in o.env {
+            b = b.env(e);
+        }
+        for (guest, path) in &o.preopens {
+            b = b
+                .preopen(guest, path)
+                .map_err(|e| super::js_error(e, "preopen", path))?;
+        }
+        if let Some(n) = o.max_fds {
+            b = b.max_fds(n);
+        }
+        let stdin = Reflect::get(&opts, &"stdin".into())?;
+        if let Some(f) = stdin.dyn_ref::<Function>() {
+            b = b.stdin(Box::new(JsSource::new(f.clone())), o.tty[0]);
+        } else if let Some(a) = stdin.dyn_ref::<Uint8Array>() {
+            b = b.stdin(Box::new(BytesInput(Bytes::from(a.to_vec()))), o.tty[0]);
+        }
+        if let Some(s) = sink(&opts, "stdout")? {
+            b = b.stdout(s, o.tty[1]);
+        }
+        if let Some(s) = sink(&opts, "stderr")? {
+            b = b.stderr(s, o.tty[2]);
+        }
+        let p1 = Preview1::new(b.build()).map_err(|e| super::js_error(e, "init", ""))?;
+        Ok(WasiCore {
+            p1,
+            mem: JsMemory(JsValue::UNDEFINED),
+        })
+    }
+
+    /// The names of the 46 Preview 1 functions.
+    #[wasm_bindgen(js_name = functionNames)]
+    pub fn function_names() -> Vec<String> {
+        FUNCTIONS.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[wasm_bindgen(js_name = setMemory)]
+    pub fn set_memory(&mut self, memory: JsValue) {
+        self.mem = JsMemory(memory);
+    }
+
+    #[wasm_bindgen(js_name = exitCode)]
+    pub fn exit_code(&self) -> Option<u32> {
+        self.p1.ctx.exit_code
+    }
+
+    pub fn flush(&mut self) {
+        self.p1.flush();
+    }
+
+    fn call(&mut self, f: impl FnOnce(&mut Preview1, &Mem) -> WResult<()>) -> u32 {
+        let m = Mem::new(&self.mem);
+        match f(&mut self.p1, &m) {
+            Ok(()) => 0,
+            Err(e) => e.raw() as u32,
+        }
+    }
+
+    pub fn args_get(&mut self, argv: u32, buf: u32) -> u32 {
+        self.call(|p, m| p.args_get(m, argv, buf))
+    }
+    pub fn args_sizes_get(&mut self, argc: u32, size: u32) -> u32 {
+        self.call(|p, m| p.args_sizes_get(m, argc, size))
+    }
+    pub fn environ_get(&mut self, env: u32, buf: u32) -> u32 {
+        self.call(|p, m| p.environ_get(m, env, buf))
+    }
+    pub fn environ_sizes_get(&mut self, count: u32, size: u32) -> u32 {
+        self.call(|p, m| p.environ_sizes_get(m, count, size))
+    }
+    pub fn clock_res_get(&mut self, id: u32, out: u32) -> u32 {
+        self.call(|p, m| p.clock_res_get(m, id, out))
+    }
+    pub fn clock_time_get(&mut self, id: u32, precision: i64, out: u32) -> u32 {
+        self.call(|p, m| p.clock_time_get(m, id, precision as u64, out))
+    }
+    pub fn fd_advise(&mut self, fd: u32, offset: i64, len: i64, advice: u32) -> u32 {
+        self.call(|p, _| p.fd_advise(fd, offset as u64, len as u64, advice as u8))
+    }
+    pub fn fd_allocate(&mut self, fd: u32, offset: i64, len: i64) -> u32 {
+        self.call(|p, _| p.fd_allocate(fd, offset as u64, len as u64))
+    }
+    pub fn fd_close(&mut self, fd: u32) -> u32 {
+        self.call(|p, _| p.fd_close(fd))
+    }
+    pub fn fd_datasync(&mut self, fd: u32) -> u32 {
+        self.call(|p, _| p.fd_datasync(fd))
+    }
+    pub fn fd_fdstat_get(&mut self, fd: u32, out: u32) -> u32 {
+        self.call(|p, m| p.fd_fdstat_get(m, fd, out))
+    }
+    pub fn fd_fdstat_set_flags(&mut self, fd: u32, flags: u32) -> u32 {
+        self.call(|p, _| p.fd_fdstat_set_flags(fd, flags as u16))
+    }
+    pub fn fd_fdstat_set_rights(&mut self, fd: u32, base: i64, inheriting: i64) -> u32 {
+        self.call(|p, _| p.fd_fdstat_set_rights(fd, base as u64, inheriting as u64))
+    }
+    pub fn fd_filestat_get(&mut self, fd: u32, out: u32) -> u32 {
+        self.call(|p, m| p.fd_filestat_get(m, fd, out, Abi::Preview1))
+    }
+    pub fn fd_filestat_get_unstable(&mut self, fd: u32, out: u32) -> u32 {
+        self.call(|p, m| p.fd_filestat_get(m, fd, out, Abi::Unstable))
+    }
+    pub fn fd_filestat_set_size(&mut self, fd: u32, size: i64) -> u32 {
+        self.call(|p, _| p.fd_filestat_set_size(fd, size as u64))
+    }
+    pub fn fd_filestat_set_times(&mut self, fd: u32, atim: i64, mtim: i64, fst: u32) -> u32 {
+        self.call(|p, _| p.fd_filestat_set_times(fd, atim as u64, mtim as u64, fst as u16))
+    }
+    pub fn fd_pread(&mut self, fd: u32, iovs: u32, n: u32, offset: i64, out: u32) -> u32 {
+        self.call(|p, m| p.fd_pread(m, fd, iovs, n, offset as u64, out))
+    }
+    pub fn fd_prestat_get(&mut self, fd: u32, out: u32) -> u32 {
+        self.call(|p, m| p.fd_prestat_get(m, fd, out))
+    }
+    pub fn fd_prestat_dir_name(&mut self, fd: u32, buf: u32, len: u32) -> u32 {
+        self.call(|p, m| p.fd_prestat_dir_name(m, fd, buf, len))
+    }
+    pub fn fd_pwrite(&mut self, fd: u32, iovs: u32, n: u32, offset: i64, out: u32) -> u32 {
+        self.call(|p, m| p.fd_pwrite(m, fd, iovs, n, offset as u64, out))
+    }
+    pub fn fd_read(&mut self, fd: u32, iovs: u32, n: u32, out: u32) -> u32 {
+        self.call(|p, m| p.fd_read(m, fd, iovs, n, out))
+    }
+    pub fn fd_readdir(&mut self, fd: u32, buf: u32, len: u32, cookie: i64, out: u32) -> u32 {
+        self.call(|p, m| p.fd_readdir(m, fd, buf, len, cookie as u64, out))
+    }
+    pub fn fd_renumber(&mut self, from: u32, to: u32) -> u32 {
+        self.call(|p, _| p.fd_renumber(from, to))
+    }
+    pub fn fd_seek(&mut self, fd: u32, offset: i64, whence: u32, out: u32) -> u32 {
+        self.call(|p, m| p.fd_seek(m, fd, offset, whence as u8, out, Abi::Preview1))
+    }
+    pub fn fd_seek_unstable(&mut self, fd: u32, offset: i64, whence: u32, out: u32) -> u32 {
+        self.call(|p, m| p.fd_seek(m, fd, offset, whence as u8, out, Abi::Unstable))
+    }
+    pub fn fd_sync(&mut self, fd: u32) -> u32 {
+        self.call(|p, _| p.fd_sync(fd))
+    }
+    pub fn fd_tell(&mut self, fd: u32, out: u32) -> u32 {
+        self.call(|p, m| p.fd_tell(m, fd, out))
+    }
+    pub fn fd_write(&mut self, fd: u32, iovs: u32, n: u32, out: u32) -> u32 {
+        self.call(|p, m| p.fd_write(m, fd, iovs, n, out))
+    }
+    pub fn path_create_directory(&mut self, fd: u32, path: u32, len: u32) -> u32 {
+        self.call(|p, m| p.path_create_directory(m, fd, path, len))
+    }
+    pub fn path_filestat_get(&mut self, fd: u32, fl: u32, path: u32, len: u32, out: u32) -> u32 {
+        self.call(|p, m| p.path_filestat_get(m, fd, fl, path, len, out, Abi::Preview1))
+    }
+    pub fn path_filestat_get_unstable(
+        &mut self,
+        fd: u32,
+        fl: u32,
+        path: u32,
+        len: u32,
+        out: u32,
+    ) -> u32 {
+        self.call(|p, m| p.path_filestat_get(m, fd, fl, path, len, out, Abi::Unstable))
+    }
+    #[allow(clippy::too_many_arguments)]
+    pub fn path_filestat_set_times(
+        &mut self,
+        fd: u32,
+        fl: u32,
+        path: u32,
+        len: u32,
+        atim: i64,
+        mtim: i64,
+        fst: u32,
+    ) -> u32 {
+        self.call(|p, m| {
+            p.path_filestat_set_times(m, fd, fl, path, len, atim as u64, mtim as u64, fst as u16)
+        })
+    }
+    #[allow(clippy::too_many_arguments)]
+    pub fn path_link(
+        &mut self,
+        old_fd: u32,
+        old_flags: u32,
+        old: u32,
+        old_len: u32,
+        new_fd: u32,
+        new: u32,
+        new_len: u32,
+    ) -> u32 {
+        self.call(|p, m| p.path_link(m, old_fd, old_flags, old, old_len, new_fd, new, new_len))
+    }
+    #[allow(clippy::too_many_arguments)]
+    pub fn path_open(
+        &mut self,
+        fd: u32,
+        dirflags: u32,
+        path: u32,
+        len: u32,
+        oflags: u32,
+        base: i64,
+        inheriting: i64,
+        fdflags: u32,
+        out: u32,
+    ) -> u32 {
+        self.call(|p, m| {
+            p.path_open(
+                m,
+                fd,
+                dirflags,
+                path,
+                len,
+                oflags as u16,
+                base as u64,
+                inheriting as u64,
+                fdflags as u16,
+                out,
+            )
+        })
+    }
+    #[allow(clippy::too_many_arguments)]
+    pub fn path_readlink(
+        &mut self,
+        fd: u32,
+        path: u32,
+        len: u32,
+        buf: u32,
+        buf_len: u32,
+        out: u32,
+    ) -> u32 {
+        self.call(|p, m| p.path_readlink(m, fd, path, len, buf, buf_len, out))
+    }
+    pub fn path_remove_directory(&mut self, fd: u32, path: u32, len: u32) -> u32 {
+        self.call(|p, m| p.path_remove_directory(m, fd, path, len))
+    }
+    #[allow(clippy::too_many_arguments)]
+    pub fn path_rename(
+        &mut self,
+        fd: u32,
+        old: u32,
+        old_len: u32,
+        new_fd: u32,
+        new: u32,
+        new_len: u32,
+    ) -> u32 {
+        self.call(|p, m| p.path_rename(m, fd, old, old_len, new_fd, new, new_len))
+    }
+    pub fn path_symlink(
+        &mut self,
+        old: u32,
+        old_len: u32,
+        fd: u32,
+        new: u32,
+        new_len: u32,
+    ) -> u32 {
+        self.call(|p, m| p.path_symlink(m, old, old_len, fd, new, new_len))
+    }
+    pub fn path_unlink_file(&mut self, fd: u32, path: u32, len: u32) -> u32 {
+        self.call(|p, m| p.path_unlink_file(m, fd, path, len))
+    }
+    pub fn poll_oneoff(&mut self, subs: u32, events: u32, n: u32, out: u32) -> u32 {
+        self.call(|p, m| p.poll_oneoff(m, subs, events, n, out, Abi::Preview1))
+    }
+    pub fn poll_oneoff_unstable(&mut self, subs: u32, events: u32, n: u32, out: u32) -> u32 {
+        self.call(|p, m| p.poll_oneoff(m, subs, events, n, out, Abi::Unstable))
+    }
+    /// Records the code and flushes; the JS wrapper then unwinds the guest.
+    pub fn proc_exit(&mut self, code: u32) {
+        self.p1.proc_exit(code);
+    }
+    /// A terminating signal records 128+sig as the exit code (see `exitCode`).
+    pub fn proc_raise(&mut self, sig: u32) -> u32 {
+        if sig > 255 {
+            return crate::Errno::Inval.raw() as u32;
+        }
+        self.call(|p, _| p.proc_raise(sig as u8))
+    }
+    pub fn sched_yield(&mut self) -> u32 {
+        self.call(|p, _| p.sched_yield())
+    }
+    pub fn random_get(&mut self, buf: u32, len: u32) -> u32 {
+        self.call(|p, m| p.random_get(m, buf, len))
+    }
+    pub fn sock_accept(&mut self, fd: u32, flags: u32, out: u32) -> u32 {
+        self.call(|p, _| p.sock_accept(fd, flags as u16, out))
+    }
+    pub fn sock_recv(&mut self, fd: u32, _a: u32, _b: u32, _c: u32, _d: u32, _e: u32) -> u32 {
+        self.call(|p, _| p.sock_recv(fd))
+    }
+    pub fn sock_send(&mut self, fd: u32, _a: u32, _b: u32, _c: u32, _d: u32) -> u32 {
+        self.call(|p, _| p.sock_send(fd))
+    }
+    pub fn sock_shutdown(&mut self, fd: u32, how: u32) -> u32 {
+        self.call(|p, _| p.sock_shutdown(fd, how as u8))
+    }
+}

@@ -1,0 +1,66 @@
+//! wasi:cli — stdio streams, args, environment.
+//!
+//! Stdout and stderr hand bytes to a sink: on wasm32 a JS function (the JS
+//! side line-buffers to the console, keeps a buffer, or calls the user);
+//! on the host a shared buffer for tests.
+
+use crate::io::{InputStream, OutputStream, StreamError, StreamResult};
+use bytes::Bytes;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Stdin from bytes fixed before the run.
+pub struct BytesInput(pub Bytes);
+
+impl InputStream for BytesInput {
+    fn read(&mut self, max: usize) -> StreamResult<Bytes> {
+        if self.0.is_empty() {
+            return Err(StreamError::Closed);
+        }
+        let n = max.min(self.0.len());
+        Ok(self.0.split_to(n))
+    }
+    fn available(&self) -> u64 {
+        self.0.len() as u64
+    }
+}
+
+/// Output collected in memory.
+#[derive(Clone, Default)]
+pub struct BufferOutput(pub Rc<RefCell<Vec<u8>>>);
+
+impl OutputStream for BufferOutput {
+    fn write(&mut self, bytes: &[u8]) -> StreamResult<()> {
+        self.0.borrow_mut().extend_from_slice(bytes);
+        Ok(())
+    }
+}
+
+/// Output that is thrown away.
+pub struct NullOutput;
+
+impl OutputStream for NullOutput {
+    fn write(&mut self, _: &[u8]) -> StreamResult<()> {
+        Ok(())
+    }
+}
+
+/// The three standard streams of one program.
+pub struct Stdio {
+    pub stdin: Box<dyn InputStream>,
+    pub stdout: Box<dyn OutputStream>,
+    pub stderr: Box<dyn OutputStream>,
+    /// Whether each of stdin/stdout/stderr is a terminal (`isatty`).
+    pub tty: [bool; 3],
+}
+
+impl Default for Stdio {
+    fn default() -> Self {
+        Stdio {
+            stdin: Box::new(BytesInput(Bytes::new())),
+            stdout: Box::new(NullOutput),
+            stderr: Box::new(NullOutput),
+            tty: [false; 3],
+        }
+    }
+}

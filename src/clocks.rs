@@ -1,0 +1,112 @@
+//! wasi:clocks — wall clock, monotonic clock, and sleeping.
+//!
+//! On wasm32 the wall clock is `performance.timeOrigin + performance.now()`
+//! (sub-millisecond, unlike `Date.now()`), and the monotonic clock is
+//! `performance.now()` clamped so it never goes backwards.
+
+use core::sync::atomic::{AtomicU64, Ordering};
+
+static LAST_MONOTONIC: AtomicU64 = AtomicU64::new(0);
+
+/// Resolution we report for every clock, in nanoseconds. Browsers coarsen
+/// `performance.now()` to 5–100 µs; we claim 1 µs as Node gives it.
+pub const RESOLUTION_NS: u64 = 1_000;
+
+#[cfg(target_arch = "wasm32")]
+mod host {
+    pub fn realtime_ns() -> u64 {
+        let ms = crate::bindings::host::time_origin() + crate::bindings::host::perf_now();
+        (ms * 1e6) as u64
+    }
+    pub fn monotonic_raw() -> u64 {
+        (crate::bindings::host::perf_now() * 1e6) as u64
+    }
+    pub fn sleep_ns(ns: u64) {
+        crate::bindings::host::sleep_ms(ns as f64 / 1e6);
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod host {
+    use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+    pub fn realtime_ns() -> u64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0)
+    }
+    pub fn monotonic_raw() -> u64 {
+        static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+        START.get_or_init(Instant::now).elapsed().as_nanos() as u64
+    }
+    pub fn sleep_ns(ns: u64) {
+        std::thread::sleep(Duration::from_nanos(ns));
+    }
+}
+
+/// Nanoseconds since the Unix epoch.
+pub fn realtime_ns() -> u64 {
+    host::realtime_ns()
+}
+
+/// Nanoseconds since an arbitrary start; never decreases.
+pub fn monotonic_ns() -> u64 {
+    let now = host::monotonic_raw();
+    let last = LAST_MONOTONIC.fetch_max(now, Ordering::Relaxed);
+    now.max(last)
+}
+
+/// Blocks the calling thread (see `js/core/host.js` for how on wasm32).
+pub fn sleep_ns(ns: u64) {
+    host::sleep_ns(ns)
+}
+
+/// The clock ids of Preview 1, shared with Preview 2's two clocks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClockId {
+    Realtime,
+    Monotonic,
+    ProcessCputime,
+    ThreadCputime,
+}
+
+impl ClockId {
+    pub fn from_raw(id: u32) -> Option<Self> {
+        Some(match id {
+            0 => ClockId::Realtime,
+            1 => ClockId::Monotonic,
+            2 => ClockId::ProcessCputime,
+            3 => ClockId::ThreadCputime,
+            _ => return None,
+        })
+    }
+}
+
+/// Per-instance clocks: CPU time is the time since the instance started,
+/// as a guest in one JS thread has the thread to itself while it runs.
+#[derive(Clone, Debug)]
+pub struct Clocks {
+    started: u64,
+}
+
+impl Default for Clocks {
+    fn default() -> Self {
+        Clocks {
+            started: monotonic_ns(),
+        }
+    }
+}
+
+impl Clocks {
+    pub fn now(&self, id: ClockId) -> u64 {
+        match id {
+            ClockId::Realtime => realtime_ns(),
+            ClockId::Monotonic => monotonic_ns(),
+            ClockId::ProcessCputime | ClockId::ThreadCputime => monotonic_ns() - self.started,
+        }
+    }
+
+    pub fn resolution(&self, _id: ClockId) -> u64 {
+        RESOLUTION_NS
+    }
+}

@@ -1,0 +1,94 @@
+//! The per-program context and its builder.
+
+use crate::cli::Stdio;
+use crate::clocks::Clocks;
+use crate::error::{Errno, Result};
+use crate::filesystem::SharedFs;
+use crate::fs::{Ino, Kind};
+use crate::io::{InputStream, OutputStream};
+
+pub struct WasiCtx {
+    pub args: Vec<String>,
+    pub env: Vec<String>,
+    pub fs: SharedFs,
+    /// (guest path, directory inode) for each preopen, in fd order.
+    pub preopens: Vec<(String, Ino)>,
+    pub stdio: Stdio,
+    pub clocks: Clocks,
+    /// Set by `proc_exit` or a fatal `proc_raise`.
+    pub exit_code: Option<u32>,
+    /// Most descriptors one program may hold open (`EMFILE`).
+    pub max_fds: u32,
+}
+
+pub struct WasiCtxBuilder {
+    ctx: WasiCtx,
+}
+
+impl WasiCtxBuilder {
+    pub fn new(fs: SharedFs) -> Self {
+        WasiCtxBuilder {
+            ctx: WasiCtx {
+                args: Vec::new(),
+                env: Vec::new(),
+                fs,
+                preopens: Vec::new(),
+                stdio: Stdio::default(),
+                clocks: Clocks::default(),
+                exit_code: None,
+                max_fds: 1024,
+            },
+        }
+    }
+
+    pub fn arg(mut self, a: impl Into<String>) -> Self {
+        self.ctx.args.push(a.into());
+        self
+    }
+
+    pub fn env(mut self, kv: impl Into<String>) -> Self {
+        self.ctx.env.push(kv.into());
+        self
+    }
+
+    /// Preopens the directory at `fs_path` (absolute in the fs) as `guest_path`.
+    pub fn preopen(mut self, guest_path: &str, fs_path: &str) -> Result<Self> {
+        let ino = {
+            let fs = self.ctx.fs.borrow();
+            let ino = fs.lookup(fs.host_walk(), fs.root(), fs_path, true)?;
+            if fs.kind(ino) != Kind::Dir {
+                return Err(Errno::Notdir);
+            }
+            ino
+        };
+        self.ctx.preopens.push((guest_path.to_string(), ino));
+        Ok(self)
+    }
+
+    pub fn stdin(mut self, s: Box<dyn InputStream>, tty: bool) -> Self {
+        self.ctx.stdio.stdin = s;
+        self.ctx.stdio.tty[0] = tty;
+        self
+    }
+
+    pub fn stdout(mut self, s: Box<dyn OutputStream>, tty: bool) -> Self {
+        self.ctx.stdio.stdout = s;
+        self.ctx.stdio.tty[1] = tty;
+        self
+    }
+
+    pub fn stderr(mut self, s: Box<dyn OutputStream>, tty: bool) -> Self {
+        self.ctx.stdio.stderr = s;
+        self.ctx.stdio.tty[2] = tty;
+        self
+    }
+
+    pub fn max_fds(mut self, n: u32) -> Self {
+        self.ctx.max_fds = n;
+        self
+    }
+
+    pub fn build(self) -> WasiCtx {
+        self.ctx
+    }
+}

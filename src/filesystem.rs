@@ -1,0 +1,150 @@
+//! wasi:filesystem — descriptors over a shared [`MemFs`].
+//!
+//! A `Descriptor` is an open file or directory: an inode it keeps alive, the
+//! walk its paths resolve in, and its access mode. It has no position; that
+//! is Preview 1's business. Both Preview 1 and Preview 2 use it.
+
+use crate::error::{Errno, Result};
+use crate::fs::{Ino, Kind, MemFs, OpenOptions, SetTime, Stat, Walk};
+use std::cell::{Ref, RefCell, RefMut};
+use std::rc::Rc;
+
+/// A filesystem shared by every program that runs on it.
+pub type SharedFs = Rc<RefCell<MemFs>>;
+
+pub struct Descriptor {
+    fs: SharedFs,
+    pub ino: Ino,
+    pub walk: Walk,
+    pub read: bool,
+    pub write: bool,
+    pub kind: Kind,
+}
+
+impl Descriptor {
+    pub fn new(fs: &SharedFs, ino: Ino, walk: Walk, read: bool, write: bool) -> Self {
+        let kind = {
+            let mut f = fs.borrow_mut();
+            f.retain(ino);
+            f.kind(ino)
+        };
+        Descriptor {
+            fs: fs.clone(),
+            ino,
+            walk,
+            read,
+            write,
+            kind,
+        }
+    }
+
+    pub fn fs(&self) -> Ref<'_, MemFs> {
+        self.fs.borrow()
+    }
+
+    pub fn fs_mut(&self) -> RefMut<'_, MemFs> {
+        self.fs.borrow_mut()
+    }
+
+    pub fn is_dir(&self) -> bool {
+        self.kind == Kind::Dir
+    }
+
+    pub fn stat(&self) -> Stat {
+        self.fs().stat(self.ino)
+    }
+
+    pub fn size(&self) -> u64 {
+        self.fs().size(self.ino)
+    }
+
+    /// Opens `path` relative to this directory.
+    pub fn open_at(&self, path: &str, o: OpenOptions, read: bool, write: bool) -> Result<Self> {
+        if !self.is_dir() {
+            return Err(Errno::Notdir);
+        }
+        let ino = self.fs_mut().open(self.walk, self.ino, path, o)?;
+        Ok(Descriptor::new(&self.fs, ino, self.walk, read, write))
+    }
+
+    pub fn stat_at(&self, path: &str, follow: bool) -> Result<Stat> {
+        let fs = self.fs();
+        let ino = fs.lookup(self.walk, self.ino, path, follow)?;
+        Ok(fs.stat(ino))
+    }
+
+    pub fn set_times_at(&self, path: &str, follow: bool, a: SetTime, m: SetTime) -> Result<()> {
+        let mut fs = self.fs_mut();
+        let ino = fs.lookup(self.walk, self.ino, path, follow)?;
+        fs.set_times(ino, a, m);
+        Ok(())
+    }
+
+    pub fn set_times(&self, a: SetTime, m: SetTime) {
+        self.fs_mut().set_times(self.ino, a, m);
+    }
+
+    pub fn set_size(&self, size: u64) -> Result<()> {
+        self.fs_mut().set_size(self.ino, size)
+    }
+
+    pub fn create_directory_at(&self, path: &str) -> Result<()> {
+        self.fs_mut().mkdir(self.walk, self.ino, path).map(drop)
+    }
+
+    pub fn remove_directory_at(&self, path: &str) -> Result<()> {
+        self.fs_mut().rmdir(self.walk, self.ino, path)
+    }
+
+    pub fn unlink_file_at(&self, path: &str) -> Result<()> {
+        self.fs_mut().unlink(self.walk, self.ino, path)
+    }
+
+    pub fn symlink_at(&self, target: &str, path: &str) -> Result<()> {
+        self.fs_mut()
+            .symlink(target, self.walk, self.ino, path)
+            .map(drop)
+    }
+
+    pub fn readlink_at(&self, path: &str) -> Result<String> {
+        self.fs().readlink(self.walk, self.ino, path)
+    }
+
+    pub fn link_at(&self, follow: bool, old: &str, new_dir: &Descriptor, new: &str) -> Result<()> {
+        self.same_fs(new_dir)?;
+        self.fs_mut().link(
+            (self.walk, self.ino, old),
+            follow,
+            (new_dir.walk, new_dir.ino, new),
+        )
+    }
+
+    pub fn rename_at(&self, old: &str, new_dir: &Descriptor, new: &str) -> Result<()> {
+        self.same_fs(new_dir)?;
+        self.fs_mut()
+            .rename((self.walk, self.ino, old), (new_dir.walk, new_dir.ino, new))
+    }
+
+    fn same_fs(&self, other: &Descriptor) -> Result<()> {
+        if !other.is_dir() {
+            return Err(Errno::Notdir);
+        }
+        if Rc::ptr_eq(&self.fs, &other.fs) {
+            Ok(())
+        } else {
+            Err(Errno::Xdev)
+        }
+    }
+}
+
+impl Drop for Descriptor {
+    fn drop(&mut self) {
+        // A descriptor dropped while the fs is borrowed (never in practice)
+        // leaks its hold rather than panicking.
+        if let Ok(mut fs) = self.fs.try_borrow_mut() {
+            if fs.exists(self.ino) {
+                fs.release(self.ino);
+            }
+        }
+    }
+}

@@ -1,0 +1,503 @@
+//! The in-memory filesystem: pure Rust, no JS types, tested on the host.
+//!
+//! One `MemFs` holds inodes in a slab (the inode number is the slot). Paths
+//! are resolved by [`Walk`], which confines them to a root directory: a
+//! guest's preopen, or the filesystem root for the JS API.
+
+mod node;
+mod path;
+
+pub use node::{Ino, Kind};
+pub use path::{Absolute, Walk};
+
+use crate::clocks;
+use crate::error::{Errno, Result};
+use node::{Dir, FileData, Inode, Node};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Limits on what one filesystem may hold.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Bytes of file data in all files (`ENOSPC`).
+    pub max_bytes: u64,
+    /// Size of one file (`EFBIG`).
+    pub max_file_size: u64,
+    /// Number of inodes (`ENOSPC`).
+    pub max_inodes: u64,
+    /// Symlinks followed while resolving one path (`ELOOP`).
+    pub max_symlinks: u32,
+    /// Bytes in one path (`ENAMETOOLONG`); one component may have 255.
+    pub max_path: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_bytes: 1 << 40,
+            max_file_size: 1 << 40,
+            max_inodes: 1 << 24,
+            max_symlinks: 40,
+            max_path: 4096,
+        }
+    }
+}
+
+pub const MAX_NAME: usize = 255;
+
+/// What `stat` reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stat {
+    pub dev: u64,
+    pub ino: Ino,
+    pub kind: Kind,
+    pub nlink: u64,
+    pub size: u64,
+    pub atim: u64,
+    pub mtim: u64,
+    pub ctim: u64,
+}
+
+/// A timestamp change for `set_times`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetTime {
+    Keep,
+    Now,
+    At(u64),
+}
+
+/// Flags for [`MemFs::open`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct OpenOptions {
+    pub follow: bool,
+    pub create: bool,
+    pub exclusive: bool,
+    pub truncate: bool,
+    pub directory: bool,
+    /// The caller wants to write: directories refuse it with `EISDIR`.
+    pub write: bool,
+}
+
+/// One entry of a directory listing, with the cookie that resumes after it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DirEntry<'a> {
+    pub next: u64,
+    pub ino: Ino,
+    pub kind: Kind,
+    pub name: &'a str,
+}
+
+static NEXT_DEV: AtomicU64 = AtomicU64::new(1);
+
+pub struct MemFs {
+    inodes: Vec<Option<Inode>>,
+    free: Vec<usize>,
+    live: u64,
+    bytes: u64,
+    dev: u64,
+    pub limits: Limits,
+}
+
+impl Default for MemFs {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl MemFs {
+    pub fn new() -> Self {
+        Self::with_limits(Limits::default())
+    }
+
+    pub fn with_limits(limits: Limits) -> Self {
+        let mut fs = MemFs {
+            inodes: Vec::new(),
+            free: Vec::new(),
+            live: 0,
+            bytes: 0,
+            dev: NEXT_DEV.fetch_add(1, Ordering::Relaxed),
+            limits,
+        };
+        let root = fs.alloc(Node::Dir(Dir::new(1))).expect("root inode");
+        debug_assert_eq!(root, 1);
+        fs.inode_mut(root).nlink = 2;
+        fs
+    }
+
+    pub fn root(&self) -> Ino {
+        1
+    }
+
+    /// A walk for the JS API: absolute paths start at the filesystem root.
+    pub fn host_walk(&self) -> Walk {
+        Walk {
+            root: self.root(),
+            absolute: Absolute::FromRoot,
+        }
+    }
+
+    // ---- inode slab ----
+
+    fn alloc(&mut self, node: Node) -> Result<Ino> {
+        if self.live >= self.limits.max_inodes {
+            return Err(Errno::Nospc);
+        }
+        let now = clocks::realtime_ns();
+        let inode = Inode {
+            node,
+            nlink: 1,
+            open: 0,
+            atim: now,
+            mtim: now,
+            ctim: now,
+        };
+        self.live += 1;
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.inodes[slot] = Some(inode);
+                slot
+            }
+            None => {
+                self.inodes.push(Some(inode));
+                self.inodes.len() - 1
+            }
+        };
+        Ok(slot as Ino + 1)
+    }
+
+    fn inode(&self, ino: Ino) -> &Inode {
+        self.try_inode(ino).expect("live inode")
+    }
+
+    fn inode_mut(&mut self, ino: Ino) -> &mut Inode {
+        self.inodes[(ino - 1) as usize].as_mut().expect("live inode")
+    }
+
+    fn try_inode(&self, ino: Ino) -> Option<&Inode> {
+        self.inodes
+            .get((ino as usize).wrapping_sub(1))
+            .and_then(|i| i.as_ref())
+    }
+
+    /// Frees an inode once nothing names it and nothing has it open.
+    fn maybe_free(&mut self, ino: Ino) {
+        let i = self.inode(ino);
+        let gone = match i.node {
+            Node::Dir(_) => i.nlink < 2,
+            _ => i.nlink == 0,
+        };
+        if gone && i.open == 0 {
+            let slot = (ino - 1) as usize;
+            if let Some(Inode {
+                node: Node::File(f),
+                ..
+            }) = self.inodes[slot].take()
+            {
+                self.bytes -= f.data.len() as u64;
+            }
+            self.free.push(slot);
+            self.live -= 1;
+        }
+    }
+
+    pub fn exists(&self, ino: Ino) -> bool {
+        self.try_inode(ino).is_some()
+    }
+
+    /// Marks an inode open by one more descriptor.
+    pub fn retain(&mut self, ino: Ino) {
+        self.inode_mut(ino).open += 1;
+    }
+
+    /// Drops one descriptor's hold on an inode.
+    pub fn release(&mut self, ino: Ino) {
+        let i = self.inode_mut(ino);
+        i.open = i.open.saturating_sub(1);
+        self.maybe_free(ino);
+    }
+
+    /// Number of live inodes and bytes of file data, for limits and leak checks.
+    pub fn usage(&self) -> (u64, u64) {
+        (self.live, self.bytes)
+    }
+
+    // ---- metadata ----
+
+    pub fn stat(&self, ino: Ino) -> Stat {
+        let i = self.inode(ino);
+        Stat {
+            dev: self.dev,
+            ino,
+            kind: i.kind(),
+            nlink: i.nlink,
+            size: i.size(),
+            atim: i.atim,
+            mtim: i.mtim,
+            ctim: i.ctim,
+        }
+    }
+
+    pub fn kind(&self, ino: Ino) -> Kind {
+        self.inode(ino).kind()
+    }
+
+    pub fn set_times(&mut self, ino: Ino, atim: SetTime, mtim: SetTime) {
+        let now = clocks::realtime_ns();
+        let i = self.inode_mut(ino);
+        match atim {
+            SetTime::Keep => {}
+            SetTime::Now => i.atim = now,
+            SetTime::At(t) => i.atim = t,
+        }
+        match mtim {
+            SetTime::Keep => {}
+            SetTime::Now => i.mtim = now,
+            SetTime::At(t) => i.mtim = t,
+        }
+        i.ctim = now;
+    }
+
+    fn touch_modified(&mut self, ino: Ino) {
+        let now = clocks::realtime_ns();
+        let i = self.inode_mut(ino);
+        i.mtim = now;
+        i.ctim = now;
+    }
+
+    fn touch_changed(&mut self, ino: Ino) {
+        self.inode_mut(ino).ctim = clocks::realtime_ns();
+    }
+
+    /// relatime: only a read after a change moves atime, so a read loop
+    /// does not pay for a clock call on every read.
+    fn touch_accessed(&mut self, ino: Ino) {
+        let i = self.inode(ino);
+        if i.atim <= i.mtim {
+            self.inode_mut(ino).atim = clocks::realtime_ns();
+        }
+    }
+
+    // ---- file contents ----
+
+    fn file(&self, ino: Ino) -> Result<&FileData> {
+        match &self.inode(ino).node {
+            Node::File(f) => Ok(f),
+            Node::Dir(_) => Err(Errno::Isdir),
+            Node::Symlink(_) => Err(Errno::Inval),
+        }
+    }
+
+    fn file_mut(&mut self, ino: Ino) -> Result<&mut FileData> {
+        match &mut self.inode_mut(ino).node {
+            Node::File(f) => Ok(f),
+            Node::Dir(_) => Err(Errno::Isdir),
+            Node::Symlink(_) => Err(Errno::Inval),
+        }
+    }
+
+    /// Reads up to `len` bytes at `offset` without copying: `sink` gets the
+    /// stored bytes, then the count of hole zeros after them. Returns the total.
+    pub fn read_with(
+        &mut self,
+        ino: Ino,
+        offset: u64,
+        len: u64,
+        sink: impl FnOnce(&[u8], u64) -> Result<()>,
+    ) -> Result<u64> {
+        let f = self.file(ino)?;
+        let (bytes, zeros) = f.span(offset, len);
+        let n = bytes.len() as u64 + zeros;
+        sink(bytes, zeros)?;
+        self.touch_accessed(ino);
+        Ok(n)
+    }
+
+    /// Writes `len` bytes at `offset`; `fill` copies them into the file's own
+    /// storage (straight from guest memory on wasm32). Limits are checked
+    /// before anything changes, so a refused write leaves no trace.
+    pub fn write_with(
+        &mut self,
+        ino: Ino,
+        offset: u64,
+        len: usize,
+        fill: impl FnOnce(&mut [u8]) -> Result<()>,
+    ) -> Result<()> {
+        let end = offset.checked_add(len as u64).ok_or(Errno::Fbig)?;
+        if end > self.limits.max_file_size || end > isize::MAX as u64 {
+            return Err(Errno::Fbig);
+        }
+        let stored = self.file(ino)?.data.len() as u64;
+        let grow = end.saturating_sub(stored);
+        if self.bytes + grow > self.limits.max_bytes {
+            return Err(Errno::Nospc);
+        }
+        if len == 0 {
+            return Ok(());
+        }
+        let f = self.file_mut(ino)?;
+        let before = f.data.len();
+        let before_size = f.size;
+        let span = f.span_mut(offset, len);
+        if let Err(e) = fill(span) {
+            // Undo the extension: a failed copy leaves no trace.
+            f.data.truncate(before);
+            f.size = before_size;
+            return Err(e);
+        }
+        self.bytes += grow;
+        self.touch_modified(ino);
+        Ok(())
+    }
+
+    pub fn write(&mut self, ino: Ino, offset: u64, data: &[u8]) -> Result<()> {
+        self.write_with(ino, offset, data.len(), |dst| {
+            dst.copy_from_slice(data);
+            Ok(())
+        })
+    }
+
+    /// The whole contents of a file, as a copy.
+    pub fn contents(&self, ino: Ino) -> Result<Vec<u8>> {
+        let f = self.file(ino)?;
+        let mut v = f.data.clone();
+        v.resize(f.size as usize, 0);
+        Ok(v)
+    }
+
+    pub fn set_size(&mut self, ino: Ino, size: u64) -> Result<()> {
+        if size > self.limits.max_file_size || size > isize::MAX as u64 {
+            return Err(Errno::Fbig);
+        }
+        let f = self.file_mut(ino)?;
+        let before = f.data.len() as u64;
+        f.set_size(size);
+        let after = f.data.len() as u64;
+        self.bytes = self.bytes - before + after;
+        self.touch_modified(ino);
+        Ok(())
+    }
+
+    /// Preallocation: the file grows to at least `offset + len`.
+    pub fn allocate(&mut self, ino: Ino, offset: u64, len: u64) -> Result<()> {
+        let end = offset.checked_add(len).ok_or(Errno::Fbig)?;
+        if self.file(ino)?.size < end {
+            self.set_size(ino, end)?;
+        }
+        Ok(())
+    }
+
+    pub fn size(&self, ino: Ino) -> u64 {
+        self.inode(ino).size()
+    }
+
+    // ---- directories ----
+
+    fn dir(&self, ino: Ino) -> Result<&Dir> {
+        match &self.inode(ino).node {
+            Node::Dir(d) => Ok(d),
+            _ => Err(Errno::Notdir),
+        }
+    }
+
+    fn dir_mut(&mut self, ino: Ino) -> Result<&mut Dir> {
+        match &mut self.inode_mut(ino).node {
+            Node::Dir(d) => Ok(d),
+            _ => Err(Errno::Notdir),
+        }
+    }
+
+    /// The entry `name` in directory `dir`.
+    pub fn child(&self, dir: Ino, name: &str) -> Result<Option<Ino>> {
+        Ok(self.dir(dir)?.get(name))
+    }
+
+    pub fn parent(&self, dir: Ino) -> Result<Ino> {
+        Ok(self.dir(dir)?.parent)
+    }
+
+    /// Lists `dir` from `cookie`, calling `f` until it returns false.
+    /// Cookies 0 and 1 are `.` and `..`; later ones are entry sequence + 2.
+    pub fn readdir(
+        &self,
+        dir: Ino,
+        cookie: u64,
+        mut f: impl FnMut(DirEntry<'_>) -> bool,
+    ) -> Result<()> {
+        let d = self.dir(dir)?;
+        if cookie == 0
+            && !f(DirEntry {
+                next: 1,
+                ino: dir,
+                kind: Kind::Dir,
+                name: ".",
+            })
+        {
+            return Ok(());
+        }
+        if cookie <= 1 {
+            let parent = if self.inode(dir).nlink == 0 {
+                dir
+            } else {
+                d.parent
+            };
+            if !f(DirEntry {
+                next: 2,
+                ino: parent,
+                kind: Kind::Dir,
+                name: "..",
+            }) {
+                return Ok(());
+            }
+        }
+        for (seq, name, ino) in d.iter_from(cookie.saturating_sub(2)) {
+            let e = DirEntry {
+                next: seq + 3,
+                ino,
+                kind: self.kind(ino),
+                name,
+            };
+            if !f(e) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Names in a directory, in creation order.
+    pub fn list(&self, dir: Ino) -> Result<Vec<String>> {
+        Ok(self
+            .dir(dir)?
+            .iter_from(0)
+            .map(|(_, n, _)| n.to_string())
+            .collect())
+    }
+
+    pub fn readlink_ino(&self, ino: Ino) -> Result<&str> {
+        match &self.inode(ino).node {
+            Node::Symlink(t) => Ok(t),
+            _ => Err(Errno::Inval),
+        }
+    }
+
+    fn link_into(&mut self, dir: Ino, name: &str, ino: Ino) {
+        self.dir_mut(dir).expect("dir").insert(name, ino);
+        self.touch_modified(dir);
+    }
+
+    fn new_node(&mut self, dir: Ino, name: &str, node: Node) -> Result<Ino> {
+        if self.inode(dir).nlink == 0 {
+            // A removed directory takes no new entries.
+            return Err(Errno::Noent);
+        }
+        let is_dir = matches!(node, Node::Dir(_));
+        let ino = self.alloc(node)?;
+        if is_dir {
+            self.inode_mut(ino).nlink = 2;
+            self.inode_mut(dir).nlink += 1;
+        }
+        self.link_into(dir, name, ino);
+        Ok(ino)
+    }
+}
+
+#[cfg(test)]
+mod tests;

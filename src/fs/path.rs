@@ -1,0 +1,449 @@
+//! Path resolution and the operations that take paths.
+//!
+//! Every path is resolved inside a [`Walk`]'s root: `..` at the root, an
+//! absolute path or an absolute symlink never leaves it. Guests get
+//! wasmtime's answer for an escape (`EPERM`); the JS API treats `/` as the
+//! filesystem root.
+
+use super::node::{Dir, Node};
+use super::{Ino, Kind, MemFs, OpenOptions, MAX_NAME};
+use crate::error::{Errno, Result};
+
+/// What an absolute path means in a walk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Absolute {
+    /// Refused with `EPERM`, as wasmtime refuses it for a preopen.
+    Deny,
+    /// Starts at the walk's root.
+    FromRoot,
+}
+
+/// The confinement a path is resolved in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Walk {
+    pub root: Ino,
+    pub absolute: Absolute,
+}
+
+impl Walk {
+    /// A guest's walk under a preopened directory.
+    pub fn guest(root: Ino) -> Self {
+        Walk {
+            root,
+            absolute: Absolute::Deny,
+        }
+    }
+}
+
+/// The last component of a path, and the directory that holds it.
+struct Parent<'p> {
+    dir: Ino,
+    name: &'p str,
+    /// The path ended in `/`: the result must be a directory.
+    slash: bool,
+}
+
+impl Parent<'_> {
+    fn is_dot(&self) -> bool {
+        self.name == "." || self.name == ".."
+    }
+}
+
+impl MemFs {
+    fn check_path(&self, path: &str) -> Result<()> {
+        if path.is_empty() {
+            return Err(Errno::Noent);
+        }
+        if path.len() > self.limits.max_path {
+            return Err(Errno::Nametoolong);
+        }
+        if path.as_bytes().contains(&0) {
+            return Err(Errno::Inval);
+        }
+        Ok(())
+    }
+
+    /// `..` from `dir`, refusing to climb above the walk's root.
+    fn up(&self, walk: Walk, dir: Ino) -> Result<Ino> {
+        if dir == walk.root {
+            return match walk.absolute {
+                Absolute::Deny => Err(Errno::Perm),
+                Absolute::FromRoot => Ok(dir),
+            };
+        }
+        if dir == self.root() {
+            // Reached the top without passing the walk's root: an escape.
+            return Err(Errno::Perm);
+        }
+        self.parent(dir)
+    }
+
+    /// Resolves all but the last component of `path`.
+    fn parent_of<'p>(
+        &self,
+        walk: Walk,
+        start: Ino,
+        path: &'p str,
+        depth: &mut u32,
+    ) -> Result<Parent<'p>> {
+        self.check_path(path)?;
+        let mut dir = start;
+        let mut rest = path;
+        if rest.starts_with('/') {
+            if walk.absolute == Absolute::Deny {
+                return Err(Errno::Perm);
+            }
+            dir = walk.root;
+            rest = rest.trim_start_matches('/');
+            if rest.is_empty() {
+                return Ok(Parent {
+                    dir,
+                    name: ".",
+                    slash: true,
+                });
+            }
+        }
+        let slash = rest.ends_with('/');
+        let trimmed = rest.trim_end_matches('/');
+        let (head, name) = match trimmed.rfind('/') {
+            Some(i) => (&trimmed[..i], &trimmed[i + 1..]),
+            None => ("", trimmed),
+        };
+        for comp in head.split('/').filter(|c| !c.is_empty()) {
+            dir = self.step(walk, dir, comp, depth)?;
+        }
+        if name.len() > MAX_NAME {
+            return Err(Errno::Nametoolong);
+        }
+        self.dir(dir)?;
+        Ok(Parent { dir, name, slash })
+    }
+
+    /// One intermediate component: it must end up a directory.
+    fn step(&self, walk: Walk, dir: Ino, comp: &str, depth: &mut u32) -> Result<Ino> {
+        if comp.len() > MAX_NAME {
+            return Err(Errno::Nametoolong);
+        }
+        let d = self.dir(dir)?;
+        let next = match comp {
+            "." => dir,
+            ".." => self.up(walk, dir)?,
+            name => d.get(name).ok_or(Errno::Noent)?,
+        };
+        let next = self.follow(walk, dir, next, depth)?;
+        self.dir(next)?;
+        Ok(next)
+    }
+
+    /// If `ino` is a symlink (found in `dir`), resolves it; else returns it.
+    fn follow(&self, walk: Walk, dir: Ino, ino: Ino, depth: &mut u32) -> Result<Ino> {
+        if let Node::Symlink(target) = &self.inode(ino).node {
+            *depth += 1;
+            if *depth > self.limits.max_symlinks {
+                return Err(Errno::Loop);
+            }
+            let target = target.clone();
+            return self.lookup_depth(walk, dir, &target, true, depth);
+        }
+        Ok(ino)
+    }
+
+    fn lookup_depth(
+        &self,
+        walk: Walk,
+        start: Ino,
+        path: &str,
+        follow: bool,
+        depth: &mut u32,
+    ) -> Result<Ino> {
+        let p = self.parent_of(walk, start, path, depth)?;
+        let ino = self.lookup_last(walk, &p, follow, depth)?;
+        if p.slash && self.kind(ino) != Kind::Dir {
+            return Err(Errno::Notdir);
+        }
+        Ok(ino)
+    }
+
+    fn lookup_last(&self, walk: Walk, p: &Parent, follow: bool, depth: &mut u32) -> Result<Ino> {
+        let ino = match p.name {
+            "." => return Ok(p.dir),
+            ".." => return self.up(walk, p.dir),
+            name => self.dir(p.dir)?.get(name).ok_or(Errno::Noent)?,
+        };
+        if follow || p.slash {
+            self.follow(walk, p.dir, ino, depth)
+        } else {
+            Ok(ino)
+        }
+    }
+
+    /// Resolves a path to an inode; `follow` says whether a final symlink is
+    /// followed (a trailing slash always follows).
+    pub fn lookup(&self, walk: Walk, start: Ino, path: &str, follow: bool) -> Result<Ino> {
+        self.lookup_depth(walk, start, path, follow, &mut 0)
+    }
+
+    /// Opens or creates a file or directory, like `openat`.
+    pub fn open(&mut self, walk: Walk, start: Ino, path: &str, o: OpenOptions) -> Result<Ino> {
+        if o.directory && (o.create || o.truncate) {
+            return Err(Errno::Inval);
+        }
+        let mut depth = 0;
+        let p = self.parent_of(walk, start, path, &mut depth)?;
+        let existing = match p.name {
+            "." | ".." => Some(self.lookup_last(walk, &p, false, &mut depth)?),
+            name => self.dir(p.dir)?.get(name),
+        };
+        let ino = match existing {
+            None => {
+                if !o.create {
+                    return Err(Errno::Noent);
+                }
+                if p.slash {
+                    return Err(Errno::Isdir);
+                }
+                return self.new_node(p.dir, p.name, Node::File(Default::default()));
+            }
+            Some(_) if o.create && o.exclusive => return Err(Errno::Exist),
+            Some(ino) => ino,
+        };
+        let ino = if self.kind(ino) == Kind::Symlink {
+            if !(o.follow || p.slash) {
+                return Err(if o.directory {
+                    Errno::Notdir
+                } else {
+                    Errno::Loop
+                });
+            }
+            self.follow(walk, p.dir, ino, &mut depth)?
+        } else {
+            ino
+        };
+        match self.kind(ino) {
+            Kind::Dir if o.write || o.truncate => Err(Errno::Isdir),
+            Kind::Dir => Ok(ino),
+            _ if o.directory || p.slash => Err(Errno::Notdir),
+            _ => {
+                if o.truncate && self.size(ino) > 0 {
+                    self.set_size(ino, 0)?;
+                }
+                Ok(ino)
+            }
+        }
+    }
+
+    pub fn mkdir(&mut self, walk: Walk, start: Ino, path: &str) -> Result<Ino> {
+        let p = self.parent_of(walk, start, path, &mut 0)?;
+        if p.is_dot() || self.dir(p.dir)?.get(p.name).is_some() {
+            return Err(Errno::Exist);
+        }
+        let parent = p.dir;
+        self.new_node(parent, p.name, Node::Dir(Dir::new(parent)))
+    }
+
+    /// `mkdir -p`: creates missing directories, accepts existing ones.
+    pub fn mkdir_all(&mut self, walk: Walk, start: Ino, path: &str) -> Result<Ino> {
+        match self.lookup(walk, start, path, true) {
+            Ok(ino) if self.kind(ino) == Kind::Dir => return Ok(ino),
+            Ok(_) => return Err(Errno::Exist),
+            Err(Errno::Noent) => {}
+            Err(e) => return Err(e),
+        }
+        let trimmed = path.trim_end_matches('/');
+        if let Some(i) = trimmed.rfind('/') {
+            if i > 0 {
+                self.mkdir_all(walk, start, &trimmed[..i])?;
+            }
+        }
+        self.mkdir(walk, start, path)
+    }
+
+    pub fn rmdir(&mut self, walk: Walk, start: Ino, path: &str) -> Result<()> {
+        let p = self.parent_of(walk, start, path, &mut 0)?;
+        match p.name {
+            "." => return Err(Errno::Inval),
+            ".." => return Err(Errno::Notempty),
+            _ => {}
+        }
+        let ino = self.dir(p.dir)?.get(p.name).ok_or(Errno::Noent)?;
+        if !self.dir(ino)?.is_empty() {
+            return Err(Errno::Notempty);
+        }
+        if ino == walk.root || ino == self.root() {
+            return Err(Errno::Busy);
+        }
+        self.dir_mut(p.dir)?.remove(p.name);
+        self.inode_mut(p.dir).nlink -= 1;
+        self.touch_modified(p.dir);
+        self.inode_mut(ino).nlink = 0;
+        self.maybe_free(ino);
+        Ok(())
+    }
+
+    pub fn unlink(&mut self, walk: Walk, start: Ino, path: &str) -> Result<()> {
+        let p = self.parent_of(walk, start, path, &mut 0)?;
+        if p.is_dot() {
+            return Err(Errno::Isdir);
+        }
+        let ino = self.dir(p.dir)?.get(p.name).ok_or(Errno::Noent)?;
+        match self.kind(ino) {
+            Kind::Dir => return Err(Errno::Isdir),
+            _ if p.slash => return Err(Errno::Notdir),
+            _ => {}
+        }
+        self.dir_mut(p.dir)?.remove(p.name);
+        self.touch_modified(p.dir);
+        self.inode_mut(ino).nlink -= 1;
+        self.touch_changed(ino);
+        self.maybe_free(ino);
+        Ok(())
+    }
+
+    pub fn symlink(&mut self, target: &str, walk: Walk, start: Ino, path: &str) -> Result<Ino> {
+        self.check_path(target)?;
+        let p = self.parent_of(walk, start, path, &mut 0)?;
+        if p.is_dot() || self.dir(p.dir)?.get(p.name).is_some() {
+            return Err(Errno::Exist);
+        }
+        if p.slash {
+            return Err(Errno::Noent);
+        }
+        self.new_node(p.dir, p.name, Node::Symlink(target.to_string()))
+    }
+
+    pub fn readlink(&self, walk: Walk, start: Ino, path: &str) -> Result<String> {
+        let p = self.parent_of(walk, start, path, &mut 0)?;
+        let ino = self.lookup_last(walk, &p, false, &mut 0)?;
+        if p.slash {
+            // `link/` means the directory it points to, which is no symlink.
+            return Err(if self.kind(ino) == Kind::Symlink {
+                Errno::Inval
+            } else {
+                Errno::Notdir
+            });
+        }
+        self.readlink_ino(ino).map(str::to_string)
+    }
+
+    /// A hard link `new` to the file at `old`.
+    pub fn link(
+        &mut self,
+        old: (Walk, Ino, &str),
+        follow: bool,
+        new: (Walk, Ino, &str),
+    ) -> Result<()> {
+        let ino = self.lookup(old.0, old.1, old.2, follow)?;
+        let p = self.parent_of(new.0, new.1, new.2, &mut 0)?;
+        if p.is_dot() || self.dir(p.dir)?.get(p.name).is_some() {
+            return Err(Errno::Exist);
+        }
+        if self.kind(ino) == Kind::Dir {
+            return Err(Errno::Perm);
+        }
+        if p.slash {
+            return Err(Errno::Noent);
+        }
+        if self.inode(p.dir).nlink == 0 {
+            return Err(Errno::Noent);
+        }
+        self.inode_mut(ino).nlink += 1;
+        self.touch_changed(ino);
+        self.link_into(p.dir, p.name, ino);
+        Ok(())
+    }
+
+    /// POSIX rename. Every check comes before the first change.
+    pub fn rename(&mut self, old: (Walk, Ino, &str), new: (Walk, Ino, &str)) -> Result<()> {
+        let from = self.parent_of(old.0, old.1, old.2, &mut 0)?;
+        let to = self.parent_of(new.0, new.1, new.2, &mut 0)?;
+        if from.is_dot() || to.is_dot() {
+            return Err(if from.name == "." || to.name == "." {
+                Errno::Inval
+            } else {
+                Errno::Busy
+            });
+        }
+        let src = self.dir(from.dir)?.get(from.name).ok_or(Errno::Noent)?;
+        let src_dir = self.kind(src) == Kind::Dir;
+        if !src_dir && (from.slash || to.slash) {
+            return Err(Errno::Notdir);
+        }
+        let dst = self.dir(to.dir)?.get(to.name);
+        if let Some(dst) = dst {
+            if dst == src {
+                return Ok(());
+            }
+            match (src_dir, self.kind(dst) == Kind::Dir) {
+                (true, false) => return Err(Errno::Notdir),
+                (false, true) => return Err(Errno::Isdir),
+                (true, true) if !self.dir(dst)?.is_empty() => return Err(Errno::Notempty),
+                _ => {}
+            }
+            if dst == old.0.root || dst == new.0.root || dst == self.root() {
+                return Err(Errno::Busy);
+            }
+        }
+        if src_dir {
+            if src == old.0.root || src == self.root() {
+                return Err(Errno::Busy);
+            }
+            // A directory cannot move into itself or below itself.
+            let mut d = to.dir;
+            loop {
+                if d == src {
+                    return Err(Errno::Inval);
+                }
+                if d == self.root() {
+                    break;
+                }
+                d = self.parent(d)?;
+            }
+        }
+        if self.inode(to.dir).nlink == 0 {
+            return Err(Errno::Noent);
+        }
+        // Checks done: now change.
+        if let Some(dst) = dst {
+            self.dir_mut(to.dir)?.remove(to.name);
+            if self.kind(dst) == Kind::Dir {
+                self.inode_mut(dst).nlink = 0;
+                self.inode_mut(to.dir).nlink -= 1;
+            } else {
+                self.inode_mut(dst).nlink -= 1;
+            }
+            self.touch_changed(dst);
+            self.maybe_free(dst);
+        }
+        self.dir_mut(from.dir)?.remove(from.name);
+        self.touch_modified(from.dir);
+        self.link_into(to.dir, to.name, src);
+        if src_dir && from.dir != to.dir {
+            self.dir_mut(src)?.parent = to.dir;
+            self.inode_mut(from.dir).nlink -= 1;
+            self.inode_mut(to.dir).nlink += 1;
+        }
+        self.touch_changed(src);
+        Ok(())
+    }
+
+    /// `rm -r`: removes a file, symlink or directory tree.
+    pub fn remove_all(&mut self, walk: Walk, start: Ino, path: &str) -> Result<()> {
+        let ino = self.lookup(walk, start, path, false)?;
+        if self.kind(ino) != Kind::Dir {
+            return self.unlink(walk, start, path);
+        }
+        for name in self.list(ino)? {
+            let child = self.dir(ino)?.get(&name).ok_or(Errno::Noent)?;
+            if self.kind(child) == Kind::Dir {
+                let inner = Walk {
+                    root: walk.root,
+                    absolute: walk.absolute,
+                };
+                self.remove_all(inner, ino, &name)?;
+            } else {
+                self.unlink(walk, ino, &name)?;
+            }
+        }
+        self.rmdir(walk, start, path)
+    }
+}

@@ -1,0 +1,31 @@
+//! wasi-web: a WASI host for browsers and JavaScript.
+//!
+//! The layout follows wasmtime's `crates/wasi`: one module per WASI
+//! interface over a shared core, with Preview 1 as an adapter.
+//!
+//! - [`fs`]: the in-memory filesystem (pure Rust, host-tested).
+//! - [`filesystem`]: wasi:filesystem descriptors over it.
+//! - [`io`]: wasi:io pollables and stream traits.
+//! - [`clocks`], [`random`], [`cli`]: the other interfaces.
+//! - [`table`]: the resource/fd table; [`ctx`]: the context builder.
+//! - [`preview1`]: the `wasi_snapshot_preview1` / `wasi_unstable` ABI.
+//! - `bindings` (wasm32 only): the thin wasm-bindgen layer for `js/`.
+
+pub mod cli;
+pub mod clocks;
+pub mod ctx;
+pub mod error;
+pub mod filesystem;
+pub mod fs;
+pub mod io;
+pub mod memory;
+pub mod preview1;
+pub mod random;
+pub mod table;
+
+#[cfg(target_arch = "wasm32")]
+pub mod bindings;
+
+pub use ctx::{WasiCtx, WasiCtxBuilder};
+pub use error::Errno;
+pub use fs::MemFs;

@@ -1,0 +1,982 @@
+//! The Preview 1 adapter: the `wasi_snapshot_preview1` / `wasi_unstable`
+//! ABI over the core. It owns only what Preview 1 has and Preview 2 lacks:
+//! the fd table with positions, rights and fdflags, and the marshalling of
+//! iovecs and structs to and from guest memory.
+
+pub mod types;
+
+use crate::clocks::ClockId;
+use crate::ctx::WasiCtx;
+use crate::error::{Errno, Result};
+use crate::filesystem::Descriptor;
+use crate::fs::{Kind, OpenOptions, SetTime, Stat, Walk};
+use crate::io::{self, AlwaysReady, Deadline, Pollable, StreamError};
+use crate::memory::Mem;
+use crate::table::Table;
+use types::*;
+
+/// What an fd refers to.
+enum Handle {
+    Stdin,
+    Stdout,
+    Stderr,
+    File(Descriptor),
+    Dir(Descriptor),
+}
+
+struct Fd {
+    handle: Handle,
+    /// The file position; Preview 2 has none, so it lives here.
+    pos: u64,
+    flags: u16,
+    base: u64,
+    inheriting: u64,
+    /// The guest path of a preopened directory.
+    preopen: Option<String>,
+}
+
+impl Fd {
+    fn stdio(handle: Handle, base: u64) -> Self {
+        Fd {
+            handle,
+            pos: 0,
+            flags: 0,
+            base,
+            inheriting: 0,
+            preopen: None,
+        }
+    }
+
+    /// Checks a right. A right missing because of the open mode is `EBADF`
+    /// (as wasmtime says for a write to a read-only file); one dropped
+    /// through `fd_fdstat_set_rights` is `ENOTCAPABLE`.
+    fn need(&self, right: u64) -> Result<()> {
+        if let Handle::File(d) = &self.handle {
+            if right & rights::WRITING != 0 && !d.write || right & rights::READING != 0 && !d.read
+            {
+                return Err(Errno::Badf);
+            }
+        }
+        if self.base & right == right {
+            Ok(())
+        } else {
+            Err(Errno::Notcapable)
+        }
+    }
+
+    fn file(&self) -> Result<&Descriptor> {
+        match &self.handle {
+            Handle::File(d) => Ok(d),
+            _ => Err(Errno::Badf),
+        }
+    }
+
+    fn dir(&self) -> Result<&Descriptor> {
+        match &self.handle {
+            Handle::Dir(d) => Ok(d),
+            _ => Err(Errno::Notdir),
+        }
+    }
+
+    fn filetype(&self, tty: &[bool; 3]) -> u8 {
+        match &self.handle {
+            Handle::Stdin => stdio_type(tty[0]),
+            Handle::Stdout => stdio_type(tty[1]),
+            Handle::Stderr => stdio_type(tty[2]),
+            Handle::File(_) => filetype::REGULAR_FILE,
+            Handle::Dir(_) => filetype::DIRECTORY,
+        }
+    }
+}
+
+fn stdio_type(tty: bool) -> u8 {
+    if tty {
+        filetype::CHARACTER_DEVICE
+    } else {
+        filetype::UNKNOWN
+    }
+}
+
+fn kind_filetype(k: Kind) -> u8 {
+    match k {
+        Kind::File => filetype::REGULAR_FILE,
+        Kind::Dir => filetype::DIRECTORY,
+        Kind::Symlink => filetype::SYMBOLIC_LINK,
+    }
+}
+
+fn stream_err(e: StreamError) -> Errno {
+    match e {
+        StreamError::Closed => Errno::Pipe,
+        StreamError::Failed(_) => Errno::Io,
+    }
+}
+
+/// Decodes `fst_flags` into two timestamp changes.
+fn set_times(atim: u64, mtim: u64, flags: u16) -> Result<(SetTime, SetTime)> {
+    use fstflags::*;
+    if flags & !ALL != 0 || flags & ATIM != 0 && flags & ATIM_NOW != 0 {
+        return Err(Errno::Inval);
+    }
+    if flags & MTIM != 0 && flags & MTIM_NOW != 0 {
+        return Err(Errno::Inval);
+    }
+    let pick = |set, now, t| {
+        if flags & now != 0 {
+            SetTime::Now
+        } else if flags & set != 0 {
+            SetTime::At(t)
+        } else {
+            SetTime::Keep
+        }
+    };
+    Ok((pick(ATIM, ATIM_NOW, atim), pick(MTIM, MTIM_NOW, mtim)))
+}
+
+fn encode_filestat(s: &Stat, ft: u8, abi: Abi) -> Vec<u8> {
+    let mut b = vec![0u8; abi.filestat_size()];
+    b[0..8].copy_from_slice(&s.dev.to_le_bytes());
+    b[8..16].copy_from_slice(&s.ino.to_le_bytes());
+    b[16] = ft;
+    let rest = match abi {
+        Abi::Preview1 => {
+            b[24..32].copy_from_slice(&s.nlink.to_le_bytes());
+            32
+        }
+        Abi::Unstable => {
+            b[20..24].copy_from_slice(&(s.nlink.min(u32::MAX as u64) as u32).to_le_bytes());
+            24
+        }
+    };
+    for (i, v) in [s.size, s.atim, s.mtim, s.ctim].iter().enumerate() {
+        b[rest + i * 8..rest + i * 8 + 8].copy_from_slice(&v.to_le_bytes());
+    }
+    b
+}
+
+/// Writes a list of NUL-terminated strings and the pointer array to them.
+fn put_strings(m: &Mem, list: &[String], ptrs: u32, buf: u32) -> Result<()> {
+    m.check_array(ptrs, list.len() as u32, 4)?;
+    let total: u64 = list.iter().map(|s| s.len() as u64 + 1).sum();
+    m.check(buf, total)?;
+    let mut bytes = Vec::with_capacity(total as usize);
+    let mut table = Vec::with_capacity(list.len() * 4);
+    for s in list {
+        table.extend_from_slice(&(buf + bytes.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(s.as_bytes());
+        bytes.push(0);
+    }
+    m.write(buf, &bytes)?;
+    m.write(ptrs, &table)
+}
+
+fn put_sizes(m: &Mem, list: &[String], count: u32, size: u32) -> Result<()> {
+    m.check(count, 4)?;
+    m.check(size, 4)?;
+    let total: usize = list.iter().map(|s| s.len() + 1).sum();
+    m.put_u32(count, list.len() as u32)?;
+    m.put_u32(size, total as u32)
+}
+
+pub struct Preview1 {
+    pub ctx: WasiCtx,
+    fds: Table<Fd>,
+}
+
+impl Preview1 {
+    pub fn new(ctx: WasiCtx) -> Result<Self> {
+        let mut fds = Table::new(ctx.max_fds.max(3 + ctx.preopens.len() as u32));
+        fds.push(Fd::stdio(Handle::Stdin, rights::STDIN))?;
+        fds.push(Fd::stdio(Handle::Stdout, rights::STDOUT))?;
+        fds.push(Fd::stdio(Handle::Stderr, rights::STDOUT))?;
+        for (name, ino) in &ctx.preopens {
+            let d = Descriptor::new(&ctx.fs, *ino, Walk::guest(*ino), true, false);
+            fds.push(Fd {
+                handle: Handle::Dir(d),
+                pos: 0,
+                flags: 0,
+                base: rights::DIR,
+                inheriting: rights::ALL,
+                preopen: Some(name.clone()),
+            })?;
+        }
+        Ok(Preview1 { ctx, fds })
+    }
+
+    /// Flushes stdout and stderr.
+    pub fn flush(&mut self) {
+        let _ = self.ctx.stdio.stdout.flush();
+        let _ = self.ctx.stdio.stderr.flush();
+    }
+
+    fn fd(&self, fd: u32) -> Result<&Fd> {
+        self.fds.get(fd)
+    }
+
+    fn dir(&self, fd: u32, right: u64) -> Result<&Descriptor> {
+        let e = self.fd(fd)?;
+        let d = e.dir()?;
+        e.need(right)?;
+        Ok(d)
+    }
+
+    // ---- args, environment ----
+
+    pub fn args_get(&mut self, m: &Mem, argv: u32, buf: u32) -> Result<()> {
+        put_strings(m, &self.ctx.args, argv, buf)
+    }
+
+    pub fn args_sizes_get(&mut self, m: &Mem, argc: u32, size: u32) -> Result<()> {
+        put_sizes(m, &self.ctx.args, argc, size)
+    }
+
+    pub fn environ_get(&mut self, m: &Mem, env: u32, buf: u32) -> Result<()> {
+        put_strings(m, &self.ctx.env, env, buf)
+    }
+
+    pub fn environ_sizes_get(&mut self, m: &Mem, count: u32, size: u32) -> Result<()> {
+        put_sizes(m, &self.ctx.env, count, size)
+    }
+
+    // ---- clocks, random, process ----
+
+    pub fn clock_res_get(&mut self, m: &Mem, id: u32, out: u32) -> Result<()> {
+        let id = ClockId::from_raw(id).ok_or(Errno::Inval)?;
+        m.put_u64(out, self.ctx.clocks.resolution(id))
+    }
+
+    pub fn clock_time_get(&mut self, m: &Mem, id: u32, _precision: u64, out: u32) -> Result<()> {
+        let id = ClockId::from_raw(id).ok_or(Errno::Inval)?;
+        m.check(out, 8)?;
+        m.put_u64(out, self.ctx.clocks.now(id))
+    }
+
+    pub fn random_get(&mut self, m: &Mem, buf: u32, len: u32) -> Result<()> {
+        m.check(buf, len as u64)?;
+        let mut chunk = vec![0u8; (len as usize).min(65536)];
+        let mut off = 0u32;
+        while off < len {
+            let n = (len - off).min(65536) as usize;
+            crate::random::fill(&mut chunk[..n]);
+            m.write(buf + off, &chunk[..n])?;
+            off += n as u32;
+        }
+        Ok(())
+    }
+
+    /// Records the exit code; the JS wrapper unwinds the guest.
+    pub fn proc_exit(&mut self, code: u32) {
+        self.flush();
+        self.ctx.exit_code = Some(code);
+    }
+
+    /// Signals whose default action terminates end the program with
+    /// 128 + signal, as a shell reports it; the others are ignored.
+    pub fn proc_raise(&mut self, sig: u8) -> Result<()> {
+        match sig {
+            0 | 16 | 17 | 18 | 19 | 20 | 21 | 22 | 27 => Ok(()),
+            1..=30 => {
+                self.proc_exit(128 + sig as u32);
+                Ok(())
+            }
+            _ => Err(Errno::Inval),
+        }
+    }
+
+    pub fn sched_yield(&mut self) -> Result<()> {
+        Ok(())
+    }
+
+    // ---- fd: reading and writing ----
+
+    pub fn fd_read(&mut self, m: &Mem, fd: u32, iovs: u32, n: u32, out: u32) -> Result<()> {
+        m.check(out, 4)?;
+        let list = m.iovecs(iovs, n)?;
+        let total = self.read_iovs(m, fd, &list, None)?;
+        m.put_u32(out, total)
+    }
+
+    pub fn fd_pread(
+        &mut self,
+        m: &Mem,
+        fd: u32,
+        iovs: u32,
+        n: u32,
+        offset: u64,
+        out: u32,
+    ) -> Result<()> {
+        m.check(out, 4)?;
+        let list = m.iovecs(iovs, n)?;
+        let total = self.read_iovs(m, fd, &list, Some(offset))?;
+        m.put_u32(out, total)
+    }
+
+    fn read_iovs(&mut self, m: &Mem, fd: u32, list: &[(u32, u32)], at: Option<u64>) -> Result<u32> {
+        let Preview1 { ctx, fds } = self;
+        let e = fds.get_mut(fd)?;
+        match &e.handle {
+            Handle::File(d) => {
+                e.need(rights::FD_READ | if at.is_some() { rights::FD_SEEK } else { 0 })?;
+                let mut pos = at.unwrap_or(e.pos);
+                let mut total = 0u64;
+                let mut fs = d.fs_mut();
+                for &(ptr, len) in list {
+                    let got = fs.read_with(d.ino, pos, len as u64, |bytes, zeros| {
+                        m.write(ptr, bytes)?;
+                        m.fill(ptr + bytes.len() as u32, zeros as u32, 0)
+                    })?;
+                    pos += got;
+                    total += got;
+                    if got < len as u64 {
+                        break;
+                    }
+                }
+                if at.is_none() {
+                    e.pos = pos;
+                }
+                Ok(total.min(u32::MAX as u64) as u32)
+            }
+            Handle::Stdin => {
+                if at.is_some() {
+                    return Err(Errno::Spipe);
+                }
+                e.need(rights::FD_READ)?;
+                let mut total = 0u32;
+                for &(ptr, len) in list {
+                    if len == 0 {
+                        continue;
+                    }
+                    match ctx.stdio.stdin.read(len as usize) {
+                        Ok(bytes) => {
+                            m.write(ptr, &bytes)?;
+                            total += bytes.len() as u32;
+                            if bytes.len() < len as usize {
+                                break;
+                            }
+                        }
+                        Err(StreamError::Closed) => break,
+                        Err(StreamError::Failed(_)) if total == 0 => return Err(Errno::Io),
+                        Err(StreamError::Failed(_)) => break,
+                    }
+                }
+                Ok(total)
+            }
+            Handle::Dir(_) | Handle::Stdout | Handle::Stderr => Err(Errno::Badf),
+        }
+    }
+
+    pub fn fd_write(&mut self, m: &Mem, fd: u32, iovs: u32, n: u32, out: u32) -> Result<()> {
+        m.check(out, 4)?;
+        let list = m.iovecs(iovs, n)?;
+        let total = self.write_iovs(m, fd, &list, None)?;
+        m.put_u32(out, total)
+    }
+
+    pub fn fd_pwrite(
+        &mut self,
+        m: &Mem,
+        fd: u32,
+        iovs: u32,
+        n: u32,
+        offset: u64,
+        out: u32,
+    ) -> Result<()> {
+        m.check(out, 4)?;
+        let list = m.iovecs(iovs, n)?;
+        let total = self.write_iovs(m, fd, &list, Some(offset))?;
+        m.put_u32(out, total)
+    }
+
+    fn write_iovs(&mut self, m: &Mem, fd: u32, list: &[(u32, u32)], at: Option<u64>) -> Result<u32> {
+        let total: u64 = list.iter().map(|&(_, l)| l as u64).sum();
+        if total > u32::MAX as u64 {
+            return Err(Errno::Inval);
+        }
+        let Preview1 { ctx, fds } = self;
+        let e = fds.get_mut(fd)?;
+        let stream = match &e.handle {
+            Handle::File(d) => {
+                e.need(rights::FD_WRITE | if at.is_some() { rights::FD_SEEK } else { 0 })?;
+                let mut fs = d.fs_mut();
+                let mut pos = match at {
+                    Some(p) => p,
+                    None if e.flags & fdflags::APPEND != 0 => fs.size(d.ino),
+                    None => e.pos,
+                };
+                for &(ptr, len) in list {
+                    fs.write_with(d.ino, pos, len as usize, |dst| m.read_into(ptr, dst))?;
+                    pos += len as u64;
+                }
+                if at.is_none() {
+                    e.pos = pos;
+                }
+                return Ok(total as u32);
+            }
+            Handle::Stdout => &mut ctx.stdio.stdout,
+            Handle::Stderr => &mut ctx.stdio.stderr,
+            Handle::Stdin | Handle::Dir(_) => return Err(Errno::Badf),
+        };
+        if at.is_some() {
+            return Err(Errno::Spipe);
+        }
+        e.need(rights::FD_WRITE)?;
+        // One sink call per fd_write, however many iovecs.
+        let bytes = match list {
+            [(ptr, len)] => m.read_vec(*ptr, *len)?,
+            _ => {
+                let mut v = vec![0; total as usize];
+                let mut off = 0;
+                for &(ptr, len) in list {
+                    m.read_into(ptr, &mut v[off..off + len as usize])?;
+                    off += len as usize;
+                }
+                v
+            }
+        };
+        if !bytes.is_empty() {
+            stream.write(&bytes).map_err(stream_err)?;
+        }
+        Ok(total as u32)
+    }
+
+    pub fn fd_seek(
+        &mut self,
+        m: &Mem,
+        fd: u32,
+        offset: i64,
+        whence: u8,
+        out: u32,
+        abi: Abi,
+    ) -> Result<()> {
+        m.check(out, 8)?;
+        let e = self.fds.get_mut(fd)?;
+        let d = match &e.handle {
+            Handle::File(d) => d,
+            Handle::Dir(_) => return Err(Errno::Badf),
+            _ => return Err(Errno::Spipe),
+        };
+        let whence = abi.whence(whence).ok_or(Errno::Inval)?;
+        let right = if offset == 0 && whence == Whence::Cur {
+            rights::FD_TELL
+        } else {
+            rights::FD_SEEK
+        };
+        e.need(right)?;
+        let base = match whence {
+            Whence::Set => 0,
+            Whence::Cur => e.pos as i128,
+            Whence::End => d.size() as i128,
+        };
+        let pos = base + offset as i128;
+        if pos < 0 || pos > i64::MAX as i128 {
+            return Err(Errno::Inval);
+        }
+        e.pos = pos as u64;
+        m.put_u64(out, e.pos)
+    }
+
+    pub fn fd_tell(&mut self, m: &Mem, fd: u32, out: u32) -> Result<()> {
+        m.check(out, 8)?;
+        let e = self.fd(fd)?;
+        match &e.handle {
+            Handle::File(_) => {}
+            Handle::Dir(_) => return Err(Errno::Badf),
+            _ => return Err(Errno::Spipe),
+        }
+        e.need(rights::FD_TELL)?;
+        m.put_u64(out, e.pos)
+    }
+
+    // ---- fd: metadata ----
+
+    pub fn fd_fdstat_get(&mut self, m: &Mem, fd: u32, out: u32) -> Result<()> {
+        m.check(out, 24)?;
+        let e = self.fd(fd)?;
+        let mut b = [0u8; 24];
+        b[0] = e.filetype(&self.ctx.stdio.tty);
+        b[2..4].copy_from_slice(&e.flags.to_le_bytes());
+        b[8..16].copy_from_slice(&e.base.to_le_bytes());
+        b[16..24].copy_from_slice(&e.inheriting.to_le_bytes());
+        m.write(out, &b)
+    }
+
+    pub fn fd_fdstat_set_flags(&mut self, fd: u32, flags: u16) -> Result<()> {
+        let e = self.fds.get_mut(fd)?;
+        if flags & !fdflags::ALL != 0 {
+            return Err(Errno::Inval);
+        }
+        e.need(rights::FD_FDSTAT_SET_FLAGS)?;
+        e.flags = flags;
+        Ok(())
+    }
+
+    pub fn fd_fdstat_set_rights(&mut self, fd: u32, base: u64, inheriting: u64) -> Result<()> {
+        let e = self.fds.get_mut(fd)?;
+        if base & !e.base != 0 || inheriting & !e.inheriting != 0 {
+            return Err(Errno::Notcapable);
+        }
+        e.base = base;
+        e.inheriting = inheriting;
+        Ok(())
+    }
+
+    pub fn fd_filestat_get(&mut self, m: &Mem, fd: u32, out: u32, abi: Abi) -> Result<()> {
+        m.check(out, abi.filestat_size() as u64)?;
+        let e = self.fd(fd)?;
+        let (stat, ft) = match &e.handle {
+            Handle::File(d) | Handle::Dir(d) => {
+                e.need(rights::FD_FILESTAT_GET)?;
+                let s = d.stat();
+                (s, kind_filetype(s.kind))
+            }
+            _ => {
+                let s = Stat {
+                    dev: 0,
+                    ino: 0,
+                    kind: Kind::File,
+                    nlink: 1,
+                    size: 0,
+                    atim: 0,
+                    mtim: 0,
+                    ctim: 0,
+                };
+                (s, e.filetype(&self.ctx.stdio.tty))
+            }
+        };
+        m.write(out, &encode_filestat(&stat, ft, abi))
+    }
+
+    pub fn fd_filestat_set_size(&mut self, fd: u32, size: u64) -> Result<()> {
+        let e = self.fd(fd)?;
+        let d = e.file()?;
+        e.need(rights::FD_FILESTAT_SET_SIZE)?;
+        d.set_size(size)
+    }
+
+    pub fn fd_filestat_set_times(&mut self, fd: u32, atim: u64, mtim: u64, fst: u16) -> Result<()> {
+        let e = self.fd(fd)?;
+        let (a, mt) = set_times(atim, mtim, fst)?;
+        match &e.handle {
+            Handle::File(d) | Handle::Dir(d) => {
+                e.need(rights::FD_FILESTAT_SET_TIMES)?;
+                d.set_times(a, mt);
+                Ok(())
+            }
+            _ => Err(Errno::Badf),
+        }
+    }
+
+    pub fn fd_advise(&mut self, fd: u32, _offset: u64, _len: u64, advice: u8) -> Result<()> {
+        let e = self.fd(fd)?;
+        e.file()?;
+        if advice > 5 {
+            return Err(Errno::Inval);
+        }
+        e.need(rights::FD_ADVISE)
+    }
+
+    pub fn fd_allocate(&mut self, fd: u32, offset: u64, len: u64) -> Result<()> {
+        let e = self.fd(fd)?;
+        let d = e.file()?;
+        e.need(rights::FD_ALLOCATE)?;
+        d.fs_mut().allocate(d.ino, offset, len)
+    }
+
+    pub fn fd_sync(&mut self, fd: u32) -> Result<()> {
+        let e = self.fd(fd)?;
+        match &e.handle {
+            Handle::File(_) | Handle::Dir(_) => e.need(rights::FD_SYNC),
+            _ => Err(Errno::Badf),
+        }
+    }
+
+    pub fn fd_datasync(&mut self, fd: u32) -> Result<()> {
+        let e = self.fd(fd)?;
+        e.file()?;
+        e.need(rights::FD_DATASYNC)
+    }
+
+    pub fn fd_close(&mut self, fd: u32) -> Result<()> {
+        self.fds.remove(fd).map(drop)
+    }
+
+    pub fn fd_renumber(&mut self, from: u32, to: u32) -> Result<()> {
+        self.fds.renumber(from, to)
+    }
+
+    pub fn fd_prestat_get(&mut self, m: &Mem, fd: u32, out: u32) -> Result<()> {
+        m.check(out, 8)?;
+        let name = self.fd(fd)?.preopen.as_ref().ok_or(Errno::Badf)?;
+        let mut b = [0u8; 8];
+        b[4..8].copy_from_slice(&(name.len() as u32).to_le_bytes());
+        m.write(out, &b)
+    }
+
+    pub fn fd_prestat_dir_name(&mut self, m: &Mem, fd: u32, buf: u32, len: u32) -> Result<()> {
+        let name = self.fd(fd)?.preopen.as_ref().ok_or(Errno::Badf)?;
+        if (len as usize) < name.len() {
+            return Err(Errno::Nametoolong);
+        }
+        m.write(buf, name.as_bytes())
+    }
+
+    pub fn fd_readdir(
+        &mut self,
+        m: &Mem,
+        fd: u32,
+        buf: u32,
+        len: u32,
+        cookie: u64,
+        out: u32,
+    ) -> Result<()> {
+        m.check(buf, len as u64)?;
+        m.check(out, 4)?;
+        let e = self.fd(fd)?;
+        let d = e.dir()?;
+        e.need(rights::FD_READDIR)?;
+        let mut bytes = Vec::with_capacity((len as usize).min(65536));
+        let cap = len as usize;
+        d.fs().readdir(d.ino, cookie, |ent| {
+            let mut head = [0u8; 24];
+            head[0..8].copy_from_slice(&ent.next.to_le_bytes());
+            head[8..16].copy_from_slice(&ent.ino.to_le_bytes());
+            head[16..20].copy_from_slice(&(ent.name.len() as u32).to_le_bytes());
+            head[20] = kind_filetype(ent.kind);
+            bytes.extend_from_slice(&head);
+            bytes.extend_from_slice(ent.name.as_bytes());
+            // A full buffer tells the guest there may be more.
+            bytes.len() < cap
+        })?;
+        bytes.truncate(cap);
+        m.write(buf, &bytes)?;
+        m.put_u32(out, bytes.len() as u32)
+    }
+
+    // ---- paths ----
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn path_open(
+        &mut self,
+        m: &Mem,
+        fd: u32,
+        dirflags: u32,
+        path: u32,
+        path_len: u32,
+        oflags: u16,
+        base: u64,
+        inheriting: u64,
+        fdflags: u16,
+        out: u32,
+    ) -> Result<()> {
+        m.check(out, 4)?;
+        let path = m.read_str(path, path_len)?;
+        if oflags & !oflags::ALL != 0 || fdflags & !fdflags::ALL != 0 {
+            return Err(Errno::Inval);
+        }
+        let e = self.fd(fd)?;
+        let dir = e.dir()?;
+        let mut need = rights::PATH_OPEN;
+        if oflags & oflags::CREAT != 0 {
+            need |= rights::PATH_CREATE_FILE;
+        }
+        if oflags & oflags::TRUNC != 0 {
+            need |= rights::PATH_FILESTAT_SET_SIZE;
+        }
+        e.need(need)?;
+        let read = base & rights::READING != 0;
+        let write = base & rights::WRITING != 0 || fdflags & fdflags::APPEND != 0;
+        let o = OpenOptions {
+            follow: dirflags & LOOKUP_SYMLINK_FOLLOW != 0,
+            create: oflags & oflags::CREAT != 0,
+            exclusive: oflags & oflags::EXCL != 0,
+            truncate: oflags & oflags::TRUNC != 0,
+            directory: oflags & oflags::DIRECTORY != 0,
+            write,
+        };
+        let d = dir.open_at(&path, o, read, write)?;
+        let allowed = e.inheriting;
+        let new = if d.is_dir() {
+            Fd {
+                handle: Handle::Dir(d),
+                pos: 0,
+                flags: fdflags,
+                base: base & rights::DIR & allowed,
+                inheriting: inheriting & allowed,
+                preopen: None,
+            }
+        } else {
+            let mut b = base & rights::FILE & allowed;
+            if !write {
+                b &= !rights::WRITING;
+            }
+            if !read {
+                b &= !rights::READING;
+            }
+            Fd {
+                handle: Handle::File(d),
+                pos: 0,
+                flags: fdflags,
+                base: b,
+                inheriting: inheriting & allowed,
+                preopen: None,
+            }
+        };
+        let n = self.fds.push(new)?;
+        m.put_u32(out, n)
+    }
+
+    pub fn path_create_directory(&mut self, m: &Mem, fd: u32, p: u32, len: u32) -> Result<()> {
+        let path = m.read_str(p, len)?;
+        self.dir(fd, rights::PATH_CREATE_DIRECTORY)?
+            .create_directory_at(&path)
+    }
+
+    pub fn path_remove_directory(&mut self, m: &Mem, fd: u32, p: u32, len: u32) -> Result<()> {
+        let path = m.read_str(p, len)?;
+        self.dir(fd, rights::PATH_REMOVE_DIRECTORY)?
+            .remove_directory_at(&path)
+    }
+
+    pub fn path_unlink_file(&mut self, m: &Mem, fd: u32, p: u32, len: u32) -> Result<()> {
+        let path = m.read_str(p, len)?;
+        self.dir(fd, rights::PATH_UNLINK_FILE)?
+            .unlink_file_at(&path)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn path_filestat_get(
+        &mut self,
+        m: &Mem,
+        fd: u32,
+        flags: u32,
+        p: u32,
+        len: u32,
+        out: u32,
+        abi: Abi,
+    ) -> Result<()> {
+        m.check(out, abi.filestat_size() as u64)?;
+        let path = m.read_str(p, len)?;
+        let d = self.dir(fd, rights::PATH_FILESTAT_GET)?;
+        let s = d.stat_at(&path, flags & LOOKUP_SYMLINK_FOLLOW != 0)?;
+        m.write(out, &encode_filestat(&s, kind_filetype(s.kind), abi))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn path_filestat_set_times(
+        &mut self,
+        m: &Mem,
+        fd: u32,
+        flags: u32,
+        p: u32,
+        len: u32,
+        atim: u64,
+        mtim: u64,
+        fst: u16,
+    ) -> Result<()> {
+        let path = m.read_str(p, len)?;
+        let d = self.dir(fd, rights::PATH_FILESTAT_SET_TIMES)?;
+        let (a, mt) = set_times(atim, mtim, fst)?;
+        d.set_times_at(&path, flags & LOOKUP_SYMLINK_FOLLOW != 0, a, mt)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn path_link(
+        &mut self,
+        m: &Mem,
+        old_fd: u32,
+        old_flags: u32,
+        old_p: u32,
+        old_len: u32,
+        new_fd: u32,
+        new_p: u32,
+        new_len: u32,
+    ) -> Result<()> {
+        let old = m.read_str(old_p, old_len)?;
+        let new = m.read_str(new_p, new_len)?;
+        let from = self.dir(old_fd, rights::PATH_LINK_SOURCE)?;
+        let to = self.dir(new_fd, rights::PATH_LINK_TARGET)?;
+        from.link_at(old_flags & LOOKUP_SYMLINK_FOLLOW != 0, &old, to, &new)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn path_readlink(
+        &mut self,
+        m: &Mem,
+        fd: u32,
+        p: u32,
+        len: u32,
+        buf: u32,
+        buf_len: u32,
+        out: u32,
+    ) -> Result<()> {
+        m.check(buf, buf_len as u64)?;
+        m.check(out, 4)?;
+        let path = m.read_str(p, len)?;
+        let target = self.dir(fd, rights::PATH_READLINK)?.readlink_at(&path)?;
+        let n = target.len().min(buf_len as usize);
+        m.write(buf, &target.as_bytes()[..n])?;
+        m.put_u32(out, n as u32)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn path_rename(
+        &mut self,
+        m: &Mem,
+        fd: u32,
+        old_p: u32,
+        old_len: u32,
+        new_fd: u32,
+        new_p: u32,
+        new_len: u32,
+    ) -> Result<()> {
+        let old = m.read_str(old_p, old_len)?;
+        let new = m.read_str(new_p, new_len)?;
+        let from = self.dir(fd, rights::PATH_RENAME_SOURCE)?;
+        let to = self.dir(new_fd, rights::PATH_RENAME_TARGET)?;
+        from.rename_at(&old, to, &new)
+    }
+
+    pub fn path_symlink(
+        &mut self,
+        m: &Mem,
+        old_p: u32,
+        old_len: u32,
+        fd: u32,
+        new_p: u32,
+        new_len: u32,
+    ) -> Result<()> {
+        let target = m.read_str(old_p, old_len)?;
+        let path = m.read_str(new_p, new_len)?;
+        self.dir(fd, rights::PATH_SYMLINK)?
+            .symlink_at(&target, &path)
+    }
+
+    // ---- poll ----
+
+    pub fn poll_oneoff(
+        &mut self,
+        m: &Mem,
+        subs: u32,
+        events: u32,
+        n: u32,
+        out: u32,
+        abi: Abi,
+    ) -> Result<()> {
+        if n == 0 {
+            return Err(Errno::Inval);
+        }
+        let size = abi.subscription_size();
+        m.check_array(subs, n, size)?;
+        m.check_array(events, n, event::SIZE)?;
+        m.check(out, 4)?;
+        let raw = m.read_vec(subs, n * size)?;
+        // Each subscription becomes a pollable and a way to fill its event.
+        struct Sub {
+            userdata: u64,
+            kind: u8,
+            error: Errno,
+            nbytes: u64,
+        }
+        let mut list: Vec<Sub> = Vec::with_capacity(n as usize);
+        let mut pollables: Vec<Box<dyn Pollable>> = Vec::with_capacity(n as usize);
+        for i in 0..n as usize {
+            let s = &raw[i * size as usize..(i + 1) * size as usize];
+            let u64_at = |o: usize| u64::from_le_bytes(s[o..o + 8].try_into().unwrap());
+            let u32_at = |o: usize| u32::from_le_bytes(s[o..o + 4].try_into().unwrap());
+            let userdata = u64_at(0);
+            let kind = s[8];
+            let mut sub = Sub {
+                userdata,
+                kind,
+                error: Errno::Success,
+                nbytes: 0,
+            };
+            let p: Box<dyn Pollable> = match kind {
+                event::CLOCK => {
+                    let c = abi.clock_offset() as usize;
+                    let id = u32_at(c);
+                    let timeout = u64_at(c + 8);
+                    let flags = u16::from_le_bytes([s[c + 24], s[c + 25]]);
+                    match ClockId::from_raw(id) {
+                        None => {
+                            sub.error = Errno::Inval;
+                            Box::new(AlwaysReady)
+                        }
+                        Some(id) => {
+                            let rel = if flags & event::SUBSCRIPTION_CLOCK_ABSTIME != 0 {
+                                timeout.saturating_sub(self.ctx.clocks.now(id))
+                            } else {
+                                timeout
+                            };
+                            let deadline = crate::clocks::monotonic_ns().saturating_add(rel);
+                            Box::new(Deadline(deadline))
+                        }
+                    }
+                }
+                event::FD_READ | event::FD_WRITE => {
+                    let fd = u32_at(16);
+                    match self.fd_readiness(fd, kind == event::FD_READ) {
+                        Ok(nbytes) => sub.nbytes = nbytes,
+                        Err(e) => sub.error = e,
+                    }
+                    Box::new(AlwaysReady)
+                }
+                _ => return Err(Errno::Inval),
+            };
+            list.push(sub);
+            pollables.push(p);
+        }
+        let ready = io::poll(&mut pollables);
+        let mut bytes = Vec::with_capacity(ready.len() * event::SIZE as usize);
+        for &i in &ready {
+            let s = &list[i];
+            let mut ev = [0u8; 32];
+            ev[0..8].copy_from_slice(&s.userdata.to_le_bytes());
+            ev[8..10].copy_from_slice(&s.error.raw().to_le_bytes());
+            ev[10] = s.kind;
+            if s.kind != event::CLOCK {
+                ev[16..24].copy_from_slice(&s.nbytes.to_le_bytes());
+            }
+            bytes.extend_from_slice(&ev);
+        }
+        m.write(events, &bytes)?;
+        m.put_u32(out, ready.len() as u32)
+    }
+
+    /// Bytes readable (or writable) on an fd without waiting.
+    fn fd_readiness(&self, fd: u32, read: bool) -> Result<u64> {
+        let e = self.fd(fd)?;
+        e.need(rights::POLL_FD_READWRITE)?;
+        match (&e.handle, read) {
+            (Handle::File(d), true) => Ok(d.size().saturating_sub(e.pos)),
+            (Handle::File(_), false) => Ok(0),
+            (Handle::Stdin, true) => Ok(self.ctx.stdio.stdin.available()),
+            (Handle::Stdout | Handle::Stderr, false) => Ok(0),
+            (Handle::Dir(_), _) => Err(Errno::Badf),
+            _ => Err(Errno::Badf),
+        }
+    }
+
+    // ---- sockets: there are none, but the calls answer properly ----
+
+    fn not_socket(&self, fd: u32) -> Result<()> {
+        self.fd(fd)?;
+        Err(Errno::Notsock)
+    }
+
+    pub fn sock_accept(&mut self, fd: u32, _flags: u16, _out: u32) -> Result<()> {
+        self.not_socket(fd)
+    }
+    pub fn sock_recv(&mut self, fd: u32) -> Result<()> {
+        self.not_socket(fd)
+    }
+    pub fn sock_send(&mut self, fd: u32) -> Result<()> {
+        self.not_socket(fd)
+    }
+    pub fn sock_shutdown(&mut self, fd: u32, _how: u8) -> Result<()> {
+        self.not_socket(fd)
+    }
+}
+
+#[cfg(test)]
+mod tests;
