@@ -123,13 +123,21 @@ export class WASI {
       if (typeof core[method] !== "function") throw new Error(`wasi-web: the core lacks ${method}`);
       imports[name] = core[method].bind(core);
     }
-    imports.proc_exit = (code) => this.#procExit(code);
+    imports.proc_exit = (code) => {
+      this.#core.proc_exit(code);
+      this.#exit(this.#core.exitCode() ?? code);
+    };
+    // A terminating signal ends the program with 128+sig, recorded by the core.
+    imports.proc_raise = (sig) => {
+      const errno = this.#core.proc_raise(sig);
+      const exitCode = this.#core.exitCode();
+      if (exitCode !== undefined) this.#exit(exitCode);
+      return errno;
+    };
     return imports;
   }
 
-  #procExit(code) {
-    this.#core.proc_exit(code);
-    const exitCode = this.#core.exitCode() ?? code;
+  #exit(exitCode) {
     if (!this.#returnOnExit && typeof globalThis.process?.exit === "function") {
       // Like node:wasi: the whole process ends here.
       this.#flushSinks();

@@ -1,0 +1,83 @@
+// Command-line parsing for `wasi-web`, with the flag shapes of `wasmtime run`.
+
+export const USAGE = `Usage: wasi-web [run] [OPTIONS] FILE.wasm [ARGS...]
+
+Runs a WASI Preview 1 program on wasi-web's in-memory filesystem. Host
+directories given with --dir are copied in before the run and the program's
+changes are written back after it, like a native runtime.
+
+Options:
+  --dir HOST[::GUEST]  preopen host directory HOST as GUEST (default: HOST as written)
+  --env NAME=VALUE     set an environment variable (--env NAME copies the host's)
+  --browser            run in headless Chromium (playwright-core) instead of Node
+  -V, --version        print the version
+  -h, --help           print this help
+
+Flags also take the --flag=value form; "--" ends the options. The exit code
+is the program's; a trap exits with 134.`;
+
+export class UsageError extends Error {}
+
+/**
+ * @param {string[]} argv process.argv.slice(2)
+ * @param {Record<string, string | undefined>} hostEnv
+ * @returns {{ help: true } | { version: true } | { file: string, args: string[], dirs: {host: string, guest: string}[], env: Record<string, string>, browser: boolean }}
+ */
+export function parseArgs(argv, hostEnv = {}) {
+  const dirs = [];
+  const env = {};
+  let browser = false;
+  let i = 0;
+  if (argv[0] === "run") i++;
+  const value = (flag, inline) => {
+    if (inline !== undefined) return inline;
+    if (i + 1 >= argv.length) throw new UsageError(`${flag} needs a value`);
+    return argv[++i];
+  };
+  for (; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--") {
+      i++;
+      break;
+    }
+    if (!arg.startsWith("-") || arg === "-") break;
+    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
+    const flag = eq < 0 ? arg : arg.slice(0, eq);
+    const inline = eq < 0 ? undefined : arg.slice(eq + 1);
+    switch (flag) {
+      case "-h":
+      case "--help":
+        return { help: true };
+      case "-V":
+      case "--version":
+        return { version: true };
+      case "--browser":
+        browser = true;
+        break;
+      case "--dir": {
+        const spec = value(flag, inline);
+        const sep = spec.indexOf("::");
+        const host = sep < 0 ? spec : spec.slice(0, sep);
+        const guest = sep < 0 ? spec : spec.slice(sep + 2);
+        if (host === "" || guest === "") throw new UsageError(`bad --dir ${JSON.stringify(spec)}: expected HOST[::GUEST]`);
+        dirs.push({ host, guest });
+        break;
+      }
+      case "--env": {
+        const spec = value(flag, inline);
+        const sep = spec.indexOf("=");
+        if (sep === 0) throw new UsageError(`bad --env ${JSON.stringify(spec)}: expected NAME=VALUE`);
+        if (sep < 0) {
+          if (hostEnv[spec] !== undefined) env[spec] = hostEnv[spec];
+        } else {
+          env[spec.slice(0, sep)] = spec.slice(sep + 1);
+        }
+        break;
+      }
+      default:
+        throw new UsageError(`unknown option ${flag}`);
+    }
+  }
+  if (i >= argv.length) throw new UsageError("no program given");
+  return { file: argv[i], args: argv.slice(i + 1), dirs, env, browser };
+}

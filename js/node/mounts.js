@@ -1,0 +1,52 @@
+// --dir handling for the CLI: which host directories to copy into the MemFS,
+// where, and how to write the guest's changes back.
+import fs from "node:fs";
+import path from "node:path";
+import { fromHostDir, toHostDir } from "./host-dirs.js";
+
+/**
+ * Copies the host side of each `--dir` into `memfs`. A directory given twice,
+ * or one inside another, is copied once, so that every preopen of it sees the
+ * same files, as on a real filesystem.
+ *
+ * @param {import("../memfs.js").MemFS} memfs
+ * @param {{host: string, guest: string}[]} dirs
+ * @returns {{ preopens: Record<string, string>, roots: {host: string, fsPath: string, loaded: Map<string, string>}[] }}
+ */
+export function mountHostDirs(memfs, dirs) {
+  const resolved = dirs.map(({ host, guest }) => {
+    let real;
+    try {
+      real = fs.realpathSync(host);
+    } catch (error) {
+      throw new Error(`--dir ${host}: ${error.code === "ENOENT" ? "no such directory" : error.message}`);
+    }
+    if (!fs.statSync(real).isDirectory()) throw new Error(`--dir ${host}: not a directory`);
+    return { real, guest };
+  });
+  const roots = [];
+  const byReal = [...new Set(resolved.map((d) => d.real))].sort((a, b) => a.length - b.length);
+  const fsPathOf = new Map();
+  for (const real of byReal) {
+    const parent = roots.find((r) => real.startsWith(r.host.endsWith(path.sep) ? r.host : r.host + path.sep));
+    if (parent) {
+      fsPathOf.set(real, `${parent.fsPath}/${path.relative(parent.host, real).split(path.sep).join("/")}`);
+    } else {
+      const fsPath = `/host/${roots.length}`;
+      roots.push({ host: real, fsPath, loaded: fromHostDir(real, { fs: memfs, at: fsPath }).loaded });
+      fsPathOf.set(real, fsPath);
+    }
+  }
+  const preopens = {};
+  for (const { real, guest } of resolved) preopens[guest] = fsPathOf.get(real);
+  return { preopens, roots };
+}
+
+/**
+ * Writes the guest's changes back to every mounted host directory.
+ * @param {import("../memfs.js").MemFS} memfs
+ * @param {{host: string, fsPath: string, loaded: Map<string, string>}[]} roots
+ */
+export function syncHostDirs(memfs, roots) {
+  for (const root of roots) toHostDir(memfs, root.fsPath, root.host, { loaded: root.loaded });
+}

@@ -1,0 +1,61 @@
+// A tiny static HTTP server on 127.0.0.1 for the browser runners: serves the
+// package (js/, pkg/) and extra in-memory or on-disk files.
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+
+const TYPES = {
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".html": "text/html; charset=utf-8",
+  ".json": "application/json",
+  ".css": "text/css",
+  ".txt": "text/plain; charset=utf-8",
+};
+
+export const BLANK_PAGE = "/__wasi-web/blank.html";
+
+/**
+ * @param {string} root directory served at "/"
+ * @returns {Promise<{ url: string, route(urlPath: string, body: Uint8Array | string): string, close(): Promise<void> }>}
+ */
+export async function startServer(root) {
+  const routes = new Map([[BLANK_PAGE, { body: "<!doctype html><meta charset=utf-8><title>wasi-web</title>", type: TYPES[".html"] }]]);
+  const rootReal = fs.realpathSync(root);
+  const server = http.createServer((req, res) => {
+    const urlPath = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    const send = (status, body, type) => {
+      res.writeHead(status, { "content-type": type, "cache-control": "no-store" });
+      res.end(body);
+    };
+    const route = routes.get(urlPath);
+    if (route) {
+      const body = typeof route.body === "string" && route.file ? fs.readFileSync(route.body) : route.body;
+      return send(200, body, route.type);
+    }
+    const file = path.join(rootReal, urlPath);
+    if (!file.startsWith(rootReal + path.sep)) return send(403, "forbidden", "text/plain");
+    fs.readFile(file, (error, body) => {
+      if (error) return send(404, "not found", "text/plain");
+      send(200, body, TYPES[path.extname(file)] ?? "application/octet-stream");
+    });
+  });
+  await new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  const url = `http://127.0.0.1:${server.address().port}`;
+  return {
+    url,
+    /** Serves `body` (bytes, or a host file path with `file: true`) at `urlPath`; returns its full URL. */
+    route(urlPath, body, { file = false } = {}) {
+      routes.set(urlPath, { body, file, type: TYPES[path.extname(urlPath)] ?? "application/octet-stream" });
+      return url + urlPath;
+    },
+    close() {
+      server.closeAllConnections?.();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,60 @@
+// Blocking stdio for the CLI: the guest's fd_read/fd_write are synchronous.
+import fs from "node:fs";
+
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+function sleep(ms) {
+  Atomics.wait(sleepCell, 0, 0, ms);
+}
+
+/** Writes all of `bytes` to a file descriptor, waiting out EAGAIN. */
+export function writeAll(fd, bytes) {
+  let off = 0;
+  while (off < bytes.length) {
+    try {
+      off += fs.writeSync(fd, bytes, off, bytes.length - off);
+    } catch (error) {
+      if (error.code === "EAGAIN") sleep(1);
+      else if (error.code === "EPIPE") return;
+      else throw error;
+    }
+  }
+}
+
+/** A stdin callback reading the process's fd 0 as the guest asks for it. */
+export function processStdin() {
+  let buf = Buffer.allocUnsafe(65536);
+  let eof = false;
+  return (max) => {
+    if (eof) return null;
+    const want = Math.max(1, Math.min(max, buf.length));
+    for (;;) {
+      try {
+        const n = fs.readSync(0, buf, 0, want, null);
+        if (n === 0) {
+          eof = true;
+          return null;
+        }
+        const chunk = buf.subarray(0, n);
+        buf = Buffer.allocUnsafe(65536);
+        return chunk;
+      } catch (error) {
+        if (error.code === "EAGAIN") {
+          sleep(5);
+          continue;
+        }
+        eof = true; // EOF, EBADF (no stdin), ...
+        return null;
+      }
+    }
+  };
+}
+
+/** All of stdin when it is a pipe or file (for --browser); empty for a terminal or none. */
+export function readAllStdin() {
+  try {
+    if (fs.fstatSync(0).isCharacterDevice()) return new Uint8Array(0);
+    return fs.readFileSync(0);
+  } catch {
+    return new Uint8Array(0);
+  }
+}
