@@ -26,11 +26,17 @@ pub struct Mem<'a> {
 
 impl<'a> Mem<'a> {
     pub fn new(raw: &'a dyn GuestMemory) -> Self {
-        Mem { size: raw.size(), raw }
+        Mem {
+            size: raw.size(),
+            raw,
+        }
     }
 
     pub fn check(&self, ptr: u32, len: u64) -> Result<()> {
-        if (ptr as u64).checked_add(len).is_some_and(|end| end <= self.size) {
+        if (ptr as u64)
+            .checked_add(len)
+            .is_some_and(|end| end <= self.size)
+        {
             Ok(())
         } else {
             Err(Errno::Fault)

@@ -302,14 +302,7 @@ impl WasiCore {
     ) -> u32 {
         self.call(|p, m| p.path_rename(m, fd, old, old_len, new_fd, new, new_len))
     }
-    pub fn path_symlink(
-        &mut self,
-        old: u32,
-        old_len: u32,
-        fd: u32,
-        new: u32,
-        new_len: u32,
-    ) -> u32 {
+    pub fn path_symlink(&mut self, old: u32, old_len: u32, fd: u32, new: u32, new_len: u32) -> u32 {
         self.call(|p, m| p.path_symlink(m, old, old_len, fd, new, new_len))
     }
     pub fn path_unlink_file(&mut self, fd: u32, path: u32, len: u32) -> u32 {

@@ -169,7 +169,9 @@ impl MemFs {
     }
 
     fn inode_mut(&mut self, ino: Ino) -> &mut Inode {
-        self.inodes[(ino - 1) as usize].as_mut().expect("live inode")
+        self.inodes[(ino - 1) as usize]
+            .as_mut()
+            .expect("live inode")
     }
 
     fn try_inode(&self, ino: Ino) -> Option<&Inode> {

@@ -52,8 +52,7 @@ impl Fd {
     /// through `fd_fdstat_set_rights` is `ENOTCAPABLE`.
     fn need(&self, right: u64) -> Result<()> {
         if let Handle::File(d) = &self.handle {
-            if right & rights::WRITING != 0 && !d.write || right & rights::READING != 0 && !d.read
-            {
+            if right & rights::WRITING != 0 && !d.write || right & rights::READING != 0 && !d.read {
                 return Err(Errno::Badf);
             }
         }
@@ -387,7 +386,13 @@ impl Preview1 {
         m.put_u32(out, total)
     }
 
-    fn write_iovs(&mut self, m: &Mem, fd: u32, list: &[(u32, u32)], at: Option<u64>) -> Result<u32> {
+    fn write_iovs(
+        &mut self,
+        m: &Mem,
+        fd: u32,
+        list: &[(u32, u32)],
+        at: Option<u64>,
+    ) -> Result<u32> {
         let total: u64 = list.iter().map(|&(_, l)| l as u64).sum();
         if total > u32::MAX as u64 {
             return Err(Errno::Inval);
