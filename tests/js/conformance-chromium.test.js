@@ -1,0 +1,53 @@
+// The conformance corpus through the npm package in headless Chromium: one
+// browser, one page, every case in it.
+import { after, before, test } from "node:test";
+import fs from "node:fs";
+import { launchChromium, openRunnerPage } from "../../js/node/chromium.js";
+import { fromHostDir } from "../../js/node/host-dirs.js";
+import { encodeTree } from "../../js/node/run-browser.js";
+import { startServer } from "../../js/node/server.js";
+import { MemFS, exportTree } from "../../js/index.js";
+import { checkResult, fixtureDir, loadCorpus, readGuest, REPO } from "./helpers/corpus.js";
+import path from "node:path";
+
+const corpus = loadCorpus();
+let server;
+let browser;
+let page;
+
+before(async () => {
+  if (corpus.length === 0) return;
+  server = await startServer(REPO);
+  browser = await launchChromium();
+  page = await openRunnerPage(browser, server.url);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+for (const c of corpus) {
+  test(`chromium: ${c.name}`, async () => {
+    readGuest(c);
+    const memfs = new MemFS();
+    const preopens = {};
+    for (const d of c.dirs) {
+      const at = `/${d}`;
+      if (fs.existsSync(fixtureDir(d))) fromHostDir(fixtureDir(d), { fs: memfs, at });
+      else memfs.mkdir(at, { recursive: true });
+      preopens[d] = at;
+    }
+    const result = await page.evaluate((job) => globalThis.__wasiWebRunner.runJob(job), {
+      wasmUrl: `/${path.relative(REPO, c.wasmPath).split(path.sep).join("/")}`,
+      args: [c.wasm, ...c.args],
+      env: c.env,
+      preopens,
+      tree: encodeTree(exportTree(memfs, "/")),
+      stdin: Buffer.from(c.stdin).toString("base64"),
+      output: "buffer",
+    });
+    if (result.error) throw new Error(`in Chromium: ${result.error}`);
+    checkResult(c, result);
+  });
+}
