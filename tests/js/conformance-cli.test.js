@@ -1,36 +1,14 @@
 // The conformance corpus through the CLI, the way the WASI testsuite drives a
 // runtime: cwd = a temp dir holding copies of the fixtures, relative --dir.
 // Every case runs in Node; cases with dirs also run with --browser.
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
-import { checkResult, copyFixtures, loadCorpus, readGuest, REPO } from "./helpers/corpus.js";
+import { runCli } from "./helpers/cli.js";
+import { checkResult, copyFixtures, loadCorpus, readGuest } from "./helpers/corpus.js";
 
-const CLI = path.join(REPO, "js/cli.js");
 const corpus = loadCorpus();
-
-/** Runs the CLI; resolves with { exitCode, stdout, stderr } (strings). */
-export function runCli(args, { cwd = REPO, input = "" } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ["pipe", "pipe", "pipe"] });
-    const out = [];
-    const err = [];
-    child.stdout.on("data", (d) => out.push(d));
-    child.stderr.on("data", (d) => err.push(d));
-    child.on("error", reject);
-    child.on("close", (code, signal) =>
-      resolve({
-        exitCode: signal ? `signal ${signal}` : code,
-        stdout: Buffer.concat(out).toString("utf8"),
-        stderr: Buffer.concat(err).toString("utf8"),
-      }),
-    );
-    child.stdin.on("error", () => {});
-    child.stdin.end(input);
-  });
-}
 
 function cliArgs(c, browser) {
   const args = ["run"];
