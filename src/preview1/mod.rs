@@ -31,6 +31,12 @@ struct Fd {
     flags: u16,
     base: u64,
     inheriting: u64,
+    /// Rights the guest dropped with `fd_fdstat_set_rights` (here, or on
+    /// the directory this was opened through). Only these are enforced:
+    /// wasmtime does not enforce the rights requested at `path_open`, and
+    /// programs rely on that.
+    dropped: u64,
+    dropped_inheriting: u64,
     /// The guest path of a preopened directory.
     preopen: Option<String>,
 }
@@ -43,23 +49,35 @@ impl Fd {
             flags: 0,
             base,
             inheriting: 0,
+            dropped: 0,
+            dropped_inheriting: 0,
             preopen: None,
         }
     }
 
-    /// Checks a right. A right missing because of the open mode is `EBADF`
-    /// (as wasmtime says for a write to a read-only file); one dropped
-    /// through `fd_fdstat_set_rights` is `ENOTCAPABLE`.
+    /// Checks a right for an fd operation. A right missing because of the
+    /// open mode is `EBADF` (wasmtime's answer for a write to a read-only
+    /// file); one dropped through `fd_fdstat_set_rights` is `ENOTCAPABLE`.
     fn need(&self, right: u64) -> Result<()> {
         if let Handle::File(d) = &self.handle {
             if right & rights::WRITING != 0 && !d.write || right & rights::READING != 0 && !d.read {
                 return Err(Errno::Badf);
             }
         }
-        if self.base & right == right {
+        if self.dropped & right == 0 {
             Ok(())
         } else {
             Err(Errno::Notcapable)
+        }
+    }
+
+    /// Checks a right for a path operation on a directory: wasmtime calls a
+    /// directory without the permission `EPERM`.
+    fn need_path(&self, right: u64) -> Result<()> {
+        if self.dropped & right == 0 {
+            Ok(())
+        } else {
+            Err(Errno::Perm)
         }
     }
 
@@ -196,6 +214,8 @@ impl Preview1 {
                 flags: 0,
                 base: rights::DIR,
                 inheriting: rights::ALL,
+                dropped: 0,
+                dropped_inheriting: 0,
                 preopen: Some(name.clone()),
             })?;
         }
@@ -215,7 +235,7 @@ impl Preview1 {
     fn dir(&self, fd: u32, right: u64) -> Result<&Descriptor> {
         let e = self.fd(fd)?;
         let d = e.dir()?;
-        e.need(right)?;
+        e.need_path(right)?;
         Ok(d)
     }
 
@@ -520,6 +540,8 @@ impl Preview1 {
         if base & !e.base != 0 || inheriting & !e.inheriting != 0 {
             return Err(Errno::Notcapable);
         }
+        e.dropped |= e.base & !base;
+        e.dropped_inheriting |= e.inheriting & !inheriting;
         e.base = base;
         e.inheriting = inheriting;
         Ok(())
@@ -687,7 +709,7 @@ impl Preview1 {
         if oflags & oflags::TRUNC != 0 {
             need |= rights::PATH_FILESTAT_SET_SIZE;
         }
-        e.need(need)?;
+        e.need_path(need)?;
         let read = base & rights::READING != 0;
         let write = base & rights::WRITING != 0 || fdflags & fdflags::APPEND != 0;
         let o = OpenOptions {
@@ -699,32 +721,29 @@ impl Preview1 {
             write,
         };
         let d = dir.open_at(&path, o, read, write)?;
-        let allowed = e.inheriting;
-        let new = if d.is_dir() {
-            Fd {
-                handle: Handle::Dir(d),
-                pos: 0,
-                flags: fdflags,
-                base: base & rights::DIR & allowed,
-                inheriting: inheriting & allowed,
-                preopen: None,
-            }
+        let dropped = e.dropped_inheriting;
+        let (handle, mut b) = if d.is_dir() {
+            (Handle::Dir(d), base & rights::DIR)
         } else {
-            let mut b = base & rights::FILE & allowed;
+            let mut b = base & rights::FILE;
             if !write {
                 b &= !rights::WRITING;
             }
             if !read {
                 b &= !rights::READING;
             }
-            Fd {
-                handle: Handle::File(d),
-                pos: 0,
-                flags: fdflags,
-                base: b,
-                inheriting: inheriting & allowed,
-                preopen: None,
-            }
+            (Handle::File(d), b)
+        };
+        b &= !dropped;
+        let new = Fd {
+            handle,
+            pos: 0,
+            flags: fdflags,
+            base: b,
+            inheriting: inheriting & !dropped,
+            dropped,
+            dropped_inheriting: dropped,
+            preopen: None,
         };
         let n = self.fds.push(new)?;
         m.put_u32(out, n)

@@ -212,10 +212,19 @@ fn rights_only_shrink() {
     );
     g.p1.fd_fdstat_set_rights(3, rights::DIR & !rights::PATH_CREATE_FILE, rights::ALL)
         .unwrap();
+    assert_eq!(g.open("new", oflags::CREAT, rights::ALL), Err(Errno::Perm));
+    // A right dropped from a directory's inheriting set is gone for files
+    // opened through it.
+    let keep = rights::DIR & !rights::PATH_CREATE_FILE;
+    g.p1.fd_fdstat_set_rights(3, keep, rights::ALL & !rights::FD_SEEK)
+        .unwrap();
+    let f = g.open("f", 0, rights::ALL).unwrap();
     assert_eq!(
-        g.open("new", oflags::CREAT, rights::ALL),
+        g.p1.fd_seek(&m, f, 1, 0, 8, Abi::Preview1),
         Err(Errno::Notcapable)
     );
+    g.p1.fd_fdstat_get(&m, f, 0).unwrap();
+    assert_eq!(m.u64(8).unwrap() & rights::FD_SEEK, 0);
 }
 
 #[test]
