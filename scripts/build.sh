@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Builds the core into pkg/ (release, then npm binaryen's wasm-opt), checks
+# that the optimised core still runs, and builds the guests.
+#   scripts/build.sh          release build
+#   scripts/build.sh --dev    debug build, no wasm-opt (faster)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+log() { echo "build: $*" >&2; }
+
+mode="${1:-release}"
+if [ "$mode" = "--dev" ]; then
+  log "wasm-pack build --dev"
+  wasm-pack --quiet build --dev --target web --out-dir pkg
+else
+  log "wasm-pack build --release"
+  wasm-pack --quiet build --release --target web --out-dir pkg
+  wasm_opt=node_modules/.bin/wasm-opt
+  if [ ! -x "$wasm_opt" ]; then
+    log "$wasm_opt missing: run scripts/bootstrap.sh (npm ci)"
+    exit 1
+  fi
+  before=$(stat -c %s pkg/wasi_web_bg.wasm)
+  "$wasm_opt" -Oz \
+    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-multivalue --enable-reference-types \
+    pkg/wasi_web_bg.wasm -o pkg/wasi_web_bg.opt.wasm
+  mv -f pkg/wasi_web_bg.opt.wasm pkg/wasi_web_bg.wasm
+  log "wasm-opt -Oz: $before -> $(stat -c %s pkg/wasi_web_bg.wasm) bytes"
+fi
+node scripts/smoke.mjs
+
+if [ -f tests/guests/build.sh ]; then
+  log "guests"
+  bash tests/guests/build.sh
+fi
+log "ok"
