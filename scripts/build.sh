@@ -28,6 +28,9 @@ else
   mv -f pkg/wasi_web_bg.opt.wasm pkg/wasi_web_bg.wasm
   log "wasm-opt -Oz: $before -> $(stat -c %s pkg/wasi_web_bg.wasm) bytes"
 fi
+# wasm-pack's pkg/.gitignore ("*") would keep pkg/snippets/ out of the npm
+# package; the repository's own .gitignore already ignores pkg/.
+rm -f pkg/.gitignore
 node scripts/smoke.mjs
 
 if [ -f tests/guests/build.sh ]; then

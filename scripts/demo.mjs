@@ -1,12 +1,12 @@
 // Runs an example guest with the public API on an in-memory filesystem.
 //   node scripts/demo.mjs [GUEST.wasm] [ARGS...]
-// Default guest: the corpus's hello.wasm, else its args.wasm.
+// Default guest: the corpus's hello.wasm, else its args_none.wasm.
 import fs from "node:fs";
 import path from "node:path";
 import { MemFS, WASI, detectWasiVersion } from "../js/index.js";
 
 const out = new URL("../tests/guests/out/", import.meta.url);
-const candidates = ["hello.wasm", "args.wasm"].map((n) => new URL(n, out));
+const candidates = ["hello.wasm", "args_none.wasm"].map((n) => new URL(n, out));
 const file = process.argv[2] ?? candidates.find((u) => fs.existsSync(u));
 if (!file) {
   console.error("demo: no guest found; build them with: bash tests/guests/build.sh");

@@ -1,0 +1,157 @@
+// Types for wasi-web (hand-written; the JS is JSDoc-typed ESM).
+// Importing the package loads the core with top-level await: no init().
+
+/** What `MemFS.stat` / `lstat` return. */
+export class Stats {
+  readonly type: "file" | "directory" | "symlink";
+  readonly size: number;
+  readonly ino: number;
+  readonly nlink: number;
+  readonly dev: number;
+  readonly atimeMs: number;
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
+  readonly atime: Date;
+  readonly mtime: Date;
+  readonly ctime: Date;
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isSymbolicLink(): boolean;
+}
+
+/** An error from MemFS, with a node:fs-style code. */
+export interface MemFSError extends Error {
+  code: "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "EINVAL" | "ELOOP" | string;
+}
+
+export type Binary = Uint8Array | ArrayBuffer | ArrayBufferView;
+
+/**
+ * An in-memory filesystem with absolute paths ("/a/b"). Synchronous; errors
+ * are `MemFSError`s. One MemFS may back several WASI instances.
+ */
+export class MemFS {
+  constructor();
+  mkdir(path: string, options?: { recursive?: boolean }): void;
+  writeFile(path: string, data: string | Binary): void;
+  readFile(path: string): Uint8Array;
+  readFile(path: string, encoding: "utf8" | "utf-8" | { encoding: "utf8" | "utf-8" }): string;
+  readFile(path: string, encoding?: null | { encoding?: null }): Uint8Array;
+  readdir(path: string): string[];
+  stat(path: string): Stats;
+  lstat(path: string): Stats;
+  symlink(target: string, path: string): void;
+  readlink(path: string): string;
+  rename(from: string, to: string): void;
+  rm(path: string, options?: { recursive?: boolean }): void;
+  exists(path: string): boolean;
+}
+
+/** Output collected with `stdout: "buffer"` / `stderr: "buffer"`. */
+export class OutputBuffer {
+  readonly length: number;
+  /** A copy of the bytes. */
+  bytes(): Uint8Array;
+  /** The bytes as UTF-8 text. */
+  text(): string;
+  clear(): void;
+}
+
+/**
+ * Where a stream goes: "console" (default: line-buffered console.log /
+ * console.error), "buffer" (read it from `wasi.stdout` / `wasi.stderr`), or
+ * a callback receiving each chunk (a copy it may keep).
+ */
+export type OutputOption = "console" | "buffer" | ((chunk: Uint8Array) => void);
+
+/** All of stdin, or a callback asked for up to `max` bytes; null or empty is end of file. */
+export type StdinOption = string | Binary | ((max: number) => Uint8Array | string | null | undefined);
+
+export interface WASIOptions {
+  /** Import namespace: "preview1" = wasi_snapshot_preview1 (default), "unstable" = wasi_unstable. */
+  version?: "preview1" | "unstable";
+  /** argv, argv[0] included. */
+  args?: string[];
+  env?: Record<string, string>;
+  /** Guest path → directory in `fs`, e.g. `{ "/": "/" }` or `{ "/sandbox": "/home/me" }`. */
+  preopens?: Record<string, string>;
+  /**
+   * Default true: `start()` returns proc_exit's code. false: like node:wasi,
+   * proc_exit ends the Node process (process.exit); in a browser, `start()`
+   * throws an Error named "WASIExit" with `exitCode`.
+   */
+  returnOnExit?: boolean;
+  stdin?: StdinOption;
+  stdout?: OutputOption;
+  stderr?: OutputOption;
+  /** Default: a new, empty MemFS. */
+  fs?: MemFS;
+}
+
+/** A WASI Preview 1 host for one program, shaped like node:wasi's WASI. */
+export class WASI {
+  constructor(options?: WASIOptions);
+  /** The import functions by Preview 1 name. */
+  readonly wasiImport: Record<string, (...args: any[]) => any>;
+  readonly fs: MemFS;
+  readonly version: "preview1" | "unstable";
+  /** The buffer when constructed with `stdout: "buffer"`, else null. */
+  readonly stdout: OutputBuffer | null;
+  readonly stderr: OutputBuffer | null;
+  /** proc_exit's code, once called. */
+  readonly exitCode: number | undefined;
+  getImportObject(): { wasi_snapshot_preview1: Record<string, Function> } | { wasi_unstable: Record<string, Function> };
+  /**
+   * Runs a command (`_start`); returns its exit code. A trap is thrown as a
+   * WebAssembly.RuntimeError (RangeError for stack exhaustion) naming the
+   * program, with the engine's error as `cause`.
+   */
+  start(instance: WebAssembly.Instance): number;
+  /** Sets up a reactor (`_initialize`, if exported). */
+  initialize(instance: WebAssembly.Instance): void;
+  /** Delivers output still held by the core or a console sink. */
+  flush(): void;
+}
+
+export interface RunOptions {
+  args?: string[];
+  env?: Record<string, string>;
+  preopens?: Record<string, string>;
+  stdin?: StdinOption;
+  fs?: MemFS;
+}
+
+export interface RunResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Compiles (if needed), instantiates and runs a WASI command, detecting
+ * wasi_snapshot_preview1 / wasi_unstable from its imports, with stdout and
+ * stderr buffered. A trap rejects with the trap error, which also has the
+ * `stdout` and `stderr` so far. Bytes that are not a core module (a
+ * component, not WebAssembly) reject with a TypeError saying so.
+ */
+export function run(program: Binary | WebAssembly.Module, options?: RunOptions): Promise<RunResult>;
+
+/** Which WASI a module imports, or null for neither. */
+export function detectWasiVersion(module: WebAssembly.Module): "preview1" | "unstable" | null;
+
+/** Checks the header: a core module's bytes are returned, anything else throws a clear TypeError. */
+export function checkModuleBytes(bytes: Binary): Uint8Array;
+
+/** Compiles checked bytes, or passes a Module through. */
+export function compileProgram(program: Binary | WebAssembly.Module): Promise<WebAssembly.Module>;
+
+export type TreeEntry =
+  | { path: string; type: "directory" }
+  | { path: string; type: "file"; data: Uint8Array }
+  | { path: string; type: "symlink"; target: string };
+
+/** Everything under `root` as a list (directories before their contents). */
+export function exportTree(fs: MemFS, root?: string): TreeEntry[];
+
+/** Creates the entries under `root`. */
+export function importTree(fs: MemFS, root: string, entries: TreeEntry[]): void;

@@ -1,0 +1,2 @@
+// wasi-web/node: Node-only helpers (host directories ↔ MemFS).
+export { fromHostDir, toHostDir } from "./host-dirs.js";
