@@ -4,7 +4,7 @@
 //! side line-buffers to the console, keeps a buffer, or calls the user);
 //! on the host a shared buffer for tests.
 
-use crate::io::{InputStream, OutputStream, StreamError, StreamResult};
+use crate::io::{InputStream, OutputStream, SharedInput, StreamError, StreamResult};
 use bytes::Bytes;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -47,7 +47,7 @@ impl OutputStream for NullOutput {
 
 /// The three standard streams of one program.
 pub struct Stdio {
-    pub stdin: Box<dyn InputStream>,
+    pub stdin: SharedInput,
     pub stdout: Box<dyn OutputStream>,
     pub stderr: Box<dyn OutputStream>,
     /// Whether each of stdin/stdout/stderr is a terminal (`isatty`).
@@ -57,7 +57,7 @@ pub struct Stdio {
 impl Default for Stdio {
     fn default() -> Self {
         Stdio {
-            stdin: Box::new(BytesInput(Bytes::new())),
+            stdin: Rc::new(RefCell::new(Box::new(BytesInput(Bytes::new())))),
             stdout: Box::new(NullOutput),
             stderr: Box::new(NullOutput),
             tty: [false; 3],

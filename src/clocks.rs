@@ -4,7 +4,9 @@
 //! (sub-millisecond, unlike `Date.now()`), and the monotonic clock is
 //! `performance.now()` clamped so it never goes backwards.
 
+use core::cell::Cell;
 use core::sync::atomic::{AtomicU64, Ordering};
+use std::rc::Rc;
 
 static LAST_MONOTONIC: AtomicU64 = AtomicU64::new(0);
 
@@ -82,27 +84,60 @@ impl ClockId {
     }
 }
 
-/// Per-instance clocks: CPU time is the time since the instance started,
-/// as a guest in one JS thread has the thread to itself while it runs.
+/// Where virtual realtime starts in deterministic mode: 2024-01-01T00:00:00Z.
+pub const VIRTUAL_EPOCH_NS: u64 = 1_704_067_200_000_000_000;
+
+/// Per-instance clocks. CPU time is the time since the instance started, as
+/// a guest in one JS thread has the thread to itself while it runs.
+///
+/// In deterministic mode time is virtual: it starts at zero (realtime at
+/// [`VIRTUAL_EPOCH_NS`]) and moves only when the guest waits, jumping
+/// straight to the deadline, so runs are reproducible.
 #[derive(Clone, Debug)]
 pub struct Clocks {
     started: u64,
+    virtual_now: Option<Rc<Cell<u64>>>,
 }
 
 impl Default for Clocks {
     fn default() -> Self {
         Clocks {
             started: monotonic_ns(),
+            virtual_now: None,
         }
     }
 }
 
 impl Clocks {
+    pub fn deterministic() -> Self {
+        Clocks {
+            started: 0,
+            virtual_now: Some(Rc::new(Cell::new(0))),
+        }
+    }
+
+    pub fn is_virtual(&self) -> bool {
+        self.virtual_now.is_some()
+    }
+
     pub fn now(&self, id: ClockId) -> u64 {
-        match id {
-            ClockId::Realtime => realtime_ns(),
-            ClockId::Monotonic => monotonic_ns(),
-            ClockId::ProcessCputime | ClockId::ThreadCputime => monotonic_ns() - self.started,
+        match (&self.virtual_now, id) {
+            (Some(v), ClockId::Realtime) => VIRTUAL_EPOCH_NS + v.get(),
+            (Some(v), _) => v.get(),
+            (None, ClockId::Realtime) => realtime_ns(),
+            (None, ClockId::Monotonic) => monotonic_ns(),
+            (None, _) => monotonic_ns() - self.started,
+        }
+    }
+
+    pub fn monotonic(&self) -> u64 {
+        self.now(ClockId::Monotonic)
+    }
+
+    /// Moves virtual time forward to `t` (monotonic); real time ignores it.
+    pub fn advance_to(&self, t: u64) {
+        if let Some(v) = &self.virtual_now {
+            v.set(v.get().max(t));
         }
     }
 

@@ -5,7 +5,10 @@ use crate::clocks::Clocks;
 use crate::error::{Errno, Result};
 use crate::filesystem::SharedFs;
 use crate::fs::{Ino, Kind};
-use crate::io::{InputStream, OutputStream};
+use crate::io::{Blocking, InputStream, OutputStream};
+use crate::random::Random;
+use std::cell::RefCell;
+use std::rc::Rc;
 
 pub struct WasiCtx {
     pub args: Vec<String>,
@@ -15,6 +18,9 @@ pub struct WasiCtx {
     pub preopens: Vec<(String, Ino)>,
     pub stdio: Stdio,
     pub clocks: Clocks,
+    pub random: Random,
+    /// How calls that must wait do so.
+    pub blocking: Blocking,
     /// Set by `proc_exit` or a fatal `proc_raise`.
     pub exit_code: Option<u32>,
     /// Most descriptors one program may hold open (`EMFILE`).
@@ -35,6 +41,8 @@ impl WasiCtxBuilder {
                 preopens: Vec::new(),
                 stdio: Stdio::default(),
                 clocks: Clocks::default(),
+                random: Random::Secure,
+                blocking: Blocking::Sync,
                 exit_code: None,
                 max_fds: 1024,
             },
@@ -66,7 +74,7 @@ impl WasiCtxBuilder {
     }
 
     pub fn stdin(mut self, s: Box<dyn InputStream>, tty: bool) -> Self {
-        self.ctx.stdio.stdin = s;
+        self.ctx.stdio.stdin = Rc::new(RefCell::new(s));
         self.ctx.stdio.tty[0] = tty;
         self
     }
@@ -80,6 +88,18 @@ impl WasiCtxBuilder {
     pub fn stderr(mut self, s: Box<dyn OutputStream>, tty: bool) -> Self {
         self.ctx.stdio.stderr = s;
         self.ctx.stdio.tty[2] = tty;
+        self
+    }
+
+    /// Virtual clocks and a seeded random source: reproducible runs.
+    pub fn deterministic(mut self, seed: u64) -> Self {
+        self.ctx.clocks = Clocks::deterministic();
+        self.ctx.random = Random::Seeded(seed);
+        self
+    }
+
+    pub fn blocking(mut self, mode: Blocking) -> Self {
+        self.ctx.blocking = mode;
         self
     }
 

@@ -41,6 +41,9 @@ pub enum Errno {
     Spipe = 70,
     Xdev = 75,
     Notcapable = 76,
+    /// Not an errno: an async-mode call must wait. The JS wrapper awaits
+    /// and retries; the guest never sees it.
+    WouldBlock = 0xffff,
 }
 
 impl Errno {
@@ -86,6 +89,7 @@ impl Errno {
             Spipe => "ESPIPE",
             Xdev => "EXDEV",
             Notcapable => "ENOTCAPABLE",
+            WouldBlock => "EWOULDBLOCK",
         }
     }
 

@@ -2,7 +2,10 @@
 //! after wasmtime-wasi-io: `Pollable::ready`, `InputStream::read`,
 //! `OutputStream::{check_write, write, flush}`.
 
+use crate::clocks::Clocks;
 use bytes::Bytes;
+use std::cell::RefCell;
+use std::rc::Rc;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StreamError {
@@ -21,6 +24,10 @@ pub trait Pollable {
     fn deadline(&self) -> Option<u64> {
         None
     }
+    /// Whether new input could make it ready (so a waiter awaits stdin).
+    fn waits_on_input(&self) -> bool {
+        false
+    }
 }
 
 pub trait InputStream {
@@ -29,6 +36,10 @@ pub trait InputStream {
     /// Bytes that a read would return without waiting, if known.
     fn available(&self) -> u64 {
         0
+    }
+    /// Whether a read would return data or end-of-stream without waiting.
+    fn ready(&mut self) -> bool {
+        true
     }
 }
 
@@ -43,15 +54,18 @@ pub trait OutputStream {
     }
 }
 
-/// A timer pollable on the monotonic clock.
-pub struct Deadline(pub u64);
+/// A timer pollable on a program's monotonic clock.
+pub struct Deadline {
+    pub at: u64,
+    pub clocks: Clocks,
+}
 
 impl Pollable for Deadline {
     fn ready(&mut self) -> bool {
-        crate::clocks::monotonic_ns() >= self.0
+        self.clocks.monotonic() >= self.at
     }
     fn deadline(&self) -> Option<u64> {
-        Some(self.0)
+        Some(self.at)
     }
 }
 
@@ -64,21 +78,64 @@ impl Pollable for AlwaysReady {
     }
 }
 
-/// Waits until at least one pollable is ready (sleeping until the earliest
-/// deadline when only timers remain) and returns the indexes of the ready ones.
-pub fn poll(list: &mut [Box<dyn Pollable + '_>]) -> Vec<usize> {
+/// Ready when an input stream has data or has ended.
+pub struct InputReady(pub SharedInput);
+
+impl Pollable for InputReady {
+    fn ready(&mut self) -> bool {
+        self.0.borrow_mut().ready()
+    }
+    fn waits_on_input(&self) -> bool {
+        true
+    }
+}
+
+/// An input stream shared between its fd and the pollables that watch it.
+pub type SharedInput = Rc<RefCell<Box<dyn InputStream>>>;
+
+/// How a call that must wait does so.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Blocking {
+    /// Block the thread: sleep until a deadline (see `js/core/host.js`).
+    Sync,
+    /// Return [`Wait`]: the JS side awaits the promises (JSPI) and retries.
+    Async,
+}
+
+/// What an async caller must await before retrying.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Wait {
+    /// Monotonic deadline, if a timer is among the pollables.
+    pub deadline: Option<u64>,
+    /// Whether new input (stdin data) would make progress.
+    pub input: bool,
+}
+
+/// Returns the indexes of the ready pollables, waiting until there is one.
+/// Virtual clocks jump to the next deadline; `Async` returns what to await
+/// instead of blocking.
+pub fn poll(
+    list: &mut [Box<dyn Pollable + '_>],
+    clocks: &Clocks,
+    mode: Blocking,
+) -> Result<Vec<usize>, Wait> {
     loop {
         let ready: Vec<usize> = (0..list.len()).filter(|&i| list[i].ready()).collect();
         if !ready.is_empty() || list.is_empty() {
-            return ready;
+            return Ok(ready);
         }
-        match list.iter().filter_map(|p| p.deadline()).min() {
-            Some(deadline) => {
-                let now = crate::clocks::monotonic_ns();
-                crate::clocks::sleep_ns(deadline.saturating_sub(now));
+        let deadline = list.iter().filter_map(|p| p.deadline()).min();
+        let input = list.iter().any(|p| p.waits_on_input());
+        match (deadline, mode) {
+            (Some(d), _) if clocks.is_virtual() && !(input && mode == Blocking::Async) => {
+                clocks.advance_to(d)
+            }
+            (_, Blocking::Async) => return Err(Wait { deadline, input }),
+            (Some(d), Blocking::Sync) => {
+                crate::clocks::sleep_ns(d.saturating_sub(clocks.monotonic()));
             }
             // Nothing can become ready while we block the only thread.
-            None => return ready,
+            (None, Blocking::Sync) => return Ok(ready),
         }
     }
 }

@@ -21,7 +21,9 @@ impl OutputStream for JsSink {
     }
 }
 
-/// Stdin pulled from a JS callback `(max) => Uint8Array | null`.
+/// Stdin pulled from a JS callback `(max) => Uint8Array | null | undefined`:
+/// bytes, `null` (or empty) for end of input, `undefined` for "nothing yet"
+/// (a push queue that is still open; async mode then waits for it).
 pub struct JsSource {
     pub f: Function,
     pending: Bytes,
@@ -36,27 +38,45 @@ impl JsSource {
             eof: false,
         }
     }
+
+    /// Pulls one chunk into `pending` if it is empty.
+    fn fill(&mut self, max: usize) -> StreamResult<()> {
+        if !self.pending.is_empty() || self.eof {
+            return Ok(());
+        }
+        let v = self
+            .f
+            .call1(&JsValue::NULL, &JsValue::from(max as u32))
+            .map_err(|e| StreamError::Failed(format!("{e:?}")))?;
+        if v.is_undefined() {
+            return Ok(());
+        }
+        match v.dyn_into::<Uint8Array>() {
+            Ok(a) if a.length() > 0 => self.pending = Bytes::from(a.to_vec()),
+            _ => self.eof = true,
+        }
+        Ok(())
+    }
 }
 
 impl InputStream for JsSource {
     fn read(&mut self, max: usize) -> StreamResult<Bytes> {
-        if self.pending.is_empty() && !self.eof {
-            let v = self
-                .f
-                .call1(&JsValue::NULL, &JsValue::from(max as u32))
-                .map_err(|e| StreamError::Failed(format!("{e:?}")))?;
-            match v.dyn_into::<Uint8Array>() {
-                Ok(a) if a.length() > 0 => self.pending = Bytes::from(a.to_vec()),
-                _ => self.eof = true,
-            }
-        }
+        self.fill(max)?;
         if self.pending.is_empty() {
-            return Err(StreamError::Closed);
+            return if self.eof {
+                Err(StreamError::Closed)
+            } else {
+                Ok(Bytes::new())
+            };
         }
         let n = max.min(self.pending.len());
         Ok(self.pending.split_to(n))
     }
     fn available(&self) -> u64 {
         self.pending.len() as u64
+    }
+    fn ready(&mut self) -> bool {
+        let _ = self.fill(65536);
+        !self.pending.is_empty() || self.eof
     }
 }

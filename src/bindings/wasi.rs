@@ -28,6 +28,11 @@ struct Options {
     #[serde(default)]
     tty: [bool; 3],
     max_fds: Option<u32>,
+    /// Waits return `WOULD_BLOCK` for the JS side to await (JSPI).
+    #[serde(default, rename = "async")]
+    is_async: bool,
+    /// Deterministic mode: virtual clocks and random bytes from this seed.
+    seed: Option<f64>,
 }
 
 #[wasm_bindgen]
@@ -69,6 +74,12 @@ impl WasiCore {
         if let Some(n) = o.max_fds {
             b = b.max_fds(n);
         }
+        if o.is_async {
+            b = b.blocking(crate::io::Blocking::Async);
+        }
+        if let Some(seed) = o.seed {
+            b = b.deterministic(seed as u64);
+        }
         let stdin = Reflect::get(&opts, &"stdin".into())?;
         if let Some(f) = stdin.dyn_ref::<Function>() {
             b = b.stdin(Box::new(JsSource::new(f.clone())), o.tty[0]);
@@ -106,6 +117,22 @@ impl WasiCore {
 
     pub fn flush(&mut self) {
         self.p1.flush();
+    }
+
+    /// After a call returned `WOULD_BLOCK` (65535): milliseconds until the
+    /// earliest deadline it waits for, or -1 for none.
+    #[wasm_bindgen(js_name = waitMs)]
+    pub fn wait_ms(&self) -> f64 {
+        match self.p1.wait.and_then(|w| w.deadline) {
+            Some(d) => d.saturating_sub(self.p1.ctx.clocks.monotonic()) as f64 / 1e6,
+            None => -1.0,
+        }
+    }
+
+    /// After a call returned `WOULD_BLOCK`: whether new stdin data would help.
+    #[wasm_bindgen(js_name = waitsForInput)]
+    pub fn waits_for_input(&self) -> bool {
+        self.p1.wait.is_some_and(|w| w.input)
     }
 
     fn call(&mut self, f: impl FnOnce(&mut Preview1, &Mem) -> WResult<()>) -> u32 {

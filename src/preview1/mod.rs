@@ -10,7 +10,7 @@ use crate::ctx::WasiCtx;
 use crate::error::{Errno, Result};
 use crate::filesystem::Descriptor;
 use crate::fs::{Kind, OpenOptions, SetTime, Stat, Walk};
-use crate::io::{self, AlwaysReady, Deadline, Pollable, StreamError};
+use crate::io::{self, AlwaysReady, Blocking, Deadline, InputReady, Pollable, StreamError, Wait};
 use crate::memory::Mem;
 use crate::table::Table;
 use types::*;
@@ -79,6 +79,10 @@ impl Fd {
         } else {
             Err(Errno::Perm)
         }
+    }
+
+    fn is_stdin(&self) -> bool {
+        matches!(self.handle, Handle::Stdin)
     }
 
     fn file(&self) -> Result<&Descriptor> {
@@ -198,6 +202,8 @@ fn put_sizes(m: &Mem, list: &[String], count: u32, size: u32) -> Result<()> {
 pub struct Preview1 {
     pub ctx: WasiCtx,
     fds: Table<Fd>,
+    /// What the last call that returned `WouldBlock` waits for.
+    pub wait: Option<Wait>,
 }
 
 impl Preview1 {
@@ -219,7 +225,11 @@ impl Preview1 {
                 preopen: Some(name.clone()),
             })?;
         }
-        Ok(Preview1 { ctx, fds })
+        Ok(Preview1 {
+            ctx,
+            fds,
+            wait: None,
+        })
     }
 
     /// Flushes stdout and stderr.
@@ -276,7 +286,7 @@ impl Preview1 {
         let mut off = 0u32;
         while off < len {
             let n = (len - off).min(65536) as usize;
-            crate::random::fill(&mut chunk[..n]);
+            self.ctx.random.fill(&mut chunk[..n]);
             m.write(buf + off, &chunk[..n])?;
             off += n as u32;
         }
@@ -331,7 +341,7 @@ impl Preview1 {
     }
 
     fn read_iovs(&mut self, m: &Mem, fd: u32, list: &[(u32, u32)], at: Option<u64>) -> Result<u32> {
-        let Preview1 { ctx, fds } = self;
+        let Preview1 { ctx, fds, .. } = self;
         let e = fds.get_mut(fd)?;
         match &e.handle {
             Handle::File(d) => {
@@ -360,12 +370,24 @@ impl Preview1 {
                     return Err(Errno::Spipe);
                 }
                 e.need(rights::FD_READ)?;
+                let mut stdin = ctx.stdio.stdin.borrow_mut();
                 let mut total = 0u32;
                 for &(ptr, len) in list {
                     if len == 0 {
                         continue;
                     }
-                    match ctx.stdio.stdin.read(len as usize) {
+                    match stdin.read(len as usize) {
+                        // Nothing yet: wait (async) or say so (sync).
+                        Ok(bytes) if bytes.is_empty() && total == 0 => {
+                            if ctx.blocking == Blocking::Async {
+                                self.wait = Some(Wait {
+                                    deadline: None,
+                                    input: true,
+                                });
+                                return Err(Errno::WouldBlock);
+                            }
+                            return Err(Errno::Again);
+                        }
                         Ok(bytes) => {
                             m.write(ptr, &bytes)?;
                             total += bytes.len() as u32;
@@ -417,7 +439,7 @@ impl Preview1 {
         if total > u32::MAX as u64 {
             return Err(Errno::Inval);
         }
-        let Preview1 { ctx, fds } = self;
+        let Preview1 { ctx, fds, .. } = self;
         let e = fds.get_mut(fd)?;
         let stream = match &e.handle {
             Handle::File(d) => {
@@ -903,6 +925,7 @@ impl Preview1 {
         }
         let mut list: Vec<Sub> = Vec::with_capacity(n as usize);
         let mut pollables: Vec<Box<dyn Pollable>> = Vec::with_capacity(n as usize);
+        let mut stdin_subs = Vec::new();
         for i in 0..n as usize {
             let s = &raw[i * size as usize..(i + 1) * size as usize];
             let u64_at = |o: usize| u64::from_le_bytes(s[o..o + 8].try_into().unwrap());
@@ -927,30 +950,46 @@ impl Preview1 {
                             Box::new(AlwaysReady)
                         }
                         Some(id) => {
+                            let clocks = self.ctx.clocks.clone();
                             let rel = if flags & event::SUBSCRIPTION_CLOCK_ABSTIME != 0 {
-                                timeout.saturating_sub(self.ctx.clocks.now(id))
+                                timeout.saturating_sub(clocks.now(id))
                             } else {
                                 timeout
                             };
-                            let deadline = crate::clocks::monotonic_ns().saturating_add(rel);
-                            Box::new(Deadline(deadline))
+                            let at = clocks.monotonic().saturating_add(rel);
+                            Box::new(Deadline { at, clocks })
                         }
                     }
                 }
                 event::FD_READ | event::FD_WRITE => {
                     let fd = u32_at(16);
-                    match self.fd_readiness(fd, kind == event::FD_READ) {
-                        Ok(nbytes) => sub.nbytes = nbytes,
+                    let read = kind == event::FD_READ;
+                    match self.fd_readiness(fd, read) {
+                        Ok(Some(nbytes)) => sub.nbytes = nbytes,
+                        Ok(None) => stdin_subs.push(i),
                         Err(e) => sub.error = e,
                     }
-                    Box::new(AlwaysReady)
+                    if read && sub.error == Errno::Success && self.fd(fd)?.is_stdin() {
+                        Box::new(InputReady(self.ctx.stdio.stdin.clone()))
+                    } else {
+                        Box::new(AlwaysReady)
+                    }
                 }
                 _ => return Err(Errno::Inval),
             };
             list.push(sub);
             pollables.push(p);
         }
-        let ready = io::poll(&mut pollables);
+        let ready = match io::poll(&mut pollables, &self.ctx.clocks, self.ctx.blocking) {
+            Ok(ready) => ready,
+            Err(wait) => {
+                self.wait = Some(wait);
+                return Err(Errno::WouldBlock);
+            }
+        };
+        for &i in &stdin_subs {
+            list[i].nbytes = self.ctx.stdio.stdin.borrow().available();
+        }
         let mut bytes = Vec::with_capacity(ready.len() * event::SIZE as usize);
         for &i in &ready {
             let s = &list[i];
@@ -967,16 +1006,16 @@ impl Preview1 {
         m.put_u32(out, ready.len() as u32)
     }
 
-    /// Bytes readable (or writable) on an fd without waiting.
-    fn fd_readiness(&self, fd: u32, read: bool) -> Result<u64> {
+    /// Bytes readable (or writable) on an fd without waiting; `None` for
+    /// stdin, whose count is known only once it is ready.
+    fn fd_readiness(&self, fd: u32, read: bool) -> Result<Option<u64>> {
         let e = self.fd(fd)?;
         e.need(rights::POLL_FD_READWRITE)?;
         match (&e.handle, read) {
-            (Handle::File(d), true) => Ok(d.size().saturating_sub(e.pos)),
-            (Handle::File(_), false) => Ok(0),
-            (Handle::Stdin, true) => Ok(self.ctx.stdio.stdin.available()),
-            (Handle::Stdout | Handle::Stderr, false) => Ok(0),
-            (Handle::Dir(_), _) => Err(Errno::Badf),
+            (Handle::File(d), true) => Ok(Some(d.size().saturating_sub(e.pos))),
+            (Handle::File(_), false) => Ok(Some(0)),
+            (Handle::Stdin, true) => Ok(None),
+            (Handle::Stdout | Handle::Stderr, false) => Ok(Some(0)),
             _ => Err(Errno::Badf),
         }
     }

@@ -335,3 +335,89 @@ fn proc_exit_and_raise() {
     g.p1.proc_raise(15).unwrap();
     assert_eq!(g.p1.ctx.exit_code, Some(143));
 }
+
+/// Stdin that has nothing yet, as a push queue that is still open.
+struct Pending;
+
+impl crate::io::InputStream for Pending {
+    fn read(&mut self, _: usize) -> crate::io::StreamResult<bytes::Bytes> {
+        Ok(bytes::Bytes::new())
+    }
+    fn ready(&mut self) -> bool {
+        false
+    }
+}
+
+fn waiting_guest(build: impl FnOnce(WasiCtxBuilder) -> WasiCtxBuilder) -> Guest {
+    let fs = Rc::new(RefCell::new(MemFs::new()));
+    let out = BufferOutput::default();
+    let ctx = build(WasiCtxBuilder::new(fs))
+        .stdin(Box::new(Pending), true)
+        .stdout(Box::new(out.clone()), false)
+        .build();
+    Guest {
+        p1: Preview1::new(ctx).unwrap(),
+        mem: Rc::new(VecMemory::new(65536)),
+        out,
+    }
+}
+
+fn clock_sub(g: &Guest, at: u32, userdata: u64, ns: u64) {
+    let mut s = vec![0u8; 48];
+    s[0..8].copy_from_slice(&userdata.to_le_bytes());
+    s[8] = event::CLOCK;
+    s[16..20].copy_from_slice(&1u32.to_le_bytes());
+    s[24..32].copy_from_slice(&ns.to_le_bytes());
+    g.put(at, &s);
+}
+
+fn stdin_sub(g: &Guest, at: u32, userdata: u64) {
+    let mut s = vec![0u8; 48];
+    s[0..8].copy_from_slice(&userdata.to_le_bytes());
+    s[8] = event::FD_READ;
+    g.put(at, &s);
+}
+
+#[test]
+fn deterministic_time_jumps_and_random_repeats() {
+    let mut g = waiting_guest(|b| b.deterministic(42));
+    let mm = g.mem.clone();
+    let m = Mem::new(&*mm);
+    clock_sub(&g, 0, 1, 3_600_000_000_000);
+    let start = std::time::Instant::now();
+    g.p1.poll_oneoff(&m, 0, 1000, 1, 2000, Abi::Preview1)
+        .unwrap();
+    assert!(
+        start.elapsed().as_secs() < 1,
+        "an hour of virtual sleep is instant"
+    );
+    g.p1.clock_time_get(&m, 1, 0, 8).unwrap();
+    assert_eq!(m.u64(8).unwrap(), 3_600_000_000_000);
+    g.p1.random_get(&m, 100, 16).unwrap();
+    let mut h = waiting_guest(|b| b.deterministic(42));
+    let mm2 = h.mem.clone();
+    h.p1.random_get(&Mem::new(&*mm2), 100, 16).unwrap();
+    assert_eq!(
+        m.read_vec(100, 16).unwrap(),
+        Mem::new(&*mm2).read_vec(100, 16).unwrap()
+    );
+}
+
+#[test]
+fn async_mode_reports_what_to_wait_for() {
+    let mut g = waiting_guest(|b| b.blocking(Blocking::Async));
+    let mm = g.mem.clone();
+    let m = Mem::new(&*mm);
+    clock_sub(&g, 0, 1, 50_000_000);
+    stdin_sub(&g, 48, 2);
+    assert_eq!(
+        g.p1.poll_oneoff(&m, 0, 1000, 2, 2000, Abi::Preview1),
+        Err(Errno::WouldBlock)
+    );
+    let w = g.p1.wait.unwrap();
+    assert!(w.input && w.deadline.is_some());
+    assert_eq!(g.read(0, 10), Err(Errno::WouldBlock));
+    // In sync mode, stdin with nothing yet is EAGAIN rather than a hang.
+    let mut s = waiting_guest(|b| b);
+    assert_eq!(s.read(0, 10), Err(Errno::Again));
+}
