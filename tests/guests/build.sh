@@ -35,7 +35,7 @@ if [ "${SKIP_C:-0}" != 1 ] && compgen -G "$here/c/*.c" >/dev/null; then
   for src in "$here"/c/*.c; do
     name="$(basename "$src" .c)"
     dst="$out/$name.wasm"
-    if [ ! -e "$dst" ] || [ "$src" -nt "$dst" ]; then
+    if [ ! -e "$dst" ] || [ "$src" -nt "$dst" ] || [ "$here/c/check.h" -nt "$dst" ]; then
       "$cc" --target=wasm32-wasi "${sysroot[@]}" -O2 -Wall -Werror -o "$dst.tmp" "$src"
       mv -f "$dst.tmp" "$dst"
     fi

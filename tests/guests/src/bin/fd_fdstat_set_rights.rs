@@ -44,7 +44,8 @@ fn main() {
 
     // truncation_rights: a directory fd without PATH_FILESTAT_SET_SIZE
     // cannot open with O_TRUNC.
-    let dd = q!(open_dir(d, "."));
+    let ps = q!(wasi::fd_fdstat_get(d));
+    let dd = q!(wasi::path_open(d, 0, ".", wasi::OFLAGS_DIRECTORY, ps.fs_rights_inheriting & DIR_RIGHTS, ps.fs_rights_inheriting, 0));
     let ds = q!(wasi::fd_fdstat_get(dd));
     ok!(
         "drop PATH_FILESTAT_SET_SIZE on dir",
@@ -57,5 +58,6 @@ fn main() {
     );
     check_eq!("file not truncated", read_file(d, "r.txt"), b"abcd".to_vec());
     ok!("open without O_TRUNC still fine", wasi::path_open(dd, 0, "r.txt", 0, wasi::RIGHTS_FD_READ, 0, 0));
+    check!("the directory does not carry FD_FILESTAT_SET_SIZE", ps.fs_rights_base & wasi::RIGHTS_FD_FILESTAT_SET_SIZE == 0);
     done("fd_fdstat_set_rights");
 }
