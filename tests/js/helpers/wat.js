@@ -16,6 +16,7 @@ const SIGNATURES = {
   path_rename: "(param i32 i32 i32 i32 i32 i32) (result i32)",
   proc_exit: "(param i32)",
   proc_raise: "(param i32) (result i32)",
+  sched_yield: "(result i32)",
 };
 
 const encoder = new TextEncoder();
