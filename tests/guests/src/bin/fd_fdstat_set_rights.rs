@@ -51,11 +51,9 @@ fn main() {
         "drop PATH_FILESTAT_SET_SIZE on dir",
         wasi::fd_fdstat_set_rights(dd, ds.fs_rights_base & !wasi::RIGHTS_PATH_FILESTAT_SET_SIZE, ds.fs_rights_inheriting)
     );
-    err!(
-        "O_TRUNC without PATH_FILESTAT_SET_SIZE",
-        wasi::path_open(dd, 0, "r.txt", wasi::OFLAGS_TRUNC, wasi::RIGHTS_FD_WRITE, 0, 0),
-        wasi::ERRNO_NOTCAPABLE
-    );
+    // wasi-testsuite accepts EPERM or ENOTCAPABLE here.
+    let t = unsafe { wasi::path_open(dd, 0, "r.txt", wasi::OFLAGS_TRUNC, wasi::RIGHTS_FD_WRITE, 0, 0) };
+    check!("O_TRUNC without PATH_FILESTAT_SET_SIZE (EPERM or ENOTCAPABLE)", matches!(t, Err(wasi::ERRNO_PERM) | Err(wasi::ERRNO_NOTCAPABLE)));
     check_eq!("file not truncated", read_file(d, "r.txt"), b"abcd".to_vec());
     ok!("open without O_TRUNC still fine", wasi::path_open(dd, 0, "r.txt", 0, wasi::RIGHTS_FD_READ, 0, 0));
     check!("the directory does not carry FD_FILESTAT_SET_SIZE", ps.fs_rights_base & wasi::RIGHTS_FD_FILESTAT_SET_SIZE == 0);
