@@ -10,15 +10,20 @@ out="$here/out"
 mkdir -p "$out"
 
 cargo="${CARGO:-cargo}"
-if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-wasip1; then
+if command -v rustup >/dev/null 2>&1 && ! rustup target list --installed 2>/dev/null | grep -qx wasm32-wasip1; then
   echo "build.sh: installing rust target wasm32-wasip1" >&2
   rustup target add wasm32-wasip1
 fi
 (cd "$here" && "$cargo" build --quiet --release --target wasm32-wasip1 --bins)
 n=0
-for f in "$here"/target/wasm32-wasip1/release/*.wasm; do
-  [ -e "$f" ] || continue
-  cp -f "$f" "$out/$(basename "$f")"
+for src in "$here"/src/bin/*.rs; do
+  name="$(basename "$src" .rs)"
+  f="$here/target/wasm32-wasip1/release/$name.wasm"
+  if [ ! -e "$f" ]; then
+    echo "build.sh: missing $f" >&2
+    exit 1
+  fi
+  cmp -s "$f" "$out/$name.wasm" || cp -f "$f" "$out/$name.wasm"
   n=$((n + 1))
 done
 echo "build.sh: $n rust guests" >&2
