@@ -185,7 +185,7 @@ impl MemFs {
 
     /// Opens or creates a file or directory, like `openat`.
     pub fn open(&mut self, walk: Walk, start: Ino, path: &str, o: OpenOptions) -> Result<Ino> {
-        if o.directory && (o.create || o.truncate) {
+        if o.directory && o.create {
             return Err(Errno::Inval);
         }
         let mut depth = 0;
@@ -209,18 +209,14 @@ impl MemFs {
         };
         let ino = if self.kind(ino) == Kind::Symlink {
             if !(o.follow || p.slash) {
-                return Err(if o.directory {
-                    Errno::Notdir
-                } else {
-                    Errno::Loop
-                });
+                return Err(Errno::Loop);
             }
             self.follow(walk, p.dir, ino, &mut depth)?
         } else {
             ino
         };
         match self.kind(ino) {
-            Kind::Dir if o.write || o.truncate => Err(Errno::Isdir),
+            Kind::Dir if o.write || o.truncate || o.create => Err(Errno::Isdir),
             Kind::Dir => Ok(ino),
             _ if o.directory || p.slash => Err(Errno::Notdir),
             _ => {
@@ -262,7 +258,11 @@ impl MemFs {
         let p = self.parent_of(walk, start, path, &mut 0)?;
         match p.name {
             "." => return Err(Errno::Inval),
-            ".." => return Err(Errno::Notempty),
+            // `..` of the root is outside it; elsewhere it is `x/..`.
+            ".." if p.dir == walk.root && walk.absolute == Absolute::Deny => {
+                return Err(Errno::Perm)
+            }
+            ".." => return Err(Errno::Inval),
             _ => {}
         }
         let ino = self.dir(p.dir)?.get(p.name).ok_or(Errno::Noent)?;
@@ -288,6 +288,15 @@ impl MemFs {
         let ino = self.dir(p.dir)?.get(p.name).ok_or(Errno::Noent)?;
         match self.kind(ino) {
             Kind::Dir => return Err(Errno::Isdir),
+            Kind::Symlink if p.slash => {
+                // `link/` names what the link points to.
+                let target = self.follow(walk, p.dir, ino, &mut 0)?;
+                return Err(if self.kind(target) == Kind::Dir {
+                    Errno::Isdir
+                } else {
+                    Errno::Notdir
+                });
+            }
             _ if p.slash => return Err(Errno::Notdir),
             _ => {}
         }
@@ -301,6 +310,10 @@ impl MemFs {
 
     pub fn symlink(&mut self, target: &str, walk: Walk, start: Ino, path: &str) -> Result<Ino> {
         self.check_path(target)?;
+        if target.starts_with('/') && walk.absolute == Absolute::Deny {
+            // wasmtime refuses a link that could only point outside.
+            return Err(Errno::Perm);
+        }
         let p = self.parent_of(walk, start, path, &mut 0)?;
         if p.is_dot() || self.dir(p.dir)?.get(p.name).is_some() {
             return Err(Errno::Exist);
@@ -357,11 +370,7 @@ impl MemFs {
         let from = self.parent_of(old.0, old.1, old.2, &mut 0)?;
         let to = self.parent_of(new.0, new.1, new.2, &mut 0)?;
         if from.is_dot() || to.is_dot() {
-            return Err(if from.name == "." || to.name == "." {
-                Errno::Inval
-            } else {
-                Errno::Busy
-            });
+            return Err(Errno::Busy);
         }
         let src = self.dir(from.dir)?.get(from.name).ok_or(Errno::Noent)?;
         let src_dir = self.kind(src) == Kind::Dir;
@@ -435,11 +444,7 @@ impl MemFs {
         for name in self.list(ino)? {
             let child = self.dir(ino)?.get(&name).ok_or(Errno::Noent)?;
             if self.kind(child) == Kind::Dir {
-                let inner = Walk {
-                    root: walk.root,
-                    absolute: walk.absolute,
-                };
-                self.remove_all(inner, ino, &name)?;
+                self.remove_all(walk, ino, &name)?;
             } else {
                 self.unlink(walk, ino, &name)?;
             }

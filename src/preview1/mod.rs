@@ -92,10 +92,11 @@ impl Fd {
         }
     }
 
+    /// The directory of a path call; wasmtime says EBADF for any other fd.
     fn dir(&self) -> Result<&Descriptor> {
         match &self.handle {
             Handle::Dir(d) => Ok(d),
-            _ => Err(Errno::Notdir),
+            _ => Err(Errno::Badf),
         }
     }
 
@@ -107,6 +108,14 @@ impl Fd {
             Handle::File(_) => filetype::REGULAR_FILE,
             Handle::Dir(_) => filetype::DIRECTORY,
         }
+    }
+}
+
+/// Offsets are i64 in POSIX: larger ones are EINVAL.
+fn check_offset(at: Option<u64>) -> Result<()> {
+    match at {
+        Some(o) if o > i64::MAX as u64 => Err(Errno::Inval),
+        _ => Ok(()),
     }
 }
 
@@ -341,6 +350,7 @@ impl Preview1 {
     }
 
     fn read_iovs(&mut self, m: &Mem, fd: u32, list: &[(u32, u32)], at: Option<u64>) -> Result<u32> {
+        check_offset(at)?;
         let Preview1 { ctx, fds, .. } = self;
         let e = fds.get_mut(fd)?;
         match &e.handle {
@@ -435,6 +445,7 @@ impl Preview1 {
         list: &[(u32, u32)],
         at: Option<u64>,
     ) -> Result<u32> {
+        check_offset(at)?;
         let total: u64 = list.iter().map(|&(_, l)| l as u64).sum();
         if total > u32::MAX as u64 {
             return Err(Errno::Inval);
@@ -445,9 +456,11 @@ impl Preview1 {
             Handle::File(d) => {
                 e.need(rights::FD_WRITE | if at.is_some() { rights::FD_SEEK } else { 0 })?;
                 let mut fs = d.fs_mut();
+                // O_APPEND wins even over pwrite's offset, as on Linux and wasmtime.
+                let append = e.flags & fdflags::APPEND != 0;
                 let mut pos = match at {
+                    _ if append => fs.size(d.ino),
                     Some(p) => p,
-                    None if e.flags & fdflags::APPEND != 0 => fs.size(d.ino),
                     None => e.pos,
                 };
                 for &(ptr, len) in list {
@@ -549,7 +562,10 @@ impl Preview1 {
 
     pub fn fd_fdstat_set_flags(&mut self, fd: u32, flags: u16) -> Result<()> {
         let e = self.fds.get_mut(fd)?;
-        if flags & !fdflags::ALL != 0 {
+        if matches!(e.handle, Handle::Dir(_)) {
+            return Err(Errno::Badf);
+        }
+        if flags & !(fdflags::APPEND | fdflags::NONBLOCK) != 0 {
             return Err(Errno::Inval);
         }
         e.need(rights::FD_FDSTAT_SET_FLAGS)?;
@@ -598,6 +614,9 @@ impl Preview1 {
     pub fn fd_filestat_set_size(&mut self, fd: u32, size: u64) -> Result<()> {
         let e = self.fd(fd)?;
         let d = e.file()?;
+        if !d.write || size > i64::MAX as u64 {
+            return Err(Errno::Inval);
+        }
         e.need(rights::FD_FILESTAT_SET_SIZE)?;
         d.set_size(size)
     }
@@ -627,16 +646,17 @@ impl Preview1 {
     pub fn fd_allocate(&mut self, fd: u32, offset: u64, len: u64) -> Result<()> {
         let e = self.fd(fd)?;
         let d = e.file()?;
+        if offset > i64::MAX as u64 || len > i64::MAX as u64 {
+            return Err(Errno::Inval);
+        }
         e.need(rights::FD_ALLOCATE)?;
         d.fs_mut().allocate(d.ino, offset, len)
     }
 
     pub fn fd_sync(&mut self, fd: u32) -> Result<()> {
         let e = self.fd(fd)?;
-        match &e.handle {
-            Handle::File(_) | Handle::Dir(_) => e.need(rights::FD_SYNC),
-            _ => Err(Errno::Badf),
-        }
+        e.file()?;
+        e.need(rights::FD_SYNC)
     }
 
     pub fn fd_datasync(&mut self, fd: u32) -> Result<()> {
@@ -662,7 +682,7 @@ impl Preview1 {
     }
 
     pub fn fd_prestat_dir_name(&mut self, m: &Mem, fd: u32, buf: u32, len: u32) -> Result<()> {
-        let name = self.fd(fd)?.preopen.as_ref().ok_or(Errno::Badf)?;
+        let name = self.fd(fd)?.preopen.as_ref().ok_or(Errno::Notdir)?;
         if (len as usize) < name.len() {
             return Err(Errno::Nametoolong);
         }
@@ -723,7 +743,14 @@ impl Preview1 {
             return Err(Errno::Inval);
         }
         let e = self.fd(fd)?;
-        let dir = e.dir()?;
+        let dir = match &e.handle {
+            Handle::Dir(d) => d,
+            Handle::File(_) => return Err(Errno::Notdir),
+            _ => return Err(Errno::Badf),
+        };
+        if fdflags & (fdflags::DSYNC | fdflags::RSYNC | fdflags::SYNC) != 0 {
+            return Err(Errno::Notsup);
+        }
         let mut need = rights::PATH_OPEN;
         if oflags & oflags::CREAT != 0 {
             need |= rights::PATH_CREATE_FILE;
@@ -732,8 +759,9 @@ impl Preview1 {
             need |= rights::PATH_FILESTAT_SET_SIZE;
         }
         e.need_path(need)?;
-        let read = base & rights::READING != 0;
         let write = base & rights::WRITING != 0 || fdflags & fdflags::APPEND != 0;
+        // No rights at all means read mode, as in wasmtime.
+        let read = base & rights::READING != 0 || !write;
         let o = OpenOptions {
             follow: dirflags & LOOKUP_SYMLINK_FOLLOW != 0,
             create: oflags & oflags::CREAT != 0,
@@ -742,7 +770,11 @@ impl Preview1 {
             directory: oflags & oflags::DIRECTORY != 0,
             write,
         };
-        let d = dir.open_at(&path, o, read, write)?;
+        let mut d = dir.open_at(&path, o, read, write)?;
+        if d.is_dir() {
+            // Each directory fd is its own root: `..` cannot leave it.
+            d.walk = Walk::guest(d.ino);
+        }
         let dropped = e.dropped_inheriting;
         let (handle, mut b) = if d.is_dir() {
             (Handle::Dir(d), base & rights::DIR)
@@ -840,6 +872,9 @@ impl Preview1 {
         let old = m.read_str(old_p, old_len)?;
         let new = m.read_str(new_p, new_len)?;
         let from = self.dir(old_fd, rights::PATH_LINK_SOURCE)?;
+        if old_flags & LOOKUP_SYMLINK_FOLLOW != 0 {
+            return Err(Errno::Inval);
+        }
         let to = self.dir(new_fd, rights::PATH_LINK_TARGET)?;
         from.link_at(old_flags & LOOKUP_SYMLINK_FOLLOW != 0, &old, to, &new)
     }
@@ -964,12 +999,12 @@ impl Preview1 {
                 event::FD_READ | event::FD_WRITE => {
                     let fd = u32_at(16);
                     let read = kind == event::FD_READ;
-                    match self.fd_readiness(fd, read) {
-                        Ok(Some(nbytes)) => sub.nbytes = nbytes,
-                        Ok(None) => stdin_subs.push(i),
-                        Err(e) => sub.error = e,
+                    // wasmtime fails the whole call for a bad fd.
+                    match self.fd_readiness(fd, read)? {
+                        Some(nbytes) => sub.nbytes = nbytes,
+                        None => stdin_subs.push(i),
                     }
-                    if read && sub.error == Errno::Success && self.fd(fd)?.is_stdin() {
+                    if read && self.fd(fd)?.is_stdin() {
                         Box::new(InputReady(self.ctx.stdio.stdin.clone()))
                     } else {
                         Box::new(AlwaysReady)
