@@ -190,6 +190,9 @@ impl MemFs {
         }
         let mut depth = 0;
         let p = self.parent_of(walk, start, path, &mut depth)?;
+        if o.create && p.slash {
+            return Err(Errno::Isdir);
+        }
         let existing = match p.name {
             "." | ".." => Some(self.lookup_last(walk, &p, false, &mut depth)?),
             name => self.dir(p.dir)?.get(name),
@@ -211,7 +214,14 @@ impl MemFs {
             if !(o.follow || p.slash) {
                 return Err(Errno::Loop);
             }
-            self.follow(walk, p.dir, ino, &mut depth)?
+            match self.follow(walk, p.dir, ino, &mut depth) {
+                // O_CREAT through a dangling symlink creates its target.
+                Err(Errno::Noent) if o.create => {
+                    let target = self.readlink_ino(ino)?.to_string();
+                    return self.open(walk, p.dir, &target, o);
+                }
+                r => r?,
+            }
         } else {
             ino
         };
@@ -282,6 +292,9 @@ impl MemFs {
 
     pub fn unlink(&mut self, walk: Walk, start: Ino, path: &str) -> Result<()> {
         let p = self.parent_of(walk, start, path, &mut 0)?;
+        if p.name == ".." && p.dir == walk.root && walk.absolute == Absolute::Deny {
+            return Err(Errno::Perm);
+        }
         if p.is_dot() {
             return Err(Errno::Isdir);
         }
@@ -315,8 +328,17 @@ impl MemFs {
             return Err(Errno::Perm);
         }
         let p = self.parent_of(walk, start, path, &mut 0)?;
-        if p.is_dot() || self.dir(p.dir)?.get(p.name).is_some() {
+        if p.is_dot() {
             return Err(Errno::Exist);
+        }
+        if let Some(ino) = self.dir(p.dir)?.get(p.name) {
+            // `file/` names no directory; `dir/` exists.
+            return Err(match self.follow(walk, p.dir, ino, &mut 0) {
+                _ if !p.slash => Errno::Exist,
+                Ok(t) if self.kind(t) == Kind::Dir => Errno::Exist,
+                Ok(_) => Errno::Notdir,
+                Err(e) => e,
+            });
         }
         if p.slash {
             return Err(Errno::Noent);
@@ -328,8 +350,10 @@ impl MemFs {
         let p = self.parent_of(walk, start, path, &mut 0)?;
         let ino = self.lookup_last(walk, &p, false, &mut 0)?;
         if p.slash {
-            // `link/` means the directory it points to, which is no symlink.
-            return Err(if self.kind(ino) == Kind::Symlink {
+            // `link/` means what it points to: a directory is no symlink
+            // (EINVAL), anything else is no directory (ENOTDIR).
+            let target = self.follow(walk, p.dir, ino, &mut 0)?;
+            return Err(if self.kind(target) == Kind::Dir {
                 Errno::Inval
             } else {
                 Errno::Notdir
