@@ -65,7 +65,30 @@ export class OutputBuffer {
 export type OutputOption = "console" | "buffer" | ((chunk: Uint8Array) => void);
 
 /** All of stdin, or a callback asked for up to `max` bytes; null or empty is end of file. */
-export type StdinOption = string | Binary | ((max: number) => Uint8Array | string | null | undefined);
+export type StdinOption =
+  | string
+  | Binary
+  | StdinQueue
+  | ReadableStream<Uint8Array | string>
+  | AsyncIterable<Uint8Array | string>
+  | ((max: number) => Uint8Array | string | null | undefined);
+
+/**
+ * Stdin fed while the program runs. In async mode a read with nothing
+ * queued suspends the program until the next push(); in sync mode it gets
+ * EAGAIN.
+ */
+export class StdinQueue {
+  constructor();
+  static from(source: ReadableStream<Uint8Array | string> | AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>): StdinQueue;
+  push(data: string | Binary): void;
+  end(): void;
+  readonly ended: boolean;
+  /** Up to `max` bytes; null at end of file; undefined when nothing is queued yet. */
+  read(max: number): Uint8Array | null | undefined;
+  /** Resolves at the next push() or end(). */
+  wait(): Promise<void>;
+}
 
 export interface WASIOptions {
   /** Import namespace: "preview1" = wasi_snapshot_preview1 (default), "unstable" = wasi_unstable. */
@@ -86,6 +109,14 @@ export interface WASIOptions {
   stderr?: OutputOption;
   /** Default: a new, empty MemFS. */
   fs?: MemFS;
+  /**
+   * Blocking calls (sleep, poll_oneoff, reads of stdin) suspend the program
+   * with JSPI while the page keeps running; run it with `startAsync()`.
+   * Needs WebAssembly.Suspending (Chromium 137+, Node 24+).
+   */
+  async?: boolean;
+  /** Virtual clocks that jump to each deadline, and random bytes from a seed: reproducible runs. */
+  deterministic?: boolean | { seed?: number };
 }
 
 /** A WASI Preview 1 host for one program, shaped like node:wasi's WASI. */
@@ -100,13 +131,18 @@ export class WASI {
   readonly stderr: OutputBuffer | null;
   /** proc_exit's code, once called. */
   readonly exitCode: number | undefined;
-  getImportObject(): { wasi_snapshot_preview1: Record<string, Function> } | { wasi_unstable: Record<string, Function> };
+  /** Both import modules; `wasiImport` is the one named by `version`. */
+  getImportObject(): { wasi_snapshot_preview1: Record<string, Function>; wasi_unstable: Record<string, Function> };
   /**
    * Runs a command (`_start`); returns its exit code. A trap is thrown as a
    * WebAssembly.RuntimeError (RangeError for stack exhaustion) naming the
    * program, with the engine's error as `cause`.
    */
   start(instance: WebAssembly.Instance): number;
+  /** Runs a command with real waiting (JSPI); needs `async: true`. */
+  startAsync(instance: WebAssembly.Instance): Promise<number>;
+  /** The queue behind stdin when it is a StdinQueue or a stream. */
+  readonly stdinQueue: StdinQueue | null;
   /** Sets up a reactor (`_initialize`, if exported). */
   initialize(instance: WebAssembly.Instance): void;
   /** Delivers output still held by the core or a console sink. */
@@ -119,6 +155,9 @@ export interface RunOptions {
   preopens?: Record<string, string>;
   stdin?: StdinOption;
   fs?: MemFS;
+  /** Run with JSPI: blocking calls really wait (see WASIOptions.async). */
+  async?: boolean;
+  deterministic?: boolean | { seed?: number };
 }
 
 export interface RunResult {

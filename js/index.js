@@ -7,5 +7,6 @@ export { Stats } from "./stats.js";
 export { WASI } from "./wasi.js";
 export { OutputBuffer } from "./output-buffer.js";
 export { run } from "./run.js";
+export { StdinQueue } from "./stdin-queue.js";
 export { checkModuleBytes, compileProgram, detectWasiVersion } from "./module.js";
 export { exportTree, importTree } from "./tree.js";

@@ -29,7 +29,7 @@ export async function run(program, options = {}) {
   const wasi = new WASI({ ...options, version, stdout: "buffer", stderr: "buffer", returnOnExit: true });
   const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
   try {
-    const exitCode = wasi.start(instance);
+    const exitCode = options.async ? await wasi.startAsync(instance) : wasi.start(instance);
     return { exitCode, stdout: wasi.stdout.text(), stderr: wasi.stderr.text() };
   } catch (error) {
     if (error !== null && typeof error === "object") {

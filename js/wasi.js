@@ -5,7 +5,31 @@ import { CORE, FLUSH, WRITE } from "./internal.js";
 import { MemFS } from "./memfs.js";
 import { OutputBuffer } from "./output-buffer.js";
 import { stdinSource } from "./stdin.js";
+import { StdinQueue } from "./stdin-queue.js";
 import { WASIExit } from "./wasi-exit.js";
+
+/** What a core call returns when it must wait (async mode only; never seen by the guest). */
+const WOULD_BLOCK = 65535;
+
+/** The imports that may wait; in async mode they suspend the guest (JSPI). */
+const WAITING = ["fd_read", "poll_oneoff"];
+
+function isStream(value) {
+  return (
+    (typeof ReadableStream !== "undefined" && value instanceof ReadableStream) ||
+    (value != null && typeof value === "object" && Symbol.asyncIterator in value)
+  );
+}
+
+function deterministicSeed(option) {
+  if (option === undefined || option === false) return undefined;
+  if (option === true) return 0;
+  const seed = option?.seed ?? 0;
+  if (typeof seed !== "number" || !Number.isSafeInteger(seed) || seed < 0) {
+    throw new TypeError("options.deterministic.seed must be a non-negative integer");
+  }
+  return seed;
+}
 
 /** Preview 1 functions whose `wasi_unstable` layout differs; the core has `<name>_unstable`. */
 const UNSTABLE_VARIANTS = new Set(["fd_seek", "fd_filestat_get", "path_filestat_get", "poll_oneoff"]);
@@ -69,6 +93,10 @@ export class WASI {
   #name;
   #sinks;
   #started = false;
+  #async;
+  /** @type {StdinQueue | null} */
+  #stdinQueue;
+  #importObject;
 
   /**
    * @param {object} [options]
@@ -77,7 +105,9 @@ export class WASI {
    * @param {Record<string, string>} [options.env]
    * @param {Record<string, string>} [options.preopens] guest path → directory in `fs`
    * @param {boolean} [options.returnOnExit] default true: `start()` returns proc_exit's code
-   * @param {string | Uint8Array | ((max: number) => Uint8Array | string | null)} [options.stdin]
+   * @param {string | Uint8Array | StdinQueue | ReadableStream | AsyncIterable<string | Uint8Array> | ((max: number) => Uint8Array | string | null)} [options.stdin]
+   * @param {boolean} [options.async] blocking calls suspend the guest (JSPI); run with startAsync()
+   * @param {boolean | { seed?: number }} [options.deterministic] virtual clocks and seeded randomness
    * @param {"console" | "buffer" | ((chunk: Uint8Array) => void)} [options.stdout]
    * @param {"console" | "buffer" | ((chunk: Uint8Array) => void)} [options.stderr]
    * @param {MemFS} [options.fs] default: a new empty MemFS
@@ -95,6 +125,14 @@ export class WASI {
     this.#version = version;
     this.#returnOnExit = options.returnOnExit ?? true;
     this.#name = args[0] ?? "the WebAssembly program";
+    this.#async = options.async === true;
+    if (this.#async && typeof WebAssembly.Suspending !== "function") {
+      throw new TypeError(
+        "options.async needs JSPI (WebAssembly.Suspending): Chromium 137+, Node 24+. Without it, run synchronously.",
+      );
+    }
+    const stdin = isStream(options.stdin) ? StdinQueue.from(options.stdin) : options.stdin;
+    this.#stdinQueue = stdin instanceof StdinQueue ? stdin : null;
     const stdout = makeSink(options.stdout, "stdout");
     const stderr = makeSink(options.stderr, "stderr");
     this.#sinks = [stdout, stderr];
@@ -102,7 +140,9 @@ export class WASI {
       args,
       env: envList(options.env),
       preopens: preopenList(options.preopens),
-      stdin: stdinSource(options.stdin),
+      stdin: this.#stdinQueue ? (max) => this.#stdinQueue.read(max) : stdinSource(stdin),
+      async: this.#async,
+      seed: deterministicSeed(options.deterministic),
       stdout: stdout[WRITE],
       stderr: stderr[WRITE],
     });
@@ -110,18 +150,30 @@ export class WASI {
     /**
      * The import functions, keyed by Preview 1 name. Each is the core's method
      * bound to it, called directly by the guest: no wrapper, no allocation.
+     * Only proc_exit and proc_raise, which must unwind the guest, are JS
+     * functions.
      * @type {Record<string, Function>}
      */
-    this.wasiImport = this.#buildImports();
+    this.wasiImport = this.#buildImports(version);
+    // Programs may import both modules (a preview1 libc plus raw
+    // wasi_unstable calls); both views share this one core.
+    const other = version === "preview1" ? "unstable" : "preview1";
+    this.#importObject = {
+      [NAMESPACE[version]]: this.wasiImport,
+      [NAMESPACE[other]]: this.#buildImports(other),
+    };
   }
 
-  #buildImports() {
+  #buildImports(version) {
     const core = this.#core;
     const imports = {};
     for (const name of WasiCore.functionNames()) {
-      const method = this.#version === "unstable" && UNSTABLE_VARIANTS.has(name) ? `${name}_unstable` : name;
+      const method = version === "unstable" && UNSTABLE_VARIANTS.has(name) ? `${name}_unstable` : name;
       if (typeof core[method] !== "function") throw new Error(`wasi-web: the core lacks ${method}`);
       imports[name] = core[method].bind(core);
+    }
+    if (this.#async) {
+      for (const name of WAITING) imports[name] = this.#suspending(imports[name]);
     }
     imports.proc_exit = (code) => {
       this.#core.proc_exit(code);
@@ -135,6 +187,35 @@ export class WASI {
       return errno;
     };
     return imports;
+  }
+
+  /**
+   * Wraps a core call that may return WOULD_BLOCK: the guest suspends (JSPI)
+   * while we await a timer or stdin, then the call is retried. A call that
+   * needs no wait returns at once, without suspending.
+   */
+  #suspending(call) {
+    const core = this.#core;
+    const waitOnce = () => {
+      const ms = core.waitMs();
+      const waits = [];
+      if (ms >= 0) waits.push(new Promise((resolve) => setTimeout(resolve, ms)));
+      if (core.waitsForInput() && this.#stdinQueue) waits.push(this.#stdinQueue.wait());
+      // Nothing to await would be a hang: yield a turn and retry instead.
+      if (waits.length === 0) waits.push(new Promise((resolve) => setTimeout(resolve, 0)));
+      return Promise.race(waits);
+    };
+    return new WebAssembly.Suspending((...args) => {
+      const first = call(...args);
+      if (first !== WOULD_BLOCK) return first;
+      return (async () => {
+        for (;;) {
+          await waitOnce();
+          const result = call(...args);
+          if (result !== WOULD_BLOCK) return result;
+        }
+      })();
+    });
   }
 
   #exit(exitCode) {
@@ -171,9 +252,12 @@ export class WASI {
     return this.#core.exitCode();
   }
 
-  /** `{ wasi_snapshot_preview1: wasiImport }` (or `{ wasi_unstable: ... }`), for instantiation. */
+  /**
+   * `{ wasi_snapshot_preview1, wasi_unstable }` for instantiation: `version`
+   * picks which one `wasiImport` is, and both are always there.
+   */
   getImportObject() {
-    return { [NAMESPACE[this.#version]]: this.wasiImport };
+    return this.#importObject;
   }
 
   /**
@@ -201,6 +285,38 @@ export class WASI {
     } finally {
       this.flush();
     }
+  }
+
+  /**
+   * Runs a command whose blocking calls really wait: `sleep`, `poll_oneoff`
+   * and reads of stdin suspend the program (JSPI) while the page keeps
+   * running. Needs `new WASI({ async: true })`. Resolves to the exit code.
+   * @param {WebAssembly.Instance} instance
+   * @returns {Promise<number>}
+   */
+  async startAsync(instance) {
+    if (!this.#async) throw new TypeError("startAsync() needs new WASI({ async: true })");
+    const { _start, _initialize } = this.#attach(instance);
+    if (typeof _start !== "function") {
+      throw new TypeError(`${this.#name} does not export a _start function: it is not a WASI command`);
+    }
+    if (_initialize !== undefined) {
+      throw new TypeError(`${this.#name} exports both _start and _initialize: a command must not have _initialize`);
+    }
+    try {
+      await WebAssembly.promising(_start)();
+      return 0;
+    } catch (error) {
+      if (error instanceof WASIExit && error.owner === this && this.#returnOnExit) return error.exitCode;
+      throw this.#describe(error);
+    } finally {
+      this.flush();
+    }
+  }
+
+  /** The queue behind `stdin` when it is a StdinQueue or a stream, else null. */
+  get stdinQueue() {
+    return this.#stdinQueue;
   }
 
   /**
