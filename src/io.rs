@@ -109,6 +109,9 @@ pub struct Wait {
     pub deadline: Option<u64>,
     /// Whether new input (stdin data) would make progress.
     pub input: bool,
+    /// When the waiting call first ran: its retry measures relative
+    /// timeouts from here, so they do not restart on every retry.
+    pub since: u64,
 }
 
 /// Returns the indexes of the ready pollables, waiting until there is one.
@@ -130,7 +133,13 @@ pub fn poll(
             (Some(d), _) if clocks.is_virtual() && !(input && mode == Blocking::Async) => {
                 clocks.advance_to(d)
             }
-            (_, Blocking::Async) => return Err(Wait { deadline, input }),
+            (_, Blocking::Async) => {
+                return Err(Wait {
+                    deadline,
+                    input,
+                    since: clocks.monotonic(),
+                })
+            }
             (Some(d), Blocking::Sync) => {
                 crate::clocks::sleep_ns(d.saturating_sub(clocks.monotonic()));
             }

@@ -137,7 +137,12 @@ impl WasiCore {
 
     fn call(&mut self, f: impl FnOnce(&mut Preview1, &Mem) -> WResult<()>) -> u32 {
         let m = Mem::new(&self.mem);
-        match f(&mut self.p1, &m) {
+        let r = f(&mut self.p1, &m);
+        if r != Err(crate::Errno::WouldBlock) {
+            // The wait belonged to a call that has now finished.
+            self.p1.wait = None;
+        }
+        match r {
             Ok(()) => 0,
             Err(e) => e.raw() as u32,
         }

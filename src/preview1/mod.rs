@@ -393,6 +393,7 @@ impl Preview1 {
                                 self.wait = Some(Wait {
                                     deadline: None,
                                     input: true,
+                                    since: 0,
                                 });
                                 return Err(Errno::WouldBlock);
                             }
@@ -955,6 +956,11 @@ impl Preview1 {
         m.check_array(events, n, event::SIZE)?;
         m.check(out, 4)?;
         let raw = m.read_vec(subs, n * size)?;
+        // A retry after WouldBlock keeps the first attempt's start time.
+        let since = match self.wait.take() {
+            Some(w) => w.since,
+            None => self.ctx.clocks.monotonic(),
+        };
         // Each subscription becomes a pollable and a way to fill its event.
         struct Sub {
             userdata: u64,
@@ -998,7 +1004,7 @@ impl Preview1 {
                             } else {
                                 timeout
                             };
-                            let at = clocks.monotonic().saturating_add(rel);
+                            let at = since.saturating_add(rel);
                             Box::new(Deadline { at, clocks })
                         }
                     }
@@ -1025,7 +1031,7 @@ impl Preview1 {
         let ready = match io::poll(&mut pollables, &self.ctx.clocks, self.ctx.blocking) {
             Ok(ready) => ready,
             Err(wait) => {
-                self.wait = Some(wait);
+                self.wait = Some(Wait { since, ..wait });
                 return Err(Errno::WouldBlock);
             }
         };

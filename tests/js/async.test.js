@@ -1,0 +1,133 @@
+// Real waiting through JSPI in headless Chromium: sleeps that take their
+// time while the page keeps running, stdin pushed after start, poll_oneoff
+// on a clock and stdin in both orders, and deterministic runs.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { launchChromium } from "../../js/node/chromium.js";
+import { startServer, BLANK_PAGE } from "../../js/node/server.js";
+import { REPO } from "./helpers/corpus.js";
+
+let server;
+let browser;
+let page;
+
+before(async () => {
+  server = await startServer(REPO);
+  browser = await launchChromium();
+  page = await browser.newPage();
+  await page.goto(`${server.url}${BLANK_PAGE}`);
+  await page.evaluate(async () => {
+    globalThis.wasiWeb = await import("/js/index.js");
+    globalThis.guest = async (name) =>
+      new Uint8Array(await (await fetch(`/tests/guests/out/${name}.wasm`)).arrayBuffer());
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test("JSPI is there", async () => {
+  assert.equal(await page.evaluate(() => typeof WebAssembly.Suspending), "function");
+});
+
+test("a 200 ms sleep takes 200 ms and the page keeps running", async () => {
+  const r = await page.evaluate(async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    const t0 = performance.now();
+    const result = await wasiWeb.run(await guest("sleepy"), { args: ["sleepy", "200"], async: true });
+    const took = performance.now() - t0;
+    clearInterval(timer);
+    return { ...result, took, ticks };
+  });
+  assert.equal(r.exitCode, 0);
+  assert.equal(r.stdout, "start\nslept 200 ms\n");
+  assert.ok(r.took >= 200, `took ${r.took} ms`);
+  assert.ok(r.ticks >= 5, `the page's timer fired ${r.ticks} times during the sleep`);
+});
+
+test("an interactive program answers lines pushed after it started", async () => {
+  const r = await page.evaluate(async () => {
+    const stdin = new wasiWeb.StdinQueue();
+    const seen = [];
+    const wasi = new wasiWeb.WASI({
+      args: ["echo_lines"],
+      async: true,
+      stdin,
+      stdout: (chunk) => seen.push(new TextDecoder().decode(chunk)),
+    });
+    const { instance } = await WebAssembly.instantiate(await guest("echo_lines"), wasi.getImportObject());
+    const done = wasi.startAsync(instance);
+    const transcript = [];
+    const settle = () => new Promise((r) => setTimeout(r, 30));
+    for (const line of ["hello", "wasi web"]) {
+      await settle();
+      transcript.push(seen.join(""));
+      stdin.push(`${line}\n`);
+    }
+    await settle();
+    transcript.push(seen.join(""));
+    stdin.end();
+    const code = await done;
+    return { code, transcript, out: seen.join("") };
+  });
+  assert.equal(r.code, 0);
+  // Before each push the program is waiting at its prompt, having answered the previous line.
+  assert.equal(r.transcript[0], "> ");
+  assert.equal(r.transcript[1], "> echo 1: hello\n> ");
+  assert.equal(r.transcript[2], "> echo 1: hello\n> echo 2: wasi web\n> ");
+  assert.equal(r.out, "> echo 1: hello\n> echo 2: wasi web\n> bye after 2 lines\n");
+});
+
+test("poll_oneoff: the clock fires first when stdin is late", async () => {
+  const r = await page.evaluate(async () => {
+    const stdin = new wasiWeb.StdinQueue();
+    const p = wasiWeb.run(await guest("poll_race"), { args: ["poll_race", "50"], async: true, stdin });
+    setTimeout(() => (stdin.push("late\n"), stdin.end()), 300);
+    return p;
+  });
+  assert.equal(r.stdout, 'clock fired (error 0)\nread "late"\n');
+});
+
+test("poll_oneoff: stdin fires first when it comes before the clock", async () => {
+  const r = await page.evaluate(async () => {
+    const stdin = new wasiWeb.StdinQueue();
+    const t0 = performance.now();
+    const p = wasiWeb.run(await guest("poll_race"), { args: ["poll_race", "5000"], async: true, stdin });
+    setTimeout(() => (stdin.push("early\n"), stdin.end()), 50);
+    const result = await p;
+    return { ...result, took: performance.now() - t0 };
+  });
+  assert.equal(r.stdout, 'stdin fired (error 0)\nread "early"\n');
+  assert.ok(r.took < 4000, `returned after ${r.took} ms, before the 5 s clock`);
+});
+
+test("stdin from a ReadableStream", async () => {
+  const r = await page.evaluate(async () => {
+    const stdin = new ReadableStream({
+      start(c) {
+        c.enqueue(new TextEncoder().encode("one\ntwo\n"));
+        c.close();
+      },
+    });
+    return wasiWeb.run(await guest("echo_lines"), { args: ["echo_lines"], async: true, stdin });
+  });
+  assert.equal(r.stdout, "> echo 1: one\n> echo 2: two\n> bye after 2 lines\n");
+});
+
+test("deterministic mode gives the same output twice, without waiting", async () => {
+  const r = await page.evaluate(async () => {
+    const bytes = await guest("dice");
+    const t0 = performance.now();
+    const a = await wasiWeb.run(bytes, { deterministic: { seed: 7 } });
+    const b = await wasiWeb.run(bytes, { deterministic: { seed: 7 } });
+    const c = await wasiWeb.run(bytes, { deterministic: { seed: 8 } });
+    return { a: a.stdout, b: b.stdout, c: c.stdout, took: performance.now() - t0 };
+  });
+  assert.equal(r.a, r.b);
+  assert.notEqual(r.a, r.c, "another seed gives other random bytes");
+  assert.match(r.a, /^wall 1704067200000000000\nslept 1500000000 ns\nrandom [0-9a-f]{16}\n$/);
+  assert.ok(r.took < 1500, `three runs with 1.5 s virtual sleeps took ${r.took} ms`);
+});
