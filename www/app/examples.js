@@ -1,0 +1,25 @@
+// The example programs bundled with the playground (tests/guests/src/bin).
+
+/**
+ * @typedef {object} Example
+ * @property {string} name file name without ".wasm"; also argv[0]
+ * @property {string} label shown in the program menu
+ * @property {string} args default arguments, shell-style
+ * @property {string} description one sentence for the hint under the menu
+ */
+
+/** @type {Example[]} */
+export const EXAMPLES = [
+  { name: "hello", label: "hello: greets, prints its arguments", args: "world 'with spaces'",
+    description: "Prints a greeting and each argument it was given." },
+  { name: "cat", label: "cat: print files", args: "poem.txt",
+    description: "Prints the files named in its arguments, or stdin (type, then end input with Ctrl+D) when there are none." },
+  { name: "grep", label: "grep: search files", args: "-n -i the poem.txt",
+    description: "grep [-i] [-n] [-v] [-c] PATTERN [FILE…]: prints the matching lines (add “> out.txt” to save them)." },
+  { name: "echo_lines", label: "echo: interactive REPL", args: "",
+    description: "Interactive: prompts with “> ” and answers each line you type into stdin; “exit” or Ctrl+D ends it." },
+  { name: "tree", label: "tree: walk a directory", args: "/",
+    description: "Prints the directory tree under its argument (default: the preopened root)." },
+  { name: "sleepy", label: "sleepy: sleep a while", args: "3000",
+    description: "Sleeps for argv[1] milliseconds between two lines: try Stop." },
+];

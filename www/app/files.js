@@ -1,0 +1,394 @@
+// The Files panel: the page's MemFS as a tree, with create, upload, edit,
+// download and delete. The MemFS lives as long as the page; each run gets a
+// copy and the program's changes come back when it ends.
+import { MemFS, exportTree, importTree } from "./lib.js";
+import { absolutePath } from "./command-line.js";
+import { byId, download, formatSize, h } from "./dom.js";
+import { STARTER_FILES } from "./starter-files.js";
+
+/** @typedef {import("../../js/index.js").TreeEntry} TreeEntry */
+
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+/** @param {string} path */
+function parentOf(path) {
+  return path.slice(0, path.lastIndexOf("/")) || "/";
+}
+
+/** @param {string} path */
+function baseName(path) {
+  return path.slice(path.lastIndexOf("/") + 1) || "/";
+}
+
+/** @param {string} dir @param {string} name */
+function join(dir, name) {
+  return dir === "/" ? `/${name}` : `${dir}/${name}`;
+}
+
+/** The text of a file, or null when it is not UTF-8 text. @param {Uint8Array} bytes */
+function asText(bytes) {
+  if (bytes.includes(0)) return null;
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/** A message from a MemFS error. @param {unknown} error */
+function describe(error) {
+  if (error && typeof error === "object" && "code" in error) {
+    const messages = { ENOENT: "no such file or directory", EEXIST: "it already exists", ENOTDIR: "a part of the path is not a folder", ENOTEMPTY: "the folder is not empty", EISDIR: "it is a folder" };
+    return messages[/** @type {keyof typeof messages} */ (String(error.code))] ?? String(/** @type {Error} */ (error).message);
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class FilesPanel {
+  fs = new MemFS();
+  /** The selected entry (a file or a folder). */
+  selected = "/";
+  /** The file open in the editor, or null. @type {string | null} */
+  editing = null;
+  #dirty = false;
+  #locked = false;
+  /** What "New file" / "New folder" creates. @type {"file" | "directory"} */
+  #creating = "file";
+
+  #treeEl = byId("file-tree");
+  #status = byId("files-status");
+  #newFile = byId("new-file", HTMLButtonElement);
+  #newFolder = byId("new-folder", HTMLButtonElement);
+  #upload = byId("upload-input", HTMLInputElement);
+  #downloadButton = byId("download-file", HTMLButtonElement);
+  #deleteButton = byId("delete-entry", HTMLButtonElement);
+  #resetButton = byId("reset-files", HTMLButtonElement);
+  #createForm = byId("create-form", HTMLFormElement);
+  #createLabel = byId("create-label");
+  #createPath = byId("create-path", HTMLInputElement);
+  #editor = byId("editor");
+  #editorLabel = byId("editor-label");
+  #editorText = byId("editor-text", HTMLTextAreaElement);
+  #editorState = byId("editor-state");
+  #save = byId("editor-save", HTMLButtonElement);
+
+  constructor() {
+    this.reset();
+    this.#newFile.addEventListener("click", () => this.#openCreate("file"));
+    this.#newFolder.addEventListener("click", () => this.#openCreate("directory"));
+    this.#createForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.#create();
+    });
+    byId("create-cancel").addEventListener("click", () => this.#closeCreate());
+    this.#createForm.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") this.#closeCreate();
+    });
+    this.#upload.addEventListener("change", async () => {
+      await this.upload([...(this.#upload.files ?? [])]);
+      this.#upload.value = "";
+    });
+    this.#downloadButton.addEventListener("click", () => this.#download());
+    this.#deleteButton.addEventListener("click", () => this.#delete());
+    this.#resetButton.addEventListener("click", () => {
+      this.reset();
+      this.#say("The files are back to how they started.");
+    });
+    this.#save.addEventListener("click", () => this.save());
+    byId("editor-close").addEventListener("click", () => this.#closeEditor());
+    this.#editorText.addEventListener("input", () => this.#setDirty(true));
+    this.#editorText.addEventListener("keydown", (event) => {
+      if ((event.ctrlKey || event.metaKey) && event.key === "s") {
+        event.preventDefault();
+        this.save();
+      }
+    });
+    const panel = byId("files");
+    panel.addEventListener("dragover", (event) => {
+      if (this.#locked || !event.dataTransfer?.types.includes("Files")) return;
+      event.preventDefault();
+      panel.classList.add("drop-target");
+    });
+    panel.addEventListener("dragleave", () => panel.classList.remove("drop-target"));
+    panel.addEventListener("drop", (event) => {
+      panel.classList.remove("drop-target");
+      if (this.#locked || !event.dataTransfer) return;
+      event.preventDefault();
+      this.upload([...event.dataTransfer.files]);
+    });
+  }
+
+  /** Back to the starter files. */
+  reset() {
+    this.fs = new MemFS();
+    for (const [path, text] of Object.entries(STARTER_FILES)) {
+      this.fs.mkdir(parentOf(path), { recursive: true });
+      this.fs.writeFile(path, text);
+    }
+    this.selected = "/";
+    this.#closeEditor();
+    this.render();
+  }
+
+  /** The whole filesystem, for a run. @returns {TreeEntry[]} */
+  snapshot() {
+    return exportTree(this.fs, "/");
+  }
+
+  /**
+   * Takes the filesystem a program left behind.
+   * @param {TreeEntry[]} tree
+   */
+  replace(tree) {
+    const fs = new MemFS();
+    importTree(fs, "/", tree);
+    this.fs = fs;
+    if (!this.#exists(this.selected)) this.selected = "/";
+    if (this.editing !== null) {
+      if (this.#exists(this.editing) && this.fs.stat(this.editing).isFile()) this.#openEditor(this.editing);
+      else this.#closeEditor();
+    }
+    this.render();
+  }
+
+  /**
+   * While a program runs the files are its own: no changes from the page.
+   * @param {boolean} locked
+   */
+  setLocked(locked) {
+    this.#locked = locked;
+    this.#editorText.readOnly = locked;
+    if (locked) this.#closeCreate();
+    this.#updateButtons();
+  }
+
+  /** Saves the editor's text, if it changed. */
+  save() {
+    if (this.editing === null || !this.#dirty || this.#locked) return;
+    try {
+      this.fs.writeFile(this.editing, this.#editorText.value);
+      this.#setDirty(false);
+      this.render();
+    } catch (error) {
+      this.#say(`Could not save ${this.editing}: ${describe(error)}`);
+    }
+  }
+
+  /**
+   * Copies files from the person's computer into the selected folder.
+   * @param {File[]} files
+   */
+  async upload(files) {
+    if (this.#locked || files.length === 0) return;
+    const dir = this.#selectedDir();
+    const written = [];
+    for (const file of files) {
+      const path = join(dir, file.name);
+      try {
+        this.fs.writeFile(path, new Uint8Array(await file.arrayBuffer()));
+        written.push(path);
+      } catch (error) {
+        this.#say(`Could not upload ${file.name}: ${describe(error)}`);
+        return;
+      }
+    }
+    if (written.length === 1) this.#select(written[0]);
+    this.render();
+    this.#say(`Uploaded ${written.join(", ")}.`);
+  }
+
+  render() {
+    const focused = document.activeElement instanceof HTMLElement ? document.activeElement.dataset.path : undefined;
+    this.#treeEl.replaceChildren(h("li", {}, this.#row("/", "directory"), this.#children("/")));
+    if (focused !== undefined) {
+      /** @type {HTMLElement | null} */ (this.#treeEl.querySelector(`[data-path="${CSS.escape(focused)}"]`))?.focus();
+    }
+    this.#updateButtons();
+  }
+
+  /** @param {string} dir */
+  #children(dir) {
+    const names = this.fs.readdir(dir).sort((a, b) => a.localeCompare(b));
+    if (names.length === 0) return null;
+    return h("ul", {}, ...names.map((name) => {
+      const path = join(dir, name);
+      const stat = this.fs.lstat(path);
+      return h("li", {}, this.#row(path, stat.type, stat.size), stat.type === "directory" ? this.#children(path) : null);
+    }));
+  }
+
+  /**
+   * @param {string} path
+   * @param {"file" | "directory" | "symlink"} type
+   * @param {number} [size]
+   */
+  #row(path, type, size = 0) {
+    const detail =
+      type === "file" ? formatSize(size) : type === "symlink" ? `→ ${this.fs.readlink(path)}` : "folder";
+    const current = path === this.selected;
+    return h(
+      "button",
+      {
+        type: "button",
+        class: `entry entry-${type}`,
+        dataset: { path },
+        "aria-current": current ? "true" : null,
+        "aria-label": `${path === "/" ? "/ (root folder)" : baseName(path)}, ${detail}`,
+        onclick: () => {
+          this.#select(path);
+          if (type === "file") this.#openEditor(path);
+          this.render();
+        },
+      },
+      h("span", { class: "entry-icon", "aria-hidden": "true" }),
+      h("span", { class: "entry-name" }, path === "/" ? "/" : baseName(path)),
+      h("span", { class: "entry-detail", "aria-hidden": "true" }, detail),
+    );
+  }
+
+  /** @param {string} path */
+  #select(path) {
+    this.selected = path;
+  }
+
+  /** @param {string} path */
+  #exists(path) {
+    try {
+      this.fs.lstat(path);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  #selectedType() {
+    return this.#exists(this.selected) ? this.fs.lstat(this.selected).type : null;
+  }
+
+  #selectedDir() {
+    return this.#selectedType() === "directory" ? this.selected : parentOf(this.selected);
+  }
+
+  #updateButtons() {
+    const type = this.#selectedType();
+    const locked = this.#locked;
+    this.#newFile.disabled = locked;
+    this.#newFolder.disabled = locked;
+    this.#upload.disabled = locked;
+    this.#resetButton.disabled = locked;
+    this.#downloadButton.disabled = type !== "file";
+    this.#deleteButton.disabled = locked || this.selected === "/" || type === null;
+    this.#save.disabled = locked || !this.#dirty;
+    const name = baseName(this.selected);
+    this.#downloadButton.title = type === "file" ? `Download ${name}` : "Select a file to download it";
+    this.#deleteButton.title = this.selected === "/" ? "Select a file or folder to delete it" : `Delete ${name}`;
+  }
+
+  /** @param {"file" | "directory"} kind */
+  #openCreate(kind) {
+    this.#creating = kind;
+    this.#createLabel.textContent = kind === "file" ? "New file path" : "New folder path";
+    const dir = this.#selectedDir();
+    this.#createPath.value = dir === "/" ? "/" : `${dir}/`;
+    this.#createForm.hidden = false;
+    this.#createPath.focus();
+  }
+
+  #closeCreate() {
+    const wasOpen = !this.#createForm.hidden;
+    this.#createForm.hidden = true;
+    if (wasOpen) (this.#creating === "file" ? this.#newFile : this.#newFolder).focus();
+  }
+
+  #create() {
+    const path = absolutePath(this.#createPath.value.trim());
+    if (path === "/") {
+      this.#say("Type a name for it.");
+      return;
+    }
+    try {
+      if (this.#exists(path)) throw Object.assign(new Error("exists"), { code: "EEXIST" });
+      if (this.#creating === "directory") this.fs.mkdir(path, { recursive: true });
+      else {
+        this.fs.mkdir(parentOf(path), { recursive: true });
+        this.fs.writeFile(path, "");
+      }
+    } catch (error) {
+      this.#say(`Could not create ${path}: ${describe(error)}`);
+      return;
+    }
+    this.#createForm.hidden = true;
+    this.#select(path);
+    this.render();
+    this.#say(`Created ${path}.`);
+    if (this.#creating === "file") {
+      this.#openEditor(path);
+      this.#editorText.focus();
+    } else {
+      this.#focusEntry(path);
+    }
+  }
+
+  #download() {
+    if (this.#selectedType() !== "file") return;
+    download(this.fs.readFile(this.selected), baseName(this.selected));
+  }
+
+  #delete() {
+    const path = this.selected;
+    if (this.#locked || path === "/") return;
+    try {
+      this.fs.rm(path, { recursive: true });
+    } catch (error) {
+      this.#say(`Could not delete ${path}: ${describe(error)}`);
+      return;
+    }
+    if (this.editing !== null && (this.editing === path || this.editing.startsWith(`${path}/`))) this.#closeEditor();
+    this.selected = parentOf(path);
+    this.render();
+    this.#focusEntry(this.selected);
+    this.#say(`Deleted ${path}.`);
+  }
+
+  /** @param {string} path */
+  #focusEntry(path) {
+    /** @type {HTMLElement | null} */ (this.#treeEl.querySelector(`[data-path="${CSS.escape(path)}"]`))?.focus();
+  }
+
+  /** @param {string} path */
+  #openEditor(path) {
+    const bytes = this.fs.readFile(path);
+    const text = asText(bytes);
+    this.editing = path;
+    this.#editor.hidden = false;
+    if (text === null) {
+      this.#editorLabel.textContent = `${path} is not text (${formatSize(bytes.length)}): download it to look inside`;
+      this.#editorText.value = "";
+      this.#editorText.hidden = true;
+    } else {
+      this.#editorLabel.textContent = `Contents of ${path}`;
+      this.#editorText.hidden = false;
+      this.#editorText.value = text;
+    }
+    this.#setDirty(false);
+  }
+
+  #closeEditor() {
+    this.editing = null;
+    this.#editor.hidden = true;
+    this.#editorText.value = "";
+    this.#setDirty(false);
+  }
+
+  /** @param {boolean} dirty */
+  #setDirty(dirty) {
+    this.#dirty = dirty;
+    this.#editorState.textContent = dirty ? "Unsaved changes" : this.editing ? "Saved" : "";
+    this.#save.disabled = this.#locked || !dirty;
+  }
+
+  /** @param {string} message */
+  #say(message) {
+    this.#status.textContent = message;
+  }
+}

@@ -1,0 +1,135 @@
+// The page's side of the worker (worker.js): starts runs, forwards stdin,
+// stops a program by terminating its worker and keeps a fresh one warm.
+
+/**
+ * @typedef {import("./worker.js").RunRequest} RunRequest
+ * @typedef {import("./worker.js").WorkerMessage} WorkerMessage
+ * @typedef {import("../../js/index.js").TreeEntry} TreeEntry
+ *
+ * How a run ended:
+ * @typedef {{ kind: "exit", exitCode: number, tree: TreeEntry[], redirected: { path: string, bytes: number } | null }
+ *   | { kind: "load" | "trap" | "error", message: string, tree: TreeEntry[] | null }
+ *   | { kind: "stopped" }} Outcome
+ */
+
+const WORKER_URL = new URL("./worker.js", import.meta.url);
+
+export class Runner {
+  /** @type {Worker} */
+  #worker;
+  /** Resolves when the worker has loaded wasi-web. @type {Promise<{ jspi: boolean }>} */
+  #ready;
+  /** The running program's pieces, or null when idle. @type {{ resolve(outcome: Outcome): void } | null} */
+  #current = null;
+  #onOutput;
+  #onStarted;
+
+  /**
+   * @param {{ onOutput(fd: 1 | 2, chunk: Uint8Array): void, onStarted(): void }} handlers
+   */
+  constructor({ onOutput, onStarted }) {
+    this.#onOutput = onOutput;
+    this.#onStarted = onStarted;
+    this.#spawn();
+  }
+
+  /** Whether programs can read stdin interactively (JSPI in the worker). */
+  async interactive() {
+    return (await this.#ready).jspi;
+  }
+
+  get running() {
+    return this.#current !== null;
+  }
+
+  #spawn() {
+    const worker = new Worker(WORKER_URL, { type: "module", name: "wasi-web playground runner" });
+    this.#worker = worker;
+    this.#ready = new Promise((resolve, reject) => {
+      worker.addEventListener("error", (event) => {
+        event.preventDefault();
+        const error = new Error(`the runner worker failed to load: ${event.message || "see the console"}`);
+        reject(error);
+        this.#finish({ kind: "error", message: error.message, tree: null });
+      });
+      worker.addEventListener("message", (event) => {
+        /** @type {WorkerMessage} */
+        const message = event.data;
+        if (message.type === "ready") resolve({ jspi: message.jspi });
+        else this.#handle(message);
+      });
+    });
+    this.#ready.catch(() => {});
+  }
+
+  /** @param {WorkerMessage} message */
+  #handle(message) {
+    switch (message.type) {
+      case "started":
+        this.#onStarted();
+        break;
+      case "output":
+        this.#onOutput(message.fd, message.chunk);
+        break;
+      case "done":
+        this.#finish({ kind: "exit", exitCode: message.exitCode, tree: message.tree, redirected: message.redirected });
+        break;
+      case "failed":
+        this.#finish({ kind: message.kind, message: message.message, tree: message.tree });
+        break;
+    }
+  }
+
+  /** @param {Outcome} outcome */
+  #finish(outcome) {
+    const current = this.#current;
+    this.#current = null;
+    current?.resolve(outcome);
+  }
+
+  /**
+   * Runs a program; resolves when it ends, fails or is stopped.
+   * @param {Omit<RunRequest, "type">} request
+   * @returns {Promise<Outcome>}
+   */
+  async run(request) {
+    if (this.#current) throw new Error("a program is already running");
+    /** @type {{ resolve(outcome: Outcome): void }} */
+    let current = { resolve() {} };
+    /** @type {Promise<Outcome>} */
+    const outcome = new Promise((resolve) => {
+      current = { resolve };
+    });
+    this.#current = current;
+    try {
+      await this.#ready;
+    } catch (error) {
+      this.#finish({ kind: "error", message: error instanceof Error ? error.message : String(error), tree: null });
+      return outcome;
+    }
+    // Stopped while the worker was still loading.
+    if (this.#current !== current) return outcome;
+    /** @type {RunRequest} */
+    const message = { type: "run", ...request };
+    this.#worker.postMessage(message);
+    return outcome;
+  }
+
+  /** Sends text to the program's stdin. @param {string} data */
+  write(data) {
+    if (this.#current) this.#worker.postMessage({ type: "stdin", data });
+  }
+
+  /** Ends the program's stdin (Ctrl+D). */
+  endInput() {
+    if (this.#current) this.#worker.postMessage({ type: "eof" });
+  }
+
+  /** Ends the running program at once; its file changes are lost. */
+  stop() {
+    if (!this.#current) return;
+    this.#worker.terminate();
+    this.#finish({ kind: "stopped" });
+    this.#spawn();
+  }
+}

@@ -1,0 +1,157 @@
+// The playground's program runner, in a dedicated worker so that a busy
+// program never freezes the page and Stop can end it (worker.terminate()).
+// The page owns the files: each run gets a copy of its MemFS as a tree and
+// sends the tree back when the program ends.
+//
+// With JSPI (WebAssembly.Suspending) the program runs in async mode: reads of
+// stdin suspend it until the page sends a line. Without it the program runs
+// synchronously, and stdin is empty (or the "< file" redirection).
+import { MemFS, StdinQueue, WASI, compileProgram, detectWasiVersion, exportTree, importTree } from "./lib.js";
+
+/**
+ * @typedef {import("../../js/index.js").TreeEntry} TreeEntry
+ *
+ * @typedef {object} RunRequest
+ * @property {"run"} type
+ * @property {Uint8Array} wasm the program's bytes
+ * @property {string[]} args argv, argv[0] included
+ * @property {Record<string, string>} env
+ * @property {TreeEntry[]} tree the page's files, from "/"
+ * @property {string | null} stdinFile absolute path for "< file"
+ * @property {string | null} stdoutFile absolute path for "> file"
+ * @property {boolean} append ">>" rather than ">"
+ *
+ * @typedef {{ type: "stdin", data: string } | { type: "eof" }} InputMessage
+ *
+ * Messages to the page:
+ * @typedef {{ type: "ready", jspi: boolean }
+ *   | { type: "started" }
+ *   | { type: "output", fd: 1 | 2, chunk: Uint8Array }
+ *   | { type: "done", exitCode: number, tree: TreeEntry[], redirected: { path: string, bytes: number } | null }
+ *   | { type: "failed", kind: "load" | "trap" | "error", message: string, tree: TreeEntry[] | null }} WorkerMessage
+ */
+
+const JSPI = typeof WebAssembly.Suspending === "function";
+
+/** The running program's stdin, while it runs in async mode. @type {StdinQueue | null} */
+let stdin = null;
+
+/** @param {WorkerMessage} message @param {Transferable[]} [transfer] */
+function send(message, transfer = []) {
+  postMessage(message, transfer);
+}
+
+/** A load error: the file is not a program we can run. */
+class LoadError extends Error {}
+
+/**
+ * @param {MemFS} fs
+ * @param {string} path
+ */
+function parentIsDirectory(fs, path) {
+  const parent = path.slice(0, path.lastIndexOf("/")) || "/";
+  return fs.exists(parent) && fs.stat(parent).isDirectory();
+}
+
+/** @param {RunRequest} request */
+async function run(request) {
+  const fs = new MemFS();
+  importTree(fs, "/", request.tree);
+  /** @type {Uint8Array[]} */
+  const captured = [];
+  let redirectPrefix = new Uint8Array(0);
+  try {
+    let module;
+    try {
+      module = await compileProgram(request.wasm);
+    } catch (error) {
+      throw new LoadError(error instanceof Error ? error.message : String(error));
+    }
+    const version = detectWasiVersion(module);
+    if (version === null) {
+      throw new LoadError("this module imports neither wasi_snapshot_preview1 nor wasi_unstable: it is not a WASI program");
+    }
+    if (!WebAssembly.Module.exports(module).some((e) => e.name === "_start" && e.kind === "function")) {
+      throw new LoadError("this module has no _start function: it is not a WASI command (a library or reactor cannot be run here)");
+    }
+
+    let stdinOption;
+    if (request.stdinFile !== null) {
+      if (!fs.exists(request.stdinFile)) throw new LoadError(`< ${request.stdinFile}: no such file`);
+      stdinOption = fs.readFile(request.stdinFile);
+      stdin = null;
+    } else if (JSPI) {
+      stdin = new StdinQueue();
+      stdinOption = stdin;
+    } else {
+      stdinOption = new Uint8Array(0);
+    }
+    const out = request.stdoutFile;
+    if (out !== null) {
+      if (!parentIsDirectory(fs, out)) throw new LoadError(`> ${out}: no such directory`);
+      if (fs.exists(out) && fs.stat(out).isDirectory()) throw new LoadError(`> ${out}: is a directory`);
+      if (request.append && fs.exists(out)) redirectPrefix = fs.readFile(out);
+      fs.writeFile(out, redirectPrefix);
+    }
+
+    const wasi = new WASI({
+      version,
+      args: request.args,
+      env: request.env,
+      preopens: { "/": "/" },
+      fs,
+      async: JSPI,
+      stdin: stdinOption,
+      stdout: out !== null ? (chunk) => captured.push(chunk) : (chunk) => send({ type: "output", fd: 1, chunk }, [chunk.buffer]),
+      stderr: (chunk) => send({ type: "output", fd: 2, chunk }, [chunk.buffer]),
+    });
+    let instance;
+    try {
+      instance = await WebAssembly.instantiate(module, wasi.getImportObject());
+    } catch (error) {
+      throw new LoadError(error instanceof Error ? error.message : String(error));
+    }
+    send({ type: "started" });
+    const exitCode = JSPI ? await wasi.startAsync(instance) : wasi.start(instance);
+    const redirected = out !== null ? { path: out, bytes: writeRedirect(fs, out, redirectPrefix, captured) } : null;
+    send({ type: "done", exitCode, tree: exportTree(fs, "/"), redirected });
+  } catch (error) {
+    if (request.stdoutFile !== null && captured.length > 0) writeRedirect(fs, request.stdoutFile, redirectPrefix, captured);
+    const trap = error instanceof WebAssembly.RuntimeError || error instanceof RangeError;
+    const kind = error instanceof LoadError ? "load" : trap ? "trap" : "error";
+    const message = error instanceof Error ? error.message : String(error);
+    send({ type: "failed", kind, message, tree: kind === "load" ? null : exportTree(fs, "/") });
+  } finally {
+    stdin = null;
+  }
+}
+
+/**
+ * Writes what the program printed to the "> file"; returns the byte count.
+ * @param {MemFS} fs @param {string} path @param {Uint8Array} prefix @param {Uint8Array[]} chunks
+ */
+function writeRedirect(fs, path, prefix, chunks) {
+  const total = chunks.reduce((n, c) => n + c.length, 0);
+  const all = new Uint8Array(prefix.length + total);
+  all.set(prefix);
+  let at = prefix.length;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  fs.writeFile(path, all);
+  return total;
+}
+
+/** @param {MessageEvent<RunRequest | InputMessage>} event */
+self.onmessage = (event) => {
+  const message = event.data;
+  if (message.type === "run") run(message);
+  else if (message.type === "stdin") {
+    if (stdin && !stdin.ended) stdin.push(message.data);
+  } else if (message.type === "eof") {
+    if (stdin && !stdin.ended) stdin.end();
+  }
+};
+
+send({ type: "ready", jspi: JSPI });
