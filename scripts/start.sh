@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# npm start: bootstrap, build, then run an example guest on the in-memory
-# filesystem (the playground will be served from here later).
+# npm start: bootstrap, build (core and example guests), then serve the web
+# playground from the repository root and print its URL. Long-running: Ctrl+C
+# stops the server.
+#   PORT=8080 (default; a free port is picked if it is taken), HOST=127.0.0.1
+#   npm start -- dist/www   serves a folder built by npm run build:www instead
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/bootstrap.sh
 bash scripts/build.sh
-node scripts/demo.mjs "$@"
+exec node www/tools/serve.js "$@"
