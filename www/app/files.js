@@ -98,7 +98,7 @@ export class FilesPanel {
     byId("editor-close").addEventListener("click", () => this.#closeEditor());
     this.#editorText.addEventListener("input", () => this.#setDirty(true));
     this.#editorText.addEventListener("keydown", (event) => {
-      if ((event.ctrlKey || event.metaKey) && event.key === "s") {
+      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "s") {
         event.preventDefault();
         this.save();
       }

@@ -65,9 +65,27 @@ function quote(text) {
   return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
+/** Counts finished runs in data-runs: lets tests (and curious people) wait for one. */
+function countRun() {
+  terminalPanel.dataset.runs = String(Number(terminalPanel.dataset.runs ?? 0) + 1);
+}
+
+/** True from Run until the run has been reported. */
+let busy = false;
+
 /** @param {{ focusStdin?: boolean }} [options] */
-async function run({ focusStdin = false } = {}) {
-  if (runner.running) return;
+async function run(options) {
+  if (busy) return;
+  busy = true;
+  try {
+    await runOnce(options);
+  } finally {
+    busy = false;
+  }
+}
+
+/** @param {{ focusStdin?: boolean }} [options] */
+async function runOnce({ focusStdin = false } = {}) {
   let command;
   let env;
   try {
@@ -96,6 +114,8 @@ async function run({ focusStdin = false } = {}) {
   } catch (error) {
     terminal.note("error", String(/** @type {Error} */ (error).message ?? error));
     setState("idle", "Could not load the program");
+    terminal.flush();
+    countRun();
     return;
   }
   runningName = chosen.name;
@@ -144,6 +164,8 @@ async function run({ focusStdin = false } = {}) {
       setState("idle", `${chosen.name} was stopped`);
       break;
   }
+  terminal.flush();
+  countRun();
 }
 
 function sendLine() {

@@ -64,10 +64,9 @@ export class Terminal {
     this.#chars = 0;
   }
 
-  /** Everything shown, as text. */
-  text() {
+  /** Puts pending output on the page now rather than at the next frame. */
+  flush() {
     this.#render();
-    return this.#log.textContent ?? "";
   }
 
   #render() {

@@ -1,0 +1,278 @@
+// The web playground (www/) in headless Chromium: every bundled example,
+// upload → transform → download, typing into an interactive program, Stop,
+// bad files, the file editor, the static build, and screenshots at desktop
+// and phone widths in light and dark (test-output/www/).
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { launchChromium } from "../../js/node/chromium.js";
+import { startPlaygroundServer } from "../../www/tools/serve.js";
+import { REPO } from "./helpers/corpus.js";
+import { guest } from "./helpers/wat.js";
+
+const SHOTS = path.join(REPO, "test-output", "www");
+
+/** @type {Awaited<ReturnType<typeof startPlaygroundServer>>} */
+let server;
+/** @type {import("playwright-core").Browser} */
+let browser;
+/** @type {import("playwright-core").Page} */
+let page;
+/** Errors the page threw or logged. @type {string[]} */
+const pageErrors = [];
+
+/** @param {import("playwright-core").Page} p */
+function watch(p) {
+  p.on("pageerror", (error) => pageErrors.push(`pageerror: ${error.message}`));
+  p.on("console", (message) => {
+    if (message.type() === "error") pageErrors.push(`console: ${message.text()}`);
+  });
+}
+
+/** @param {import("playwright-core").Page} p @param {string} url */
+async function open(p, url) {
+  await p.goto(url);
+  await p.waitForSelector("html[data-ready]");
+}
+
+before(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  server = await startPlaygroundServer();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  watch(page);
+  await open(page, server.pageUrl);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** The terminal's text. */
+function terminalText(p = page) {
+  return p.locator("#terminal-output").textContent().then((t) => t ?? "");
+}
+
+/** How many runs have ended. */
+async function runsDone(p = page) {
+  return Number((await p.locator("#terminal-panel").getAttribute("data-runs")) ?? 0);
+}
+
+/**
+ * Picks a program and arguments, clears the terminal, presses Run and, unless
+ * `wait` is false, waits for the run to end. Returns the terminal's text.
+ * @param {string} program option value, e.g. "example:hello"
+ * @param {string} args
+ * @param {{ wait?: boolean, p?: import("playwright-core").Page }} [options]
+ */
+async function runProgram(program, args, { wait = true, p = page } = {}) {
+  await p.selectOption("#program-select", program);
+  await p.fill("#args", args);
+  await p.click("#clear");
+  const before = await runsDone(p);
+  await p.click("#run");
+  if (!wait) return "";
+  await p.waitForFunction((n) => Number(document.getElementById("terminal-panel")?.dataset.runs ?? 0) > n, before);
+  return terminalText(p);
+}
+
+/** @param {string} text */
+async function waitForTerminal(text, p = page) {
+  await p.waitForFunction((t) => document.getElementById("terminal-output")?.textContent?.includes(t), text, { timeout: 10_000 });
+}
+
+test("hello prints its greeting and arguments, and the exit code shows", async () => {
+  const out = await runProgram("example:hello", "world 'with spaces' \"a \\\"b\\\"\"");
+  assert.match(out, /Hello from WASI!\nargv\[1\] = world\nargv\[2\] = with spaces\nargv\[3\] = a "b"\n/);
+  assert.match(out, /hello\.wasm exited with code 0/);
+  assert.equal(await page.textContent("#run-state"), "hello.wasm exited with code 0");
+  assert.equal(await page.isEnabled("#run"), true);
+  assert.equal(await page.isDisabled("#stop"), true);
+});
+
+test("cat prints a file; a missing one goes to stderr with exit code 1", async () => {
+  const out = await runProgram("example:cat", "poem.txt /notes/todo.txt nope.txt");
+  assert.match(out, /Two roads diverged in a yellow wood,\n/);
+  assert.match(out, /try grep -c on the poem\n/);
+  assert.match(out, /exited with code 1/);
+  const stderr = await page.locator("#terminal-output .t-stderr").allTextContents();
+  assert.match(stderr.join(""), /cat: nope\.txt: .*(No such file|not found)/i);
+  const stdout = await page.locator("#terminal-output .t-stdout").allTextContents();
+  assert.doesNotMatch(stdout.join(""), /nope/);
+});
+
+test("grep searches the starter files", async () => {
+  const out = await runProgram("example:grep", "-n -i the poem.txt");
+  assert.match(out, /\n1:The Road Not Taken \(first stanza\), Robert Frost\n7:To where it bent in the undergrowth;\n/);
+  assert.match(out, /exited with code 0/);
+  assert.match(await runProgram("example:grep", "-c And poem.txt"), /\n3\n/);
+});
+
+test("tree walks the filesystem", async () => {
+  const out = await runProgram("example:tree", "/");
+  assert.match(out, /├── notes\n│   ├── README\.md\n│   └── todo\.txt\n└── poem\.txt\n\n1 directory, 3 files\n/);
+});
+
+test("the echo REPL answers lines typed into stdin while it runs", async () => {
+  await runProgram("example:echo_lines", "", { wait: false });
+  await waitForTerminal("> ");
+  assert.equal(await page.textContent("#run-state"), "Running echo_lines.wasm");
+  assert.equal(await page.isDisabled("#run"), true);
+  assert.equal(await page.isEnabled("#stop"), true);
+  // Run put the focus in stdin: typing goes straight to the program.
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "stdin");
+  const runs = await runsDone();
+  await page.keyboard.type("hello");
+  await page.keyboard.press("Enter");
+  await waitForTerminal("echo 1: hello\n> ");
+  await page.fill("#stdin", "wasi web");
+  await page.click("#stdin-form button[type=submit]");
+  await waitForTerminal("echo 2: wasi web\n> ");
+  await page.focus("#stdin");
+  await page.keyboard.press("Control+D");
+  await page.waitForFunction((n) => Number(document.getElementById("terminal-panel")?.dataset.runs) > n, runs);
+  const out = await terminalText();
+  assert.match(out, /> hello\necho 1: hello\n> wasi web\necho 2: wasi web\n> /);
+  assert.match(out, /bye after 2 lines\n/);
+  assert.match(out, /echo_lines\.wasm exited with code 0/);
+  // What was typed is echoed in its own style.
+  assert.deepEqual(await page.locator("#terminal-output .t-stdin").allTextContents(), ["hello\n", "wasi web\n"]);
+});
+
+test("Stop ends a running program, and the next run works", async () => {
+  await runProgram("example:sleepy", "60000", { wait: false });
+  await waitForTerminal("start\n");
+  const runs = await runsDone();
+  await page.click("#stop");
+  await page.waitForFunction((n) => Number(document.getElementById("terminal-panel")?.dataset.runs) > n, runs);
+  assert.match(await terminalText(), /\[stopped after \d+ ms/);
+  assert.equal(await page.textContent("#run-state"), "sleepy.wasm was stopped");
+  assert.match(await runProgram("example:hello", ""), /Hello from WASI!/);
+});
+
+test("an uploaded file goes through grep into a file that downloads", async () => {
+  await page.click('#file-tree [data-path="/"]');
+  await page.setInputFiles("#upload-input", {
+    name: "animals.txt",
+    mimeType: "text/plain",
+    buffer: Buffer.from("cat\ndog\nCatfish\nbird\nconcatenate\n"),
+  });
+  await page.waitForSelector('#file-tree [data-path="/animals.txt"]');
+  const out = await runProgram("example:grep", "-i cat animals.txt > cats.txt");
+  assert.match(out, /\(stdout: 24 bytes written to \/cats\.txt\)/);
+  await page.click('#file-tree [data-path="/cats.txt"]');
+  assert.equal(await page.inputValue("#editor-text"), "cat\nCatfish\nconcatenate\n");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-file")]);
+  assert.equal(download.suggestedFilename(), "cats.txt");
+  const saved = await download.path();
+  assert.equal(fs.readFileSync(saved, "utf8"), "cat\nCatfish\nconcatenate\n");
+  // cat reads the same file back through a < redirection.
+  assert.match(await runProgram("example:cat", "< cats.txt"), /\ncat\nCatfish\nconcatenate\n/);
+});
+
+test("files can be created, edited, used by a program and deleted", async () => {
+  await page.click('#file-tree [data-path="/notes"]');
+  await page.click("#new-file");
+  assert.equal(await page.inputValue("#create-path"), "/notes/");
+  await page.fill("#create-path", "/notes/new.txt");
+  await page.press("#create-path", "Enter");
+  await page.waitForSelector('#file-tree [data-path="/notes/new.txt"]');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "editor-text");
+  await page.keyboard.type("written in the editor\n");
+  await page.keyboard.press("Control+S");
+  assert.equal(await page.textContent("#editor-state"), "Saved");
+  assert.match(await runProgram("example:cat", "notes/new.txt"), /\nwritten in the editor\n/);
+  // Unsaved edits are saved by Run.
+  await page.click('#file-tree [data-path="/notes/new.txt"]');
+  await page.fill("#editor-text", "changed\n");
+  assert.match(await runProgram("example:cat", "/notes/new.txt"), /\nchanged\n/);
+  await page.click('#file-tree [data-path="/notes/new.txt"]');
+  await page.click("#delete-entry");
+  await page.waitForSelector('#file-tree [data-path="/notes/new.txt"]', { state: "detached" });
+  assert.match(await runProgram("example:cat", "/notes/new.txt"), /exited with code 1/);
+});
+
+test("bad files get clear errors: not wasm, a component, a trap", async () => {
+  await page.setInputFiles("#wasm-input", { name: "notes.wasm", mimeType: "application/wasm", buffer: Buffer.from("just some text\n") });
+  await page.waitForSelector("#program-error:not([hidden])");
+  assert.match(await page.textContent("#program-error") ?? "", /Cannot run notes\.wasm: not a WebAssembly binary/);
+
+  const component = Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00]);
+  await page.setInputFiles("#wasm-input", { name: "comp.wasm", mimeType: "application/wasm", buffer: component });
+  await page.waitForFunction(() => document.getElementById("program-error")?.textContent?.includes("comp.wasm"));
+  assert.match(await page.textContent("#program-error") ?? "", /Components are not supported yet/);
+  // Neither was added to the menu.
+  assert.equal(await page.locator("#your-programs option").count(), 0);
+
+  const trap = guest({ strings: { out: "about to trap\n" }, start: "(call $print (i32.const 1) $str:out $len:out) unreachable" });
+  await page.setInputFiles("#wasm-input", { name: "trap.wasm", mimeType: "application/wasm", buffer: Buffer.from(trap) });
+  await page.waitForSelector("#program-error", { state: "hidden" });
+  assert.equal(await page.inputValue("#program-select"), "file:0");
+  const out = await runProgram("file:0", "");
+  assert.match(out, /about to trap\n/);
+  assert.match(out, /\[trap: trap\.wasm trapped: unreachable/);
+  assert.equal(await page.textContent("#run-state"), "trap.wasm trapped (a WebAssembly runtime error)");
+});
+
+test("bad arguments and environment lines are reported, not run", async () => {
+  await page.selectOption("#program-select", "example:hello");
+  await page.fill("#args", "'unclosed");
+  await page.click("#run");
+  assert.match(await page.textContent("#settings-error") ?? "", /Arguments: unclosed ' quote/);
+  await page.fill("#args", "x");
+  await page.fill("#env", "GOOD=1\nnot a variable");
+  await page.click("#run");
+  assert.match(await page.textContent("#settings-error") ?? "", /Environment: line 2/);
+  await page.fill("#env", "LANG=C.UTF-8");
+  assert.match(await runProgram("example:hello", "x"), /argv\[1\] = x/);
+  assert.equal(await page.isHidden("#settings-error"), true);
+});
+
+test("screenshots at desktop and phone widths, light and dark", async () => {
+  const sizes = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } };
+  for (const [name, viewport] of Object.entries(sizes)) {
+    for (const colorScheme of /** @type {const} */ (["light", "dark"])) {
+      const p = await browser.newPage({ viewport, colorScheme, deviceScaleFactor: name === "phone" ? 2 : 1 });
+      watch(p);
+      await open(p, server.pageUrl);
+      await runProgram("example:echo_lines", "", { wait: false, p });
+      await waitForTerminal("> ", p);
+      await p.fill("#stdin", "hi there");
+      await p.press("#stdin", "Enter");
+      await waitForTerminal("echo 1: hi there\n> ", p);
+      await p.click('#file-tree [data-path="/poem.txt"]').catch(() => {});
+      await p.screenshot({ path: path.join(SHOTS, `${name}-${colorScheme}.png`), fullPage: true });
+      // Nothing may stick out sideways at this width.
+      const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.equal(overflow, 0, `${name} ${colorScheme}: the page scrolls sideways by ${overflow}px`);
+      await p.close();
+    }
+  }
+});
+
+test("npm run build:www's folder works on its own", async () => {
+  const out = path.join(REPO, "test-output", "www", "dist");
+  execFileSync(process.execPath, [path.join(REPO, "www/tools/build.js"), out], { stdio: "pipe" });
+  for (const file of ["index.html", "style.css", "app/main.js", "app/worker.js", "js/index.js", "pkg/wasi_web_bg.wasm", "examples/hello.wasm"]) {
+    assert.ok(fs.existsSync(path.join(out, file)), `${file} is in the build`);
+  }
+  assert.ok(!fs.existsSync(path.join(out, "js/node")), "no Node-only files");
+  const dist = await startPlaygroundServer({ root: path.dirname(out) });
+  const p = await browser.newPage();
+  watch(p);
+  try {
+    // Under a prefix, as on a static host: everything is found relative to the page.
+    await open(p, `${dist.url}/dist/`);
+    assert.match(await runProgram("example:hello", "built", { p }), /Hello from WASI!\nargv\[1\] = built\n/);
+  } finally {
+    await p.close();
+    await dist.close();
+  }
+});
+
+test("the page logged no errors", () => {
+  assert.deepEqual(pageErrors, []);
+});
