@@ -194,3 +194,18 @@ export function exportTree(fs: MemFS, root?: string): TreeEntry[];
 
 /** Creates the entries under `root`. */
 export function importTree(fs: MemFS, root: string, entries: TreeEntry[]): void;
+
+/**
+ * Worker mode, for browsers without JSPI: runs a WASI command in a Web
+ * Worker whose blocking calls (sleep, poll_oneoff, stdin reads) wait with
+ * Atomics.wait, while the page feeds stdin and stays responsive. Needs a
+ * cross-origin isolated page (`Cross-Origin-Opener-Policy: same-origin`,
+ * `Cross-Origin-Embedder-Policy: require-corp`) for SharedArrayBuffer. The
+ * preopened MemFS directories are copied in and the program's changes come
+ * back when it ends.
+ */
+export function runInWorker(
+  program: Binary | WebAssembly.Module,
+  options?: RunOptions & { stdout?: (chunk: Uint8Array) => void; stderr?: (chunk: Uint8Array) => void },
+): Promise<RunResult>;
+

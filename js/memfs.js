@@ -14,10 +14,59 @@ function checkPath(path, what = "path") {
  *
  * One MemFS may back several WASI instances, before, during and after runs.
  */
+const LIMIT_NAMES = ["maxBytes", "maxFileSize", "maxInodes", "maxSymlinks", "maxPathLength"];
+
+function checkLimits(limits) {
+  if (limits === undefined) return undefined;
+  if (limits === null || typeof limits !== "object") throw new TypeError("options.limits must be an object");
+  const out = {};
+  for (const [key, value] of Object.entries(limits)) {
+    if (!LIMIT_NAMES.includes(key)) {
+      throw new TypeError(`options.limits.${key} is not a limit (${LIMIT_NAMES.join(", ")})`);
+    }
+    if (value === undefined) continue;
+    if (typeof value !== "number" || !(value >= 0) || !(Number.isInteger(value) || value === Infinity)) {
+      throw new TypeError(`options.limits.${key} must be a whole number >= 0 or Infinity, got ${String(value)}`);
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
 export class MemFS {
-  constructor() {
+  /**
+   * @param {object} [options]
+   * @param {{maxBytes?: number, maxFileSize?: number, maxInodes?: number, maxSymlinks?: number, maxPathLength?: number}} [options.limits]
+   *   maxBytes: stored file data in all (ENOSPC, default 1 GiB); maxFileSize: one file's size (EFBIG, default 1 TiB);
+   *   maxInodes: files + directories + symlinks (ENOSPC, default 1,048,576); maxSymlinks: followed in one path
+   *   (ELOOP, default 40); maxPathLength: bytes in a path or symlink target (ENAMETOOLONG, default 4096).
+   */
+  constructor(options = {}) {
+    if (options === null || typeof options !== "object") throw new TypeError("options must be an object");
+    const limits = checkLimits(options.limits);
     /** @internal */
-    this[CORE] = new MemFsCore();
+    this[CORE] = limits === undefined ? new MemFsCore() : MemFsCore.withLimits(limits);
+  }
+
+  /** The limits in force (defaults filled in). */
+  get limits() {
+    return this[CORE].limits();
+  }
+
+  /** What the filesystem holds: inodes (the root included) and bytes of stored file data. */
+  usage() {
+    const [inodes, bytes] = this[CORE].usage();
+    return { inodes, bytes };
+  }
+
+  /** Checks the filesystem's internal consistency (for tests); throws an Error saying what is wrong. */
+  checkInvariants() {
+    this[CORE].checkInvariants();
+  }
+
+  /** Bytes of the core's own WebAssembly.Memory, shared by every MemFS and WASI (for leak checks). */
+  static coreMemoryBytes() {
+    return MemFsCore.coreMemoryBytes();
   }
 
   /**

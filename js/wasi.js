@@ -1,4 +1,4 @@
-import { WasiCore } from "./core.js";
+import { MemFsCore, WasiCore } from "./core.js";
 import { CallbackSink } from "./callback-sink.js";
 import { ConsoleSink } from "./console-sink.js";
 import { CORE, FLUSH, WRITE } from "./internal.js";
@@ -72,6 +72,30 @@ function preopenList(preopens) {
   });
 }
 
+function optionalCount(value, what, min, max) {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new TypeError(`${what} must be a whole number from ${min} to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** The core method a trap came out of, from the glue's frame in the stack (`WasiCore.fd_write`). */
+function coreCallOf(error) {
+  const match = /WasiCore\.(\w+)/.exec(String(error?.stack ?? ""));
+  return match ? match[1].replace(/_unstable$/, "") : null;
+}
+
+/**
+ * Makes V8 keep enough frames in a trap's stack to see which core call it
+ * came from (the default 10 may all be the core's own); returns the old limit.
+ */
+function deepenStackTraces() {
+  const limit = Error.stackTraceLimit;
+  if (typeof limit === "number" && limit < 64) Error.stackTraceLimit = 64;
+  return limit;
+}
+
 function isTrap(error) {
   return error instanceof WebAssembly.RuntimeError || error instanceof RangeError;
 }
@@ -97,6 +121,8 @@ export class WASI {
   /** @type {StdinQueue | null} */
   #stdinQueue;
   #importObject;
+  /** Set when the core trapped inside one of this program's calls: its WasiCore is unusable. */
+  #coreDead = false;
 
   /**
    * @param {object} [options]
@@ -140,9 +166,13 @@ export class WASI {
       args,
       env: envList(options.env),
       preopens: preopenList(options.preopens),
-      stdin: this.#stdinQueue ? (max) => this.#stdinQueue.read(max) : stdinSource(stdin),
+      // A source with read(max) (StdinQueue, worker mode's channel) may
+      // answer undefined for "nothing yet"; plain callbacks mean EOF by it.
+      stdin: typeof stdin?.read === "function" ? (max) => stdin.read(max) : stdinSource(stdin),
       async: this.#async,
       seed: deterministicSeed(options.deterministic),
+      maxFds: optionalCount(options.maxFds, "options.maxFds", 1, 2 ** 31),
+      maxIoBytes: optionalCount(options.maxIoBytes, "options.maxIoBytes", 1, 2 ** 32 - 1),
       stdout: stdout[WRITE],
       stderr: stderr[WRITE],
     });
@@ -249,7 +279,7 @@ export class WASI {
 
   /** The code given to proc_exit, if the program called it. @returns {number | undefined} */
   get exitCode() {
-    return this.#core.exitCode();
+    return this.#coreDead ? undefined : this.#core.exitCode();
   }
 
   /**
@@ -276,6 +306,7 @@ export class WASI {
     if (_initialize !== undefined) {
       throw new TypeError(`${this.#name} exports both _start and _initialize: a command must not have _initialize`);
     }
+    const stackTraceLimit = deepenStackTraces();
     try {
       _start();
       return 0;
@@ -283,6 +314,7 @@ export class WASI {
       if (error instanceof WASIExit && error.owner === this && this.#returnOnExit) return error.exitCode;
       throw this.#describe(error);
     } finally {
+      Error.stackTraceLimit = stackTraceLimit;
       this.flush();
     }
   }
@@ -303,6 +335,7 @@ export class WASI {
     if (_initialize !== undefined) {
       throw new TypeError(`${this.#name} exports both _start and _initialize: a command must not have _initialize`);
     }
+    const stackTraceLimit = deepenStackTraces();
     try {
       await WebAssembly.promising(_start)();
       return 0;
@@ -310,6 +343,7 @@ export class WASI {
       if (error instanceof WASIExit && error.owner === this && this.#returnOnExit) return error.exitCode;
       throw this.#describe(error);
     } finally {
+      Error.stackTraceLimit = stackTraceLimit;
       this.flush();
     }
   }
@@ -343,7 +377,7 @@ export class WASI {
 
   /** Prints or delivers output the core or a console sink still holds. */
   flush() {
-    this.#core.flush();
+    if (!this.#coreDead) this.#core.flush();
     this.#flushSinks();
   }
 
@@ -368,6 +402,28 @@ export class WASI {
 
   #describe(error) {
     if (!isTrap(error)) return error;
+    // A trap inside the core (a Rust panic, which aborts, or running out of
+    // memory) rather than in the guest: the core's state for this program
+    // is abandoned, and the shared MemFS's borrow that the trap left behind
+    // is released so other programs and JS can go on using it.
+    const panic = MemFsCore.takePanic();
+    const call = coreCallOf(error);
+    if (panic !== undefined || call !== null) {
+      this.#coreDead = true;
+      this.#fs[CORE].recoverAfterTrap();
+      // Stack exhaustion that struck inside a call is still the guest's.
+      if (panic === undefined && error instanceof RangeError) return this.#describeTrap(error);
+      const where = call ?? "a WASI call";
+      const message =
+        panic !== undefined
+          ? `wasi-web core panicked in ${where}: ${panic}`
+          : `wasi-web core trapped in ${where}: ${error.message}`;
+      return new Error(`${message} (running ${this.#name})`, { cause: error });
+    }
+    return this.#describeTrap(error);
+  }
+
+  #describeTrap(error) {
     const Kind = error instanceof WebAssembly.RuntimeError ? WebAssembly.RuntimeError : RangeError;
     const wrapped = new Kind(`${this.#name} trapped: ${error.message}`, { cause: error });
     wrapped.stack = `${wrapped.name}: ${wrapped.message}\n${(error.stack ?? "").split("\n").slice(1).join("\n")}`;

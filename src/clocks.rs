@@ -26,6 +26,13 @@ mod host {
     pub fn sleep_ns(ns: u64) {
         crate::bindings::host::sleep_ms(ns as f64 / 1e6);
     }
+    pub fn can_block_on_input() -> bool {
+        crate::bindings::host::can_block_on_input()
+    }
+    pub fn block_on_input(ns: Option<u64>) {
+        let ms = ns.map_or(-1.0, |ns| ns as f64 / 1e6);
+        crate::bindings::host::block_ms(ms, true);
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -44,6 +51,10 @@ mod host {
     pub fn sleep_ns(ns: u64) {
         std::thread::sleep(Duration::from_nanos(ns));
     }
+    pub fn can_block_on_input() -> bool {
+        false
+    }
+    pub fn block_on_input(_ns: Option<u64>) {}
 }
 
 /// Nanoseconds since the Unix epoch.
@@ -61,6 +72,17 @@ pub fn monotonic_ns() -> u64 {
 /// Blocks the calling thread (see `js/core/host.js` for how on wasm32).
 pub fn sleep_ns(ns: u64) {
     host::sleep_ns(ns)
+}
+
+/// Whether the host can block until input arrives (worker mode: a
+/// SharedArrayBuffer channel from the page).
+pub fn can_block_on_input() -> bool {
+    host::can_block_on_input()
+}
+
+/// Blocks until input may have arrived, or `ns` pass (None: no limit).
+pub fn block_on_input(ns: Option<u64>) {
+    host::block_on_input(ns)
 }
 
 /// The clock ids of Preview 1, shared with Preview 2's two clocks.

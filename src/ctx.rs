@@ -25,7 +25,14 @@ pub struct WasiCtx {
     pub exit_code: Option<u32>,
     /// Most descriptors one program may hold open (`EMFILE`).
     pub max_fds: u32,
+    /// Most bytes one read or write moves: a larger one is shortened to
+    /// this (a short read or write, as POSIX allows), so one call cannot
+    /// make the host copy gigabytes at once.
+    pub max_io: u32,
 }
+
+/// Default for [`WasiCtx::max_io`]: 16 MiB.
+pub const DEFAULT_MAX_IO: u32 = 16 << 20;
 
 pub struct WasiCtxBuilder {
     ctx: WasiCtx,
@@ -45,6 +52,7 @@ impl WasiCtxBuilder {
                 blocking: Blocking::Sync,
                 exit_code: None,
                 max_fds: 1024,
+                max_io: DEFAULT_MAX_IO,
             },
         }
     }
@@ -105,6 +113,12 @@ impl WasiCtxBuilder {
 
     pub fn max_fds(mut self, n: u32) -> Self {
         self.ctx.max_fds = n;
+        self
+    }
+
+    /// Largest single read or write, in bytes (at least 1).
+    pub fn max_io(mut self, n: u32) -> Self {
+        self.ctx.max_io = n.max(1);
         self
     }
 

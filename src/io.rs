@@ -140,6 +140,11 @@ pub fn poll(
                     since: clocks.monotonic(),
                 })
             }
+            (_, Blocking::Sync) if input && crate::clocks::can_block_on_input() => {
+                crate::clocks::block_on_input(
+                    deadline.map(|d| d.saturating_sub(clocks.monotonic())),
+                );
+            }
             (Some(d), Blocking::Sync) => {
                 crate::clocks::sleep_ns(d.saturating_sub(clocks.monotonic()));
             }

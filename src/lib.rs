@@ -9,6 +9,7 @@
 //! - [`clocks`], [`random`], [`cli`]: the other interfaces.
 //! - [`table`]: the resource/fd table; [`ctx`]: the context builder.
 //! - [`preview1`]: the `wasi_snapshot_preview1` / `wasi_unstable` ABI.
+//! - [`preview2`]: the WASI 0.2 interfaces (for components through jco).
 //! - `bindings` (wasm32 only): the thin wasm-bindgen layer for `js/`.
 
 pub mod cli;
@@ -20,6 +21,7 @@ pub mod fs;
 pub mod io;
 pub mod memory;
 pub mod preview1;
+pub mod preview2;
 pub mod random;
 pub mod table;
 

@@ -83,6 +83,21 @@ export function time_origin() {
   return performance.timeOrigin;
 }
 
+/**
+ * Worker mode installs `globalThis.__wasiWebBlock(ms, input)`: it waits on a
+ * SharedArrayBuffer with Atomics.wait until `ms` pass (ms < 0: no limit) or,
+ * when `input` is true, stdin data arrives from the page.
+ */
+export function can_block_on_input() {
+  return typeof globalThis.__wasiWebBlock === "function";
+}
+
+export function block_ms(ms, input) {
+  const hook = globalThis.__wasiWebBlock;
+  if (typeof hook === "function") return hook(ms, input);
+  sleep_ms(ms);
+}
+
 let sleepCell = null;
 
 /**

@@ -26,7 +26,13 @@ export async function startServer(root) {
   const server = http.createServer((req, res) => {
     const urlPath = decodeURIComponent(new URL(req.url, "http://x").pathname);
     const send = (status, body, type) => {
-      res.writeHead(status, { "content-type": type, "cache-control": "no-store" });
+      res.writeHead(status, {
+        "content-type": type,
+        "cache-control": "no-store",
+        // Cross-origin isolation: SharedArrayBuffer for worker mode.
+        "cross-origin-opener-policy": "same-origin",
+        "cross-origin-embedder-policy": "require-corp",
+      });
       res.end(body);
     };
     const route = routes.get(urlPath);

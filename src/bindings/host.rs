@@ -13,6 +13,8 @@ extern "C" {
     pub fn perf_now() -> f64;
     pub fn time_origin() -> f64;
     pub fn sleep_ms(ms: f64);
+    pub fn can_block_on_input() -> bool;
+    pub fn block_ms(ms: f64, input: bool);
 }
 
 /// The guest's `WebAssembly.Memory`, reached through the host hooks.

@@ -1,10 +1,10 @@
 //! `MemFsCore`: the JS API's view of a filesystem. Paths are absolute in
 //! the filesystem; `/` is its root and nothing is above it.
 
-use super::js_error;
+use super::{js_error, panic};
 use crate::filesystem::SharedFs;
-use crate::fs::{Kind, MemFs, OpenOptions};
-use serde::Serialize;
+use crate::fs::{Kind, Limits, MemFs};
+use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -28,6 +28,52 @@ struct JsStat {
     ctime_ms: f64,
 }
 
+/// `new MemFS({ limits })`: numbers (whole, >= 0; `Infinity` for none),
+/// anything missing keeps its default.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct JsLimits {
+    max_bytes: Option<f64>,
+    max_file_size: Option<f64>,
+    max_inodes: Option<f64>,
+    max_symlinks: Option<f64>,
+    max_path_length: Option<f64>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsLimitsOut {
+    max_bytes: f64,
+    max_file_size: f64,
+    max_inodes: f64,
+    max_symlinks: f64,
+    max_path_length: f64,
+}
+
+fn limit(v: Option<f64>, name: &str, default: u64, max: u64) -> Result<u64, JsValue> {
+    match v {
+        None => Ok(default),
+        Some(x) if x == f64::INFINITY => Ok(max),
+        Some(x) if x >= 0.0 && x.fract() == 0.0 => Ok((x as u64).min(max)),
+        Some(x) => Err(js_sys::TypeError::new(&format!(
+            "limits.{name} must be a whole number >= 0 or Infinity, got {x}"
+        ))
+        .into()),
+    }
+}
+
+fn out(v: u64) -> f64 {
+    if v >= 1 << 53 {
+        f64::INFINITY
+    } else {
+        v as f64
+    }
+}
+
+fn busy() -> JsValue {
+    JsValue::from_str("MemFS is busy: a WASI call is in progress")
+}
+
 impl Default for MemFsCore {
     fn default() -> Self {
         Self::new()
@@ -38,8 +84,118 @@ impl Default for MemFsCore {
 impl MemFsCore {
     #[wasm_bindgen(constructor)]
     pub fn new() -> MemFsCore {
+        panic::install();
         MemFsCore {
             fs: Rc::new(RefCell::new(MemFs::new())),
+        }
+    }
+
+    /// A filesystem with limits `{ maxBytes, maxFileSize, maxInodes,
+    /// maxSymlinks, maxPathLength }` (each optional).
+    #[wasm_bindgen(js_name = withLimits)]
+    pub fn with_limits(limits: JsValue) -> Result<MemFsCore, JsValue> {
+        panic::install();
+        let l: JsLimits = if limits.is_undefined() || limits.is_null() {
+            JsLimits::default()
+        } else {
+            serde_wasm_bindgen::from_value(limits)
+                .map_err(|e| js_sys::TypeError::new(&format!("MemFS limits: {e}")))?
+        };
+        let d = Limits::default();
+        let limits = Limits {
+            max_bytes: limit(l.max_bytes, "maxBytes", d.max_bytes, u64::MAX)?,
+            max_file_size: limit(l.max_file_size, "maxFileSize", d.max_file_size, u64::MAX)?,
+            max_inodes: limit(l.max_inodes, "maxInodes", d.max_inodes, u64::MAX)?,
+            max_symlinks: limit(
+                l.max_symlinks,
+                "maxSymlinks",
+                d.max_symlinks as u64,
+                u32::MAX as u64,
+            )? as u32,
+            max_path: limit(
+                l.max_path_length,
+                "maxPathLength",
+                d.max_path as u64,
+                u32::MAX as u64,
+            )? as usize,
+        };
+        if limits.max_inodes < 1 {
+            return Err(
+                js_sys::RangeError::new("limits.maxInodes must be at least 1 (the root)").into(),
+            );
+        }
+        Ok(MemFsCore {
+            fs: Rc::new(RefCell::new(MemFs::with_limits(limits))),
+        })
+    }
+
+    /// The limits in force, as `withLimits` takes them (`Infinity` for
+    /// values beyond 2^53).
+    pub fn limits(&self) -> Result<JsValue, JsValue> {
+        self.unstick();
+        let fs = self.fs.try_borrow().map_err(|_| busy())?;
+        let l = &fs.limits;
+        let v = JsLimitsOut {
+            max_bytes: out(l.max_bytes),
+            max_file_size: out(l.max_file_size),
+            max_inodes: out(l.max_inodes),
+            max_symlinks: l.max_symlinks as f64,
+            max_path_length: l.max_path as f64,
+        };
+        serde_wasm_bindgen::to_value(&v).map_err(Into::into)
+    }
+
+    /// Size of the core's own `WebAssembly.Memory`, shared by every MemFS
+    /// and WASI instance: for leak checks.
+    #[wasm_bindgen(js_name = coreMemoryBytes)]
+    pub fn core_memory_bytes() -> f64 {
+        (core::arch::wasm32::memory_size(0) as f64) * 65536.0
+    }
+
+    /// An address near the top of the core's shadow stack (for measuring
+    /// what a trap inside the core leaves on it).
+    #[wasm_bindgen(js_name = coreStackProbe)]
+    #[inline(never)]
+    pub fn core_stack_probe() -> f64 {
+        let x = 0u8;
+        core::hint::black_box(&x) as *const u8 as usize as f64
+    }
+
+    /// The message of the last panic in the core, once; undefined if none.
+    #[wasm_bindgen(js_name = takePanic)]
+    pub fn take_panic() -> Option<String> {
+        panic::take()
+    }
+
+    /// After a trap inside the core (a panic, or running out of memory),
+    /// releases this filesystem's borrow that the trap left behind. Call only
+    /// when no call into the core is in progress. Returns whether the
+    /// filesystem is usable.
+    #[wasm_bindgen(js_name = recoverAfterTrap)]
+    pub fn recover_after_trap(&self) -> bool {
+        panic::recover(&self.fs)
+    }
+
+    /// Checks the filesystem's internal consistency; throws what is wrong.
+    #[wasm_bindgen(js_name = checkInvariants)]
+    pub fn check_invariants(&self) -> Result<(), JsValue> {
+        self.unstick();
+        let fs = self.fs.try_borrow().map_err(|_| busy())?;
+        fs.check_invariants()
+            .map_err(|e| js_sys::Error::new(&format!("MemFS inconsistent: {e}")).into())
+    }
+
+    /// Test seam: the next mkdir (by JS or a guest) panics inside the core.
+    #[wasm_bindgen(js_name = armPanicForTests)]
+    pub fn arm_panic_for_tests() {
+        crate::fs::arm_test_panic();
+    }
+
+    /// A borrow left by a panic (see `panic`) is released here at the
+    /// latest; JS calls do not overlap a core call otherwise.
+    fn unstick(&self) {
+        if panic::ever() && self.fs.try_borrow_mut().is_err() {
+            panic::recover(&self.fs);
         }
     }
 
@@ -49,10 +205,8 @@ impl MemFsCore {
         path: &str,
         f: impl FnOnce(&mut MemFs) -> crate::error::Result<T>,
     ) -> Result<T, JsValue> {
-        let mut fs = self
-            .fs
-            .try_borrow_mut()
-            .map_err(|_| JsValue::from_str("MemFS is busy: a WASI call is in progress"))?;
+        self.unstick();
+        let mut fs = self.fs.try_borrow_mut().map_err(|_| busy())?;
         f(&mut fs).map_err(|e| js_error(e, op, path))
     }
 
@@ -70,15 +224,8 @@ impl MemFsCore {
     #[wasm_bindgen(js_name = writeFile)]
     pub fn write_file(&self, path: &str, data: &[u8]) -> Result<(), JsValue> {
         self.with("open", path, |fs| {
-            let o = OpenOptions {
-                follow: true,
-                create: true,
-                truncate: true,
-                write: true,
-                ..Default::default()
-            };
-            let ino = fs.open(fs.host_walk(), fs.root(), path, o)?;
-            fs.write(ino, 0, data)
+            fs.write_file(fs.host_walk(), fs.root(), path, data)
+                .map(drop)
         })
     }
 
@@ -160,6 +307,7 @@ impl MemFsCore {
     }
 
     pub fn exists(&self, path: &str) -> bool {
+        self.unstick();
         self.fs
             .try_borrow()
             .map(|fs| fs.lookup(fs.host_walk(), fs.root(), path, true).is_ok())
@@ -168,7 +316,11 @@ impl MemFsCore {
 
     /// `[inodes, bytes]` in use, for limits and leak checks.
     pub fn usage(&self) -> Vec<f64> {
-        let (i, b) = self.fs.borrow().usage();
+        self.unstick();
+        let Ok(fs) = self.fs.try_borrow() else {
+            return vec![f64::NAN, f64::NAN];
+        };
+        let (i, b) = fs.usage();
         vec![i as f64, b as f64]
     }
 }

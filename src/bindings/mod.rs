@@ -3,10 +3,13 @@
 
 pub mod host;
 mod memfs;
+mod panic;
+mod preview2;
 mod stdio;
 mod wasi;
 
 pub use memfs::MemFsCore;
+pub use preview2::Preview2Core;
 pub use wasi::WasiCore;
 
 use crate::error::Errno;

@@ -28,6 +28,8 @@ struct Options {
     #[serde(default)]
     tty: [bool; 3],
     max_fds: Option<u32>,
+    /// The largest single read or write; larger ones are shortened.
+    max_io_bytes: Option<u32>,
     /// Waits return `WOULD_BLOCK` for the JS side to await (JSPI).
     #[serde(default, rename = "async")]
     is_async: bool,
@@ -73,6 +75,9 @@ impl WasiCore {
         }
         if let Some(n) = o.max_fds {
             b = b.max_fds(n);
+        }
+        if let Some(n) = o.max_io_bytes {
+            b = b.max_io(n);
         }
         if o.is_async {
             b = b.blocking(crate::io::Blocking::Async);

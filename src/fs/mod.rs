@@ -4,9 +4,11 @@
 //! are resolved by [`Walk`], which confines them to a root directory: a
 //! guest's preopen, or the filesystem root for the JS API.
 
+mod limits;
 mod node;
 mod path;
 
+pub use limits::arm_test_panic;
 pub use node::{Ino, Kind};
 pub use path::{Absolute, Walk};
 
@@ -15,27 +17,34 @@ use crate::error::{Errno, Result};
 use node::{Dir, FileData, Inode, Node};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// Limits on what one filesystem may hold.
+/// Limits on what one filesystem may hold. Every change is checked before
+/// it is made, so a refused one leaves no trace. The defaults keep a hostile
+/// guest from exhausting the core's memory (wasm32: 4 GiB at most, shared by
+/// every filesystem) while staying out of the way of ordinary programs.
 #[derive(Clone, Debug)]
 pub struct Limits {
-    /// Bytes of file data in all files (`ENOSPC`).
+    /// Bytes of file data in all files (`ENOSPC`): stored bytes, so a
+    /// sparse file's holes are free, but `fd_allocate` reserves its range.
+    /// Default 1 GiB.
     pub max_bytes: u64,
-    /// Size of one file (`EFBIG`).
+    /// Size of one file, holes included (`EFBIG`). Default 1 TiB.
     pub max_file_size: u64,
-    /// Number of inodes (`ENOSPC`).
+    /// Number of inodes: files, directories, symlinks (`ENOSPC`).
+    /// Default 1,048,576.
     pub max_inodes: u64,
-    /// Symlinks followed while resolving one path (`ELOOP`).
+    /// Symlinks followed while resolving one path (`ELOOP`). Default 40.
     pub max_symlinks: u32,
-    /// Bytes in one path (`ENAMETOOLONG`); one component may have 255.
+    /// Bytes in one path or symlink target (`ENAMETOOLONG`); one component
+    /// may have 255 whatever this is. Default 4096.
     pub max_path: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_bytes: 1 << 40,
+            max_bytes: 1 << 30,
             max_file_size: 1 << 40,
-            max_inodes: 1 << 24,
+            max_inodes: 1 << 20,
             max_symlinks: 40,
             max_path: 4096,
         }
@@ -378,11 +387,22 @@ impl MemFs {
         Ok(())
     }
 
-    /// Preallocation: the file grows to at least `offset + len`.
+    /// Preallocation (`posix_fallocate`): the file grows to at least
+    /// `offset + len`, and the range is stored, so it counts against
+    /// `max_bytes` now (`ENOSPC`) and later writes into it cannot fail.
     pub fn allocate(&mut self, ino: Ino, offset: u64, len: u64) -> Result<()> {
         let end = offset.checked_add(len).ok_or(Errno::Fbig)?;
-        if self.file(ino)?.size < end {
-            self.set_size(ino, end)?;
+        self.check_write(ino, 0, end)?;
+        let f = self.file_mut(ino)?;
+        let before = f.data.len() as u64;
+        if before < end {
+            f.data.resize(end as usize, 0);
+        }
+        let grew = f.size < end;
+        f.size = f.size.max(end);
+        self.bytes += end.saturating_sub(before);
+        if grew {
+            self.touch_modified(ino);
         }
         Ok(())
     }

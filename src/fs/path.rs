@@ -239,6 +239,7 @@ impl MemFs {
     }
 
     pub fn mkdir(&mut self, walk: Walk, start: Ino, path: &str) -> Result<Ino> {
+        self.test_panic_seam();
         let p = self.parent_of(walk, start, path, &mut 0)?;
         if p.is_dot() || self.dir(p.dir)?.get(p.name).is_some() {
             return Err(Errno::Exist);

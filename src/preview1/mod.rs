@@ -119,6 +119,26 @@ fn check_offset(at: Option<u64>) -> Result<()> {
     }
 }
 
+/// Shortens an iovec list to `max` bytes in all: a short read or write, as
+/// POSIX allows (`WasiCtx::max_io`).
+fn clamp_iovs(list: &[(u32, u32)], max: u32) -> std::borrow::Cow<'_, [(u32, u32)]> {
+    let total: u64 = list.iter().map(|&(_, l)| l as u64).sum();
+    if total <= max as u64 {
+        return list.into();
+    }
+    let mut left = max;
+    let mut out = Vec::with_capacity(list.len());
+    for &(ptr, len) in list {
+        if left == 0 {
+            break;
+        }
+        let n = len.min(left);
+        out.push((ptr, n));
+        left -= n;
+    }
+    out.into()
+}
+
 fn stdio_type(tty: bool) -> u8 {
     if tty {
         filetype::CHARACTER_DEVICE
@@ -351,6 +371,8 @@ impl Preview1 {
 
     fn read_iovs(&mut self, m: &Mem, fd: u32, list: &[(u32, u32)], at: Option<u64>) -> Result<u32> {
         check_offset(at)?;
+        let clamped = clamp_iovs(list, self.ctx.max_io);
+        let list: &[(u32, u32)] = &clamped;
         let Preview1 { ctx, fds, .. } = self;
         let e = fds.get_mut(fd)?;
         match &e.handle {
@@ -386,19 +408,29 @@ impl Preview1 {
                     if len == 0 {
                         continue;
                     }
-                    match stdin.read(len as usize) {
-                        // Nothing yet: wait (async) or say so (sync).
-                        Ok(bytes) if bytes.is_empty() && total == 0 => {
-                            if ctx.blocking == Blocking::Async {
-                                self.wait = Some(Wait {
-                                    deadline: None,
-                                    input: true,
-                                    since: 0,
-                                });
-                                return Err(Errno::WouldBlock);
+                    let got = loop {
+                        match stdin.read(len as usize) {
+                            // Nothing yet: block (worker mode), wait (async
+                            // mode) or say so (sync mode).
+                            Ok(b) if b.is_empty() && total == 0 => {
+                                if crate::clocks::can_block_on_input() {
+                                    crate::clocks::block_on_input(None);
+                                    continue;
+                                }
+                                if ctx.blocking == Blocking::Async {
+                                    self.wait = Some(Wait {
+                                        deadline: None,
+                                        input: true,
+                                        since: 0,
+                                    });
+                                    return Err(Errno::WouldBlock);
+                                }
+                                return Err(Errno::Again);
                             }
-                            return Err(Errno::Again);
+                            other => break other,
                         }
+                    };
+                    match got {
                         Ok(bytes) => {
                             m.write(ptr, &bytes)?;
                             total += bytes.len() as u32;
@@ -451,6 +483,9 @@ impl Preview1 {
         if total > u32::MAX as u64 {
             return Err(Errno::Inval);
         }
+        let clamped = clamp_iovs(list, self.ctx.max_io);
+        let list: &[(u32, u32)] = &clamped;
+        let total = total.min(self.ctx.max_io as u64);
         let Preview1 { ctx, fds, .. } = self;
         let e = fds.get_mut(fd)?;
         let stream = match &e.handle {
@@ -464,6 +499,8 @@ impl Preview1 {
                     Some(p) => p,
                     None => e.pos,
                 };
+                // All or nothing: a write past a limit changes nothing.
+                fs.check_write(d.ino, pos, total)?;
                 for &(ptr, len) in list {
                     fs.write_with(d.ino, pos, len as usize, |dst| m.read_into(ptr, dst))?;
                     pos += len as u64;

@@ -131,3 +131,64 @@ test("deterministic mode gives the same output twice, without waiting", async ()
   assert.match(r.a, /^wall 1704067200000000000\nslept 1500000000 ns\nrandom [0-9a-f]{16}\n$/);
   assert.ok(r.took < 1500, `three runs with 1.5 s virtual sleeps took ${r.took} ms`);
 });
+
+test("worker mode: the page is cross-origin isolated", async () => {
+  assert.equal(await page.evaluate(() => globalThis.crossOriginIsolated), true);
+});
+
+test("worker mode: a sleep really sleeps while the page runs", async () => {
+  const r = await page.evaluate(async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    const t0 = performance.now();
+    const result = await wasiWeb.runInWorker(await guest("sleepy"), { args: ["sleepy", "200"] });
+    clearInterval(timer);
+    return { ...result, took: performance.now() - t0, ticks };
+  });
+  assert.equal(r.stdout, "start\nslept 200 ms\n");
+  assert.ok(r.took >= 200, `took ${r.took} ms`);
+  assert.ok(r.ticks >= 5, `page timer fired ${r.ticks} times`);
+});
+
+test("worker mode: interactive stdin, poll races and files come back", async () => {
+  const r = await page.evaluate(async () => {
+    const stdin = new wasiWeb.StdinQueue();
+    const seen = [];
+    const done = wasiWeb.runInWorker(await guest("echo_lines"), {
+      args: ["echo_lines"],
+      stdin,
+      stdout: (c) => seen.push(new TextDecoder().decode(c)),
+    });
+    // Waits until the output ends with `text` (the worker starts its own core first).
+    const until = async (text) => {
+      for (let i = 0; i < 200 && !seen.join("").endsWith(text); i++) await new Promise((r) => setTimeout(r, 25));
+      await new Promise((r) => setTimeout(r, 50));
+      return seen.join("");
+    };
+    const before = await until("> ");
+    stdin.push("ping\n");
+    const after = await until("ping\n> ");
+    stdin.end();
+    const echo = await done;
+
+    const late = new wasiWeb.StdinQueue();
+    const race = wasiWeb.runInWorker(await guest("poll_race"), { args: ["poll_race", "50"], stdin: late });
+    setTimeout(() => (late.push("late\n"), late.end()), 300);
+    const clockFirst = await race;
+
+    const fs = new wasiWeb.MemFS();
+    fs.mkdir("/data", { recursive: true });
+    fs.writeFile("/data/in.txt", "alpha\nbeta\n");
+    const cat = await wasiWeb.runInWorker(await guest("cat"), {
+      args: ["cat", "/data/in.txt"],
+      preopens: { "/data": "/data" },
+      fs,
+    });
+    return { before, after, echo, clockFirst, cat: cat.stdout };
+  });
+  assert.equal(r.before, "> ");
+  assert.equal(r.after, "> echo 1: ping\n> ");
+  assert.equal(r.echo.stdout, "> echo 1: ping\n> bye after 1 lines\n");
+  assert.equal(r.clockFirst.stdout, 'clock fired (error 0)\nread "late"\n');
+  assert.equal(r.cat, "alpha\nbeta\n");
+});

@@ -1,0 +1,474 @@
+//! `Preview2Core`: one component's WASI 0.2 state for `js/preview2/`.
+//! Handles are numbers; the JS classes wrap them. Errors are thrown as:
+//! an `error-code` string (filesystem), `"closed"` or the number of a
+//! `wasi:io/error` handle (streams), or an `Error` for misuse (a trap).
+
+use super::host;
+use super::memfs::MemFsCore;
+use super::stdio::{JsSink, JsSource};
+use crate::cli::BytesInput;
+use crate::ctx::WasiCtxBuilder;
+use crate::fs::Kind;
+use crate::preview2::{filesystem, sockets, Error, Preview2};
+use bytes::Bytes;
+use js_sys::{Array, Function, Reflect, Uint8Array};
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Options {
+    #[serde(default)]
+    args: Vec<String>,
+    #[serde(default)]
+    env: Vec<String>,
+    #[serde(default)]
+    preopens: Vec<(String, String)>,
+    #[serde(default)]
+    tty: [bool; 3],
+    max_fds: Option<u32>,
+    seed: Option<f64>,
+    cwd: Option<String>,
+}
+
+fn to_js(e: Error) -> JsValue {
+    match e {
+        Error::Code(c) => JsValue::from_str(filesystem::error_code(c)),
+        Error::Closed => JsValue::from_str("closed"),
+        Error::Failed(id) => JsValue::from(id),
+        Error::Trap(m) => js_sys::Error::new(&m).into(),
+    }
+}
+
+type R<T> = Result<T, JsValue>;
+
+fn kind_index(k: Kind) -> u32 {
+    match k {
+        Kind::File => 0,
+        Kind::Dir => 1,
+        Kind::Symlink => 2,
+    }
+}
+
+fn stat_vec(s: filesystem::P2Stat) -> Vec<u64> {
+    vec![
+        kind_index(s.kind) as u64,
+        s.nlink,
+        s.size,
+        s.atim,
+        s.mtim,
+        s.ctim,
+    ]
+}
+
+fn sink(opts: &JsValue, key: &str) -> R<Option<JsSink>> {
+    let v = Reflect::get(opts, &key.into())?;
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    let f = v
+        .dyn_into::<Function>()
+        .map_err(|_| JsValue::from_str(&format!("Preview2Core: `{key}` must be a function")))?;
+    Ok(Some(JsSink(f)))
+}
+
+#[wasm_bindgen]
+pub struct Preview2Core {
+    p2: Preview2,
+}
+
+#[wasm_bindgen]
+impl Preview2Core {
+    #[wasm_bindgen(constructor)]
+    pub fn new(fs: &MemFsCore, opts: JsValue) -> R<Preview2Core> {
+        host::set_core_memory(&wasm_bindgen::memory());
+        let o: Options = serde_wasm_bindgen::from_value(opts.clone())
+            .map_err(|e| JsValue::from_str(&format!("Preview2Core options: {e}")))?;
+        let mut b = WasiCtxBuilder::new(fs.fs.clone());
+        for a in o.args {
+            b = b.arg(a);
+        }
+        for e in o.env {
+            b = b.env(e);
+        }
+        for (guest, path) in &o.preopens {
+            b = b
+                .preopen(guest, path)
+                .map_err(|e| super::js_error(e, "preopen", path))?;
+        }
+        if let Some(n) = o.max_fds {
+            b = b.max_fds(n);
+        }
+        if let Some(seed) = o.seed {
+            b = b.deterministic(seed as u64);
+        }
+        let stdin = Reflect::get(&opts, &"stdin".into())?;
+        if let Some(f) = stdin.dyn_ref::<Function>() {
+            b = b.stdin(Box::new(JsSource::new(f.clone())), o.tty[0]);
+        } else if let Some(a) = stdin.dyn_ref::<Uint8Array>() {
+            b = b.stdin(Box::new(BytesInput(Bytes::from(a.to_vec()))), o.tty[0]);
+        }
+        if let Some(s) = sink(&opts, "stdout")? {
+            b = b.stdout(Box::new(s), o.tty[1]);
+        }
+        if let Some(s) = sink(&opts, "stderr")? {
+            b = b.stderr(Box::new(s), o.tty[2]);
+        }
+        let mut ctx = b.build();
+        ctx.stdio.tty = o.tty;
+        let mut p2 = Preview2::new(ctx);
+        p2.cwd = o.cwd;
+        Ok(Preview2Core { p2 })
+    }
+
+    #[wasm_bindgen(js_name = exitCode)]
+    pub fn exit_code(&self) -> Option<u32> {
+        self.p2.ctx.exit_code
+    }
+
+    pub fn flush(&mut self) {
+        self.p2.flush();
+    }
+
+    /// Drops a resource; throws if it is not live or still has children.
+    pub fn drop(&mut self, id: u32) -> R<()> {
+        self.p2.drop_resource(id).map_err(to_js)
+    }
+
+    /// Live resources, for leak checks.
+    pub fn live(&self) -> u32 {
+        self.p2.live() as u32
+    }
+
+    /// The resource type of a live handle, or undefined.
+    #[wasm_bindgen(js_name = typeOf)]
+    pub fn type_of(&self, id: u32) -> Option<String> {
+        self.p2.type_of(id).map(str::to_string)
+    }
+
+    // ---- io ----
+
+    #[wasm_bindgen(js_name = errorToDebugString)]
+    pub fn error_to_debug_string(&self, id: u32) -> R<String> {
+        self.p2.error_to_debug_string(id).map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = pollableReady)]
+    pub fn pollable_ready(&self, id: u32) -> R<bool> {
+        self.p2.pollable_ready(id).map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = pollableBlock)]
+    pub fn pollable_block(&self, id: u32) -> R<()> {
+        self.p2.pollable_block(id).map_err(to_js)
+    }
+    pub fn poll(&self, ids: Vec<u32>) -> R<Vec<u32>> {
+        self.p2.poll(&ids).map_err(to_js)
+    }
+    pub fn read(&mut self, id: u32, len: u64) -> R<Vec<u8>> {
+        self.p2.read(id, len).map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = blockingRead)]
+    pub fn blocking_read(&mut self, id: u32, len: u64) -> R<Vec<u8>> {
+        self.p2.blocking_read(id, len).map_err(to_js)
+    }
+    pub fn skip(&mut self, id: u32, len: u64) -> R<u64> {
+        self.p2.skip(id, len).map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = blockingSkip)]
+    pub fn blocking_skip(&mut self, id: u32, len: u64) -> R<u64> {
+        self.p2.blocking_skip(id, len).map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = subscribeInput)]
+    pub fn subscribe_input(&mut self, id: u32) -> R<u32> {
+        self.p2.subscribe_input(id).map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = checkWrite)]
+    pub fn check_write(&mut self, id: u32) -> R<u64> {
+        self.p2.check_write(id).map_err(to_js)
+    }
+    pub fn write(&mut self, id: u32, bytes: &[u8]) -> R<()> {
+        self.p2.write(id, bytes).map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = blockingWriteAndFlush)]
+    pub fn blocking_write_and_flush(&mut self, id: u32, bytes: &[u8]) -> R<()> {
+        self.p2.blocking_write_and_flush(id, bytes).map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = flushStream)]
+    pub fn flush_stream(&mut self, id: u32) -> R<()> {
+        self.p2.flush_stream(id).map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = writeZeroes)]
+    pub fn write_zeroes(&mut self, id: u32, len: u64) -> R<()> {
+        self.p2.write_zeroes(id, len).map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = blockingWriteZeroesAndFlush)]
+    pub fn blocking_write_zeroes_and_flush(&mut self, id: u32, len: u64) -> R<()> {
+        self.p2
+            .blocking_write_zeroes_and_flush(id, len)
+            .map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = subscribeOutput)]
+    pub fn subscribe_output(&mut self, id: u32) -> R<u32> {
+        self.p2.subscribe_output(id).map_err(to_js)
+    }
+    pub fn splice(&mut self, dst: u32, src: u32, len: u64) -> R<u64> {
+        self.p2.splice(dst, src, len).map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = blockingSplice)]
+    pub fn blocking_splice(&mut self, dst: u32, src: u32, len: u64) -> R<u64> {
+        self.p2.blocking_splice(dst, src, len).map_err(to_js)
+    }
+
+    // ---- clocks, random ----
+
+    /// `[seconds, nanoseconds]`.
+    #[wasm_bindgen(js_name = wallNow)]
+    pub fn wall_now(&self) -> Vec<u64> {
+        let (s, n) = self.p2.wall_now();
+        vec![s, n as u64]
+    }
+    #[wasm_bindgen(js_name = wallResolution)]
+    pub fn wall_resolution(&self) -> Vec<u64> {
+        let (s, n) = self.p2.wall_resolution();
+        vec![s, n as u64]
+    }
+    #[wasm_bindgen(js_name = monotonicNow)]
+    pub fn monotonic_now(&self) -> u64 {
+        self.p2.monotonic_now()
+    }
+    #[wasm_bindgen(js_name = monotonicResolution)]
+    pub fn monotonic_resolution(&self) -> u64 {
+        self.p2.monotonic_resolution()
+    }
+    #[wasm_bindgen(js_name = subscribeInstant)]
+    pub fn subscribe_instant(&mut self, when: u64) -> R<u32> {
+        self.p2.subscribe_instant(when).map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = subscribeDuration)]
+    pub fn subscribe_duration(&mut self, ns: u64) -> R<u32> {
+        self.p2.subscribe_duration(ns).map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = getRandomBytes)]
+    pub fn get_random_bytes(&mut self, len: u64) -> Vec<u8> {
+        self.p2.get_random_bytes(len)
+    }
+    #[wasm_bindgen(js_name = getRandomU64)]
+    pub fn get_random_u64(&mut self) -> u64 {
+        self.p2.get_random_u64()
+    }
+    #[wasm_bindgen(js_name = insecureSeed)]
+    pub fn insecure_seed(&mut self) -> Vec<u64> {
+        let (a, b) = self.p2.insecure_seed();
+        vec![a, b]
+    }
+
+    // ---- cli ----
+
+    /// `[[key, value], ...]`.
+    #[wasm_bindgen(js_name = getEnvironment)]
+    pub fn get_environment(&self) -> Array {
+        self.p2
+            .get_environment()
+            .into_iter()
+            .map(|(k, v)| Array::of2(&k.into(), &v.into()))
+            .collect()
+    }
+    #[wasm_bindgen(js_name = getArguments)]
+    pub fn get_arguments(&self) -> Vec<String> {
+        self.p2.get_arguments()
+    }
+    #[wasm_bindgen(js_name = initialCwd)]
+    pub fn initial_cwd(&self) -> Option<String> {
+        self.p2.initial_cwd()
+    }
+    pub fn exit(&mut self, code: u32) {
+        self.p2.exit(code);
+    }
+    #[wasm_bindgen(js_name = getStdin)]
+    pub fn get_stdin(&mut self) -> R<u32> {
+        self.p2.get_stdin().map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = getStdout)]
+    pub fn get_stdout(&mut self) -> R<u32> {
+        self.p2.get_stdout().map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = getStderr)]
+    pub fn get_stderr(&mut self) -> R<u32> {
+        self.p2.get_stderr().map_err(to_js)
+    }
+    /// A terminal handle for stdio stream `which` (0, 1, 2), or undefined.
+    #[wasm_bindgen(js_name = getTerminal)]
+    pub fn get_terminal(&mut self, which: u32) -> R<Option<u32>> {
+        self.p2.get_terminal(which as usize).map_err(to_js)
+    }
+
+    // ---- sockets ----
+
+    #[wasm_bindgen(js_name = instanceNetwork)]
+    pub fn instance_network(&mut self) -> R<u32> {
+        self.p2.instance_network().map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = createSocketError)]
+    pub fn create_socket_error() -> String {
+        sockets::create_socket().into()
+    }
+    #[wasm_bindgen(js_name = resolveAddressesError)]
+    pub fn resolve_addresses_error(name: &str) -> String {
+        sockets::resolve_addresses(name).into()
+    }
+
+    // ---- filesystem ----
+
+    /// `[[handle, name], ...]`.
+    #[wasm_bindgen(js_name = getDirectories)]
+    pub fn get_directories(&mut self) -> R<Array> {
+        let list = self.p2.get_directories().map_err(to_js)?;
+        Ok(list
+            .into_iter()
+            .map(|(id, name)| Array::of2(&id.into(), &name.into()))
+            .collect())
+    }
+    #[wasm_bindgen(js_name = filesystemErrorCode)]
+    pub fn filesystem_error_code(&self, id: u32) -> R<Option<String>> {
+        let c = self.p2.filesystem_error_code(id).map_err(to_js)?;
+        Ok(c.map(|e| filesystem::error_code(e).to_string()))
+    }
+    #[wasm_bindgen(js_name = readViaStream)]
+    pub fn read_via_stream(&mut self, id: u32, offset: u64) -> R<u32> {
+        self.p2.read_via_stream(id, offset).map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = writeViaStream)]
+    pub fn write_via_stream(&mut self, id: u32, offset: u64) -> R<u32> {
+        self.p2.write_via_stream(id, offset).map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = appendViaStream)]
+    pub fn append_via_stream(&mut self, id: u32) -> R<u32> {
+        self.p2.append_via_stream(id).map_err(to_js)
+    }
+    pub fn advise(&self, id: u32, offset: u64, len: u64, advice: u8) -> R<()> {
+        self.p2.advise(id, offset, len, advice).map_err(to_js)
+    }
+    pub fn sync(&self, id: u32) -> R<()> {
+        self.p2.sync(id).map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = getFlags)]
+    pub fn get_flags(&self, id: u32) -> R<u8> {
+        self.p2.get_flags(id).map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = getType)]
+    pub fn get_type(&self, id: u32) -> R<String> {
+        self.p2.get_type(id).map(str::to_string).map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = setSize)]
+    pub fn set_size(&self, id: u32, size: u64) -> R<()> {
+        self.p2.set_size(id, size).map_err(to_js)
+    }
+    /// Timestamps as (tag, ns): tag 0 no-change, 1 now, 2 timestamp.
+    #[wasm_bindgen(js_name = setTimes)]
+    pub fn set_times(&self, id: u32, at: u8, a: u64, mt: u8, m: u64) -> R<()> {
+        let a = filesystem::new_timestamp(at, a).map_err(to_js)?;
+        let m = filesystem::new_timestamp(mt, m).map_err(to_js)?;
+        self.p2.set_times(id, a, m).map_err(to_js)
+    }
+    /// `[bytes, eof]`.
+    pub fn pread(&self, id: u32, len: u64, offset: u64) -> R<Array> {
+        let (b, eof) = self.p2.pread(id, len, offset).map_err(to_js)?;
+        Ok(Array::of2(&Uint8Array::from(&b[..]).into(), &eof.into()))
+    }
+    pub fn pwrite(&self, id: u32, bytes: &[u8], offset: u64) -> R<u64> {
+        self.p2.pwrite(id, bytes, offset).map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = readDirectory)]
+    pub fn read_directory(&mut self, id: u32) -> R<u32> {
+        self.p2.read_directory(id).map_err(to_js)
+    }
+    /// `[kind, nlink, size, atim, mtim, ctim]`; kind 0 file, 1 dir, 2 symlink.
+    pub fn stat(&self, id: u32) -> R<Vec<u64>> {
+        self.p2.stat(id).map(stat_vec).map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = statAt)]
+    pub fn stat_at(&self, id: u32, follow: bool, path: &str) -> R<Vec<u64>> {
+        self.p2
+            .stat_at(id, follow, path)
+            .map(stat_vec)
+            .map_err(to_js)
+    }
+    #[allow(clippy::too_many_arguments)]
+    #[wasm_bindgen(js_name = setTimesAt)]
+    pub fn set_times_at(
+        &self,
+        id: u32,
+        follow: bool,
+        path: &str,
+        at: u8,
+        a: u64,
+        mt: u8,
+        m: u64,
+    ) -> R<()> {
+        let a = filesystem::new_timestamp(at, a).map_err(to_js)?;
+        let m = filesystem::new_timestamp(mt, m).map_err(to_js)?;
+        self.p2.set_times_at(id, follow, path, a, m).map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = linkAt)]
+    pub fn link_at(&self, id: u32, follow: bool, old: &str, new_dir: u32, new: &str) -> R<()> {
+        self.p2
+            .link_at(id, follow, old, new_dir, new)
+            .map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = openAt)]
+    pub fn open_at(&mut self, id: u32, follow: bool, path: &str, oflags: u8, flags: u8) -> R<u32> {
+        self.p2
+            .open_at(id, follow, path, oflags, flags)
+            .map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = readlinkAt)]
+    pub fn readlink_at(&self, id: u32, path: &str) -> R<String> {
+        self.p2.readlink_at(id, path).map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = createDirectoryAt)]
+    pub fn create_directory_at(&self, id: u32, path: &str) -> R<()> {
+        self.p2.create_directory_at(id, path).map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = removeDirectoryAt)]
+    pub fn remove_directory_at(&self, id: u32, path: &str) -> R<()> {
+        self.p2.remove_directory_at(id, path).map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = renameAt)]
+    pub fn rename_at(&self, id: u32, old: &str, new_dir: u32, new: &str) -> R<()> {
+        self.p2.rename_at(id, old, new_dir, new).map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = symlinkAt)]
+    pub fn symlink_at(&self, id: u32, target: &str, path: &str) -> R<()> {
+        self.p2.symlink_at(id, target, path).map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = unlinkFileAt)]
+    pub fn unlink_file_at(&self, id: u32, path: &str) -> R<()> {
+        self.p2.unlink_file_at(id, path).map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = isSameObject)]
+    pub fn is_same_object(&self, a: u32, b: u32) -> R<bool> {
+        self.p2.is_same_object(a, b).map_err(to_js)
+    }
+    /// `[lower, upper]`.
+    #[wasm_bindgen(js_name = metadataHash)]
+    pub fn metadata_hash(&self, id: u32) -> R<Vec<u64>> {
+        self.p2
+            .metadata_hash(id)
+            .map(|(l, u)| vec![l, u])
+            .map_err(to_js)
+    }
+    #[wasm_bindgen(js_name = metadataHashAt)]
+    pub fn metadata_hash_at(&self, id: u32, follow: bool, path: &str) -> R<Vec<u64>> {
+        self.p2
+            .metadata_hash_at(id, follow, path)
+            .map(|(l, u)| vec![l, u])
+            .map_err(to_js)
+    }
+    /// `[kind, name]` or undefined at the end.
+    #[wasm_bindgen(js_name = readDirectoryEntry)]
+    pub fn read_directory_entry(&mut self, id: u32) -> R<JsValue> {
+        Ok(match self.p2.read_directory_entry(id).map_err(to_js)? {
+            Some((k, name)) => Array::of2(&kind_index(k).into(), &name.into()).into(),
+            None => JsValue::UNDEFINED,
+        })
+    }
+}

@@ -1,0 +1,265 @@
+//! Resource limits that need more than one inode's view, and a consistency
+//! check of the whole filesystem for tests and fuzzing.
+//!
+//! The per-call limits live where the change happens (`write_with`,
+//! `set_size`, `allocate`, `alloc`, path resolution); this module adds the
+//! checks a caller makes *before* a multi-part change, so the change either
+//! happens whole or leaves no trace.
+
+use super::node::Node;
+use super::{Ino, Kind, MemFs, OpenOptions, Walk, MAX_NAME};
+use crate::error::{Errno, Result};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// A test seam: when armed, the next `mkdir` through any `MemFs` panics, with
+/// the filesystem borrowed (mid-syscall when a guest calls
+/// `path_create_directory`). It exists to test that the bindings survive a
+/// core panic. Only the embedder can arm it (`MemFsCore.armPanicForTests()`
+/// from JS); no guest call reaches `arm_test_panic`.
+static PANIC_NEXT_MKDIR: AtomicBool = AtomicBool::new(false);
+
+pub fn arm_test_panic() {
+    PANIC_NEXT_MKDIR.store(true, Ordering::Relaxed);
+}
+
+impl MemFs {
+    pub(super) fn test_panic_seam(&self) {
+        if PANIC_NEXT_MKDIR.load(Ordering::Relaxed)
+            && PANIC_NEXT_MKDIR.swap(false, Ordering::Relaxed)
+        {
+            panic!("deliberate test panic in mkdir (armed by the embedder)");
+        }
+    }
+
+    /// Bytes of `ino`'s data actually stored (holes excluded).
+    fn stored(&self, ino: Ino) -> Result<u64> {
+        Ok(self.file(ino)?.data.len() as u64)
+    }
+
+    /// Whether writing `len` bytes at `offset` of file `ino` would be within
+    /// the limits (`EFBIG` for the file size, `ENOSPC` for the whole
+    /// filesystem). Nothing changes. A caller that writes in several pieces
+    /// (an iovec list) checks the whole range first, so the write is all or
+    /// nothing.
+    pub fn check_write(&self, ino: Ino, offset: u64, len: u64) -> Result<()> {
+        let end = offset.checked_add(len).ok_or(Errno::Fbig)?;
+        if end > self.limits.max_file_size || end > isize::MAX as u64 {
+            return Err(Errno::Fbig);
+        }
+        let grow = end.saturating_sub(self.stored(ino)?);
+        if self.bytes.saturating_add(grow) > self.limits.max_bytes {
+            return Err(Errno::Nospc);
+        }
+        Ok(())
+    }
+
+    /// Creates or replaces the file at `path` with `data`, all or nothing: the
+    /// limits are checked before an existing file is truncated.
+    pub fn write_file(&mut self, walk: Walk, start: Ino, path: &str, data: &[u8]) -> Result<Ino> {
+        let len = data.len() as u64;
+        if len > self.limits.max_file_size {
+            return Err(Errno::Fbig);
+        }
+        let freed = match self.lookup(walk, start, path, true) {
+            Ok(ino) if self.kind(ino) == Kind::File => self.stored(ino)?,
+            _ => 0,
+        };
+        if (self.bytes - freed).saturating_add(len) > self.limits.max_bytes {
+            return Err(Errno::Nospc);
+        }
+        let o = OpenOptions {
+            follow: true,
+            create: true,
+            truncate: true,
+            write: true,
+            ..Default::default()
+        };
+        let ino = self.open(walk, start, path, o)?;
+        self.write(ino, 0, data)?;
+        Ok(ino)
+    }
+
+    /// Checks that the filesystem is consistent; the first problem found is
+    /// the error. For tests and fuzzing: O(inodes + entries).
+    ///
+    /// - the slab: `live` counts the live slots, the free list names exactly
+    ///   the empty ones, `bytes` is the sum of stored file data;
+    /// - every directory entry names a live inode with a valid name, and the
+    ///   name index agrees with the ordered entries;
+    /// - `nlink` of a file or symlink is the number of entries naming it; a
+    ///   linked directory has exactly one entry, `parent` is the directory
+    ///   holding it, and `nlink` = 2 + its subdirectories;
+    /// - everything linked is reachable from the root (no cycles, no islands);
+    /// - an inode nothing names is still open (else it leaked);
+    /// - a file stores no more bytes than its size.
+    pub fn check_invariants(&self) -> std::result::Result<(), String> {
+        let root = self.root();
+        let mut live = 0u64;
+        let mut bytes = 0u64;
+        // Entries naming each inode, and for a directory the one holding it.
+        let mut names: HashMap<Ino, u64> = HashMap::new();
+        let mut holder: HashMap<Ino, Ino> = HashMap::new();
+        let mut subdirs: HashMap<Ino, u64> = HashMap::new();
+        for (slot, i) in self.inodes.iter().enumerate() {
+            let Some(i) = i else { continue };
+            let ino = slot as Ino + 1;
+            live += 1;
+            match &i.node {
+                Node::File(f) => {
+                    bytes += f.data.len() as u64;
+                    if f.data.len() as u64 > f.size {
+                        return Err(format!(
+                            "inode {ino}: {} stored > size {}",
+                            f.data.len(),
+                            f.size
+                        ));
+                    }
+                }
+                Node::Symlink(t) => {
+                    if t.is_empty() || t.len() > self.limits.max_path {
+                        return Err(format!(
+                            "inode {ino}: bad symlink target length {}",
+                            t.len()
+                        ));
+                    }
+                }
+                Node::Dir(d) => {
+                    let mut n = 0usize;
+                    for (_, name, child) in d.iter_from(0) {
+                        n += 1;
+                        if name.is_empty()
+                            || name == "."
+                            || name == ".."
+                            || name.len() > MAX_NAME
+                            || name.contains('/')
+                            || name.contains('\0')
+                        {
+                            return Err(format!("dir {ino}: bad entry name {name:?}"));
+                        }
+                        if d.get(name) != Some(child) {
+                            return Err(format!("dir {ino}: name index disagrees for {name:?}"));
+                        }
+                        let Some(c) = self.try_inode(child) else {
+                            return Err(format!(
+                                "dir {ino}: entry {name:?} names dead inode {child}"
+                            ));
+                        };
+                        *names.entry(child).or_default() += 1;
+                        if let Node::Dir(_) = c.node {
+                            if child == root {
+                                return Err(format!("dir {ino}: entry {name:?} names the root"));
+                            }
+                            if holder.insert(child, ino).is_some() {
+                                return Err(format!("dir {child} is linked twice"));
+                            }
+                            *subdirs.entry(ino).or_default() += 1;
+                        }
+                    }
+                    if n != d.len() {
+                        return Err(format!("dir {ino}: len {} but {n} entries", d.len()));
+                    }
+                }
+            }
+        }
+        if live != self.live {
+            return Err(format!("live is {} but {live} slots are used", self.live));
+        }
+        if bytes != self.bytes {
+            return Err(format!("bytes is {} but files store {bytes}", self.bytes));
+        }
+        let empty = self.inodes.iter().filter(|i| i.is_none()).count();
+        let mut free = self.free.clone();
+        free.sort_unstable();
+        free.dedup();
+        if free.len() != self.free.len() || free.len() != empty {
+            return Err(format!(
+                "free list has {} slots for {empty} empty ones",
+                self.free.len()
+            ));
+        }
+        if free
+            .iter()
+            .any(|&s| self.inodes.get(s).map_or(true, |i| i.is_some()))
+        {
+            return Err("free list names a used slot".into());
+        }
+        for (slot, i) in self.inodes.iter().enumerate() {
+            let Some(i) = i else { continue };
+            let ino = slot as Ino + 1;
+            let named = names.get(&ino).copied().unwrap_or(0);
+            match &i.node {
+                Node::Dir(d) if ino == root => {
+                    if named != 0 || d.parent != root {
+                        return Err("the root is named or has a parent".into());
+                    }
+                    let want = 2 + subdirs.get(&ino).copied().unwrap_or(0);
+                    if i.nlink != want {
+                        return Err(format!("root nlink {} != {want}", i.nlink));
+                    }
+                }
+                Node::Dir(d) => match holder.get(&ino) {
+                    Some(&h) => {
+                        if d.parent != h {
+                            return Err(format!("dir {ino}: parent {} but held by {h}", d.parent));
+                        }
+                        let want = 2 + subdirs.get(&ino).copied().unwrap_or(0);
+                        if i.nlink != want {
+                            return Err(format!("dir {ino}: nlink {} != {want}", i.nlink));
+                        }
+                    }
+                    None => {
+                        if i.nlink != 0 || i.open == 0 {
+                            return Err(format!(
+                                "dir {ino}: unlinked with nlink {} open {}",
+                                i.nlink, i.open
+                            ));
+                        }
+                        if !d.is_empty() {
+                            return Err(format!("dir {ino}: removed but not empty"));
+                        }
+                    }
+                },
+                _ => {
+                    if i.nlink != named {
+                        return Err(format!("inode {ino}: nlink {} but {named} names", i.nlink));
+                    }
+                    if named == 0 && i.open == 0 {
+                        return Err(format!("inode {ino}: leaked (no name, not open)"));
+                    }
+                }
+            }
+        }
+        // Reachability: walk down from the root; every held directory must be
+        // met exactly once (a cycle would hide directories from it).
+        let mut seen = 0usize;
+        let mut stack = vec![root];
+        while let Some(dir) = stack.pop() {
+            seen += 1;
+            if seen > self.inodes.len() {
+                return Err("directory cycle".into());
+            }
+            if let Some(Node::Dir(d)) = self.try_inode(dir).map(|i| &i.node) {
+                for (_, _, child) in d.iter_from(0) {
+                    if self.kind(child) == Kind::Dir {
+                        stack.push(child);
+                    }
+                }
+            }
+        }
+        if seen != holder.len() + 1 {
+            return Err(format!(
+                "{} linked directories but {} reachable from the root",
+                holder.len() + 1,
+                seen
+            ));
+        }
+        Ok(())
+    }
+
+    /// Descriptors holding each inode, summed: for leak checks against the
+    /// number of descriptors a test knows it has open.
+    pub fn open_total(&self) -> u64 {
+        self.inodes.iter().flatten().map(|i| i.open as u64).sum()
+    }
+}

@@ -1,0 +1,197 @@
+//! WASI Preview 2 (0.2.x) host on the shared core.
+//!
+//! [`Preview2`] owns one program's [`WasiCtx`] and a resource table. Every
+//! resource of the WASI 0.2 interfaces lives in it: descriptors (the same
+//! [`Descriptor`] Preview 1 uses, over the same `MemFs`), directory-entry
+//! streams, input/output streams (files at an offset, stdio), pollables,
+//! `wasi:io/error`s and terminals. The JS side (`js/preview2/`) holds only
+//! handle numbers.
+//!
+//! Drop semantics follow wasmtime: a pollable is a child of the stream it
+//! was subscribed from, and dropping a resource that still has children is
+//! an error (the spec lets hosts trap there); so is using a dropped handle
+//! or a handle of the wrong type. Those are [`Error::Trap`]s, which the JS
+//! layer throws as `Error`s (a trap in the guest), never a Rust panic.
+//!
+//! One module per interface: [`io`], [`clocks`], [`random`], [`filesystem`],
+//! [`cli`], [`sockets`].
+
+pub mod cli;
+pub mod clocks;
+pub mod filesystem;
+pub mod io;
+pub mod random;
+pub mod sockets;
+
+#[cfg(test)]
+mod tests;
+
+use crate::ctx::WasiCtx;
+use crate::error::Errno;
+use crate::filesystem::Descriptor;
+use crate::table::Table;
+
+pub use filesystem::{DescFlags, DirStream};
+pub use io::{Input, IoError, Output, PollKind};
+
+/// A failed call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Error {
+    /// An `error-code` result (filesystem, sockets).
+    Code(Errno),
+    /// A stream ended: `stream-error::closed`.
+    Closed,
+    /// `stream-error::last-operation-failed`, with the handle of the
+    /// `wasi:io/error` resource that describes it.
+    Failed(u32),
+    /// Misuse the guest cannot recover from (bad handle, wrong resource
+    /// type, dropping a parent before its children): a trap.
+    Trap(String),
+}
+
+impl From<Errno> for Error {
+    fn from(e: Errno) -> Self {
+        Error::Code(e)
+    }
+}
+
+pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+/// One resource in the table.
+pub enum Resource {
+    Descriptor(Descriptor, DescFlags),
+    DirStream(DirStream),
+    Input(Input),
+    Output(Output),
+    Pollable(PollKind),
+    Error(IoError),
+    TerminalInput,
+    TerminalOutput,
+    Network,
+}
+
+impl Resource {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Resource::Descriptor(..) => "descriptor",
+            Resource::DirStream(_) => "directory-entry-stream",
+            Resource::Input(_) => "input-stream",
+            Resource::Output(_) => "output-stream",
+            Resource::Pollable(_) => "pollable",
+            Resource::Error(_) => "error",
+            Resource::TerminalInput => "terminal-input",
+            Resource::TerminalOutput => "terminal-output",
+            Resource::Network => "network",
+        }
+    }
+}
+
+struct Entry {
+    res: Resource,
+    parent: Option<u32>,
+    children: u32,
+}
+
+/// One Preview 2 program's state.
+pub struct Preview2 {
+    pub ctx: WasiCtx,
+    table: Table<Entry>,
+    /// `initial-cwd`, if configured.
+    pub cwd: Option<String>,
+    /// `insecure-seed`, chosen on first use.
+    seed: Option<(u64, u64)>,
+}
+
+impl Preview2 {
+    pub fn new(ctx: WasiCtx) -> Self {
+        let limit = ctx.max_fds.saturating_mul(4).max(64);
+        Preview2 {
+            ctx,
+            table: Table::new(limit),
+            cwd: None,
+            seed: None,
+        }
+    }
+
+    /// Adds a resource; `parent` (if any) may not be dropped before it.
+    pub fn push(&mut self, res: Resource, parent: Option<u32>) -> Result<u32> {
+        if let Some(p) = parent {
+            self.entry_mut(p)?.children += 1;
+        }
+        match self.table.push(Entry {
+            res,
+            parent,
+            children: 0,
+        }) {
+            Ok(id) => Ok(id),
+            Err(_) => {
+                if let Some(p) = parent {
+                    self.entry_mut(p)?.children -= 1;
+                }
+                Err(Error::Trap(
+                    "wasi-web: too many Preview 2 resources are open".into(),
+                ))
+            }
+        }
+    }
+
+    fn entry_mut(&mut self, id: u32) -> Result<&mut Entry> {
+        self.table.get_mut(id).map_err(|_| dropped(id))
+    }
+
+    pub fn get(&self, id: u32) -> Result<&Resource> {
+        self.table.get(id).map(|e| &e.res).map_err(|_| dropped(id))
+    }
+
+    pub fn get_mut(&mut self, id: u32) -> Result<&mut Resource> {
+        self.entry_mut(id).map(|e| &mut e.res)
+    }
+
+    /// The type name of a live handle, for messages.
+    pub fn type_of(&self, id: u32) -> Option<&'static str> {
+        self.get(id).ok().map(Resource::type_name)
+    }
+
+    /// Drops a resource: an error if it is unknown or still has children.
+    pub fn drop_resource(&mut self, id: u32) -> Result<()> {
+        let e = self.table.get(id).map_err(|_| dropped(id))?;
+        if e.children > 0 {
+            return Err(Error::Trap(format!(
+                "wasi-web: cannot drop {} {id}: {} child resource(s) (pollables) made from it are still alive; drop them first",
+                e.res.type_name(),
+                e.children
+            )));
+        }
+        let e = self.table.remove(id).map_err(|_| dropped(id))?;
+        if let Some(p) = e.parent {
+            if let Ok(pe) = self.table.get_mut(p) {
+                pe.children = pe.children.saturating_sub(1);
+            }
+        }
+        Ok(())
+    }
+
+    /// Number of live resources (for tests and leak checks).
+    pub fn live(&self) -> usize {
+        self.table.iter().count()
+    }
+
+    /// Flushes stdout and stderr.
+    pub fn flush(&mut self) {
+        let _ = self.ctx.stdio.stdout.flush();
+        let _ = self.ctx.stdio.stderr.flush();
+    }
+}
+
+fn dropped(id: u32) -> Error {
+    Error::Trap(format!(
+        "wasi-web: resource handle {id} is not live (it was dropped, or never existed)"
+    ))
+}
+
+pub(crate) fn wrong_type(id: u32, want: &str, got: &Resource) -> Error {
+    Error::Trap(format!(
+        "wasi-web: handle {id} is a {}, not a {want}",
+        got.type_name()
+    ))
+}
