@@ -299,22 +299,13 @@ export class WASI {
    * @returns {number}
    */
   start(instance) {
-    const { _start, _initialize } = this.#attach(instance);
-    if (typeof _start !== "function") {
-      throw new TypeError(`${this.#name} does not export a _start function: it is not a WASI command`);
-    }
-    if (_initialize !== undefined) {
-      throw new TypeError(`${this.#name} exports both _start and _initialize: a command must not have _initialize`);
-    }
-    const stackTraceLimit = deepenStackTraces();
+    const _start = this.#command(instance);
     try {
       _start();
       return 0;
     } catch (error) {
-      if (error instanceof WASIExit && error.owner === this && this.#returnOnExit) return error.exitCode;
-      throw this.#describe(error);
+      return this.#ended(error);
     } finally {
-      Error.stackTraceLimit = stackTraceLimit;
       this.flush();
     }
   }
@@ -328,6 +319,19 @@ export class WASI {
    */
   async startAsync(instance) {
     if (!this.#async) throw new TypeError("startAsync() needs new WASI({ async: true })");
+    const _start = this.#command(instance);
+    try {
+      await WebAssembly.promising(_start)();
+      return 0;
+    } catch (error) {
+      return this.#ended(error);
+    } finally {
+      this.flush();
+    }
+  }
+
+  /** Attaches a command instance and returns its `_start`. */
+  #command(instance) {
     const { _start, _initialize } = this.#attach(instance);
     if (typeof _start !== "function") {
       throw new TypeError(`${this.#name} does not export a _start function: it is not a WASI command`);
@@ -335,17 +339,13 @@ export class WASI {
     if (_initialize !== undefined) {
       throw new TypeError(`${this.#name} exports both _start and _initialize: a command must not have _initialize`);
     }
-    const stackTraceLimit = deepenStackTraces();
-    try {
-      await WebAssembly.promising(_start)();
-      return 0;
-    } catch (error) {
-      if (error instanceof WASIExit && error.owner === this && this.#returnOnExit) return error.exitCode;
-      throw this.#describe(error);
-    } finally {
-      Error.stackTraceLimit = stackTraceLimit;
-      this.flush();
-    }
+    return _start;
+  }
+
+  /** How a run that threw ends: proc_exit's code, or the error, described. */
+  #ended(error) {
+    if (error instanceof WASIExit && error.owner === this && this.#returnOnExit) return error.exitCode;
+    throw this.#describe(error);
   }
 
   /** The queue behind `stdin` when it is a StdinQueue or a stream, else null. */
