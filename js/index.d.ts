@@ -27,11 +27,40 @@ export interface MemFSError extends Error {
 export type Binary = Uint8Array | ArrayBuffer | ArrayBufferView;
 
 /**
+ * Resource limits of a MemFS. Each is checked before a change is made, so a
+ * refused change leaves no trace. `Infinity` lifts one.
+ */
+export interface MemFSLimits {
+  /** Stored file data in all files, in bytes (ENOSPC). Holes of sparse files are free; fd_allocate reserves. Default 1 GiB. */
+  maxBytes?: number;
+  /** Size of one file, holes included (EFBIG). Default 1 TiB. */
+  maxFileSize?: number;
+  /** Files, directories and symlinks, the root included (ENOSPC). Default 1,048,576. */
+  maxInodes?: number;
+  /** Symlinks followed while resolving one path (ELOOP). Default 40. */
+  maxSymlinks?: number;
+  /** Bytes in one path or symlink target (ENAMETOOLONG); a component has at most 255 regardless. Default 4096. */
+  maxPathLength?: number;
+}
+
+export interface MemFSOptions {
+  limits?: MemFSLimits;
+}
+
+/**
  * An in-memory filesystem with absolute paths ("/a/b"). Synchronous; errors
  * are `MemFSError`s. One MemFS may back several WASI instances.
  */
 export class MemFS {
-  constructor();
+  constructor(options?: MemFSOptions);
+  /** The limits in force, defaults filled in. */
+  readonly limits: Required<MemFSLimits>;
+  /** Inodes in use (the root included) and bytes of stored file data. */
+  usage(): { inodes: number; bytes: number };
+  /** Checks internal consistency (for tests); throws an Error saying what is wrong. */
+  checkInvariants(): void;
+  /** Bytes of the core's own WebAssembly.Memory, shared by every MemFS and WASI (for leak checks). */
+  static coreMemoryBytes(): number;
   mkdir(path: string, options?: { recursive?: boolean }): void;
   writeFile(path: string, data: string | Binary): void;
   readFile(path: string): Uint8Array;
@@ -117,6 +146,14 @@ export interface WASIOptions {
   async?: boolean;
   /** Virtual clocks that jump to each deadline, and random bytes from a seed: reproducible runs. */
   deterministic?: boolean | { seed?: number };
+  /** Most file descriptors open at once, stdio and preopens included (EMFILE). Default 1024. */
+  maxFds?: number;
+  /**
+   * Most bytes one fd_read / fd_write / fd_pread / fd_pwrite moves; a larger
+   * one is shortened to this (a short read or write, as POSIX allows).
+   * Default 16 MiB.
+   */
+  maxIoBytes?: number;
 }
 
 /** A WASI Preview 1 host for one program, shaped like node:wasi's WASI. */
@@ -136,7 +173,9 @@ export class WASI {
   /**
    * Runs a command (`_start`); returns its exit code. A trap is thrown as a
    * WebAssembly.RuntimeError (RangeError for stack exhaustion) naming the
-   * program, with the engine's error as `cause`.
+   * program, with the engine's error as `cause`. A panic inside wasi-web's
+   * own core is thrown as an Error "wasi-web core panicked in <call>: …";
+   * the MemFS stays usable.
    */
   start(instance: WebAssembly.Instance): number;
   /** Runs a command with real waiting (JSPI); needs `async: true`. */
