@@ -41,7 +41,7 @@ export function byId(id, type) {
  * @param {string} name
  */
 export function download(bytes, name) {
-  const url = URL.createObjectURL(new Blob([bytes], { type: "application/octet-stream" }));
+  const url = URL.createObjectURL(new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (bytes)], { type: "application/octet-stream" }));
   const a = h("a", { href: url, download: name, hidden: true });
   document.body.append(a);
   a.click();

@@ -37,11 +37,16 @@ function asText(bytes) {
 
 /** A message from a MemFS error. @param {unknown} error */
 function describe(error) {
-  if (error && typeof error === "object" && "code" in error) {
-    const messages = { ENOENT: "no such file or directory", EEXIST: "it already exists", ENOTDIR: "a part of the path is not a folder", ENOTEMPTY: "the folder is not empty", EISDIR: "it is a folder" };
-    return messages[/** @type {keyof typeof messages} */ (String(error.code))] ?? String(/** @type {Error} */ (error).message);
-  }
-  return error instanceof Error ? error.message : String(error);
+  /** @type {Record<string, string>} */
+  const messages = {
+    ENOENT: "no such file or directory",
+    EEXIST: "it already exists",
+    ENOTDIR: "a part of the path is not a folder",
+    ENOTEMPTY: "the folder is not empty",
+    EISDIR: "it is a folder",
+  };
+  const code = error && typeof error === "object" && "code" in error ? String(error.code) : "";
+  return messages[code] ?? (error instanceof Error ? error.message : String(error));
 }
 
 export class FilesPanel {
@@ -159,6 +164,7 @@ export class FilesPanel {
     this.#locked = locked;
     this.#editorText.readOnly = locked;
     if (locked) this.#closeCreate();
+    byId("files-locked").hidden = !locked;
     this.#updateButtons();
   }
 
@@ -206,7 +212,7 @@ export class FilesPanel {
     this.#updateButtons();
   }
 
-  /** @param {string} dir */
+  /** @param {string} dir @returns {HTMLUListElement | null} */
   #children(dir) {
     const names = this.fs.readdir(dir).sort((a, b) => a.localeCompare(b));
     if (names.length === 0) return null;

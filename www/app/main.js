@@ -45,7 +45,7 @@ function setState(state, message) {
   files.setLocked(busy);
   const acceptsInput = state === "running" && interactiveRun;
   stdinInput.setAttribute("aria-disabled", String(!acceptsInput));
-  stdinInput.placeholder = acceptsInput ? "type a line, Enter sends it" : busy ? "(stdin is not interactive)" : "(no program is running)";
+  stdinInput.placeholder = acceptsInput ? "type a line + Enter" : busy ? "(not interactive)" : "(not running)";
   eofButton.disabled = !acceptsInput;
   stdinForm.querySelector("button[type=submit]")?.toggleAttribute("disabled", !acceptsInput);
   // A button that just became disabled would drop the focus to <body>.

@@ -20,7 +20,7 @@ import { byId, formatSize, h } from "./dom.js";
 export async function problemWith(bytes) {
   let module;
   try {
-    module = await WebAssembly.compile(checkModuleBytes(bytes));
+    module = await WebAssembly.compile(/** @type {Uint8Array<ArrayBuffer>} */ (checkModuleBytes(bytes)));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (/component/i.test(message)) {

@@ -30,7 +30,7 @@ export class Runner {
   constructor({ onOutput, onStarted }) {
     this.#onOutput = onOutput;
     this.#onStarted = onStarted;
-    this.#spawn();
+    [this.#worker, this.#ready] = this.#spawn();
   }
 
   /** Whether programs can read stdin interactively (JSPI in the worker). */
@@ -42,10 +42,11 @@ export class Runner {
     return this.#current !== null;
   }
 
+  /** A new worker and the promise of its "ready". @returns {[Worker, Promise<{ jspi: boolean }>]} */
   #spawn() {
     const worker = new Worker(WORKER_URL, { type: "module", name: "wasi-web playground runner" });
-    this.#worker = worker;
-    this.#ready = new Promise((resolve, reject) => {
+    /** @type {Promise<{ jspi: boolean }>} */
+    const ready = new Promise((resolve, reject) => {
       worker.addEventListener("error", (event) => {
         event.preventDefault();
         const error = new Error(`the runner worker failed to load: ${event.message || "see the console"}`);
@@ -59,7 +60,8 @@ export class Runner {
         else this.#handle(message);
       });
     });
-    this.#ready.catch(() => {});
+    ready.catch(() => {});
+    return [worker, ready];
   }
 
   /** @param {WorkerMessage} message */
@@ -130,6 +132,6 @@ export class Runner {
     if (!this.#current) return;
     this.#worker.terminate();
     this.#finish({ kind: "stopped" });
-    this.#spawn();
+    [this.#worker, this.#ready] = this.#spawn();
   }
 }

@@ -31,14 +31,15 @@ import { MemFS, StdinQueue, WASI, compileProgram, detectWasiVersion, exportTree,
  *   | { type: "failed", kind: "load" | "trap" | "error", message: string, tree: TreeEntry[] | null }} WorkerMessage
  */
 
-const JSPI = typeof WebAssembly.Suspending === "function";
+const JSPI = typeof (/** @type {Record<string, unknown>} */ (/** @type {unknown} */ (WebAssembly))).Suspending === "function";
 
 /** The running program's stdin, while it runs in async mode. @type {StdinQueue | null} */
 let stdin = null;
 
 /** @param {WorkerMessage} message @param {Transferable[]} [transfer] */
 function send(message, transfer = []) {
-  postMessage(message, transfer);
+  // The worker's postMessage (the DOM typings describe window's).
+  /** @type {(message: WorkerMessage, transfer: Transferable[]) => void} */ (/** @type {unknown} */ (postMessage))(message, transfer);
 }
 
 /** A load error: the file is not a program we can run. */
@@ -59,6 +60,7 @@ async function run(request) {
   importTree(fs, "/", request.tree);
   /** @type {Uint8Array[]} */
   const captured = [];
+  /** @type {Uint8Array} */
   let redirectPrefix = new Uint8Array(0);
   try {
     let module;

@@ -25,9 +25,13 @@ const TYPES = {
   ".ts": "text/plain; charset=utf-8",
 };
 
+/** What the page loads from the repository in development. */
+const DEV_PREFIXES = ["/www/", "/js/", "/pkg/", "/tests/guests/out/"];
+
 /**
  * @param {{ root?: string, port?: number, host?: string }} [options]
- *   root: the folder served at "/"; when it holds www/index.html (the repository), "/" redirects to /www/
+ *   root: the folder served at "/"; when it holds www/index.html (the repository), "/" redirects to
+ *   /www/ and only www/, js/, pkg/ and tests/guests/out/ are served
  * @returns {Promise<{ url: string, pageUrl: string, close(): Promise<void> }>}
  */
 export async function startPlaygroundServer({ root = REPO, port = 0, host = "127.0.0.1" } = {}) {
@@ -47,6 +51,8 @@ export async function startPlaygroundServer({ root = REPO, port = 0, host = "127
       return send(400, "bad request");
     }
     if (dev && urlPath === "/") return send(302, "", { location: "/www/" });
+    // From the repository, only what the page needs (not .git, target/, …).
+    if (dev && !DEV_PREFIXES.some((prefix) => urlPath.startsWith(prefix) || urlPath === prefix.slice(0, -1))) return send(404, "not found");
     let file = path.join(base, urlPath);
     if (file !== base && !file.startsWith(base + path.sep)) return send(403, "forbidden");
     fs.stat(file, (error, stat) => {
@@ -91,5 +97,5 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const port = process.env.PORT ? Number(process.env.PORT) : 8080;
   const { pageUrl } = await startPlaygroundServer({ root, port, host: process.env.HOST ?? "127.0.0.1" });
   console.log(`wasi-web playground: ${pageUrl}`);
-  console.log("(serving " + path.relative(process.cwd(), root || ".") + "; Ctrl+C stops)");
+  console.log(`(serving ${root}; Ctrl+C stops)`);
 }
