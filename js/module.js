@@ -9,6 +9,22 @@ function startsWith(bytes, offset, expected) {
 }
 
 /**
+ * Whether `data` is a WebAssembly component (header `\0asm 0d 00 01 00`):
+ * `run()` runs those through jco on the Preview 2 host (wasi-web/preview2).
+ * @param {unknown} data
+ */
+export function isComponent(data) {
+  if (data instanceof WebAssembly.Module) return false;
+  let bytes;
+  try {
+    bytes = toBytes(data, "the program");
+  } catch {
+    return false;
+  }
+  return bytes.length >= 8 && startsWith(bytes, 0, [0x00, 0x61, 0x73, 0x6d]) && startsWith(bytes, 4, COMPONENT_VERSION);
+}
+
+/**
  * Checks the 8-byte header and returns the bytes as a Uint8Array, or throws
  * a clear error for something that is not a core WebAssembly module.
  * @param {Uint8Array | ArrayBuffer | ArrayBufferView} data
@@ -19,7 +35,7 @@ export function checkModuleBytes(data) {
     throw new TypeError("not a WebAssembly binary (it does not start with \\0asm)");
   }
   if (startsWith(bytes, 4, COMPONENT_VERSION)) {
-    throw new TypeError("this is a WebAssembly component (WASI Preview 2); wasi-web runs core modules (Preview 1) only for now");
+    throw new TypeError("this is a WebAssembly component (WASI Preview 2); run it with run() or WASIp2 from wasi-web/preview2 (through jco), not WASI");
   }
   if (!startsWith(bytes, 4, MODULE_VERSION)) {
     const version = Array.from(bytes.subarray(4, 8), (b) => b.toString(16).padStart(2, "0")).join(" ");

@@ -1,4 +1,4 @@
-import { compileProgram, detectWasiVersion } from "./module.js";
+import { compileProgram, detectWasiVersion, isComponent } from "./module.js";
 import { WASI } from "./wasi.js";
 
 /**
@@ -21,6 +21,8 @@ export async function run(program, options = {}) {
       throw new TypeError(`run() does not take options.${key}: it detects the version and buffers output; use new WASI() for that`);
     }
   }
+  // A WASI 0.2 component runs through jco on the Preview 2 host.
+  if (isComponent(program)) return (await import("./preview2/run.js")).runComponent(program, options);
   const module = await compileProgram(program);
   const version = detectWasiVersion(module);
   if (version === null) {

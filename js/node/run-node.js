@@ -1,6 +1,6 @@
 // `wasi-web FILE.wasm`: runs the program in this Node process.
 import { MemFS } from "../memfs.js";
-import { compileProgram, detectWasiVersion } from "../module.js";
+import { compileProgram, detectWasiVersion, isComponent } from "../module.js";
 import { WASI } from "../wasi.js";
 import { mountHostDirs, syncHostDirs } from "./mounts.js";
 import { processStdin, writeAll } from "./stdio.js";
@@ -12,6 +12,7 @@ export const TRAP_EXIT_CODE = 134;
  * @returns {Promise<number>} the process exit code
  */
 export async function runInNode(job) {
+  if (isComponent(job.bytes)) return (await import("../preview2/run-node.js")).runComponentInNode(job);
   const module = await compileProgram(job.bytes);
   const version = detectWasiVersion(module);
   if (version === null) throw new Error(`${job.argv0} imports neither wasi_snapshot_preview1 nor wasi_unstable`);

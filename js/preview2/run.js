@@ -1,0 +1,88 @@
+// Running a component: jco transpiles it to core modules plus JS (with
+// `--instantiation sync`), and the JS is instantiated with a WASIp2's imports.
+import { toBytes } from "../internal.js";
+import { WASIp2 } from "./host.js";
+
+const COMPONENT_HEADER = [0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00];
+
+/** Whether `data` starts with the component header `\0asm 0d 00 01 00`. */
+export function isComponent(data) {
+  if (data instanceof WebAssembly.Module) return false;
+  let bytes;
+  try {
+    bytes = toBytes(data, "the program");
+  } catch {
+    return false;
+  }
+  return bytes.length >= 8 && COMPONENT_HEADER.every((b, i) => bytes[i] === b);
+}
+
+async function loadJco() {
+  try {
+    return await import(/* webpackIgnore: true */ /* @vite-ignore */ "@bytecodealliance/jco/component");
+  } catch (error) {
+    throw new Error(
+      "wasi-web: running a WASI 0.2 component needs jco: npm install @bytecodealliance/jco " +
+        "(or transpile it yourself with `jco transpile --instantiation sync` and use WASIp2#imports)",
+      { cause: error },
+    );
+  }
+}
+
+function dataUrl(source) {
+  return `data:text/javascript;charset=utf-8,${encodeURIComponent(source)}`;
+}
+
+/**
+ * Transpiles a component with jco (`--instantiation sync`) and compiles its
+ * core modules. Returns `instantiate(imports)`, which gives the instance jco
+ * makes (its exports, e.g. `{ run: { run } }`).
+ * @param {Uint8Array | ArrayBuffer} component
+ * @returns {Promise<{ instantiate(imports: object): object, imports: string[], exports: [string, string][] }>}
+ */
+export async function transpileComponent(component) {
+  const bytes = toBytes(component, "the component");
+  const { generate } = await loadJco();
+  const name = "component";
+  const out = await generate(bytes, { name, instantiation: { tag: "sync" }, noTypescript: true, base64Cutoff: 0 });
+  const files = new Map(out.files);
+  const source = new TextDecoder().decode(files.get(`${name}.js`));
+  const modules = new Map();
+  for (const [file, data] of files) {
+    if (file.endsWith(".wasm")) modules.set(file, await WebAssembly.compile(data));
+  }
+  const generated = await import(/* webpackIgnore: true */ /* @vite-ignore */ dataUrl(source));
+  return {
+    imports: out.imports,
+    exports: out.exports,
+    instantiate(imports) {
+      return generated.instantiate((file) => {
+        const m = modules.get(file);
+        if (!m) throw new Error(`wasi-web: jco asked for an unknown core module ${file}`);
+        return m;
+      }, imports);
+    },
+  };
+}
+
+/**
+ * Runs a WASI 0.2 command component to completion (see `run()`): options as
+ * for `new WASIp2()` except stdout/stderr, which are collected.
+ * @returns {Promise<{ exitCode: number, stdout: string, stderr: string }>}
+ */
+export async function runComponent(component, options = {}) {
+  const transpiled = await transpileComponent(component);
+  const wasi = new WASIp2({ ...options, stdout: "buffer", stderr: "buffer" });
+  try {
+    const instance = transpiled.instantiate(wasi.imports);
+    const exitCode = wasi.run(instance);
+    return { exitCode, stdout: wasi.stdout.text(), stderr: wasi.stderr.text() };
+  } catch (error) {
+    wasi.flush();
+    if (error !== null && typeof error === "object") {
+      error.stdout = wasi.stdout.text();
+      error.stderr = wasi.stderr.text();
+    }
+    throw error;
+  }
+}
