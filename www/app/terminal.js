@@ -69,6 +69,24 @@ export class Terminal {
     this.#render();
   }
 
+  /** Drops the oldest output beyond MAX_CHARS, from a line start. */
+  #trim() {
+    while (this.#chars > MAX_CHARS && this.#log.firstChild) {
+      const first = this.#log.firstChild;
+      const text = first.textContent ?? "";
+      const excess = this.#chars - MAX_CHARS;
+      if (text.length <= excess) {
+        first.remove();
+        this.#chars -= text.length;
+      } else {
+        const cut = text.indexOf("\n", excess);
+        const keep = cut < 0 ? text.slice(excess) : text.slice(cut + 1);
+        first.textContent = keep;
+        this.#chars -= text.length - keep.length;
+      }
+    }
+  }
+
   #render() {
     cancelAnimationFrame(this.#frame);
     this.#frame = 0;
@@ -88,10 +106,7 @@ export class Terminal {
       this.#chars += text.length;
     }
     this.#pending = [];
-    while (this.#chars > MAX_CHARS && this.#log.firstChild) {
-      this.#chars -= this.#log.firstChild.textContent?.length ?? 0;
-      this.#log.firstChild.remove();
-    }
+    this.#trim();
     if (atBottom) s.scrollTop = s.scrollHeight;
   }
 }
