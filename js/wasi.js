@@ -306,7 +306,7 @@ export class WASI {
     } catch (error) {
       return this.#ended(error);
     } finally {
-      this.flush();
+      this.#finish();
     }
   }
 
@@ -326,7 +326,7 @@ export class WASI {
     } catch (error) {
       return this.#ended(error);
     } finally {
-      this.flush();
+      this.#finish();
     }
   }
 
@@ -340,6 +340,12 @@ export class WASI {
       throw new TypeError(`${this.#name} exports both _start and _initialize: a command must not have _initialize`);
     }
     return _start;
+  }
+
+  /** A command has ended: deliver its output and let its memory go. */
+  #finish() {
+    this.flush();
+    this.#core.setMemory(undefined);
   }
 
   /** How a run that threw ends: proc_exit's code, or the error, described. */

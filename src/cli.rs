@@ -36,6 +36,53 @@ impl OutputStream for BufferOutput {
     }
 }
 
+/// Coalesces small writes, so a program printing line by line costs one
+/// sink call per few KiB instead of one per line. Callers flush before the
+/// program waits or reads stdin, and at exit.
+pub struct Buffered<S: OutputStream> {
+    inner: S,
+    buf: Vec<u8>,
+}
+
+const BUFFER: usize = 8192;
+
+impl<S: OutputStream> Buffered<S> {
+    pub fn new(inner: S) -> Self {
+        Buffered {
+            inner,
+            buf: Vec::new(),
+        }
+    }
+}
+
+impl<S: OutputStream> OutputStream for Buffered<S> {
+    fn write(&mut self, bytes: &[u8]) -> StreamResult<()> {
+        if self.buf.len() + bytes.len() > BUFFER {
+            self.flush()?;
+        }
+        if bytes.len() >= BUFFER {
+            return self.inner.write(bytes);
+        }
+        self.buf.extend_from_slice(bytes);
+        Ok(())
+    }
+
+    fn flush(&mut self) -> StreamResult<()> {
+        if !self.buf.is_empty() {
+            let r = self.inner.write(&self.buf);
+            self.buf.clear();
+            r?;
+        }
+        self.inner.flush()
+    }
+}
+
+impl<S: OutputStream> Drop for Buffered<S> {
+    fn drop(&mut self) {
+        let _ = self.flush();
+    }
+}
+
 /// Output that is thrown away.
 pub struct NullOutput;
 

@@ -17,8 +17,15 @@ pub const RESOLUTION_NS: u64 = 1_000;
 #[cfg(target_arch = "wasm32")]
 mod host {
     pub fn realtime_ns() -> u64 {
-        let ms = crate::bindings::host::time_origin() + crate::bindings::host::perf_now();
-        (ms * 1e6) as u64
+        // timeOrigin is constant: one JS call per clock read, not two.
+        use core::sync::atomic::{AtomicU64, Ordering};
+        static ORIGIN_BITS: AtomicU64 = AtomicU64::new(0);
+        let mut origin = f64::from_bits(ORIGIN_BITS.load(Ordering::Relaxed));
+        if origin == 0.0 {
+            origin = crate::bindings::host::time_origin();
+            ORIGIN_BITS.store(origin.to_bits(), Ordering::Relaxed);
+        }
+        ((origin + crate::bindings::host::perf_now()) * 1e6) as u64
     }
     pub fn monotonic_raw() -> u64 {
         (crate::bindings::host::perf_now() * 1e6) as u64

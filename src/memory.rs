@@ -7,12 +7,18 @@
 //! unit-testable. Every pointer is bounds-checked here before any copy.
 
 use crate::error::{Errno, Result};
-use core::cell::RefCell;
+use core::cell::{Cell, RefCell};
 
 /// Raw copies; callers go through [`Mem`], which checks bounds first.
 pub trait GuestMemory {
-    /// Current size in bytes (it changes when the guest grows its memory).
+    /// Size in bytes, possibly cached: memory only grows, so a cached size
+    /// is never too large. A pointer past it is checked again after
+    /// [`GuestMemory::refresh`].
     fn size(&self) -> u64;
+    /// The current size, asking the host (after `memory.grow`).
+    fn refresh(&self) -> u64 {
+        self.size()
+    }
     fn read_raw(&self, ptr: u32, dst: &mut [u8]);
     fn write_raw(&self, ptr: u32, src: &[u8]);
     fn fill_raw(&self, ptr: u32, len: u32, byte: u8);
@@ -21,22 +27,25 @@ pub trait GuestMemory {
 /// A bounds-checking view of guest memory for the duration of one call.
 pub struct Mem<'a> {
     raw: &'a dyn GuestMemory,
-    size: u64,
+    size: Cell<u64>,
 }
 
 impl<'a> Mem<'a> {
     pub fn new(raw: &'a dyn GuestMemory) -> Self {
         Mem {
-            size: raw.size(),
+            size: Cell::new(raw.size()),
             raw,
         }
     }
 
     pub fn check(&self, ptr: u32, len: u64) -> Result<()> {
-        if (ptr as u64)
-            .checked_add(len)
-            .is_some_and(|end| end <= self.size)
-        {
+        let end = (ptr as u64).checked_add(len).ok_or(Errno::Fault)?;
+        if end <= self.size.get() {
+            return Ok(());
+        }
+        // The guest may have grown its memory since the size was cached.
+        self.size.set(self.raw.refresh());
+        if end <= self.size.get() {
             Ok(())
         } else {
             Err(Errno::Fault)

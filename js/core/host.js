@@ -8,8 +8,6 @@ let coreMemory = null;
 let coreView = new Uint8Array(0);
 /** @type {WebAssembly.Memory | null} */
 let lastGuest = null;
-/** @type {ArrayBuffer | null} */
-let lastGuestBuffer = null;
 /** @type {Uint8Array} */
 let guestView = new Uint8Array(0);
 
@@ -19,20 +17,26 @@ export function set_core_memory(memory) {
 }
 
 // Views are cached and rebuilt only when `memory.grow` replaced the buffer.
+// A grown memory detaches its old buffer, whose views then have length 0:
+// testing that is cheaper than reading `memory.buffer` on every call.
 function core() {
-  if (coreView.buffer !== coreMemory.buffer) coreView = new Uint8Array(coreMemory.buffer);
+  if (coreView.byteLength === 0) coreView = new Uint8Array(coreMemory.buffer);
   return coreView;
 }
 
 /** @param {WebAssembly.Memory} memory */
 function guest(memory) {
-  const buffer = memory.buffer;
-  if (memory !== lastGuest || buffer !== lastGuestBuffer) {
+  if (memory !== lastGuest || guestView.byteLength === 0) {
     lastGuest = memory;
-    lastGuestBuffer = buffer;
-    guestView = new Uint8Array(buffer);
+    guestView = new Uint8Array(memory.buffer);
   }
   return guestView;
+}
+
+/** Forgets the cached guest view, so a finished guest's memory can be freed. */
+export function forget_guest() {
+  lastGuest = null;
+  guestView = new Uint8Array(0);
 }
 
 /** @param {WebAssembly.Memory} memory */
@@ -79,8 +83,11 @@ export function perf_now() {
   return performance.now();
 }
 
+// Constant for the life of the page or process: read once.
+const origin = performance.timeOrigin;
+
 export function time_origin() {
-  return performance.timeOrigin;
+  return origin;
 }
 
 /**

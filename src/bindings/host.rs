@@ -1,5 +1,6 @@
 //! Imports from `js/core/host.js`.
 
+use std::cell::Cell;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/js/core/host.js")]
@@ -13,27 +14,49 @@ extern "C" {
     pub fn perf_now() -> f64;
     pub fn time_origin() -> f64;
     pub fn sleep_ms(ms: f64);
+    pub fn forget_guest();
     pub fn can_block_on_input() -> bool;
     pub fn block_ms(ms: f64, input: bool);
 }
 
-/// The guest's `WebAssembly.Memory`, reached through the host hooks.
-pub struct JsMemory(pub JsValue);
+/// The guest's `WebAssembly.Memory`, reached through the host hooks. Its
+/// size is cached: asking JS on every call would cost a crossing.
+pub struct JsMemory {
+    pub memory: JsValue,
+    size: Cell<u64>,
+}
+
+impl JsMemory {
+    pub fn new(memory: JsValue) -> Self {
+        let m = JsMemory {
+            memory,
+            size: Cell::new(0),
+        };
+        crate::memory::GuestMemory::refresh(&m);
+        m
+    }
+}
 
 impl crate::memory::GuestMemory for JsMemory {
     fn size(&self) -> u64 {
-        if self.0.is_undefined() {
-            return 0;
-        }
-        guest_size(&self.0) as u64
+        self.size.get()
+    }
+    fn refresh(&self) -> u64 {
+        let size = if self.memory.is_undefined() {
+            0
+        } else {
+            guest_size(&self.memory) as u64
+        };
+        self.size.set(size);
+        size
     }
     fn read_raw(&self, ptr: u32, dst: &mut [u8]) {
-        guest_read(&self.0, ptr, dst.len() as u32, dst.as_mut_ptr() as u32);
+        guest_read(&self.memory, ptr, dst.len() as u32, dst.as_mut_ptr() as u32);
     }
     fn write_raw(&self, ptr: u32, src: &[u8]) {
-        guest_write(&self.0, ptr, src.as_ptr() as u32, src.len() as u32);
+        guest_write(&self.memory, ptr, src.as_ptr() as u32, src.len() as u32);
     }
     fn fill_raw(&self, ptr: u32, len: u32, byte: u8) {
-        guest_fill(&self.0, ptr, len, byte);
+        guest_fill(&self.memory, ptr, len, byte);
     }
 }

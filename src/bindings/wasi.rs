@@ -51,7 +51,7 @@ fn sink(opts: &JsValue, key: &str) -> Result<Option<Box<dyn OutputStream>>, JsVa
     let f = v
         .dyn_into::<Function>()
         .map_err(|_| JsValue::from_str(&format!("WasiCore: `{key}` must be a function")))?;
-    Ok(Some(Box::new(JsSink(f))))
+    Ok(Some(Box::new(crate::cli::Buffered::new(JsSink(f)))))
 }
 
 #[wasm_bindgen]
@@ -100,7 +100,7 @@ impl WasiCore {
         let p1 = Preview1::new(b.build()).map_err(|e| super::js_error(e, "init", ""))?;
         Ok(WasiCore {
             p1,
-            mem: JsMemory(JsValue::UNDEFINED),
+            mem: JsMemory::new(JsValue::UNDEFINED),
         })
     }
 
@@ -112,7 +112,11 @@ impl WasiCore {
 
     #[wasm_bindgen(js_name = setMemory)]
     pub fn set_memory(&mut self, memory: JsValue) {
-        self.mem = JsMemory(memory);
+        if memory.is_undefined() {
+            // The program ended: let its memory be collected.
+            host::forget_guest();
+        }
+        self.mem = JsMemory::new(memory);
     }
 
     #[wasm_bindgen(js_name = exitCode)]

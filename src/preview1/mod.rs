@@ -342,6 +342,7 @@ impl Preview1 {
     }
 
     pub fn sched_yield(&mut self) -> Result<()> {
+        self.flush();
         Ok(())
     }
 
@@ -402,6 +403,9 @@ impl Preview1 {
                     return Err(Errno::Spipe);
                 }
                 e.need(rights::FD_READ)?;
+                // A prompt must be out before the program waits for input.
+                let _ = ctx.stdio.stdout.flush();
+                let _ = ctx.stdio.stderr.flush();
                 let mut stdin = ctx.stdio.stdin.borrow_mut();
                 let mut total = 0u32;
                 for &(ptr, len) in list {
@@ -510,8 +514,16 @@ impl Preview1 {
                 }
                 return Ok(total as u32);
             }
-            Handle::Stdout => &mut ctx.stdio.stdout,
-            Handle::Stderr => &mut ctx.stdio.stderr,
+            // Flushing the other stream first keeps stdout and stderr in
+            // the order the program wrote them.
+            Handle::Stdout => {
+                let _ = ctx.stdio.stderr.flush();
+                &mut ctx.stdio.stdout
+            }
+            Handle::Stderr => {
+                let _ = ctx.stdio.stdout.flush();
+                &mut ctx.stdio.stderr
+            }
             Handle::Stdin | Handle::Dir(_) => return Err(Errno::Badf),
         };
         if at.is_some() {
@@ -988,6 +1000,8 @@ impl Preview1 {
         if n == 0 {
             return Err(Errno::Inval);
         }
+        // Output written before a wait shows while the program waits.
+        self.flush();
         let size = abi.subscription_size();
         m.check_array(subs, n, size)?;
         m.check_array(events, n, event::SIZE)?;

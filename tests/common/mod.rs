@@ -105,6 +105,9 @@ pub fn stdout_reaches_the_js_sink() {
     iovec(&mem, 0, 100, 9);
     assert_eq!(c.fd_write(1, 0, 1, 50), 0);
     assert_eq!(u32_at(&mem, 50), 9);
+    // Output is coalesced in the core until a flush (exit, a wait, a read).
+    assert_eq!(out.length(), 0);
+    c.flush();
     assert_eq!(joined(&out), b"hi there\n");
     assert_eq!(c.fd_write(42, 0, 1, 50), EBADF);
 }
@@ -158,6 +161,7 @@ pub fn bounds_follow_memory_growth() {
     mem.grow(1);
     put(&mem, 70_000, b"ok!\n");
     assert_eq!(c.fd_write(1, 0, 1, 50), 0);
+    c.flush();
     assert_eq!(joined(&out), b"ok!\n");
     assert_eq!(c.random_get(65_000, 60_000), 0);
     let r = get(&mem, 65_000, 60_000);
