@@ -4,8 +4,9 @@
 # stops the server.
 #   PORT=8080 (default; a free port is picked if it is taken), HOST=127.0.0.1
 #   npm start -- dist/www   serves a folder built by npm run build:www instead
+#   SKIP_BOOTSTRAP=1 / SKIP_BUILD=1 skip those steps (as in scripts/test.sh)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-bash scripts/bootstrap.sh
-bash scripts/build.sh
+[ "${SKIP_BOOTSTRAP:-0}" = 1 ] || bash scripts/bootstrap.sh
+[ "${SKIP_BUILD:-0}" = 1 ] || bash scripts/build.sh
 exec node www/tools/serve.js "$@"
