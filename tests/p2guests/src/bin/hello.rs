@@ -9,7 +9,8 @@ fn main() {
     println!("HOME={:?}", std::env::var("HOME").ok());
     std::fs::write("/data/from-p2.txt", b"written by p2\n").unwrap();
     let mut s = String::new();
-    std::fs::File::open("/data/from-host.txt")
+    let path = args.get(1).map_or("/data/from-host.txt", String::as_str);
+    std::fs::File::open(path)
         .unwrap()
         .read_to_string(&mut s)
         .unwrap();
