@@ -225,6 +225,27 @@ test("bad files get clear errors: not wasm, a component, a trap", async () => {
   assert.equal(await page.textContent("#run-state"), "trap.wasm trapped (a WebAssembly runtime error)");
 });
 
+test("a .wasm dropped on the Program panel runs; files dropped on Files are uploaded", async () => {
+  // Uploads go to the selected folder.
+  await page.click('#file-tree [data-path="/"]');
+  await page.evaluate(async () => {
+    /** @param {string} target @param {File} file */
+    const drop = (target, file) => {
+      const data = new DataTransfer();
+      data.items.add(file);
+      document.getElementById(target)?.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+    };
+    const hello = await (await fetch("/tests/guests/out/hello.wasm")).arrayBuffer();
+    drop("program", new File([hello], "dropped.wasm"));
+    drop("files", new File(["dropped text\n"], "dropped.txt"));
+  });
+  await page.waitForFunction(() => document.getElementById("program-select")?.selectedOptions[0]?.textContent?.startsWith("dropped.wasm"));
+  await page.waitForSelector('#file-tree [data-path="/dropped.txt"]');
+  const out = await runProgram(await page.inputValue("#program-select"), "from a drop");
+  assert.match(out, /Hello from WASI!\nargv\[1\] = from\nargv\[2\] = a\nargv\[3\] = drop\n/);
+  assert.match(await runProgram("example:cat", "dropped.txt"), /\ndropped text\n/);
+});
+
 test("bad arguments and environment lines are reported, not run", async () => {
   await page.selectOption("#program-select", "example:hello");
   await page.fill("#args", "'unclosed");
