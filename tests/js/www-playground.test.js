@@ -211,7 +211,7 @@ test("bad files get clear errors: not wasm, a component, a trap", async () => {
   const component = Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00]);
   await page.setInputFiles("#wasm-input", { name: "comp.wasm", mimeType: "application/wasm", buffer: component });
   await page.waitForFunction(() => document.getElementById("program-error")?.textContent?.includes("comp.wasm"));
-  assert.match(await page.textContent("#program-error") ?? "", /Components are not supported yet/);
+  assert.match(await page.textContent("#program-error") ?? "", /Cannot run comp\.wasm: it is a WebAssembly component \(WASI Preview 2\), and components are not supported in the playground yet/);
   // Neither was added to the menu.
   assert.equal(await page.locator("#your-programs option").count(), 0);
 

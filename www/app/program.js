@@ -12,20 +12,31 @@ import { byId, formatSize, h } from "./dom.js";
  * @property {Uint8Array} bytes
  */
 
+/** The header of a component: `\0asm`, version 0x0d, layer 1. */
+const COMPONENT_HEADER = [0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00];
+
+/** @param {Uint8Array} bytes */
+function isComponent(bytes) {
+  return bytes.length >= 8 && COMPONENT_HEADER.every((b, i) => bytes[i] === b);
+}
+
 /**
  * Why `bytes` cannot be run, or null if they look like a WASI command.
  * @param {Uint8Array} bytes
  * @returns {Promise<string | null>}
  */
 export async function problemWith(bytes) {
+  if (isComponent(bytes)) {
+    return (
+      "it is a WebAssembly component (WASI Preview 2), and components are not supported in the playground yet. " +
+      "Build a core module instead, for example with Rust's wasm32-wasip1 target."
+    );
+  }
   let module;
   try {
     module = await WebAssembly.compile(/** @type {Uint8Array<ArrayBuffer>} */ (checkModuleBytes(bytes)));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    if (/component/i.test(message)) {
-      return `Components are not supported yet: ${message}. Build it as a core module (for example Rust's wasm32-wasip1 target).`;
-    }
     if (error instanceof WebAssembly.CompileError) return `it is not valid WebAssembly: ${message}`;
     return message;
   }
