@@ -33,7 +33,7 @@ export type Binary = Uint8Array | ArrayBuffer | ArrayBufferView;
 export interface MemFSLimits {
   /** Stored file data in all files, in bytes (ENOSPC). Holes of sparse files are free; fd_allocate reserves. Default 1 GiB. */
   maxBytes?: number;
-  /** Size of one file, holes included (EFBIG). Default 1 TiB. */
+  /** Size of one file, holes included (EFBIG). Default and most: 2 GiB - 1 (what the wasm32 core can address). */
   maxFileSize?: number;
   /** Files, directories and symlinks, the root included (ENOSPC). Default 1,048,576. */
   maxInodes?: number;

@@ -37,7 +37,7 @@ export class MemFS {
   /**
    * @param {object} [options]
    * @param {{maxBytes?: number, maxFileSize?: number, maxInodes?: number, maxSymlinks?: number, maxPathLength?: number}} [options.limits]
-   *   maxBytes: stored file data in all (ENOSPC, default 1 GiB); maxFileSize: one file's size (EFBIG, default 1 TiB);
+   *   maxBytes: stored file data in all (ENOSPC, default 1 GiB); maxFileSize: one file's size (EFBIG, default and most 2 GiB - 1);
    *   maxInodes: files + directories + symlinks (ENOSPC, default 1,048,576); maxSymlinks: followed in one path
    *   (ELOOP, default 40); maxPathLength: bytes in a path or symlink target (ENAMETOOLONG, default 4096).
    */

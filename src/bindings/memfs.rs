@@ -104,7 +104,9 @@ impl MemFsCore {
         let d = Limits::default();
         let limits = Limits {
             max_bytes: limit(l.max_bytes, "maxBytes", d.max_bytes, u64::MAX)?,
-            max_file_size: limit(l.max_file_size, "maxFileSize", d.max_file_size, u64::MAX)?,
+            // A wasm32 core addresses at most isize::MAX bytes of one file.
+            max_file_size: limit(l.max_file_size, "maxFileSize", d.max_file_size, u64::MAX)?
+                .min(isize::MAX as u64),
             max_inodes: limit(l.max_inodes, "maxInodes", d.max_inodes, u64::MAX)?,
             max_symlinks: limit(
                 l.max_symlinks,

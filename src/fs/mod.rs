@@ -27,7 +27,8 @@ pub struct Limits {
     /// sparse file's holes are free, but `fd_allocate` reserves its range.
     /// Default 1 GiB.
     pub max_bytes: u64,
-    /// Size of one file, holes included (`EFBIG`). Default 1 TiB.
+    /// Size of one file, holes included (`EFBIG`). Default 1 TiB, but never
+    /// more than `isize::MAX`: 2 GiB - 1 on the wasm32 core.
     pub max_file_size: u64,
     /// Number of inodes: files, directories, symlinks (`ENOSPC`).
     /// Default 1,048,576.
@@ -43,7 +44,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_bytes: 1 << 30,
-            max_file_size: 1 << 40,
+            max_file_size: (1u64 << 40).min(isize::MAX as u64),
             max_inodes: 1 << 20,
             max_symlinks: 40,
             max_path: 4096,
