@@ -118,6 +118,15 @@ pub fn new_timestamp(tag: u8, ns: u64) -> Result<SetTime> {
     }
 }
 
+/// File offsets and sizes are `off_t` (i64) underneath: larger ones are `invalid`.
+fn check_offset(n: u64) -> Result<()> {
+    if n > i64::MAX as u64 {
+        Err(Error::Code(Errno::Inval))
+    } else {
+        Ok(())
+    }
+}
+
 impl Preview2 {
     /// The descriptor behind a handle.
     pub fn descriptor(&self, id: u32) -> Result<(&Descriptor, DescFlags)> {
@@ -223,6 +232,7 @@ impl Preview2 {
     }
 
     pub fn set_size(&self, id: u32, size: u64) -> Result<()> {
+        check_offset(size)?;
         let (d, f) = self.file(id)?;
         if f & WRITE == 0 {
             return Err(Error::Code(Errno::Badf));
@@ -238,6 +248,7 @@ impl Preview2 {
 
     /// `read`: up to `len` bytes at `offset`, and whether that hit the end.
     pub fn pread(&self, id: u32, len: u64, offset: u64) -> Result<(Vec<u8>, bool)> {
+        check_offset(offset)?;
         let (d, f) = self.descriptor(id)?;
         if d.is_dir() || f & READ == 0 {
             return Err(Error::Code(if d.is_dir() {
@@ -264,6 +275,7 @@ impl Preview2 {
 
     /// `write`: all of `bytes` at `offset`; returns the count.
     pub fn pwrite(&self, id: u32, bytes: &[u8], offset: u64) -> Result<u64> {
+        check_offset(offset)?;
         let (d, f) = self.descriptor(id)?;
         if d.is_dir() || f & WRITE == 0 {
             return Err(Error::Code(if d.is_dir() {
@@ -341,7 +353,11 @@ impl Preview2 {
         Ok(d.readlink_at(path)?)
     }
 
+    /// `link-at`: following a final symlink is refused (`invalid`), as in wasmtime.
     pub fn link_at(&self, id: u32, follow: bool, old: &str, new_dir: u32, new: &str) -> Result<()> {
+        if follow {
+            return Err(Error::Code(Errno::Inval));
+        }
         let d = self.mutable_dir(id)?;
         let nd = self.mutable_dir(new_dir)?;
         Ok(d.link_at(follow, old, nd, new)?)
@@ -381,10 +397,12 @@ impl Preview2 {
             directory: oflags & O_DIRECTORY != 0,
             write,
         };
-        if o.truncate && !write {
-            return Err(Error::Code(Errno::Inval));
+        let mut nd = d.open_at(path, o, flags & READ != 0, write)?;
+        if nd.is_dir() {
+            // As in wasmtime (cap-std), a directory descriptor is a sandbox
+            // of its own: `..` does not lead out of it.
+            nd.walk = Walk::guest(nd.ino);
         }
-        let nd = d.open_at(path, o, flags & READ != 0, write)?;
         // As in wasmtime, a directory inherits its parent's right to mutate.
         let nflags = if nd.is_dir() {
             (flags & !WRITE & !MUTATE_DIRECTORY) | (dflags & MUTATE_DIRECTORY)

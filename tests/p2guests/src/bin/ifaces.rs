@@ -160,7 +160,10 @@ fn main() {
     check("readlink-at", root.readlink_at("ln").as_deref() == Ok("t.txt"), ());
     check("readlink-at not link", root.readlink_at("t.txt") == Err(ErrorCode::Invalid), root.readlink_at("t.txt"));
     check("stat-at nofollow", root.stat_at(PathFlags::empty(), "ln").map(|s| s.type_) == Ok(DescriptorType::SymbolicLink), ());
-    check("link-at", root.link_at(follow, "t.txt", &sub, "hard").is_ok() && f.stat().unwrap().link_count == 2, ());
+    check("link-at follow", root.link_at(follow, "t.txt", &sub, "hard") == Err(ErrorCode::Invalid), ());
+    check("link-at", root.link_at(PathFlags::empty(), "t.txt", &sub, "hard").is_ok() && f.stat().unwrap().link_count == 2, ());
+    check("open-at .. of a sub-directory", sub.open_at(follow, "..", OpenFlags::empty(), DescriptorFlags::READ).err() == Some(ErrorCode::NotPermitted), ());
+    check("read at offset > i64::MAX", f.read(1, u64::MAX).err() == Some(ErrorCode::Invalid), ());
     check("rename-at", root.rename_at("copy.txt", &sub, "moved").is_ok(), ());
     check("unlink-file-at", sub.unlink_file_at("hard").is_ok(), ());
     check("unlink-file-at dir", root.unlink_file_at("sub").is_err(), root.unlink_file_at("sub"));
