@@ -1,0 +1,59 @@
+// wasi-web/preview2: a WASI 0.2 host for components transpiled by jco.
+import type { MemFS, OutputBuffer, OutputOption, RunResult } from "../index.js";
+
+export interface WASIp2Options {
+  /** argv, argv[0] included (`wasi:cli/environment.get-arguments`). */
+  args?: string[];
+  env?: Record<string, string> | string[];
+  /** guest path → directory in `fs` (`wasi:filesystem/preopens`). */
+  preopens?: Record<string, string>;
+  stdin?: string | Uint8Array | ArrayBuffer | ((max: number) => Uint8Array | string | null | undefined);
+  stdout?: OutputOption;
+  stderr?: OutputOption;
+  /** Default: a new empty MemFS. Share one with Preview 1 programs freely. */
+  fs?: MemFS;
+  /** Virtual clocks and seeded randomness, as for WASI. */
+  deterministic?: boolean | { seed?: number };
+  /** `wasi:cli/environment.initial-cwd`. */
+  cwd?: string;
+  /** Whether stdin, stdout, stderr are terminals (`wasi:cli/terminal-*`). */
+  tty?: [boolean, boolean, boolean];
+}
+
+/** jco's `--instantiation` import object: `{ "wasi:io/streams": { InputStream, OutputStream }, ... }`. */
+export type Preview2Imports = Record<string, Record<string, unknown>>;
+
+export class WASIp2 {
+  constructor(options?: WASIp2Options);
+  /** The import object for `instantiate(getCoreModule, imports)` of `jco transpile --instantiation`. */
+  readonly imports: Preview2Imports;
+  getImportObject(): Preview2Imports;
+  readonly fs: MemFS;
+  readonly stdout: OutputBuffer | null;
+  readonly stderr: OutputBuffer | null;
+  readonly exitCode: number | undefined;
+  /** Live resources in the host's table. */
+  readonly liveResources: number;
+  /** Calls `wasi:cli/run#run` of an instantiated component; returns the exit code. */
+  run(instance: object): number;
+  flush(): void;
+}
+
+/** Sets up the host behind `wasi-web/preview2/{io,clocks,random,filesystem,cli,sockets}` (for `jco transpile --map`). */
+export function configure(options?: WASIp2Options): WASIp2;
+
+/** Whether the bytes are a WebAssembly component (`\0asm 0d 00 01 00`). */
+export function isComponent(data: unknown): boolean;
+
+/** Transpiles with jco (`--instantiation sync`) and compiles the core modules. */
+export function transpileComponent(component: Uint8Array | ArrayBuffer): Promise<{
+  instantiate(imports: Preview2Imports): object;
+  imports: string[];
+  exports: [string, string][];
+}>;
+
+/** Runs a command component to completion, collecting stdout and stderr. Needs @bytecodealliance/jco. */
+export function runComponent(component: Uint8Array | ArrayBuffer, options?: Omit<WASIp2Options, "stdout" | "stderr">): Promise<RunResult>;
+
+/** The interface objects for a host found through `getHost()` at each call. */
+export function buildImports(getHost: () => unknown): Preview2Imports;
