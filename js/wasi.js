@@ -300,12 +300,14 @@ export class WASI {
    */
   start(instance) {
     const _start = this.#command(instance);
+    const stackTraceLimit = deepenStackTraces();
     try {
       _start();
       return 0;
     } catch (error) {
       return this.#ended(error);
     } finally {
+      Error.stackTraceLimit = stackTraceLimit;
       this.#finish();
     }
   }
@@ -320,12 +322,14 @@ export class WASI {
   async startAsync(instance) {
     if (!this.#async) throw new TypeError("startAsync() needs new WASI({ async: true })");
     const _start = this.#command(instance);
+    const stackTraceLimit = deepenStackTraces();
     try {
       await WebAssembly.promising(_start)();
       return 0;
     } catch (error) {
       return this.#ended(error);
     } finally {
+      Error.stackTraceLimit = stackTraceLimit;
       this.#finish();
     }
   }
@@ -345,7 +349,7 @@ export class WASI {
   /** A command has ended: deliver its output and let its memory go. */
   #finish() {
     this.flush();
-    this.#core.setMemory(undefined);
+    if (!this.#coreDead) this.#core.setMemory(undefined);
   }
 
   /** How a run that threw ends: proc_exit's code, or the error, described. */
@@ -403,6 +407,8 @@ export class WASI {
     }
     this.#started = true;
     this.#core.setMemory(memory);
+    // A panic message left by an earlier failure (e.g. a MemFS call) is not this program's.
+    MemFsCore.takePanic();
     return exports;
   }
 
