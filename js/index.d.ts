@@ -144,6 +144,12 @@ export interface WASIOptions {
    * Needs WebAssembly.Suspending (Chromium 137+, Node 24+).
    */
   async?: boolean;
+  /**
+   * Whether stdin, stdout and stderr are terminals (`isatty`; a terminal's
+   * output is flushed at each newline). Default: a "console" output and a
+   * StdinQueue or stream input are terminals.
+   */
+  tty?: boolean | [boolean, boolean, boolean];
   /** Virtual clocks that jump to each deadline, and random bytes from a seed: reproducible runs. */
   deterministic?: boolean | { seed?: number };
   /** Most file descriptors open at once, stdio and preopens included (EMFILE). Default 1024. */

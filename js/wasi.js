@@ -21,6 +21,19 @@ function isStream(value) {
   );
 }
 
+/**
+ * @param {boolean | boolean[] | undefined} option
+ * @param {[boolean, unknown, unknown]} defaults stdin is live; stdout/stderr options
+ * @returns {[boolean, boolean, boolean]}
+ */
+function ttyFlags(option, [liveStdin, stdout, stderr]) {
+  if (typeof option === "boolean") return [option, option, option];
+  if (Array.isArray(option)) return [0, 1, 2].map((i) => option[i] === true);
+  if (option !== undefined) throw new TypeError("options.tty must be a boolean or an array of 3 booleans");
+  const console = (o) => o === undefined || o === "console";
+  return [liveStdin, console(stdout), console(stderr)];
+}
+
 function deterministicSeed(option) {
   if (option === undefined || option === false) return undefined;
   if (option === true) return 0;
@@ -132,6 +145,7 @@ export class WASI {
    * @param {Record<string, string>} [options.preopens] guest path → directory in `fs`
    * @param {boolean} [options.returnOnExit] default true: `start()` returns proc_exit's code
    * @param {string | Uint8Array | StdinQueue | ReadableStream | AsyncIterable<string | Uint8Array> | ((max: number) => Uint8Array | string | null)} [options.stdin]
+   * @param {boolean | boolean[]} [options.tty] isatty for stdin/stdout/stderr (default: a console or live stdin is a terminal)
    * @param {boolean} [options.async] blocking calls suspend the guest (JSPI); run with startAsync()
    * @param {boolean | { seed?: number }} [options.deterministic] virtual clocks and seeded randomness
    * @param {"console" | "buffer" | ((chunk: Uint8Array) => void)} [options.stdout]
@@ -169,6 +183,8 @@ export class WASI {
       // A source with read(max) (StdinQueue, worker mode's channel) may
       // answer undefined for "nothing yet"; plain callbacks mean EOF by it.
       stdin: typeof stdin?.read === "function" ? (max) => stdin.read(max) : stdinSource(stdin),
+      // isatty: a console, or stdin fed live, is a terminal unless told otherwise.
+      tty: ttyFlags(options.tty, [this.#stdinQueue !== null, options.stdout, options.stderr]),
       async: this.#async,
       seed: deterministicSeed(options.deterministic),
       maxFds: optionalCount(options.maxFds, "options.maxFds", 1, 2 ** 31),

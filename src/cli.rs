@@ -37,20 +37,24 @@ impl OutputStream for BufferOutput {
 }
 
 /// Coalesces small writes, so a program printing line by line costs one
-/// sink call per few KiB instead of one per line. Callers flush before the
-/// program waits or reads stdin, and at exit.
+/// sink call per few KiB instead of one per line (or per line, for a
+/// terminal). Callers flush before the program waits or reads stdin, and at
+/// exit.
 pub struct Buffered<S: OutputStream> {
     inner: S,
     buf: Vec<u8>,
+    /// Flush at every newline, as C stdio does for a terminal.
+    line: bool,
 }
 
 const BUFFER: usize = 8192;
 
 impl<S: OutputStream> Buffered<S> {
-    pub fn new(inner: S) -> Self {
+    pub fn new(inner: S, line: bool) -> Self {
         Buffered {
             inner,
             buf: Vec::new(),
+            line,
         }
     }
 }
@@ -64,6 +68,9 @@ impl<S: OutputStream> OutputStream for Buffered<S> {
             return self.inner.write(bytes);
         }
         self.buf.extend_from_slice(bytes);
+        if self.line && bytes.contains(&b'\n') {
+            self.flush()?;
+        }
         Ok(())
     }
 

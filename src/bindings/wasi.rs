@@ -43,7 +43,7 @@ pub struct WasiCore {
     mem: JsMemory,
 }
 
-fn sink(opts: &JsValue, key: &str) -> Result<Option<Box<dyn OutputStream>>, JsValue> {
+fn sink(opts: &JsValue, key: &str, tty: bool) -> Result<Option<Box<dyn OutputStream>>, JsValue> {
     let v = Reflect::get(opts, &key.into())?;
     if v.is_undefined() || v.is_null() {
         return Ok(None);
@@ -51,7 +51,7 @@ fn sink(opts: &JsValue, key: &str) -> Result<Option<Box<dyn OutputStream>>, JsVa
     let f = v
         .dyn_into::<Function>()
         .map_err(|_| JsValue::from_str(&format!("WasiCore: `{key}` must be a function")))?;
-    Ok(Some(Box::new(crate::cli::Buffered::new(JsSink(f)))))
+    Ok(Some(Box::new(crate::cli::Buffered::new(JsSink(f), tty))))
 }
 
 #[wasm_bindgen]
@@ -91,10 +91,10 @@ impl WasiCore {
         } else if let Some(a) = stdin.dyn_ref::<Uint8Array>() {
             b = b.stdin(Box::new(BytesInput(Bytes::from(a.to_vec()))), o.tty[0]);
         }
-        if let Some(s) = sink(&opts, "stdout")? {
+        if let Some(s) = sink(&opts, "stdout", o.tty[1])? {
             b = b.stdout(s, o.tty[1]);
         }
-        if let Some(s) = sink(&opts, "stderr")? {
+        if let Some(s) = sink(&opts, "stderr", o.tty[2])? {
             b = b.stderr(s, o.tty[2]);
         }
         let p1 = Preview1::new(b.build()).map_err(|e| super::js_error(e, "init", ""))?;

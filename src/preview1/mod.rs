@@ -1050,12 +1050,20 @@ impl Preview1 {
                         }
                         Some(id) => {
                             let clocks = self.ctx.clocks.clone();
-                            let rel = if flags & event::SUBSCRIPTION_CLOCK_ABSTIME != 0 {
-                                timeout.saturating_sub(clocks.now(id))
-                            } else {
+                            let at = if flags & event::SUBSCRIPTION_CLOCK_ABSTIME == 0 {
+                                since.saturating_add(timeout)
+                            } else if id == ClockId::Monotonic {
                                 timeout
+                            } else {
+                                // Another clock's absolute time, as a monotonic
+                                // deadline read at the same moment.
+                                let left = timeout.saturating_sub(clocks.now(id));
+                                // (+1 µs covers f64 rounding of the realtime clock.)
+                                clocks
+                                    .monotonic()
+                                    .saturating_add(left)
+                                    .saturating_add(1_000)
                             };
-                            let at = since.saturating_add(rel);
                             Box::new(Deadline { at, clocks })
                         }
                     }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import fs from "node:fs";
 import { spawnSync } from "node:child_process";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -218,5 +219,29 @@ describe("a shared MemFS", () => {
     two.start(await instantiate(catFile("a.txt"), two));
     assert.equal(one.stdout.text(), "from JS\n");
     assert.equal(two.stdout.text(), "changed\n");
+  });
+});
+
+describe("terminals", () => {
+  const guest = () => fs.readFileSync(new URL("../guests/out/tty_report.wasm", import.meta.url));
+  const runWith = (options) => {
+    const chunks = [];
+    const wasi = new WASI({ args: ["tty_report"], stdout: (c) => chunks.push(Buffer.from(c).toString()), ...options });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(guest()), wasi.getImportObject());
+    assert.equal(wasi.start(instance), 0);
+    return chunks;
+  };
+
+  test("tty flags reach isatty, and a terminal is flushed per line", () => {
+    const tty = runWith({ tty: [true, true, false] });
+    assert.deepEqual(tty, ["fd 0 tty 1\n", "fd 1 tty 1\n", "fd 2 tty 0\n"]);
+  });
+
+  test("a pipe (callback output) is not a terminal and is coalesced", () => {
+    assert.deepEqual(runWith({}), ["fd 0 tty 0\nfd 1 tty 0\nfd 2 tty 1\n"]);
+  });
+
+  test("bad tty option", () => {
+    assert.throws(() => new WASI({ tty: "yes" }), TypeError);
   });
 });
