@@ -35,7 +35,7 @@ export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-120}"
 step "cargo test" cargo test --quiet
 step "wasm-pack test --headless --chrome" wasm-pack test --headless --chrome
 step "wasm-pack test --node" wasm-pack test --node
-step "node --test" node --test --test-timeout=300000 tests/js/*.test.js
+step "node --test" node --test --test-timeout=900000 tests/js/*.test.js
 
 if ((${#failed[@]})); then
   echo "test.sh: FAILED: ${failed[*]}" >&2
