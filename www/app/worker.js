@@ -103,6 +103,9 @@ async function run(request) {
       preopens: { "/": "/" },
       fs,
       async: JSPI,
+      // The terminal is a tty: programs see isatty() and output shows per line
+      // (a redirected stdout is a file, so not a tty).
+      tty: [request.stdinFile === null, out === null, true],
       stdin: stdinOption,
       stdout: out !== null ? (chunk) => captured.push(chunk) : (chunk) => send({ type: "output", fd: 1, chunk }, [chunk.buffer]),
       stderr: (chunk) => send({ type: "output", fd: 2, chunk }, [chunk.buffer]),
