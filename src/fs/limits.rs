@@ -263,3 +263,7 @@ impl MemFs {
         self.inodes.iter().flatten().map(|i| i.open as u64).sum()
     }
 }
+
+#[cfg(test)]
+#[path = "limits_tests.rs"]
+mod tests;
