@@ -193,10 +193,13 @@ impl MemFsCore {
         crate::fs::arm_test_panic();
     }
 
-    /// A borrow left by a panic (see `panic`) is released here at the
-    /// latest; JS calls do not overlap a core call otherwise.
+    /// A borrow left by a trap inside the core (a panic, a stack overflow,
+    /// running out of memory; see `panic`) is released here at the latest.
+    /// That is sound because no JS code that can reach a MemFS method runs
+    /// while the core holds the borrow: the only JS called then are the
+    /// guest-memory copies in `js/core/host.js`.
     fn unstick(&self) {
-        if panic::ever() && self.fs.try_borrow_mut().is_err() {
+        if self.fs.try_borrow_mut().is_err() {
             panic::recover(&self.fs);
         }
     }

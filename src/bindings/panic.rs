@@ -8,7 +8,9 @@
 //!
 //! So the hook records the message, and [`recover`] resets the stuck borrow
 //! flag of a filesystem's `RefCell` once the trap has reached JS (when no
-//! frame that could hold a borrow is left). `RefCell` has no API for that;
+//! frame that could hold a borrow is left): `js/wasi.js` calls it when a
+//! program's call trapped inside the core, and every `MemFsCore` method
+//! does before it borrows (a trap in a MemFS call, e.g. a stack overflow). `RefCell` has no API for that;
 //! the flag's offset is found once by borrowing a probe cell and watching
 //! which word outside the value changes to the values a mutable and a shared
 //! borrow store (-1 and 2). If the probe does not find exactly one such word
@@ -24,13 +26,10 @@
 
 use crate::fs::MemFs;
 use std::cell::{Cell, RefCell};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, Once};
 
 static HOOK: Once = Once::new();
 static LAST: Mutex<Option<String>> = Mutex::new(None);
-/// Panics since the start, for the lazy recovery in `MemFsCore`.
-static PANICS: AtomicU32 = AtomicU32::new(0);
 
 /// Installs the hook (once per core instance).
 pub fn install() {
@@ -48,7 +47,6 @@ pub fn install() {
                 Some(l) => format!("{msg} (at {}:{})", l.file(), l.line()),
                 None => msg,
             };
-            PANICS.fetch_add(1, Ordering::Relaxed);
             if let Ok(mut last) = LAST.lock() {
                 *last = Some(msg);
             }
@@ -59,11 +57,6 @@ pub fn install() {
 /// The message of the last panic, once.
 pub fn take() -> Option<String> {
     LAST.lock().ok().and_then(|mut l| l.take())
-}
-
-/// Whether the core has ever panicked.
-pub fn ever() -> bool {
-    PANICS.load(Ordering::Relaxed) > 0
 }
 
 /// Where the borrow flag sits in a `RefCell<MemFs>`, in bytes; `None` if

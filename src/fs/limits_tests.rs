@@ -197,3 +197,21 @@ fn check_invariants_finds_corruption() {
     fs.inode_mut(f).open = 0;
     assert!(fs.check_invariants().unwrap_err().contains("leaked"));
 }
+
+#[test]
+fn a_tree_deeper_than_the_stack_is_removed() {
+    let mut fs = MemFs::new();
+    let (w, r) = (fs.host_walk(), fs.root());
+    fs.mkdir(w, r, "/t").unwrap();
+    // /t becomes /n/d, then /n becomes /t: one level deeper each time.
+    for _ in 0..20_000 {
+        fs.mkdir(w, r, "/n").unwrap();
+        fs.rename((w, r, "/t"), (w, r, "/n/d")).unwrap();
+        fs.rename((w, r, "/n"), (w, r, "/t")).unwrap();
+    }
+    assert_eq!(fs.usage().0, 20_002);
+    fs.check_invariants().unwrap();
+    fs.remove_all(w, r, "/t").unwrap();
+    assert_eq!(fs.usage(), (1, 0));
+    fs.check_invariants().unwrap();
+}

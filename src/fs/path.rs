@@ -466,12 +466,28 @@ impl MemFs {
         if self.kind(ino) != Kind::Dir {
             return self.unlink(walk, start, path);
         }
-        for name in self.list(ino)? {
-            let child = self.dir(ino)?.get(&name).ok_or(Errno::Noent)?;
-            if self.kind(child) == Kind::Dir {
-                self.remove_all(walk, ino, &name)?;
-            } else {
-                self.unlink(walk, ino, &name)?;
+        // Bottom-up without recursion: a guest can make a tree deeper than
+        // the core's stack.
+        let mut stack = vec![ino];
+        while let Some(&dir) = stack.last() {
+            let first = self
+                .dir(dir)?
+                .iter_from(0)
+                .next()
+                .map(|(_, name, child)| (name.to_string(), child));
+            match first {
+                None => {
+                    stack.pop();
+                }
+                Some((_, child))
+                    if self.kind(child) == Kind::Dir && !self.dir(child)?.is_empty() =>
+                {
+                    stack.push(child)
+                }
+                Some((name, child)) if self.kind(child) == Kind::Dir => {
+                    self.rmdir(walk, dir, &name)?
+                }
+                Some((name, _)) => self.unlink(walk, dir, &name)?,
             }
         }
         self.rmdir(walk, start, path)

@@ -142,3 +142,19 @@ describe("a panic in the core", () => {
     fs.checkInvariants();
   });
 });
+
+describe("a tree deeper than the core's stack", () => {
+  test("is removed, and the MemFS goes on", () => {
+    const fs = new MemFS();
+    fs.mkdir("/t");
+    for (let i = 0; i < 50_000; i++) {
+      fs.mkdir("/n");
+      fs.rename("/t", "/n/d");
+      fs.rename("/n", "/t");
+    }
+    fs.rm("/t", { recursive: true });
+    assert.deepEqual(fs.usage(), { inodes: 1, bytes: 0 });
+    fs.mkdir("/after");
+    fs.checkInvariants();
+  });
+});
