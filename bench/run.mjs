@@ -38,6 +38,7 @@ const STARTUP_REPEATS = Number(opts["startup-repeats"] ?? 5);
 const OUT = path.resolve(ROOT, opts.out ?? "bench/results.md");
 const only = opts.only ? new Set(String(opts.only).split(",")) : null;
 const log = (...a) => console.error("bench:", ...a);
+const loadAtStart = os.loadavg()[0];
 
 const workloads = WORKLOADS.filter((w) => !only || only.has(w.name) || only.has(w.name.split(" ")[0])).filter((w) => {
   if (fs.existsSync(GUEST_FILES[w.guest])) return true;
@@ -273,6 +274,7 @@ const cpu = os.cpus()[0]?.model ?? "?";
 const header = [
   `Run ${new Date().toISOString().replace(/\.\d+Z$/, "Z")} on ${cpu} (${os.cpus().length} cores), Node ${process.version}` +
     (chromiumVersion ? `, Chromium ${chromiumVersion}` : "") +
+    `, load average ${loadAtStart.toFixed(1)} → ${os.loadavg()[0].toFixed(1)} (other builds share the machine)` +
     `, wasi-web ${gitRev()} (pkg/wasi_web_bg.wasm ${(sizes.wasmRaw / 1000).toFixed(1)} KB, ${sizes.nameSection ? "plain wasm-pack build, not wasm-opt'd" : "wasm-opt'd"}); median of ${REPEATS} samples, each ≥ ${MIN_SAMPLE_MS} ms of runs (time per run shown).`,
   "",
 ];
