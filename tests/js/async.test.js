@@ -28,11 +28,11 @@ after(async () => {
   await server?.close();
 });
 
-test("JSPI is there", async () => {
+test("JSPI is there", { timeout: 60_000 }, async () => {
   assert.equal(await page.evaluate(() => typeof WebAssembly.Suspending), "function");
 });
 
-test("a 200 ms sleep takes 200 ms and the page keeps running", async () => {
+test("a 200 ms sleep takes 200 ms and the page keeps running", { timeout: 60_000 }, async () => {
   const r = await page.evaluate(async () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 10);
@@ -48,7 +48,7 @@ test("a 200 ms sleep takes 200 ms and the page keeps running", async () => {
   assert.ok(r.ticks >= 5, `the page's timer fired ${r.ticks} times during the sleep`);
 });
 
-test("an interactive program answers lines pushed after it started", async () => {
+test("an interactive program answers lines pushed after it started", { timeout: 60_000 }, async () => {
   const r = await page.evaluate(async () => {
     const stdin = new wasiWeb.StdinQueue();
     const seen = [];
@@ -81,7 +81,7 @@ test("an interactive program answers lines pushed after it started", async () =>
   assert.equal(r.out, "> echo 1: hello\n> echo 2: wasi web\n> bye after 2 lines\n");
 });
 
-test("poll_oneoff: the clock fires first when stdin is late", async () => {
+test("poll_oneoff: the clock fires first when stdin is late", { timeout: 60_000 }, async () => {
   const r = await page.evaluate(async () => {
     const stdin = new wasiWeb.StdinQueue();
     const p = wasiWeb.run(await guest("poll_race"), { args: ["poll_race", "50"], async: true, stdin });
@@ -91,7 +91,7 @@ test("poll_oneoff: the clock fires first when stdin is late", async () => {
   assert.equal(r.stdout, 'clock fired (error 0)\nread "late"\n');
 });
 
-test("poll_oneoff: stdin fires first when it comes before the clock", async () => {
+test("poll_oneoff: stdin fires first when it comes before the clock", { timeout: 60_000 }, async () => {
   const r = await page.evaluate(async () => {
     const stdin = new wasiWeb.StdinQueue();
     const t0 = performance.now();
@@ -104,7 +104,7 @@ test("poll_oneoff: stdin fires first when it comes before the clock", async () =
   assert.ok(r.took < 4000, `returned after ${r.took} ms, before the 5 s clock`);
 });
 
-test("stdin from a ReadableStream", async () => {
+test("stdin from a ReadableStream", { timeout: 60_000 }, async () => {
   const r = await page.evaluate(async () => {
     const stdin = new ReadableStream({
       start(c) {
@@ -117,7 +117,7 @@ test("stdin from a ReadableStream", async () => {
   assert.equal(r.stdout, "> echo 1: one\n> echo 2: two\n> bye after 2 lines\n");
 });
 
-test("deterministic mode gives the same output twice, without waiting", async () => {
+test("deterministic mode gives the same output twice, without waiting", { timeout: 60_000 }, async () => {
   const r = await page.evaluate(async () => {
     const bytes = await guest("dice");
     const t0 = performance.now();
@@ -132,11 +132,11 @@ test("deterministic mode gives the same output twice, without waiting", async ()
   assert.ok(r.took < 1500, `three runs with 1.5 s virtual sleeps took ${r.took} ms`);
 });
 
-test("worker mode: the page is cross-origin isolated", async () => {
+test("worker mode: the page is cross-origin isolated", { timeout: 60_000 }, async () => {
   assert.equal(await page.evaluate(() => globalThis.crossOriginIsolated), true);
 });
 
-test("worker mode: a sleep really sleeps while the page runs", async () => {
+test("worker mode: a sleep really sleeps while the page runs", { timeout: 60_000 }, async () => {
   const r = await page.evaluate(async () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 10);
@@ -150,7 +150,7 @@ test("worker mode: a sleep really sleeps while the page runs", async () => {
   assert.ok(r.ticks >= 5, `page timer fired ${r.ticks} times`);
 });
 
-test("worker mode: interactive stdin, poll races and files come back", async () => {
+test("worker mode: interactive stdin, poll races and files come back", { timeout: 60_000 }, async () => {
   const r = await page.evaluate(async () => {
     const stdin = new wasiWeb.StdinQueue();
     const seen = [];
