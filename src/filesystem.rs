@@ -6,11 +6,112 @@
 
 use crate::error::{Errno, Result};
 use crate::fs::{Ino, Kind, MemFs, OpenOptions, SetTime, Stat, Walk};
-use std::cell::{Ref, RefCell, RefMut};
+use std::cell::{Cell, UnsafeCell};
+use std::ops::{Deref, DerefMut};
 use std::rc::Rc;
 
 /// A filesystem shared by every program that runs on it.
-pub type SharedFs = Rc<RefCell<MemFs>>;
+pub type SharedFs = Rc<FsCell>;
+
+/// A `RefCell` for the shared filesystem, plus one thing `RefCell` cannot
+/// do: forget borrows that a trap abandoned. The core is `panic = "abort"`,
+/// so a panic (or a stack overflow) inside it unwinds straight to JS without
+/// running the guards' destructors; with a `RefCell` the MemFS would stay
+/// "borrowed" for good. See [`FsCell::release_abandoned`].
+pub struct FsCell {
+    /// 0 free, n > 0 shared borrows, -1 borrowed mutably.
+    state: Cell<isize>,
+    value: UnsafeCell<MemFs>,
+}
+
+/// The filesystem is in use by a call that has not returned.
+#[derive(Debug)]
+pub struct Busy;
+
+impl FsCell {
+    pub fn new(fs: MemFs) -> Self {
+        FsCell {
+            state: Cell::new(0),
+            value: UnsafeCell::new(fs),
+        }
+    }
+
+    pub fn try_borrow(&self) -> Result<FsRef<'_>, Busy> {
+        let n = self.state.get();
+        if n < 0 {
+            return Err(Busy);
+        }
+        self.state.set(n + 1);
+        Ok(FsRef(self))
+    }
+
+    pub fn try_borrow_mut(&self) -> Result<FsMut<'_>, Busy> {
+        if self.state.get() != 0 {
+            return Err(Busy);
+        }
+        self.state.set(-1);
+        Ok(FsMut(self))
+    }
+
+    pub fn borrow(&self) -> FsRef<'_> {
+        self.try_borrow().expect("MemFs is borrowed mutably")
+    }
+
+    pub fn borrow_mut(&self) -> FsMut<'_> {
+        self.try_borrow_mut().expect("MemFs is already borrowed")
+    }
+
+    /// Forgets every outstanding borrow.
+    ///
+    /// # Safety
+    /// No guard of this cell may be alive: call it only from a JS entry
+    /// point after a trap inside the core discarded the frames holding them
+    /// (no JS that can reach the filesystem runs while the core holds one).
+    pub unsafe fn release_abandoned(&self) {
+        self.state.set(0);
+    }
+}
+
+/// A shared borrow of the filesystem.
+pub struct FsRef<'a>(&'a FsCell);
+
+impl Deref for FsRef<'_> {
+    type Target = MemFs;
+    fn deref(&self) -> &MemFs {
+        // SAFETY: `state > 0` while this guard lives: no `FsMut` exists.
+        unsafe { &*self.0.value.get() }
+    }
+}
+
+impl Drop for FsRef<'_> {
+    fn drop(&mut self) {
+        self.0.state.set(self.0.state.get() - 1);
+    }
+}
+
+/// The exclusive borrow of the filesystem.
+pub struct FsMut<'a>(&'a FsCell);
+
+impl Deref for FsMut<'_> {
+    type Target = MemFs;
+    fn deref(&self) -> &MemFs {
+        // SAFETY: `state == -1` while this guard lives: it is the only one.
+        unsafe { &*self.0.value.get() }
+    }
+}
+
+impl DerefMut for FsMut<'_> {
+    fn deref_mut(&mut self) -> &mut MemFs {
+        // SAFETY: as above, and `&mut self` makes the access unique.
+        unsafe { &mut *self.0.value.get() }
+    }
+}
+
+impl Drop for FsMut<'_> {
+    fn drop(&mut self) {
+        self.0.state.set(0);
+    }
+}
 
 pub struct Descriptor {
     fs: SharedFs,
@@ -38,11 +139,11 @@ impl Descriptor {
         }
     }
 
-    pub fn fs(&self) -> Ref<'_, MemFs> {
+    pub fn fs(&self) -> FsRef<'_> {
         self.fs.borrow()
     }
 
-    pub fn fs_mut(&self) -> RefMut<'_, MemFs> {
+    pub fn fs_mut(&self) -> FsMut<'_> {
         self.fs.borrow_mut()
     }
 

@@ -23,10 +23,10 @@
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
-use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use wasi_web::cli::{BufferOutput, BytesInput};
+use wasi_web::filesystem::FsCell;
 use wasi_web::fs::{Limits, MemFs, Stat};
 use wasi_web::memory::{Mem, VecMemory};
 use wasi_web::preview1::types::{rights, Abi};
@@ -300,7 +300,7 @@ fn op() -> impl Strategy<Value = Op> {
 // ---- the world ----
 
 struct World {
-    fs: Rc<RefCell<MemFs>>,
+    fs: Rc<FsCell>,
     p1: Option<Preview1>,
     mem: VecMemory,
     secret: Stat,
@@ -342,7 +342,7 @@ impl World {
         let root_list = fs.list(r).unwrap();
         let outside = fs.lookup(w, r, "/outside", true).unwrap();
         let outside_list = fs.list(outside).unwrap();
-        let fs = Rc::new(RefCell::new(fs));
+        let fs = Rc::new(FsCell::new(fs));
         let ctx = WasiCtxBuilder::new(fs.clone())
             .arg("fuzz")
             .env("A=1")

@@ -5,7 +5,6 @@ use super::{js_error, panic};
 use crate::filesystem::SharedFs;
 use crate::fs::{Kind, Limits, MemFs};
 use serde::{Deserialize, Serialize};
-use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -86,7 +85,7 @@ impl MemFsCore {
     pub fn new() -> MemFsCore {
         panic::install();
         MemFsCore {
-            fs: Rc::new(RefCell::new(MemFs::new())),
+            fs: Rc::new(crate::filesystem::FsCell::new(MemFs::new())),
         }
     }
 
@@ -127,7 +126,7 @@ impl MemFsCore {
             );
         }
         Ok(MemFsCore {
-            fs: Rc::new(RefCell::new(MemFs::with_limits(limits))),
+            fs: Rc::new(crate::filesystem::FsCell::new(MemFs::with_limits(limits))),
         })
     }
 

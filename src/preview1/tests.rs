@@ -5,7 +5,6 @@ use crate::cli::BufferOutput;
 use crate::ctx::WasiCtxBuilder;
 use crate::fs::MemFs;
 use crate::memory::VecMemory;
-use std::cell::RefCell;
 use std::rc::Rc;
 
 struct Guest {
@@ -16,7 +15,7 @@ struct Guest {
 
 impl Guest {
     fn new() -> Self {
-        let fs = Rc::new(RefCell::new(MemFs::new()));
+        let fs = Rc::new(crate::filesystem::FsCell::new(MemFs::new()));
         {
             let mut f = fs.borrow_mut();
             let (w, r) = (f.host_walk(), f.root());
@@ -346,7 +345,7 @@ impl crate::io::InputStream for Pending {
 }
 
 fn waiting_guest(build: impl FnOnce(WasiCtxBuilder) -> WasiCtxBuilder) -> Guest {
-    let fs = Rc::new(RefCell::new(MemFs::new()));
+    let fs = Rc::new(crate::filesystem::FsCell::new(MemFs::new()));
     let out = BufferOutput::default();
     let ctx = build(WasiCtxBuilder::new(fs))
         .stdin(Box::new(Pending), true)

@@ -3,11 +3,10 @@ use super::*;
 use crate::cli::BufferOutput;
 use crate::ctx::WasiCtxBuilder;
 use crate::fs::{Kind, MemFs};
-use std::cell::RefCell;
 use std::rc::Rc;
 
 fn setup() -> (Preview2, BufferOutput, crate::filesystem::SharedFs) {
-    let fs = Rc::new(RefCell::new(MemFs::new()));
+    let fs = Rc::new(crate::filesystem::FsCell::new(MemFs::new()));
     {
         let mut f = fs.borrow_mut();
         let (w, r) = (f.host_walk(), f.root());
