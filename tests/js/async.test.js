@@ -85,10 +85,10 @@ test("poll_oneoff: the clock fires first when stdin is late", { timeout: 60_000 
   const r = await page.evaluate(async () => {
     const stdin = new wasiWeb.StdinQueue();
     const p = wasiWeb.run(await guest("poll_race"), { args: ["poll_race", "50"], async: true, stdin });
-    setTimeout(() => (stdin.push("late\n"), stdin.end()), 300);
+    setTimeout(() => (stdin.push("late\n"), stdin.end()), 1000);
     return p;
   });
-  assert.equal(r.stdout, 'clock fired (error 0)\nread "late"\n');
+  assert.equal(r.stdout, 'polling\nclock fired (error 0)\nread "late"\n');
 });
 
 test("poll_oneoff: stdin fires first when it comes before the clock", { timeout: 60_000 }, async () => {
@@ -100,7 +100,7 @@ test("poll_oneoff: stdin fires first when it comes before the clock", { timeout:
     const result = await p;
     return { ...result, took: performance.now() - t0 };
   });
-  assert.equal(r.stdout, 'stdin fired (error 0)\nread "early"\n');
+  assert.equal(r.stdout, 'polling\nstdin fired (error 0)\nread "early"\n');
   assert.ok(r.took < 4000, `returned after ${r.took} ms, before the 5 s clock`);
 });
 
@@ -171,9 +171,13 @@ test("worker mode: interactive stdin, poll races and files come back", { timeout
     stdin.end();
     const echo = await done;
 
+    // Push only once the worker has started polling: starting a worker takes a while.
     const late = new wasiWeb.StdinQueue();
-    const race = wasiWeb.runInWorker(await guest("poll_race"), { args: ["poll_race", "50"], stdin: late });
-    setTimeout(() => (late.push("late\n"), late.end()), 300);
+    const race = wasiWeb.runInWorker(await guest("poll_race"), {
+      args: ["poll_race", "50"],
+      stdin: late,
+      stdout: () => setTimeout(() => !late.ended && (late.push("late\n"), late.end()), 300),
+    });
     const clockFirst = await race;
 
     const fs = new wasiWeb.MemFS();
@@ -189,6 +193,6 @@ test("worker mode: interactive stdin, poll races and files come back", { timeout
   assert.equal(r.before, "> ");
   assert.equal(r.after, "> echo 1: ping\n> ");
   assert.equal(r.echo.stdout, "> echo 1: ping\n> bye after 1 lines\n");
-  assert.equal(r.clockFirst.stdout, 'clock fired (error 0)\nread "late"\n');
+  assert.equal(r.clockFirst.stdout, 'polling\nclock fired (error 0)\nread "late"\n');
   assert.equal(r.cat, "alpha\nbeta\n");
 });

@@ -26,6 +26,8 @@ fn main() {
             },
         },
     ];
+    // Tells a test the poll is about to start (output is flushed before it).
+    println!("polling");
     let mut events: [wasi::Event; 2] = unsafe { std::mem::zeroed() };
     let n = unsafe { wasi::poll_oneoff(subs.as_ptr(), events.as_mut_ptr(), 2) }.unwrap();
     for e in &events[..n] {
