@@ -48,20 +48,37 @@ export class MemFS {
     this[CORE] = limits === undefined ? new MemFsCore() : MemFsCore.withLimits(limits);
   }
 
+  /**
+   * Calls the core. A trap inside it (a Rust panic, which aborts, or stack
+   * exhaustion) becomes an Error naming the MemFS method, and the borrow the
+   * trap abandoned is released so the MemFS stays usable.
+   */
+  #call(name, ...args) {
+    try {
+      return this[CORE][name](...args);
+    } catch (error) {
+      if (!(error instanceof WebAssembly.RuntimeError || error instanceof RangeError)) throw error;
+      const panic = MemFsCore.takePanic();
+      this[CORE].recoverAfterTrap();
+      const what = panic === undefined ? `trapped (${error.message})` : `panicked: ${panic}`;
+      throw new Error(`wasi-web core ${what} in MemFS.${name}`, { cause: error });
+    }
+  }
+
   /** The limits in force (defaults filled in). */
   get limits() {
-    return this[CORE].limits();
+    return this.#call("limits");
   }
 
   /** What the filesystem holds: inodes (the root included) and bytes of stored file data. */
   usage() {
-    const [inodes, bytes] = this[CORE].usage();
+    const [inodes, bytes] = this.#call("usage");
     return { inodes, bytes };
   }
 
   /** Checks the filesystem's internal consistency (for tests); throws an Error saying what is wrong. */
   checkInvariants() {
-    this[CORE].checkInvariants();
+    this.#call("checkInvariants");
   }
 
   /** Bytes of the core's own WebAssembly.Memory, shared by every MemFS and WASI (for leak checks). */
@@ -74,7 +91,7 @@ export class MemFS {
    * @param {{recursive?: boolean}} [options] recursive: create missing parents and accept an existing directory
    */
   mkdir(path, options = {}) {
-    this[CORE].mkdir(checkPath(path), Boolean(options?.recursive));
+    this.#call("mkdir", checkPath(path), Boolean(options?.recursive));
   }
 
   /**
@@ -84,7 +101,7 @@ export class MemFS {
    */
   writeFile(path, data) {
     const bytes = typeof data === "string" ? encoder.encode(data) : toBytes(data, "data");
-    this[CORE].writeFile(checkPath(path), bytes);
+    this.#call("writeFile", checkPath(path), bytes);
   }
 
   /**
@@ -98,7 +115,7 @@ export class MemFS {
     if (enc != null && enc !== "utf8" && enc !== "utf-8") {
       throw new TypeError(`unsupported encoding ${JSON.stringify(enc)}: use "utf8" or none`);
     }
-    const bytes = this[CORE].readFile(checkPath(path));
+    const bytes = this.#call("readFile", checkPath(path));
     return enc == null ? bytes : decoder.decode(bytes);
   }
 
@@ -108,17 +125,17 @@ export class MemFS {
    * @returns {string[]}
    */
   readdir(path) {
-    return this[CORE].readdir(checkPath(path));
+    return this.#call("readdir", checkPath(path));
   }
 
   /** Follows symlinks. @param {string} path @returns {Stats} */
   stat(path) {
-    return new Stats(this[CORE].stat(checkPath(path)));
+    return new Stats(this.#call("stat", checkPath(path)));
   }
 
   /** Does not follow a final symlink. @param {string} path @returns {Stats} */
   lstat(path) {
-    return new Stats(this[CORE].lstat(checkPath(path)));
+    return new Stats(this.#call("lstat", checkPath(path)));
   }
 
   /**
@@ -127,17 +144,17 @@ export class MemFS {
    * @param {string} path
    */
   symlink(target, path) {
-    this[CORE].symlink(checkPath(target, "target"), checkPath(path));
+    this.#call("symlink", checkPath(target, "target"), checkPath(path));
   }
 
   /** @param {string} path @returns {string} */
   readlink(path) {
-    return this[CORE].readlink(checkPath(path));
+    return this.#call("readlink", checkPath(path));
   }
 
   /** POSIX rename. @param {string} from @param {string} to */
   rename(from, to) {
-    this[CORE].rename(checkPath(from, "from"), checkPath(to, "to"));
+    this.#call("rename", checkPath(from, "from"), checkPath(to, "to"));
   }
 
   /**
@@ -147,11 +164,11 @@ export class MemFS {
    * @param {{recursive?: boolean}} [options]
    */
   rm(path, options = {}) {
-    this[CORE].rm(checkPath(path), Boolean(options?.recursive));
+    this.#call("rm", checkPath(path), Boolean(options?.recursive));
   }
 
   /** Whether `path` exists (following symlinks). @param {string} path */
   exists(path) {
-    return this[CORE].exists(checkPath(path));
+    return this.#call("exists", checkPath(path));
   }
 }
