@@ -8,7 +8,7 @@
 // No `node:` module is imported statically, so bundlers and browsers never see
 // one: Node's fs comes from process.getBuiltinModule (Node >= 20.16) or a
 // dynamic import that only runs under Node.
-import init, { MemFsCore, WasiCore } from "../pkg/wasi_web.js";
+import init, { initSync, MemFsCore, WasiCore } from "../pkg/wasi_web.js";
 
 const wasmUrl = new URL("../pkg/wasi_web_bg.wasm", import.meta.url);
 
@@ -22,6 +22,9 @@ async function readLocalFile(url) {
 const isServerRuntime =
   wasmUrl.protocol === "file:" && typeof globalThis.process?.versions?.node === "string";
 
-await init({ module_or_path: isServerRuntime ? await readLocalFile(wasmUrl) : wasmUrl });
+// On a server runtime compile the bytes synchronously: the async init()
+// probes `typeof Response`, which makes Node load its whole fetch stack.
+if (isServerRuntime) initSync({ module: await readLocalFile(wasmUrl) });
+else await init({ module_or_path: wasmUrl });
 
 export { MemFsCore, WasiCore };

@@ -127,23 +127,61 @@ impl<'a> Mem<'a> {
     }
 
     /// Reads an array of `(ptr, len)` pairs (a p1 iovec / ciovec list).
-    pub fn iovecs(&self, ptr: u32, count: u32) -> Result<Vec<(u32, u32)>> {
+    pub fn iovecs(&self, ptr: u32, count: u32) -> Result<Iovecs> {
         self.check_array(ptr, count, 8)?;
-        let mut raw = vec![0u8; count as usize * 8];
-        self.read_into(ptr, &mut raw)?;
-        let list: Vec<(u32, u32)> = raw
-            .chunks_exact(8)
-            .map(|c| {
-                (
-                    u32::from_le_bytes([c[0], c[1], c[2], c[3]]),
-                    u32::from_le_bytes([c[4], c[5], c[6], c[7]]),
-                )
-            })
-            .collect();
-        for &(p, l) in &list {
+        let n = count as usize;
+        let mut list = if n <= INLINE_IOVECS {
+            Iovecs::Inline([(0, 0); INLINE_IOVECS], n)
+        } else {
+            Iovecs::Heap(vec![(0, 0); n])
+        };
+        // The usual one or two iovecs are read without touching the heap.
+        let mut small = [0u8; INLINE_IOVECS * 8];
+        let mut big = Vec::new();
+        let raw: &mut [u8] = if n <= INLINE_IOVECS {
+            &mut small[..n * 8]
+        } else {
+            big.resize(n * 8, 0);
+            &mut big
+        };
+        self.read_into(ptr, raw)?;
+        for (slot, c) in list.iter_mut().zip(raw.chunks_exact(8)) {
+            *slot = (
+                u32::from_le_bytes([c[0], c[1], c[2], c[3]]),
+                u32::from_le_bytes([c[4], c[5], c[6], c[7]]),
+            );
+        }
+        for &(p, l) in list.iter() {
             self.check(p, l as u64)?;
         }
         Ok(list)
+    }
+}
+
+const INLINE_IOVECS: usize = 8;
+
+/// A decoded iovec list: `(pointer, length)` pairs, inline when short.
+pub enum Iovecs {
+    Inline([(u32, u32); INLINE_IOVECS], usize),
+    Heap(Vec<(u32, u32)>),
+}
+
+impl Iovecs {
+    fn iter_mut(&mut self) -> std::slice::IterMut<'_, (u32, u32)> {
+        match self {
+            Iovecs::Inline(a, n) => a[..*n].iter_mut(),
+            Iovecs::Heap(v) => v.iter_mut(),
+        }
+    }
+}
+
+impl std::ops::Deref for Iovecs {
+    type Target = [(u32, u32)];
+    fn deref(&self) -> &[(u32, u32)] {
+        match self {
+            Iovecs::Inline(a, n) => &a[..*n],
+            Iovecs::Heap(v) => v,
+        }
     }
 }
 
