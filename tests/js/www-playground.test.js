@@ -1,5 +1,5 @@
-// The web playground (www/) in headless Chromium: every bundled example,
-// upload → transform → download, typing into an interactive program, Stop,
+// The web playground (www/) in headless Chromium: every bundled example (a
+// WASI 0.2 component too), upload → transform → download, typing into an interactive program, Stop,
 // bad files, the file editor, the static build, and screenshots at desktop
 // and phone widths in light and dark (test-output/www/).
 import { after, before, test } from "node:test";
@@ -37,8 +37,14 @@ async function open(p, url) {
   await p.waitForSelector("html[data-ready]");
 }
 
+/** Whether the component example is built (wasm32-wasip2) and jco is installed. */
+let components = false;
+
 before(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
+  const p2hello = path.join(REPO, "tests/p2guests/out/hello.wasm");
+  if (!fs.existsSync(p2hello)) execFileSync("bash", [path.join(REPO, "tests/p2guests/build.sh")], { stdio: ["ignore", "inherit", "inherit"] });
+  components = fs.existsSync(p2hello) && fs.existsSync(path.join(REPO, "node_modules/@bytecodealliance/jco/dist/browser.js"));
   server = await startPlaygroundServer();
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
@@ -203,16 +209,12 @@ test("files can be created, edited, used by a program and deleted", async () => 
   assert.match(await runProgram("example:cat", "/notes/new.txt"), /exited with code 1/);
 });
 
-test("bad files get clear errors: not wasm, a component, a trap", async () => {
+test("bad files get clear errors: not wasm, a trap", async () => {
   await page.setInputFiles("#wasm-input", { name: "notes.wasm", mimeType: "application/wasm", buffer: Buffer.from("just some text\n") });
   await page.waitForSelector("#program-error:not([hidden])");
   assert.match(await page.textContent("#program-error") ?? "", /Cannot run notes\.wasm: not a WebAssembly binary/);
 
-  const component = Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00]);
-  await page.setInputFiles("#wasm-input", { name: "comp.wasm", mimeType: "application/wasm", buffer: component });
-  await page.waitForFunction(() => document.getElementById("program-error")?.textContent?.includes("comp.wasm"));
-  assert.match(await page.textContent("#program-error") ?? "", /Cannot run comp\.wasm: it is a WebAssembly component \(WASI Preview 2\), and components are not supported in the playground yet/);
-  // Neither was added to the menu.
+  // It was not added to the menu.
   assert.equal(await page.locator("#your-programs option").count(), 0);
 
   const trap = guest({ strings: { out: "about to trap\n" }, start: "(call $print (i32.const 1) $str:out $len:out) unreachable" });
@@ -244,6 +246,65 @@ test("a .wasm dropped on the Program panel runs; files dropped on Files are uplo
   const out = await runProgram(await page.inputValue("#program-select"), "from a drop");
   assert.match(out, /Hello from WASI!\nargv\[1\] = from\nargv\[2\] = a\nargv\[3\] = drop\n/);
   assert.match(await runProgram("example:cat", "dropped.txt"), /\ndropped text\n/);
+});
+
+test("the component example runs through jco: args, env, files, stdin typed before Run, exit code", async (t) => {
+  if (!components) return t.skip("no tests/p2guests/out/hello.wasm (wasm32-wasip2) or no jco");
+  await page.selectOption("#program-select", "component:hello");
+  assert.match(await page.textContent("#stdin-hint") ?? "", /Components run synchronously/);
+  assert.equal(await page.getAttribute("#stdin", "aria-disabled"), "false");
+  await page.fill("#env", "LANG=C.UTF-8\nHOME=/home/p2");
+  await page.fill("#stdin", "typed before Run");
+  const out = await runProgram("component:hello", "/poem.txt");
+  await page.fill("#env", "LANG=C.UTF-8");
+  assert.match(out, /\$ hello\.wasm \/poem\.txt\ntyped before Run\nhello from a component\n/);
+  assert.match(out, /args: \["hello\.wasm", "\/poem\.txt"\]\nHOME=Some\("\/home\/p2"\)\n/);
+  assert.match(out, /read: The Road Not Taken \(first stanza\), Robert Frost\n/);
+  assert.match(out, /entry: from-p2\.txt\n/);
+  assert.match(out, /stdin: typed before Run\n/);
+  assert.match(out, /hello\.wasm exited with code 1/);
+  assert.deepEqual(await page.locator("#terminal-output .t-stderr").allTextContents(), ["to stderr\n"]);
+  assert.equal(await page.textContent("#run-state"), "hello.wasm exited with code 1");
+  assert.equal(await page.inputValue("#stdin"), "");
+  // What it wrote is in the Files; a core module reads it back.
+  await page.waitForSelector('#file-tree [data-path="/data/from-p2.txt"]');
+  assert.match(await runProgram("example:cat", "/data/from-p2.txt"), /\nwritten by p2\n/);
+  // Empty stdin, stdout redirected to a file.
+  const again = await runProgram("component:hello", "/data/from-p2.txt > /data/out.txt");
+  assert.match(again, /\(stdout: \d+ bytes written to \/data\/out\.txt\)/);
+  assert.match(again, /exited with code 1/);
+  assert.match(await runProgram("example:cat", "/data/out.txt"), /read: written by p2\n[^]*stdin: \n/);
+});
+
+test("a component dropped on the Program panel runs; a broken one gets an error", async (t) => {
+  if (!components) return t.skip("no tests/p2guests/out/hello.wasm (wasm32-wasip2) or no jco");
+  await page.evaluate(async () => {
+    const data = new DataTransfer();
+    const hello = await (await fetch("/tests/p2guests/out/hello.wasm")).arrayBuffer();
+    data.items.add(new File([hello], "comp.wasm"));
+    document.getElementById("program")?.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+  });
+  await page.waitForFunction(() => document.getElementById("program-select")?.selectedOptions[0]?.textContent?.startsWith("comp.wasm (component"));
+  assert.match(await page.textContent("#program-description") ?? "", /a WASI 0\.2 component/);
+  await page.fill("#stdin", "from the drop");
+  // Enter in stdin runs a component with what was typed.
+  const runs = await runsDone();
+  await page.fill("#args", "/notes/todo.txt");
+  await page.click("#clear");
+  await page.press("#stdin", "Enter");
+  await page.waitForFunction((n) => Number(document.getElementById("terminal-panel")?.dataset.runs) > n, runs);
+  const out = await terminalText();
+  assert.match(out, /args: \["comp\.wasm", "\/notes\/todo\.txt"\]\n[^]*read: try grep -c on the poem\n[^]*stdin: from the drop\n/);
+  assert.match(out, /comp\.wasm exited with code 1/);
+
+  const broken = Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00, 0xff]);
+  await page.setInputFiles("#wasm-input", { name: "broken.wasm", mimeType: "application/wasm", buffer: broken });
+  await page.waitForFunction(() => document.getElementById("program-select")?.selectedOptions[0]?.textContent?.startsWith("broken.wasm"));
+  const failed = await runProgram(await page.inputValue("#program-select"), "");
+  assert.match(failed, /\[cannot run broken\.wasm: jco could not transpile it: /);
+  assert.equal(await page.textContent("#run-state"), "Cannot run broken.wasm");
+  // Core modules still run after components.
+  assert.match(await runProgram("example:hello", "still"), /Hello from WASI!\nargv\[1\] = still\n/);
 });
 
 test("bad arguments and environment lines are reported, not run", async () => {
@@ -286,7 +347,14 @@ test("screenshots at desktop and phone widths, light and dark", async () => {
 test("npm run build:www's folder works on its own", async () => {
   const out = path.join(REPO, "test-output", "www", "dist");
   execFileSync(process.execPath, [path.join(REPO, "www/tools/build.js"), out], { stdio: "pipe" });
-  for (const file of ["index.html", "style.css", "app/main.js", "app/worker.js", "js/index.js", "pkg/wasi_web_bg.wasm", "examples/hello.wasm"]) {
+  const files = [
+    "index.html", "style.css", "app/main.js", "app/worker.js", "js/index.js", "pkg/wasi_web_bg.wasm", "examples/hello.wasm",
+    ...(components
+      ? ["examples/p2/hello.wasm", "vendor/@bytecodealliance/jco/dist/browser.js",
+        "vendor/@bytecodealliance/jco-transpile/vendor/js-component-bindgen-component.core.wasm"]
+      : []),
+  ];
+  for (const file of files) {
     assert.ok(fs.existsSync(path.join(out, file)), `${file} is in the build`);
   }
   assert.ok(!fs.existsSync(path.join(out, "js/node")), "no Node-only files");
@@ -297,6 +365,11 @@ test("npm run build:www's folder works on its own", async () => {
     // Under a prefix, as on a static host: everything is found relative to the page.
     await open(p, `${dist.url}/dist/`);
     assert.match(await runProgram("example:hello", "built", { p }), /Hello from WASI!\nargv\[1\] = built\n/);
+    // A component: jco and the import map's targets come from the build too.
+    if (!components) return;
+    const out = await runProgram("component:hello", "/poem.txt", { p });
+    assert.match(out, /hello from a component\n[^]*read: The Road Not Taken/);
+    assert.match(out, /exited with code 1/);
   } finally {
     await p.close();
     await dist.close();

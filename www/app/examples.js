@@ -23,3 +23,16 @@ export const EXAMPLES = [
   { name: "sleepy", label: "sleepy: sleep a while", args: "3000",
     description: "Sleeps for argv[1] milliseconds between two lines: try Stop." },
 ];
+
+/**
+ * A bundled WASI 0.2 component (tests/p2guests/src/bin), run through jco.
+ * @typedef {Example & { dirs: string[] }} ComponentExample
+ *   dirs: folders the example writes to, created in the Files before it runs
+ */
+
+/** @type {ComponentExample[]} */
+export const COMPONENT_EXAMPLES = [
+  { name: "hello", label: "hello: files, stdin typed before Run, exit code", args: "/poem.txt", dirs: ["/data"],
+    description: "A WASI 0.2 component (Rust, wasm32-wasip2): prints its arguments and $HOME, writes /data/from-p2.txt, " +
+      "prints the file named in argv[1], lists /data, echoes one line of stdin, then calls exit(3), which Rust on wasm32-wasip2 reports as exit code 1 (an error)." },
+];

@@ -168,6 +168,20 @@ export class FilesPanel {
     this.#updateButtons();
   }
 
+  /**
+   * Makes sure a folder exists (for an example that writes there).
+   * @param {string} path absolute
+   */
+  ensureDirectory(path) {
+    if (this.#exists(path) && this.fs.stat(path).isDirectory()) return;
+    try {
+      this.fs.mkdir(path, { recursive: true });
+      this.render();
+    } catch (error) {
+      this.#say(`Could not create ${path}: ${describe(error)}`);
+    }
+  }
+
   /** Saves the editor's text, if it changed. */
   save() {
     if (this.editing === null || !this.#dirty || this.#locked) return;

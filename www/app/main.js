@@ -1,6 +1,7 @@
 // The playground page: wires the Program panel, the terminal and the Files
 // panel to the runner worker.
 import { parseCommandLine, parseEnv, absolutePath } from "./command-line.js";
+import { TranspileError, transpile } from "./component.js";
 import { byId } from "./dom.js";
 import { FilesPanel } from "./files.js";
 import { ProgramPanel } from "./program.js";
@@ -19,9 +20,11 @@ const envInput = byId("env", HTMLTextAreaElement);
 const settingsError = byId("settings-error");
 const terminalPanel = byId("terminal-panel");
 const jspiNote = byId("jspi-note");
+const stdinHint = byId("stdin-hint");
+const STDIN_HINT = stdinHint.textContent ?? "";
 
 const files = new FilesPanel();
-const program = new ProgramPanel();
+const program = new ProgramPanel({ onChange: () => updateStdin() });
 const terminal = new Terminal(byId("terminal-output"), byId("terminal"));
 const runner = new Runner({
   onOutput: (fd, chunk) => terminal.output(fd, chunk),
@@ -43,15 +46,37 @@ function setState(state, message) {
   runButton.disabled = busy;
   stopButton.disabled = !busy;
   files.setLocked(busy);
-  const acceptsInput = state === "running" && interactiveRun;
-  stdinInput.setAttribute("aria-disabled", String(!acceptsInput));
-  stdinInput.placeholder = acceptsInput ? "type a line + Enter" : busy ? "(not interactive)" : "(not running)";
-  eofButton.disabled = !acceptsInput;
-  stdinForm.querySelector("button[type=submit]")?.toggleAttribute("disabled", !acceptsInput);
+  updateStdin();
   // A button that just became disabled would drop the focus to <body>.
   if (active instanceof HTMLButtonElement && active.disabled) (busy ? stopButton : runButton).focus();
   runState.textContent =
     state === "starting" ? `Starting ${runningName}…` : state === "running" ? `Running ${runningName}` : message ?? "Ready";
+}
+
+/**
+ * The stdin controls for the state: live while an interactive program runs;
+ * while idle with a component chosen, what is typed is that component's
+ * stdin for the next run (components run synchronously: no typing while
+ * they run).
+ */
+function updateStdin() {
+  const state = terminalPanel.dataset.state;
+  const busy = state !== "idle";
+  const live = state === "running" && interactiveRun;
+  const ahead = !busy && program.componentChosen;
+  stdinInput.setAttribute("aria-disabled", String(!(live || ahead)));
+  stdinInput.placeholder = live
+    ? "type a line + Enter"
+    : ahead
+      ? "stdin for the component: type, then Run"
+      : busy
+        ? "(not interactive)"
+        : "(not running)";
+  eofButton.disabled = !live;
+  stdinForm.querySelector("button[type=submit]")?.toggleAttribute("disabled", !(live || ahead));
+  stdinHint.textContent = program.componentChosen
+    ? "Components run synchronously, so they cannot wait for typing: the line typed here before Run (Enter runs) is their whole stdin, then end of input."
+    : STDIN_HINT;
 }
 
 /** @param {string | null} message */
@@ -105,7 +130,11 @@ async function runOnce({ focusStdin = false } = {}) {
   showSettingsError(null);
   files.save();
   const jspi = await runner.interactive().catch(() => false);
-  interactiveRun = jspi && command.stdinFile === null;
+  const componentChosen = program.componentChosen;
+  interactiveRun = jspi && command.stdinFile === null && !componentChosen;
+  // A component's stdin: the line typed before Run.
+  const stdinText = componentChosen && command.stdinFile === null && stdinInput.value !== "" ? `${stdinInput.value}\n` : "";
+  if (componentChosen) stdinInput.value = "";
   runningName = "…";
   setState("starting");
   let chosen;
@@ -125,10 +154,29 @@ async function runOnce({ focusStdin = false } = {}) {
     command.stdoutFile !== null ? `${command.append ? ">>" : ">"} ${quote(command.stdoutFile)}` : "",
   ];
   terminal.note("note", ["$", chosen.name, ...command.args.map(quote), ...redirects].filter(Boolean).join(" "));
+  /** @type {import("./component.js").Transpiled | null} */
+  let component = null;
+  if (chosen.component) {
+    for (const dir of chosen.dirs) files.ensureDirectory(dir);
+    runState.textContent = `Transpiling ${chosen.name} with jco…`;
+    try {
+      component = await transpile(chosen.bytes);
+    } catch (error) {
+      const message = error instanceof TranspileError ? error.message : String(/** @type {Error} */ (error)?.message ?? error);
+      terminal.note("error", `[cannot run ${chosen.name}: ${message}]`);
+      setState("idle", `Cannot run ${chosen.name}`);
+      terminal.flush();
+      countRun();
+      return;
+    }
+    if (stdinText !== "") terminal.write("stdin", stdinText);
+  }
   if (focusStdin && interactiveRun) stdinInput.focus();
   const started = performance.now();
   const outcome = await runner.run({
-    wasm: chosen.bytes,
+    wasm: chosen.component ? new Uint8Array(0) : chosen.bytes,
+    component,
+    stdinText,
     args: [chosen.name, ...command.args],
     env,
     tree: files.snapshot(),
@@ -169,6 +217,11 @@ async function runOnce({ focusStdin = false } = {}) {
 }
 
 function sendLine() {
+  // Enter in a component's stdin runs it with what was typed.
+  if (!runner.running && !busy && program.componentChosen) {
+    run();
+    return;
+  }
   if (!runner.running || !interactiveRun) return;
   const line = stdinInput.value;
   stdinInput.value = "";

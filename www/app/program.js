@@ -1,37 +1,28 @@
 // The Program panel: pick a bundled example or open/drop a .wasm file, which
-// is checked at once (not WebAssembly, a component, not a WASI command) so a
-// bad file gets its error before anything runs. Each program keeps its own
-// arguments.
-import { EXAMPLES_URL, checkModuleBytes, detectWasiVersion } from "./lib.js";
-import { EXAMPLES } from "./examples.js";
+// is checked at once (not WebAssembly, not a WASI command) so a bad file gets
+// its error before anything runs. Components (WASI 0.2) are accepted as they
+// are; jco checks them when they run. Each program keeps its own arguments.
+import { COMPONENT_EXAMPLES_URL, EXAMPLES_URL, checkModuleBytes, detectWasiVersion } from "./lib.js";
+import { COMPONENT_EXAMPLES, EXAMPLES } from "./examples.js";
+import { isComponent } from "./component.js";
 import { byId, formatSize, h } from "./dom.js";
 
 /**
  * @typedef {object} Program
  * @property {string} name file name, e.g. "hello.wasm"
  * @property {Uint8Array} bytes
+ * @property {boolean} component a WASI 0.2 component rather than a core module
+ * @property {string[]} dirs folders to create in the Files before it runs
  */
 
-/** The header of a component: `\0asm`, version 0x0d, layer 1. */
-const COMPONENT_HEADER = [0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00];
-
-/** @param {Uint8Array} bytes */
-function isComponent(bytes) {
-  return bytes.length >= 8 && COMPONENT_HEADER.every((b, i) => bytes[i] === b);
-}
-
 /**
- * Why `bytes` cannot be run, or null if they look like a WASI command.
+ * Why `bytes` cannot be run, or null if they look like a WASI command or are
+ * a component.
  * @param {Uint8Array} bytes
  * @returns {Promise<string | null>}
  */
 export async function problemWith(bytes) {
-  if (isComponent(bytes)) {
-    return (
-      "it is a WebAssembly component (WASI Preview 2), and components are not supported in the playground yet. " +
-      "Build a core module instead, for example with Rust's wasm32-wasip1 target."
-    );
-  }
+  if (isComponent(bytes)) return null;
   let module;
   try {
     module = await WebAssembly.compile(/** @type {Uint8Array<ArrayBuffer>} */ (checkModuleBytes(bytes)));
@@ -65,14 +56,23 @@ export class ProgramPanel {
   #shown = "";
   #count = 0;
 
-  constructor() {
+  #onChange = () => {};
+
+  /** @param {{ onChange?(): void }} [options] onChange: another program was picked */
+  constructor({ onChange = () => {} } = {}) {
     const group = byId("example-programs", HTMLOptGroupElement);
     for (const example of EXAMPLES) {
       group.append(h("option", { value: `example:${example.name}` }, example.label));
       this.#argsFor.set(`example:${example.name}`, example.args);
     }
+    const components = byId("component-programs", HTMLOptGroupElement);
+    for (const example of COMPONENT_EXAMPLES) {
+      components.append(h("option", { value: `component:${example.name}` }, example.label));
+      this.#argsFor.set(`component:${example.name}`, example.args);
+    }
     this.#select.value = `example:${EXAMPLES[0].name}`;
     this.#show();
+    this.#onChange = onChange;
     this.#select.addEventListener("change", () => this.#show());
     this.#input.addEventListener("change", async () => {
       const file = this.#input.files?.[0];
@@ -109,13 +109,20 @@ export class ProgramPanel {
     }
     this.#showError(null);
     const value = `file:${this.#count++}`;
-    this.#files.set(value, { name: file.name, bytes });
+    const component = isComponent(bytes);
+    this.#files.set(value, { name: file.name, bytes, component, dirs: [] });
     this.#argsFor.set(value, "");
     this.#yours.hidden = false;
-    this.#yours.append(h("option", { value }, `${file.name} (${formatSize(bytes.length)})`));
+    this.#yours.append(h("option", { value }, `${file.name} (${component ? "component, " : ""}${formatSize(bytes.length)})`));
     this.#select.value = value;
     this.#show();
     return true;
+  }
+
+  /** Whether the chosen program is a component (known without loading it). */
+  get componentChosen() {
+    const value = this.#select.value;
+    return this.#files.get(value)?.component ?? value.startsWith("component:");
   }
 
   /** The chosen program's bytes (examples are fetched the first time). @returns {Promise<Program>} */
@@ -123,17 +130,23 @@ export class ProgramPanel {
     const value = this.#select.value;
     const file = this.#files.get(value);
     if (file) return file;
-    const name = value.slice("example:".length);
-    let bytes = this.#fetched.get(name);
+    const component = value.startsWith("component:");
+    const name = value.slice(value.indexOf(":") + 1);
+    const url = new URL(`${name}.wasm`, component ? COMPONENT_EXAMPLES_URL : EXAMPLES_URL);
+    let bytes = this.#fetched.get(value);
     if (!bytes) {
-      bytes = fetch(new URL(`${name}.wasm`, EXAMPLES_URL)).then(async (response) => {
-        if (!response.ok) throw new Error(`could not load the example ${name}.wasm: HTTP ${response.status}`);
+      bytes = fetch(url).then(async (response) => {
+        if (!response.ok) {
+          const hint = component ? " (build it with bash tests/p2guests/build.sh)" : "";
+          throw new Error(`could not load the example ${name}.wasm: HTTP ${response.status}${hint}`);
+        }
         return new Uint8Array(await response.arrayBuffer());
       });
-      bytes.catch(() => this.#fetched.delete(name));
-      this.#fetched.set(name, bytes);
+      bytes.catch(() => this.#fetched.delete(value));
+      this.#fetched.set(value, bytes);
     }
-    return { name: `${name}.wasm`, bytes: await bytes };
+    const dirs = component ? COMPONENT_EXAMPLES.find((e) => e.name === name)?.dirs ?? [] : [];
+    return { name: `${name}.wasm`, bytes: await bytes, component, dirs };
   }
 
   /** @param {string | null} message */
@@ -148,9 +161,11 @@ export class ProgramPanel {
     this.#shown = value;
     this.#args.value = this.#argsFor.get(value) ?? "";
     const file = this.#files.get(value);
-    const example = EXAMPLES.find((e) => `example:${e.name}` === value);
+    const example =
+      EXAMPLES.find((e) => `example:${e.name}` === value) ?? COMPONENT_EXAMPLES.find((e) => `component:${e.name}` === value);
     this.#description.textContent = file
-      ? `Your file ${file.name}, ${formatSize(file.bytes.length)}.`
+      ? `Your file ${file.name}, ${file.component ? "a WASI 0.2 component" : "a core module"}, ${formatSize(file.bytes.length)}.`
       : example?.description ?? "";
+    this.#onChange();
   }
 }

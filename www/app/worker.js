@@ -6,14 +6,21 @@
 // With JSPI (WebAssembly.Suspending) the program runs in async mode: reads of
 // stdin suspend it until the page sends a line. Without it the program runs
 // synchronously, and stdin is empty (or the "< file" redirection).
-import { MemFS, StdinQueue, WASI, compileProgram, detectWasiVersion, exportTree, importTree } from "./lib.js";
+//
+// A component (WASI 0.2) comes already transpiled by jco in the page
+// (component.js): its JS is imported from a blob: URL, its core modules are
+// compiled here, and it runs synchronously on a WASIp2 over the same MemFS.
+// Its stdin is what was typed before Run (or "< file").
+import { MemFS, StdinQueue, WASI, WASIp2, compileProgram, detectWasiVersion, exportTree, importTree } from "./lib.js";
 
 /**
  * @typedef {import("../../js/index.js").TreeEntry} TreeEntry
  *
  * @typedef {object} RunRequest
  * @property {"run"} type
- * @property {Uint8Array} wasm the program's bytes
+ * @property {Uint8Array} wasm the program's bytes (empty for a component)
+ * @property {import("./component.js").Transpiled | null} component jco's output, for a component
+ * @property {string} stdinText a component's stdin, typed before Run (unless "< file")
  * @property {string[]} args argv, argv[0] included
  * @property {Record<string, string>} env
  * @property {TreeEntry[]} tree the page's files, from "/"
@@ -63,6 +70,13 @@ async function run(request) {
   /** @type {Uint8Array} */
   let redirectPrefix = new Uint8Array(0);
   try {
+    if (request.component) {
+      const exitCode = await runComponent(request, fs, captured, (prefix) => (redirectPrefix = prefix));
+      const out = request.stdoutFile;
+      const redirected = out !== null ? { path: out, bytes: writeRedirect(fs, out, redirectPrefix, captured) } : null;
+      send({ type: "done", exitCode, tree: exportTree(fs, "/"), redirected });
+      return;
+    }
     let module;
     try {
       module = await compileProgram(request.wasm);
@@ -89,12 +103,7 @@ async function run(request) {
       stdinOption = new Uint8Array(0);
     }
     const out = request.stdoutFile;
-    if (out !== null) {
-      if (!parentIsDirectory(fs, out)) throw new LoadError(`> ${out}: no such directory`);
-      if (fs.exists(out) && fs.stat(out).isDirectory()) throw new LoadError(`> ${out}: is a directory`);
-      if (request.append && fs.exists(out)) redirectPrefix = fs.readFile(out);
-      fs.writeFile(out, redirectPrefix);
-    }
+    if (out !== null) redirectPrefix = openRedirect(fs, out, request.append);
 
     const wasi = new WASI({
       version,
@@ -128,6 +137,85 @@ async function run(request) {
     send({ type: "failed", kind, message, tree: kind === "load" ? null : exportTree(fs, "/") });
   } finally {
     stdin = null;
+  }
+}
+
+/**
+ * Checks and truncates (">") the "> file"; returns what ">>" keeps.
+ * @param {MemFS} fs @param {string} out @param {boolean} append
+ */
+function openRedirect(fs, out, append) {
+  if (!parentIsDirectory(fs, out)) throw new LoadError(`> ${out}: no such directory`);
+  if (fs.exists(out) && fs.stat(out).isDirectory()) throw new LoadError(`> ${out}: is a directory`);
+  const prefix = append && fs.exists(out) ? fs.readFile(out) : new Uint8Array(0);
+  fs.writeFile(out, prefix);
+  return prefix;
+}
+
+/**
+ * Runs a transpiled component to its end; returns its exit code.
+ * @param {RunRequest} request
+ * @param {MemFS} fs
+ * @param {Uint8Array[]} captured where a redirected stdout goes
+ * @param {(prefix: Uint8Array) => void} setPrefix what ">>" keeps of the file
+ */
+async function runComponent(request, fs, captured, setPrefix) {
+  const transpiled = /** @type {import("./component.js").Transpiled} */ (request.component);
+  /** @type {Map<string, WebAssembly.Module>} */
+  const modules = new Map();
+  /** @type {{ instantiate(getCoreModule: (name: string) => WebAssembly.Module, imports: object): object }} */
+  let generated;
+  const url = URL.createObjectURL(new Blob([transpiled.source], { type: "text/javascript" }));
+  try {
+    for (const [name, bytes] of transpiled.modules) {
+      modules.set(name, await WebAssembly.compile(/** @type {Uint8Array<ArrayBuffer>} */ (bytes)));
+    }
+    generated = await import(url);
+  } catch (error) {
+    throw new LoadError(error instanceof Error ? error.message : String(error));
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+  let stdinBytes;
+  if (request.stdinFile !== null) {
+    if (!fs.exists(request.stdinFile)) throw new LoadError(`< ${request.stdinFile}: no such file`);
+    stdinBytes = fs.readFile(request.stdinFile);
+  } else {
+    stdinBytes = new TextEncoder().encode(request.stdinText);
+  }
+  const out = request.stdoutFile;
+  if (out !== null) setPrefix(openRedirect(fs, out, request.append));
+  const wasi = new WASIp2({
+    args: request.args,
+    env: request.env,
+    preopens: { "/": "/" },
+    fs,
+    cwd: "/",
+    // stdin is not the terminal: it was typed before the run.
+    tty: [false, out === null, true],
+    stdin: stdinBytes,
+    // Each chunk is a copy of its own (CallbackSink), so it can be transferred.
+    stdout: out !== null
+      ? (/** @type {Uint8Array} */ chunk) => captured.push(chunk)
+      : (/** @type {Uint8Array} */ chunk) => send({ type: "output", fd: 1, chunk }, [chunk.buffer]),
+    stderr: (/** @type {Uint8Array} */ chunk) => send({ type: "output", fd: 2, chunk }, [chunk.buffer]),
+  });
+  let instance;
+  try {
+    instance = generated.instantiate((name) => {
+      const module = modules.get(name);
+      if (!module) throw new Error(`jco asked for an unknown core module ${name}`);
+      return module;
+    }, wasi.imports);
+  } catch (error) {
+    throw new LoadError(error instanceof Error ? error.message : String(error));
+  }
+  send({ type: "started" });
+  try {
+    return wasi.run(instance);
+  } catch (error) {
+    wasi.flush();
+    throw error;
   }
 }
 

@@ -26,12 +26,21 @@ const TYPES = {
 };
 
 /** What the page loads from the repository in development. */
-const DEV_PREFIXES = ["/www/", "/js/", "/pkg/", "/tests/guests/out/"];
+const DEV_PREFIXES = [
+  "/www/",
+  "/js/",
+  "/pkg/",
+  "/tests/guests/out/",
+  "/tests/p2guests/out/",
+  // jco's browser build and its transpiler component (the page's import map).
+  "/node_modules/@bytecodealliance/jco/dist/",
+  "/node_modules/@bytecodealliance/jco-transpile/vendor/",
+];
 
 /**
  * @param {{ root?: string, port?: number, host?: string }} [options]
  *   root: the folder served at "/"; when it holds www/index.html (the repository), "/" redirects to
- *   /www/ and only www/, js/, pkg/ and tests/guests/out/ are served
+ *   /www/ and only DEV_PREFIXES (www/, js/, pkg/, the examples, jco's browser files) are served
  * @returns {Promise<{ url: string, pageUrl: string, close(): Promise<void> }>}
  */
 export async function startPlaygroundServer({ root = REPO, port = 0, host = "127.0.0.1" } = {}) {

@@ -1,0 +1,77 @@
+// Components (WASI 0.2) are transpiled by jco in the page: jco's transpiler
+// is itself a component whose bare imports ("@bytecodealliance/…") only the
+// page's import map (index.html) resolves; module workers get no import map.
+// The worker then gets jco's output (JS source and core modules) and runs it
+// on a WASIp2 (worker.js).
+
+/**
+ * jco's output for one component, `--instantiation sync`: `source` exports
+ * `instantiate(getCoreModule, imports)`; `modules` are its core modules.
+ * @typedef {{ source: string, modules: [string, Uint8Array][] }} Transpiled
+ */
+
+/** Through a variable, so that tsc does not look for the package. */
+const JCO = "@bytecodealliance/jco/component";
+
+/** The header of a component: `\0asm`, version 0x0d, layer 1. */
+const COMPONENT_HEADER = [0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00];
+
+/** @param {Uint8Array} bytes */
+export function isComponent(bytes) {
+  return bytes.length >= 8 && COMPONENT_HEADER.every((b, i) => bytes[i] === b);
+}
+
+/** jco's output by the component's bytes. @type {WeakMap<Uint8Array, Promise<Transpiled>>} */
+const cache = new WeakMap();
+
+/** A clear error for a failed transpile. */
+export class TranspileError extends Error {}
+
+/**
+ * Transpiles a component with jco (once per bytes).
+ * @param {Uint8Array} bytes
+ * @returns {Promise<Transpiled>}
+ */
+export function transpile(bytes) {
+  let done = cache.get(bytes);
+  if (!done) {
+    done = transpileOnce(bytes);
+    cache.set(bytes, done);
+    done.catch(() => cache.delete(bytes));
+  }
+  return done;
+}
+
+/** @param {Uint8Array} bytes @returns {Promise<Transpiled>} */
+async function transpileOnce(bytes) {
+  /** @type {{ generate(bytes: Uint8Array, options: object): Promise<{ files: [string, Uint8Array][] }> }} */
+  let jco;
+  try {
+    jco = await import(/* @vite-ignore */ JCO);
+  } catch (error) {
+    throw new TranspileError(
+      `jco (@bytecodealliance/jco), which turns components into JavaScript, could not be loaded: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const name = "component";
+  let out;
+  try {
+    out = await jco.generate(bytes, { name, instantiation: { tag: "sync" }, noTypescript: true, base64Cutoff: 0 });
+  } catch (error) {
+    throw new TranspileError(`jco could not transpile it: ${describe(error)}`);
+  }
+  const files = new Map(out.files);
+  const js = files.get(`${name}.js`);
+  if (!js) throw new TranspileError("jco made no JavaScript for it");
+  /** @type {[string, Uint8Array][]} */
+  const modules = [];
+  for (const [file, data] of files) if (file.endsWith(".wasm")) modules.push([file, data]);
+  return { source: new TextDecoder().decode(js), modules };
+}
+
+/** jco throws strings or `{ payload }` as well as Errors. @param {unknown} error */
+function describe(error) {
+  if (error instanceof Error) return error.message;
+  if (error && typeof error === "object" && "payload" in error) return String(error.payload);
+  return String(error);
+}
