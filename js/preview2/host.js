@@ -4,9 +4,36 @@ import { CORE, FLUSH, WRITE } from "../internal.js";
 import { MemFS } from "../memfs.js";
 import { OutputBuffer } from "../output-buffer.js";
 import { stdinSource } from "../stdin.js";
+import { StdinQueue } from "../stdin-queue.js";
 import { WASIExit } from "../wasi-exit.js";
 import { Preview2Core } from "./core.js";
 import { buildImports } from "./interfaces.js";
+
+/**
+ * The imports that may wait, for `jco transpile --async-mode jspi
+ * --async-imports ...` (unversioned names match every 0.2.x). In async
+ * mode their host functions return a Promise when they must wait.
+ */
+export const ASYNC_IMPORTS = [
+  "wasi:io/poll#poll",
+  "wasi:io/poll#[method]pollable.block",
+  "wasi:io/streams#[method]input-stream.blocking-read",
+  "wasi:io/streams#[method]input-stream.blocking-skip",
+  "wasi:io/streams#[method]output-stream.blocking-flush",
+  "wasi:io/streams#[method]output-stream.blocking-write-and-flush",
+  "wasi:io/streams#[method]output-stream.blocking-write-zeroes-and-flush",
+  "wasi:io/streams#[method]output-stream.blocking-splice",
+];
+
+/** The export that runs a command, for `--async-exports`. */
+export const ASYNC_EXPORTS = ["wasi:cli/run#run"];
+
+function isStream(value) {
+  return (
+    (typeof ReadableStream !== "undefined" && value instanceof ReadableStream) ||
+    (value != null && typeof value === "object" && Symbol.asyncIterator in value)
+  );
+}
 
 function makeSink(option, name) {
   if (option === undefined || option === "console") return new ConsoleSink(name === "stdout" ? "log" : "error");
@@ -56,7 +83,12 @@ function seedOf(option) {
  * A WASI 0.2 (Preview 2) host for one component, on a MemFS that Preview 1
  * programs may share. Takes the options of `WASI` (args, env, preopens,
  * stdin, stdout, stderr, fs, deterministic) plus `cwd` (`initial-cwd`) and
- * `tty` ([stdin, stdout, stderr] are terminals).
+ * `tty` ([stdin, stdout, stderr] are terminals) and `async`.
+ *
+ * With `async: true` (JSPI; the component transpiled with `--async-mode
+ * jspi`, see `ASYNC_IMPORTS`), waits suspend the component while the page
+ * keeps running: timers are awaited, and stdin from a `StdinQueue` (or a
+ * ReadableStream / async iterable) wakes it. Run it with `runAsync()`.
  *
  * ```js
  * const wasi = new WASIp2({ args: ["app"], preopens: { "/": "/" }, fs });
@@ -68,6 +100,9 @@ export class WASIp2 {
   #fs;
   #sinks;
   #imports;
+  #async;
+  /** @type {StdinQueue | null} */
+  #stdinQueue;
   /** @internal */
   host;
 
@@ -81,22 +116,45 @@ export class WASIp2 {
     this.#sinks = [stdout, stderr];
     const tty = options.tty ?? [false, false, false];
     if (!Array.isArray(tty) || tty.length !== 3) throw new TypeError("options.tty must be [stdin, stdout, stderr] booleans");
+    this.#async = options.async === true;
+    if (this.#async && typeof WebAssembly.Suspending !== "function") {
+      throw new TypeError(
+        "options.async needs JSPI (WebAssembly.Suspending): Chromium 137+, Node 24+. Without it, run synchronously.",
+      );
+    }
+    const stdin = isStream(options.stdin) ? StdinQueue.from(options.stdin) : options.stdin;
+    this.#stdinQueue = stdin instanceof StdinQueue ? stdin : null;
     const core = new Preview2Core(fs[CORE], {
       args: stringList(options.args, "options.args"),
       env: envList(options.env),
       preopens: preopenList(options.preopens),
-      stdin: stdinSource(options.stdin),
+      // A source with read(max) (StdinQueue) may answer undefined for
+      // "nothing yet": async mode waits for it, sync mode reads nothing.
+      stdin: typeof stdin?.read === "function" ? (max) => stdin.read(max) : stdinSource(stdin),
       stdout: stdout[WRITE],
       stderr: stderr[WRITE],
       tty: tty.map(Boolean),
       seed: seedOf(options.deterministic),
       cwd: options.cwd,
+      async: this.#async,
     });
+    const queue = this.#stdinQueue;
     this.host = {
       core,
+      async: this.#async,
       exit: (code) => {
         core.exit(code);
         throw new WASIExit(code, this);
+      },
+      // After a core call threw WOULD_BLOCK: what to await before retrying.
+      wait() {
+        const ms = core.waitMs();
+        const waits = [];
+        if (ms >= 0) waits.push(new Promise((resolve) => setTimeout(resolve, ms)));
+        if (core.waitsForInput() && queue) waits.push(queue.wait());
+        // Nothing to await would be a hang: yield a turn and retry instead.
+        if (waits.length === 0) waits.push(new Promise((resolve) => setTimeout(resolve, 0)));
+        return Promise.race(waits);
       },
     };
     this.#imports = buildImports(() => this.host);
@@ -129,6 +187,16 @@ export class WASIp2 {
     return this.#sinks[1] instanceof OutputBuffer ? this.#sinks[1] : null;
   }
 
+  /** Whether waits suspend the component (`options.async`). */
+  get async() {
+    return this.#async;
+  }
+
+  /** The queue behind `stdin` when it is a StdinQueue or a stream, else null. */
+  get stdinQueue() {
+    return this.#stdinQueue;
+  }
+
   /** The code given to `exit`, if the component called it. */
   get exitCode() {
     return this.host.core.exitCode();
@@ -152,20 +220,51 @@ export class WASIp2 {
    * @returns {number}
    */
   run(instance) {
-    const run = instance?.run?.run ?? findRun(instance);
-    if (typeof run !== "function") throw new TypeError("the component does not export wasi:cli/run: it is not a command");
+    if (this.#async) throw new TypeError("new WASIp2({ async: true }) runs components with runAsync()");
+    const run = commandRun(instance);
     try {
       run();
       return 0;
     } catch (error) {
-      if (error instanceof WASIExit && error.owner === this) return error.exitCode;
-      // jco wraps an `err` result of run() in a ComponentError.
-      if (error?.name === "ComponentError" || error?.constructor?.name === "ComponentError") return 1;
-      throw error;
+      return this.#ended(error);
     } finally {
       this.flush();
     }
   }
+
+  /**
+   * Runs a command component whose waits suspend it (JSPI): needs
+   * `new WASIp2({ async: true })` and a component transpiled with
+   * `--async-mode jspi` (imports `ASYNC_IMPORTS`, export `wasi:cli/run#run`).
+   * Resolves to the exit code, as `run()` returns it.
+   * @param {object} instance
+   * @returns {Promise<number>}
+   */
+  async runAsync(instance) {
+    if (!this.#async) throw new TypeError("runAsync() needs new WASIp2({ async: true })");
+    const run = commandRun(instance);
+    try {
+      await run();
+      return 0;
+    } catch (error) {
+      return this.#ended(error);
+    } finally {
+      this.flush();
+    }
+  }
+
+  #ended(error) {
+    if (error instanceof WASIExit && error.owner === this) return error.exitCode;
+    // jco wraps an `err` result of run() in a ComponentError.
+    if (error?.name === "ComponentError" || error?.constructor?.name === "ComponentError") return 1;
+    throw error;
+  }
+}
+
+function commandRun(instance) {
+  const run = instance?.run?.run ?? findRun(instance);
+  if (typeof run !== "function") throw new TypeError("the component does not export wasi:cli/run: it is not a command");
+  return run;
 }
 
 function findRun(instance) {

@@ -1,5 +1,5 @@
 // wasi-web/preview2: a WASI 0.2 host for components transpiled by jco.
-import type { MemFS, OutputBuffer, OutputOption, RunResult } from "../index.js";
+import type { MemFS, OutputBuffer, OutputOption, RunResult, StdinQueue } from "../index.js";
 
 export interface WASIp2Options {
   /** argv, argv[0] included (`wasi:cli/environment.get-arguments`). */
@@ -7,7 +7,15 @@ export interface WASIp2Options {
   env?: Record<string, string> | string[];
   /** guest path → directory in `fs` (`wasi:filesystem/preopens`). */
   preopens?: Record<string, string>;
-  stdin?: string | Uint8Array | ArrayBuffer | ((max: number) => Uint8Array | string | null | undefined);
+  /** A StdinQueue (or a stream, made into one) feeds stdin while the component runs. */
+  stdin?:
+    | string
+    | Uint8Array
+    | ArrayBuffer
+    | StdinQueue
+    | ReadableStream
+    | AsyncIterable<string | Uint8Array>
+    | ((max: number) => Uint8Array | string | null | undefined);
   stdout?: OutputOption;
   stderr?: OutputOption;
   /** Default: a new empty MemFS. Share one with Preview 1 programs freely. */
@@ -18,7 +26,18 @@ export interface WASIp2Options {
   cwd?: string;
   /** Whether stdin, stdout, stderr are terminals (`wasi:cli/terminal-*`). */
   tty?: [boolean, boolean, boolean];
+  /**
+   * Waits suspend the component (JSPI) instead of blocking the thread: run
+   * it with `runAsync()`, transpiled with `--async-mode jspi` and
+   * `ASYNC_IMPORTS` / `ASYNC_EXPORTS`. `run()` and `runComponent()` do that.
+   */
+  async?: boolean;
 }
+
+/** The imports that may wait, for `jco transpile --async-imports` (JSPI). */
+export const ASYNC_IMPORTS: string[];
+/** `["wasi:cli/run#run"]`, for `jco transpile --async-exports`. */
+export const ASYNC_EXPORTS: string[];
 
 /** jco's `--instantiation` import object: `{ "wasi:io/streams": { InputStream, OutputStream }, ... }`. */
 export type Preview2Imports = Record<string, Record<string, unknown>>;
@@ -36,6 +55,11 @@ export class WASIp2 {
   readonly liveResources: number;
   /** Calls `wasi:cli/run#run` of an instantiated component; returns the exit code. */
   run(instance: object): number;
+  /** As `run()` for `async: true` hosts and JSPI-transpiled components. */
+  runAsync(instance: object): Promise<number>;
+  readonly async: boolean;
+  /** The queue behind `stdin` when it is a StdinQueue or a stream, else null. */
+  readonly stdinQueue: StdinQueue | null;
   flush(): void;
 }
 
@@ -45,8 +69,8 @@ export function configure(options?: WASIp2Options): WASIp2;
 /** Whether the bytes are a WebAssembly component (`\0asm 0d 00 01 00`). */
 export function isComponent(data: unknown): boolean;
 
-/** Transpiles with jco (`--instantiation sync`) and compiles the core modules. */
-export function transpileComponent(component: Uint8Array | ArrayBuffer): Promise<{
+/** Transpiles with jco (`--instantiation sync`; `async`: `--async-mode jspi`) and compiles the core modules. */
+export function transpileComponent(component: Uint8Array | ArrayBuffer, options?: { async?: boolean }): Promise<{
   instantiate(imports: Preview2Imports): object;
   imports: string[];
   exports: [string, string][];

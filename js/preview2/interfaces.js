@@ -5,7 +5,7 @@
 // module-level exports (for `--map`) can follow `configure()`.
 import { Preview2Core } from "./core.js";
 import * as R from "./resources.js";
-import { handle, wrap } from "./resources.js";
+import { handle, waiting, wrap } from "./resources.js";
 
 /**
  * @param {() => { core: Preview2Core, exit(code: number): never }} getHost
@@ -24,7 +24,8 @@ export function buildImports(getHost) {
       poll(list) {
         const host = getHost();
         const ids = Array.from(list, (p) => handle(p, R.Pollable));
-        return host.core.poll(Uint32Array.from(ids));
+        const array = Uint32Array.from(ids);
+        return waiting(host, () => host.core.poll(array));
       },
     },
     "wasi:io/streams": { InputStream: R.InputStream, OutputStream: R.OutputStream },

@@ -113,6 +113,33 @@ function streamCall(host, f) {
   }
 }
 
+/** What the core throws, in async mode, for a call that must wait. @internal */
+export const WOULD_BLOCK = "would-block";
+
+/**
+ * Calls `f`; if the core says it must wait (async mode only), returns a
+ * Promise that awaits what the core waits for (a timer, stdin) and retries
+ * until it completes. jco's JSPI imports suspend the component meanwhile.
+ * @internal
+ */
+export function waiting(host, f) {
+  try {
+    return f();
+  } catch (e) {
+    if (e !== WOULD_BLOCK) throw e;
+  }
+  return (async () => {
+    for (;;) {
+      await host.wait();
+      try {
+        return f();
+      } catch (e) {
+        if (e !== WOULD_BLOCK) throw e;
+      }
+    }
+  })();
+}
+
 function self(r, Class) {
   const id = handle(r, Class);
   return [r[HOST].core, id, r[HOST]];
@@ -135,8 +162,8 @@ Object.assign(Pollable.prototype, {
     return core.pollableReady(id);
   },
   block() {
-    const [core, id] = self(this, Pollable);
-    core.pollableBlock(id);
+    const [core, id, host] = self(this, Pollable);
+    return waiting(host, () => core.pollableBlock(id));
   },
 });
 
@@ -148,7 +175,7 @@ Object.assign(InputStream.prototype, {
   },
   blockingRead(len) {
     const [core, id, host] = self(this, InputStream);
-    return streamCall(host, () => core.blockingRead(id, BigInt(len)));
+    return waiting(host, () => streamCall(host, () => core.blockingRead(id, BigInt(len))));
   },
   skip(len) {
     const [core, id, host] = self(this, InputStream);
@@ -156,7 +183,7 @@ Object.assign(InputStream.prototype, {
   },
   blockingSkip(len) {
     const [core, id, host] = self(this, InputStream);
-    return streamCall(host, () => core.blockingSkip(id, BigInt(len)));
+    return waiting(host, () => streamCall(host, () => core.blockingSkip(id, BigInt(len))));
   },
   subscribe() {
     const [core, id, host] = self(this, InputStream);
@@ -206,7 +233,7 @@ Object.assign(OutputStream.prototype, {
   blockingSplice(src, len) {
     const [core, id, host] = self(this, OutputStream);
     const from = handle(src, InputStream);
-    return streamCall(host, () => core.blockingSplice(id, from, BigInt(len)));
+    return waiting(host, () => streamCall(host, () => core.blockingSplice(id, from, BigInt(len))));
   },
 });
 

@@ -1,7 +1,9 @@
 // Running a component: jco transpiles it to core modules plus JS (with
 // `--instantiation sync`), and the JS is instantiated with a WASIp2's imports.
+// In async mode it also passes `--async-mode jspi` with the imports that may
+// wait (ASYNC_IMPORTS) and `wasi:cli/run#run` as async.
 import { toBytes } from "../internal.js";
-import { WASIp2 } from "./host.js";
+import { ASYNC_EXPORTS, ASYNC_IMPORTS, WASIp2 } from "./host.js";
 
 const COMPONENT_HEADER = [0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00];
 
@@ -36,15 +38,26 @@ function dataUrl(source) {
 /**
  * Transpiles a component with jco (`--instantiation sync`) and compiles its
  * core modules. Returns `instantiate(imports)`, which gives the instance jco
- * makes (its exports, e.g. `{ run: { run } }`).
+ * makes (its exports, e.g. `{ run: { run } }`). With `{ async: true }` it
+ * transpiles for JSPI (`--async-mode jspi`): the waiting imports may return
+ * Promises and `run` returns one (for `new WASIp2({ async: true })`).
  * @param {Uint8Array | ArrayBuffer} component
+ * @param {{ async?: boolean }} [options]
  * @returns {Promise<{ instantiate(imports: object): object, imports: string[], exports: [string, string][] }>}
  */
-export async function transpileComponent(component) {
+export async function transpileComponent(component, options = {}) {
   const bytes = toBytes(component, "the component");
   const { generate } = await loadJco();
   const name = "component";
-  const out = await generate(bytes, { name, instantiation: { tag: "sync" }, noTypescript: true, base64Cutoff: 0 });
+  const out = await generate(bytes, {
+    name,
+    instantiation: { tag: "sync" },
+    noTypescript: true,
+    base64Cutoff: 0,
+    ...(options.async === true
+      ? { asyncMode: { tag: "jspi", val: { imports: ASYNC_IMPORTS, exports: ASYNC_EXPORTS } } }
+      : {}),
+  });
   const files = new Map(out.files);
   const source = new TextDecoder().decode(files.get(`${name}.js`));
   const modules = new Map();
@@ -67,15 +80,18 @@ export async function transpileComponent(component) {
 
 /**
  * Runs a WASI 0.2 command component to completion (see `run()`): options as
- * for `new WASIp2()` except stdout/stderr, which are collected.
+ * for `new WASIp2()` except stdout/stderr, which are collected. With
+ * `async: true` (JSPI) its waits suspend it instead of blocking the thread.
  * @returns {Promise<{ exitCode: number, stdout: string, stderr: string }>}
  */
 export async function runComponent(component, options = {}) {
-  const transpiled = await transpileComponent(component);
+  const async = options.async === true;
+  // Fails early (no JSPI) before transpiling.
   const wasi = new WASIp2({ ...options, stdout: "buffer", stderr: "buffer" });
+  const transpiled = await transpileComponent(component, { async });
   try {
     const instance = transpiled.instantiate(wasi.imports);
-    const exitCode = wasi.run(instance);
+    const exitCode = async ? await wasi.runAsync(instance) : wasi.run(instance);
     return { exitCode, stdout: wasi.stdout.text(), stderr: wasi.stderr.text() };
   } catch (error) {
     wasi.flush();

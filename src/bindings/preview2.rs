@@ -2,6 +2,11 @@
 //! Handles are numbers; the JS classes wrap them. Errors are thrown as:
 //! an `error-code` string (filesystem), `"closed"` or the number of a
 //! `wasi:io/error` handle (streams), or an `Error` for misuse (a trap).
+//!
+//! In async mode (`async: true`) the calls that may wait (`poll`,
+//! `pollableBlock`, `blockingRead`, `blockingSkip`, `blockingSplice`)
+//! throw the string `"would-block"` instead of blocking; `waitMs()` and
+//! `waitsForInput()` then say what to await before retrying (JSPI).
 
 use super::host;
 use super::memfs::MemFsCore;
@@ -9,8 +14,10 @@ use super::stdio::{JsSink, JsSource};
 use crate::cli::BytesInput;
 use crate::ctx::WasiCtxBuilder;
 use crate::fs::Kind;
+use crate::io::{Blocking, Wait};
 use crate::preview2::{filesystem, sockets, Error, Preview2};
 use bytes::Bytes;
+use core::cell::Cell;
 use js_sys::{Array, Function, Reflect, Uint8Array};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
@@ -29,7 +36,13 @@ struct Options {
     max_fds: Option<u32>,
     seed: Option<f64>,
     cwd: Option<String>,
+    /// Waits return `"would-block"` for the JS side to await (JSPI).
+    #[serde(default, rename = "async")]
+    async_mode: bool,
 }
+
+/// What a waiting call throws in async mode.
+const WOULD_BLOCK: &str = "would-block";
 
 fn to_js(e: Error) -> JsValue {
     match e {
@@ -37,6 +50,7 @@ fn to_js(e: Error) -> JsValue {
         Error::Closed => JsValue::from_str("closed"),
         Error::Failed(id) => JsValue::from(id),
         Error::Trap(m) => js_sys::Error::new(&m).into(),
+        Error::Wait(_) => JsValue::from_str(WOULD_BLOCK),
     }
 }
 
@@ -75,6 +89,8 @@ fn sink(opts: &JsValue, key: &str) -> R<Option<JsSink>> {
 #[wasm_bindgen]
 pub struct Preview2Core {
     p2: Preview2,
+    /// What the last call that threw `"would-block"` waits for.
+    wait: Cell<Option<Wait>>,
 }
 
 #[wasm_bindgen]
@@ -102,6 +118,9 @@ impl Preview2Core {
         if let Some(seed) = o.seed {
             b = b.deterministic(seed as u64);
         }
+        if o.async_mode {
+            b = b.blocking(Blocking::Async);
+        }
         let stdin = Reflect::get(&opts, &"stdin".into())?;
         if let Some(f) = stdin.dyn_ref::<Function>() {
             b = b.stdin(Box::new(JsSource::new(f.clone())), o.tty[0]);
@@ -118,7 +137,36 @@ impl Preview2Core {
         ctx.stdio.tty = o.tty;
         let mut p2 = Preview2::new(ctx);
         p2.cwd = o.cwd;
-        Ok(Preview2Core { p2 })
+        Ok(Preview2Core {
+            p2,
+            wait: Cell::new(None),
+        })
+    }
+
+    /// Maps the result of a call that may wait, recording the wait.
+    fn waiting<T>(&self, r: crate::preview2::Result<T>) -> R<T> {
+        r.map_err(|e| {
+            if let Error::Wait(w) = e {
+                self.wait.set(Some(w));
+            }
+            to_js(e)
+        })
+    }
+
+    /// After a call threw `"would-block"`: milliseconds until the earliest
+    /// deadline it waits for, or -1 for none.
+    #[wasm_bindgen(js_name = waitMs)]
+    pub fn wait_ms(&self) -> f64 {
+        match self.wait.get().and_then(|w| w.deadline) {
+            Some(d) => d.saturating_sub(self.p2.ctx.clocks.monotonic()) as f64 / 1e6,
+            None => -1.0,
+        }
+    }
+
+    /// After a call threw `"would-block"`: whether new stdin data would help.
+    #[wasm_bindgen(js_name = waitsForInput)]
+    pub fn waits_for_input(&self) -> bool {
+        self.wait.get().is_some_and(|w| w.input)
     }
 
     #[wasm_bindgen(js_name = exitCode)]
@@ -158,24 +206,26 @@ impl Preview2Core {
     }
     #[wasm_bindgen(js_name = pollableBlock)]
     pub fn pollable_block(&self, id: u32) -> R<()> {
-        self.p2.pollable_block(id).map_err(to_js)
+        self.waiting(self.p2.pollable_block(id))
     }
     pub fn poll(&self, ids: Vec<u32>) -> R<Vec<u32>> {
-        self.p2.poll(&ids).map_err(to_js)
+        self.waiting(self.p2.poll(&ids))
     }
     pub fn read(&mut self, id: u32, len: u64) -> R<Vec<u8>> {
         self.p2.read(id, len).map_err(to_js)
     }
     #[wasm_bindgen(js_name = blockingRead)]
     pub fn blocking_read(&mut self, id: u32, len: u64) -> R<Vec<u8>> {
-        self.p2.blocking_read(id, len).map_err(to_js)
+        let r = self.p2.blocking_read(id, len);
+        self.waiting(r)
     }
     pub fn skip(&mut self, id: u32, len: u64) -> R<u64> {
         self.p2.skip(id, len).map_err(to_js)
     }
     #[wasm_bindgen(js_name = blockingSkip)]
     pub fn blocking_skip(&mut self, id: u32, len: u64) -> R<u64> {
-        self.p2.blocking_skip(id, len).map_err(to_js)
+        let r = self.p2.blocking_skip(id, len);
+        self.waiting(r)
     }
     #[wasm_bindgen(js_name = subscribeInput)]
     pub fn subscribe_input(&mut self, id: u32) -> R<u32> {
@@ -215,7 +265,8 @@ impl Preview2Core {
     }
     #[wasm_bindgen(js_name = blockingSplice)]
     pub fn blocking_splice(&mut self, dst: u32, src: u32, len: u64) -> R<u64> {
-        self.p2.blocking_splice(dst, src, len).map_err(to_js)
+        let r = self.p2.blocking_splice(dst, src, len);
+        self.waiting(r)
     }
 
     // ---- clocks, random ----

@@ -120,7 +120,9 @@ impl Preview2 {
     }
 
     /// `poll`: the indexes (into `ids`) of the ready pollables, blocking
-    /// until at least one is. An empty list traps, as the spec says.
+    /// until at least one is. An empty list traps, as the spec says. In
+    /// async mode ([`Blocking::Async`](io::Blocking)) a poll that would
+    /// block is [`Error::Wait`] instead: the JS side awaits and retries.
     pub fn poll(&self, ids: &[u32]) -> Result<Vec<u32>> {
         if ids.is_empty() {
             return Err(Error::Trap(
@@ -131,8 +133,8 @@ impl Preview2 {
             .iter()
             .map(|&id| self.pollable(id))
             .collect::<Result<Vec<_>>>()?;
-        let ready = io::poll(&mut list, &self.ctx.clocks, io::Blocking::Sync)
-            .map_err(|_| Error::Trap("wasi-web: poll would have to wait asynchronously".into()))?;
+        let ready =
+            io::poll(&mut list, &self.ctx.clocks, self.ctx.blocking).map_err(Error::Wait)?;
         Ok(ready.into_iter().map(|i| i as u32).collect())
     }
 
@@ -177,12 +179,15 @@ impl Preview2 {
         }
     }
 
-    /// `blocking-read`: waits for at least one byte (or the end).
+    /// `blocking-read`: waits for at least one byte (or the end). In
+    /// async mode, stdin with nothing available yet is [`Error::Wait`].
     pub fn blocking_read(&mut self, id: u32, len: u64) -> Result<Vec<u8>> {
         if matches!(self.input(id)?, Input::Stdin) && len > 0 {
             let mut list: Vec<Box<dyn Pollable>> =
                 vec![Box::new(InputReady(self.ctx.stdio.stdin.clone()))];
-            let _ = io::poll(&mut list, &self.ctx.clocks, io::Blocking::Sync);
+            if let Err(wait) = io::poll(&mut list, &self.ctx.clocks, self.ctx.blocking) {
+                return Err(Error::Wait(wait));
+            }
         }
         self.read(id, len)
     }

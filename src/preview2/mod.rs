@@ -29,6 +29,7 @@ mod tests;
 use crate::ctx::WasiCtx;
 use crate::error::Errno;
 use crate::filesystem::Descriptor;
+use crate::io::Wait;
 use crate::table::Table;
 
 pub use filesystem::{DescFlags, DirStream};
@@ -47,6 +48,9 @@ pub enum Error {
     /// Misuse the guest cannot recover from (bad handle, wrong resource
     /// type, dropping a parent before its children): a trap.
     Trap(String),
+    /// The call must wait (async mode only): await what [`Wait`] says,
+    /// then retry. Never reaches the guest.
+    Wait(Wait),
 }
 
 impl From<Errno> for Error {

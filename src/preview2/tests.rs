@@ -152,3 +152,54 @@ fn directory_listing_and_stdio_and_clocks() {
     );
     assert_eq!(sockets::resolve_addresses(""), "invalid-argument");
 }
+
+/// Stdin fed later: nothing now, then `data` once `open` is set.
+struct Later(Rc<core::cell::RefCell<Option<&'static [u8]>>>);
+
+impl crate::io::InputStream for Later {
+    fn read(&mut self, max: usize) -> crate::io::StreamResult<bytes::Bytes> {
+        let mut d = self.0.borrow_mut();
+        Ok(match d.take() {
+            Some(b) => bytes::Bytes::from_static(&b[..max.min(b.len())]),
+            None => bytes::Bytes::new(),
+        })
+    }
+    fn ready(&mut self) -> bool {
+        self.0.borrow().is_some()
+    }
+}
+
+#[test]
+fn async_mode_waits_are_returned_not_blocked() {
+    let fs = Rc::new(crate::filesystem::FsCell::new(MemFs::new()));
+    let data = Rc::new(core::cell::RefCell::new(None));
+    let ctx = WasiCtxBuilder::new(fs)
+        .stdin(Box::new(Later(data.clone())), false)
+        .blocking(crate::io::Blocking::Async)
+        .build();
+    let mut p = Preview2::new(ctx);
+    // A timer: poll and block say what to await instead of sleeping.
+    let t = p.subscribe_duration(50_000_000).unwrap();
+    let now = p.monotonic_now();
+    match p.poll(&[t]) {
+        Err(Error::Wait(w)) => {
+            assert!(!w.input);
+            let d = w.deadline.unwrap();
+            assert!(d > now && d <= now + 50_000_000, "{d} vs {now}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(p.pollable_block(t), Err(Error::Wait(_))));
+    // Stdin with nothing yet: blocking-read and a stdin pollable wait for input.
+    let stdin = p.get_stdin().unwrap();
+    assert!(
+        matches!(p.blocking_read(stdin, 8), Err(Error::Wait(w)) if w.input && w.deadline.is_none())
+    );
+    let s = p.subscribe_input(stdin).unwrap();
+    assert!(matches!(p.poll(&[s, t]), Err(Error::Wait(w)) if w.input && w.deadline.is_some()));
+    *data.borrow_mut() = Some(b"hi\n");
+    assert_eq!(p.poll(&[t, s]).unwrap(), vec![1]);
+    assert_eq!(p.blocking_read(stdin, 8).unwrap(), b"hi\n");
+    // Nothing to read is not a wait when the length is 0.
+    assert_eq!(p.blocking_read(stdin, 0).unwrap(), b"");
+}
