@@ -6,6 +6,7 @@ import { MemFS } from "./memfs.js";
 import { OutputBuffer } from "./output-buffer.js";
 import { stdinSource } from "./stdin.js";
 import { StdinQueue } from "./stdin-queue.js";
+import { waitForCore } from "./waiting.js";
 import { WASIExit } from "./wasi-exit.js";
 
 /** What a core call returns when it must wait (async mode only; never seen by the guest). */
@@ -241,16 +242,7 @@ export class WASI {
    * needs no wait returns at once, without suspending.
    */
   #suspending(call) {
-    const core = this.#core;
-    const waitOnce = () => {
-      const ms = core.waitMs();
-      const waits = [];
-      if (ms >= 0) waits.push(new Promise((resolve) => setTimeout(resolve, ms)));
-      if (core.waitsForInput() && this.#stdinQueue) waits.push(this.#stdinQueue.wait());
-      // Nothing to await would be a hang: yield a turn and retry instead.
-      if (waits.length === 0) waits.push(new Promise((resolve) => setTimeout(resolve, 0)));
-      return Promise.race(waits);
-    };
+    const waitOnce = () => waitForCore(this.#core, this.#stdinQueue);
     return new WebAssembly.Suspending((...args) => {
       const first = call(...args);
       if (first !== WOULD_BLOCK) return first;

@@ -8,6 +8,7 @@ import { StdinQueue } from "../stdin-queue.js";
 import { WASIExit } from "../wasi-exit.js";
 import { Preview2Core } from "./core.js";
 import { buildImports } from "./interfaces.js";
+import { waitForCore } from "../waiting.js";
 
 /**
  * The imports that may wait, for `jco transpile --async-mode jspi
@@ -147,15 +148,7 @@ export class WASIp2 {
         throw new WASIExit(code, this);
       },
       // After a core call threw WOULD_BLOCK: what to await before retrying.
-      wait() {
-        const ms = core.waitMs();
-        const waits = [];
-        if (ms >= 0) waits.push(new Promise((resolve) => setTimeout(resolve, ms)));
-        if (core.waitsForInput() && queue) waits.push(queue.wait());
-        // Nothing to await would be a hang: yield a turn and retry instead.
-        if (waits.length === 0) waits.push(new Promise((resolve) => setTimeout(resolve, 0)));
-        return Promise.race(waits);
-      },
+      wait: () => waitForCore(core, queue),
     };
     this.#imports = buildImports(() => this.host);
   }

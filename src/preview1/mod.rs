@@ -111,6 +111,13 @@ impl Fd {
     }
 }
 
+/// Which way an fd transfer moves bytes.
+#[derive(Clone, Copy)]
+enum Dir {
+    Read,
+    Write,
+}
+
 /// Offsets are i64 in POSIX: larger ones are EINVAL.
 fn check_offset(at: Option<u64>) -> Result<()> {
     match at {
@@ -349,10 +356,7 @@ impl Preview1 {
     // ---- fd: reading and writing ----
 
     pub fn fd_read(&mut self, m: &Mem, fd: u32, iovs: u32, n: u32, out: u32) -> Result<()> {
-        m.check(out, 4)?;
-        let list = m.iovecs(iovs, n)?;
-        let total = self.read_iovs(m, fd, &list, None)?;
-        m.put_u32(out, total)
+        self.transfer(m, fd, iovs, n, None, out, Dir::Read)
     }
 
     pub fn fd_pread(
@@ -361,12 +365,47 @@ impl Preview1 {
         fd: u32,
         iovs: u32,
         n: u32,
-        offset: u64,
+        at: u64,
         out: u32,
+    ) -> Result<()> {
+        self.transfer(m, fd, iovs, n, Some(at), out, Dir::Read)
+    }
+
+    pub fn fd_write(&mut self, m: &Mem, fd: u32, iovs: u32, n: u32, out: u32) -> Result<()> {
+        self.transfer(m, fd, iovs, n, None, out, Dir::Write)
+    }
+
+    pub fn fd_pwrite(
+        &mut self,
+        m: &Mem,
+        fd: u32,
+        iovs: u32,
+        n: u32,
+        at: u64,
+        out: u32,
+    ) -> Result<()> {
+        self.transfer(m, fd, iovs, n, Some(at), out, Dir::Write)
+    }
+
+    /// The shared shape of the four: decode the iovecs, move the bytes,
+    /// store the count.
+    #[allow(clippy::too_many_arguments)]
+    fn transfer(
+        &mut self,
+        m: &Mem,
+        fd: u32,
+        iovs: u32,
+        n: u32,
+        at: Option<u64>,
+        out: u32,
+        dir: Dir,
     ) -> Result<()> {
         m.check(out, 4)?;
         let list = m.iovecs(iovs, n)?;
-        let total = self.read_iovs(m, fd, &list, Some(offset))?;
+        let total = match dir {
+            Dir::Read => self.read_iovs(m, fd, &list, at)?,
+            Dir::Write => self.write_iovs(m, fd, &list, at)?,
+        };
         m.put_u32(out, total)
     }
 
@@ -451,28 +490,6 @@ impl Preview1 {
             }
             Handle::Dir(_) | Handle::Stdout | Handle::Stderr => Err(Errno::Badf),
         }
-    }
-
-    pub fn fd_write(&mut self, m: &Mem, fd: u32, iovs: u32, n: u32, out: u32) -> Result<()> {
-        m.check(out, 4)?;
-        let list = m.iovecs(iovs, n)?;
-        let total = self.write_iovs(m, fd, &list, None)?;
-        m.put_u32(out, total)
-    }
-
-    pub fn fd_pwrite(
-        &mut self,
-        m: &Mem,
-        fd: u32,
-        iovs: u32,
-        n: u32,
-        offset: u64,
-        out: u32,
-    ) -> Result<()> {
-        m.check(out, 4)?;
-        let list = m.iovecs(iovs, n)?;
-        let total = self.write_iovs(m, fd, &list, Some(offset))?;
-        m.put_u32(out, total)
     }
 
     fn write_iovs(
