@@ -8,6 +8,7 @@ import { StdinQueue } from "../stdin-queue.js";
 import { WASIExit } from "../wasi-exit.js";
 import { Preview2Core } from "./core.js";
 import { buildImports } from "./interfaces.js";
+import { Pollable, wrap } from "./resources.js";
 import { waitForCore } from "../waiting.js";
 
 /**
@@ -104,6 +105,8 @@ export class WASIp2 {
   #async;
   /** @type {StdinQueue | null} */
   #stdinQueue;
+  /** Settling promises behind external pollables: async waits race them too. */
+  #external = new Set();
   /** @internal */
   host;
 
@@ -148,7 +151,7 @@ export class WASIp2 {
         throw new WASIExit(code, this);
       },
       // After a core call threw WOULD_BLOCK: what to await before retrying.
-      wait: () => waitForCore(core, queue),
+      wait: () => waitForCore(core, queue, this.#external),
     };
     this.#imports = buildImports(() => this.host);
   }
@@ -183,6 +186,31 @@ export class WASIp2 {
   /** Whether waits suspend the component (`options.async`). */
   get async() {
     return this.#async;
+  }
+
+  /**
+   * A `wasi:io/poll` pollable backed by a JS promise (a timer, a fetch, any
+   * host event), for host-defined imports to hand to the component. It is
+   * ready once the promise settles; in async mode a waiting `poll`/`block`
+   * wakes then.
+   * @param {Promise<unknown>} promise
+   */
+  pollableFromPromise(promise) {
+    const core = this.host.core;
+    const id = core.externalPollable();
+    const settled = Promise.resolve(promise).then(
+      () => undefined,
+      () => undefined,
+    );
+    const tracked = settled.then(() => {
+      this.#external.delete(tracked);
+      // The component may have dropped the pollable already.
+      try {
+        core.resolveExternal(id);
+      } catch {}
+    });
+    this.#external.add(tracked);
+    return wrap(Pollable, this.host, id);
   }
 
   /** The queue behind `stdin` when it is a StdinQueue or a stream, else null. */

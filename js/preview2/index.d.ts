@@ -47,6 +47,12 @@ export class WASIp2 {
   /** The import object for `instantiate(getCoreModule, imports)` of `jco transpile --instantiation`. */
   readonly imports: Preview2Imports;
   getImportObject(): Preview2Imports;
+  /**
+   * A `wasi:io/poll` pollable backed by a JS promise (a timer, a fetch, any
+   * host event), for host-defined imports to return to the component: ready
+   * once the promise settles; in async mode a waiting poll wakes then.
+   */
+  pollableFromPromise(promise: Promise<unknown>): unknown;
   readonly fs: MemFS;
   readonly stdout: OutputBuffer | null;
   readonly stderr: OutputBuffer | null;

@@ -294,6 +294,18 @@ impl Preview2Core {
     pub fn subscribe_instant(&mut self, when: u64) -> R<u32> {
         self.p2.subscribe_instant(when).map_err(to_js)
     }
+    /// A pollable that becomes ready when `resolveExternal(id)` is called
+    /// (by the JS side when a promise settles).
+    #[wasm_bindgen(js_name = externalPollable)]
+    pub fn external_pollable(&mut self) -> R<u32> {
+        self.p2.external_pollable().map_err(to_js)
+    }
+
+    #[wasm_bindgen(js_name = resolveExternal)]
+    pub fn resolve_external(&mut self, id: u32) -> R<()> {
+        self.p2.resolve_external(id).map_err(to_js)
+    }
+
     #[wasm_bindgen(js_name = subscribeDuration)]
     pub fn subscribe_duration(&mut self, ns: u64) -> R<u32> {
         self.p2.subscribe_duration(ns).map_err(to_js)

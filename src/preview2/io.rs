@@ -41,6 +41,18 @@ pub enum PollKind {
     Ready,
     /// Ready when stdin has data or has ended.
     Stdin,
+    /// Ready once the host resolves it: a JS promise settled (see
+    /// `WASIp2.pollableFromPromise`).
+    External(bool),
+}
+
+/// A pollable whose readiness is known up front.
+struct Flag(bool);
+
+impl Pollable for Flag {
+    fn ready(&mut self) -> bool {
+        self.0
+    }
 }
 
 /// A `wasi:io/error`: a message and, for filesystem streams, the errno
@@ -108,7 +120,24 @@ impl Preview2 {
             }),
             PollKind::Ready => Box::new(AlwaysReady),
             PollKind::Stdin => Box::new(InputReady(self.ctx.stdio.stdin.clone())),
+            PollKind::External(ready) => Box::new(Flag(ready)),
         })
+    }
+
+    /// A pollable the host makes ready later (a JS promise, a fetch, ...).
+    pub fn external_pollable(&mut self) -> Result<u32> {
+        self.push(Resource::Pollable(PollKind::External(false)), None)
+    }
+
+    /// Marks an external pollable ready.
+    pub fn resolve_external(&mut self, id: u32) -> Result<()> {
+        match self.get_mut(id)? {
+            Resource::Pollable(k @ PollKind::External(_)) => {
+                *k = PollKind::External(true);
+                Ok(())
+            }
+            other => Err(wrong_type(id, "external pollable", other)),
+        }
     }
 
     pub fn pollable_ready(&self, id: u32) -> Result<bool> {

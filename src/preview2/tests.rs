@@ -203,3 +203,18 @@ fn async_mode_waits_are_returned_not_blocked() {
     // Nothing to read is not a wait when the length is 0.
     assert_eq!(p.blocking_read(stdin, 0).unwrap(), b"");
 }
+
+#[test]
+fn external_pollables_become_ready_when_resolved() {
+    let (mut p2, _out, _fs) = setup();
+    let id = p2.external_pollable().unwrap();
+    assert!(!p2.pollable_ready(id).unwrap());
+    p2.resolve_external(id).unwrap();
+    assert!(p2.pollable_ready(id).unwrap());
+    assert_eq!(p2.poll(&[id]).unwrap(), vec![0]);
+    p2.drop_resource(id).unwrap();
+    assert!(
+        p2.resolve_external(id).is_err(),
+        "a dropped pollable is an error, not a crash"
+    );
+}

@@ -243,3 +243,22 @@ test("transpileComponent gives jco's import and export names", async (t) => {
   assert.ok(tr.imports.includes("wasi:filesystem/types"));
   assert.ok(tr.exports.some(([name]) => name.startsWith("wasi:cli/run")));
 });
+
+describe("pollables from JS promises", () => {
+  test("ready once the promise settles (resolved or rejected), and poll sees it", async () => {
+    const host = new WASIp2({ stdout: "buffer" });
+    let resolve;
+    const pending = new Promise((r) => (resolve = r));
+    const a = host.pollableFromPromise(pending);
+    const b = host.pollableFromPromise(Promise.reject(new Error("failed fetch")));
+    assert.equal(a.ready(), false);
+    await new Promise((r) => setTimeout(r, 0));
+    assert.equal(b.ready(), true, "a rejected promise also wakes the waiter");
+    assert.equal(a.ready(), false);
+    resolve("data");
+    await new Promise((r) => setTimeout(r, 0));
+    assert.equal(a.ready(), true);
+    const poll = host.imports["wasi:io/poll"].poll;
+    assert.deepEqual(Array.from(poll([a, b])), [0, 1]);
+  });
+});
