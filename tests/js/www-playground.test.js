@@ -7,6 +7,8 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import os from "node:os";
+import { unzipSync, zipSync } from "fflate";
 import { launchChromium } from "../../js/node/chromium.js";
 import { startPlaygroundServer } from "../../www/tools/serve.js";
 import { REPO } from "./helpers/corpus.js";
@@ -148,6 +150,49 @@ test("the echo REPL answers lines typed into stdin while it runs", async () => {
   assert.deepEqual(await page.locator("#terminal-output .t-stdin").allTextContents(), ["hello\n", "wasi web\n"]);
 });
 
+test("the terminal emulator shows ANSI colours and cursor control, and typing into it goes to stdin", async () => {
+  await page.click('#file-tree [data-path="/"]');
+  await page.setInputFiles("#upload-input", {
+    name: "ansi.txt",
+    mimeType: "text/plain",
+    buffer: Buffer.from("\x1b[32mgreen\x1b[0m plain abc\rX\n"),
+  });
+  await page.waitForSelector('#file-tree [data-path="/ansi.txt"]');
+  await runProgram("example:cat", "ansi.txt");
+  const screen = await page.evaluate(() => /** @type {any} */ (window).playground.screenText());
+  // The carriage return moved the cursor back: X overwrote the first cell.
+  assert.match(screen, /^Xreen plain abc$/m);
+  assert.doesNotMatch(screen, /\x1b|\[32m/);
+  const cell = await page.evaluate(() => {
+    const buffer = /** @type {any} */ (window).playground.xterm.buffer.active;
+    for (let y = 0; y < buffer.length; y++) {
+      const line = buffer.getLine(y);
+      if (line.translateToString(true).startsWith("Xreen")) {
+        const c = line.getCell(1);
+        return { fg: c.getFgColor(), palette: c.isFgPalette(), plainFg: line.getCell(7).isFgDefault() };
+      }
+    }
+    return null;
+  });
+  assert.deepEqual(cell, { fg: 2, palette: true, plainFg: true });
+  // The aria-live mirror has the text without escape sequences.
+  assert.match(await terminalText(), /green plain abc\rX\n/);
+  // Typing into the emulator: a line discipline with local echo; Enter sends the line.
+  await runProgram("example:echo_lines", "", { wait: false });
+  await waitForTerminal("> ");
+  const runs = await runsDone();
+  await page.click("#xterm");
+  await page.keyboard.type("typx");
+  await page.keyboard.press("Backspace");
+  await page.keyboard.type("ed");
+  await page.keyboard.press("Enter");
+  await waitForTerminal("echo 1: typed\n> ");
+  assert.match(await page.evaluate(() => /** @type {any} */ (window).playground.screenText()), /^> typed\necho 1: typed\n> $/m);
+  await page.keyboard.press("Control+D");
+  await page.waitForFunction((n) => Number(document.getElementById("terminal-panel")?.dataset.runs) > n, runs);
+  assert.match(await terminalText(), /bye after 1 lines?\n/);
+});
+
 test("Stop ends a running program, and the next run works", async () => {
   await runProgram("example:sleepy", "60000", { wait: false });
   await waitForTerminal("start\n");
@@ -185,6 +230,38 @@ test("an uploaded file goes through grep into a file that downloads", async () =
   assert.equal(fs.readFileSync(saved, "utf8"), "cat\nCatfish\nconcatenate\n");
   // cat reads the same file back through a < redirection.
   assert.match(await runProgram("example:cat", "< cats.txt"), /\ncat\nCatfish\nconcatenate\n/);
+});
+
+test("archives: an uploaded .zip and .tar.gz unpack into the files; Download all gives the tree as a .zip", async () => {
+  await page.click('#file-tree [data-path="/"]');
+  const zip = zipSync({ "proj/": new Uint8Array(0), "proj/a.txt": Buffer.from("alpha from zip\n"), "proj/sub/b.txt": Buffer.from("beta\n") });
+  await page.setInputFiles("#upload-input", { name: "proj.zip", mimeType: "application/zip", buffer: Buffer.from(zip) });
+  await page.waitForSelector('#file-tree [data-path="/proj/sub/b.txt"]');
+  assert.match(await runProgram("example:cat", "/proj/a.txt"), /alpha from zip\n/);
+  assert.match(await runProgram("example:tree", "/proj"), /├── a\.txt\n└── sub\n    └── b\.txt\n/);
+  // A .tar.gz made by tar(1).
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "www-tar-"));
+  fs.mkdirSync(path.join(dir, "tarred/deep"), { recursive: true });
+  fs.writeFileSync(path.join(dir, "tarred/deep/c.txt"), "gamma from tar\n");
+  execFileSync("tar", ["czf", path.join(dir, "t.tar.gz"), "-C", dir, "tarred"]);
+  await page.click('#file-tree [data-path="/"]');
+  await page.setInputFiles("#upload-input", { name: "t.tar.gz", mimeType: "application/gzip", buffer: fs.readFileSync(path.join(dir, "t.tar.gz")) });
+  await page.waitForSelector('#file-tree [data-path="/tarred/deep/c.txt"]');
+  assert.match(await runProgram("example:cat", "tarred/deep/c.txt"), /gamma from tar\n/);
+  fs.rmSync(dir, { recursive: true, force: true });
+  // The whole tree as a zip.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-zip")]);
+  assert.equal(download.suggestedFilename(), "files.zip");
+  const entries = unzipSync(fs.readFileSync(await download.path()));
+  assert.equal(Buffer.from(entries["proj/a.txt"]).toString(), "alpha from zip\n");
+  assert.equal(Buffer.from(entries["tarred/deep/c.txt"]).toString(), "gamma from tar\n");
+  assert.match(Buffer.from(entries["poem.txt"]).toString(), /Two roads diverged/);
+  assert.ok("proj/sub/" in entries);
+  // Clean up for the tests after this one.
+  for (const p of ["/proj", "/tarred"]) {
+    await page.click(`#file-tree [data-path="${p}"]`);
+    await page.click("#delete-entry");
+  }
 });
 
 test("files can be created, edited, used by a program and deleted", async () => {
@@ -305,6 +382,35 @@ test("a component dropped on the Program panel runs; a broken one gets an error"
   assert.equal(await page.textContent("#run-state"), "Cannot run broken.wasm");
   // Core modules still run after components.
   assert.match(await runProgram("example:hello", "still"), /Hello from WASI!\nargv\[1\] = still\n/);
+});
+
+test("a share link restores the example, its arguments and environment", async () => {
+  await page.selectOption("#program-select", "example:grep");
+  await page.fill("#args", "-c 'the road' poem.txt");
+  await page.fill("#env", "LANG=C.UTF-8\nGREETING=hi there");
+  await page.click("#share");
+  const url = await page.inputValue("#share-url");
+  assert.match(url, /#program=example%3Agrep&args=/);
+  const other = await browser.newPage();
+  watch(other);
+  await open(other, url);
+  assert.equal(await other.inputValue("#program-select"), "example:grep");
+  assert.equal(await other.inputValue("#args"), "-c 'the road' poem.txt");
+  assert.equal(await other.inputValue("#env"), "LANG=C.UTF-8\nGREETING=hi there");
+  // A fresh page fetches the example: the download progress shows while it loads.
+  await other.evaluate(() => {
+    const seen = /** @type {string[]} */ ((/** @type {any} */ (window).seenStates = []));
+    const el = /** @type {HTMLElement} */ (document.getElementById("run-state"));
+    new MutationObserver(() => seen.push(el.textContent ?? "")).observe(el, { childList: true, characterData: true, subtree: true });
+  });
+  await other.click("#run");
+  await other.waitForFunction(() => Number(document.getElementById("terminal-panel")?.dataset.runs ?? 0) > 0);
+  const states = await other.evaluate(() => /** @type {any} */ (window).seenStates);
+  assert.ok(states.some((/** @type {string} */ t) => /^Downloading grep\.wasm… \d+ kB/.test(t)), states.join(" | "));
+  assert.match((await other.textContent("#terminal-output")) ?? "", /\$ grep\.wasm -c 'the road' poem\.txt\n\d+\n/);
+  assert.equal(await other.isHidden("#load-progress"), true);
+  await other.close();
+  await page.fill("#env", "LANG=C.UTF-8");
 });
 
 test("bad arguments and environment lines are reported, not run", async () => {

@@ -3,6 +3,7 @@
 // copy and the program's changes come back when it ends.
 import { MemFS, exportTree, importTree } from "./lib.js";
 import { absolutePath } from "./command-line.js";
+import { isArchive, unpack, zipTree } from "./archive.js";
 import { byId, download, formatSize, h } from "./dom.js";
 import { STARTER_FILES } from "./starter-files.js";
 
@@ -66,6 +67,8 @@ export class FilesPanel {
   #newFolder = byId("new-folder", HTMLButtonElement);
   #upload = byId("upload-input", HTMLInputElement);
   #downloadButton = byId("download-file", HTMLButtonElement);
+  #downloadZip = byId("download-zip", HTMLButtonElement);
+  #unpackArchives = byId("unpack-archives", HTMLInputElement);
   #deleteButton = byId("delete-entry", HTMLButtonElement);
   #resetButton = byId("reset-files", HTMLButtonElement);
   #createForm = byId("create-form", HTMLFormElement);
@@ -94,6 +97,7 @@ export class FilesPanel {
       this.#upload.value = "";
     });
     this.#downloadButton.addEventListener("click", () => this.#download());
+    this.#downloadZip.addEventListener("click", () => download(zipTree(this.snapshot()), "files.zip"));
     this.#deleteButton.addEventListener("click", () => this.#delete());
     this.#resetButton.addEventListener("click", () => {
       this.reset();
@@ -205,14 +209,28 @@ export class FilesPanel {
     for (const file of files) {
       const path = join(dir, file.name);
       try {
-        this.fs.writeFile(path, new Uint8Array(await file.arrayBuffer()));
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        if (this.#unpackArchives.checked && isArchive(file.name)) {
+          const entries = unpack(file.name, bytes);
+          for (const entry of entries) {
+            const to = join(dir, entry.path);
+            if (entry.type === "directory") this.fs.mkdir(to, { recursive: true });
+            else {
+              this.fs.mkdir(parentOf(to), { recursive: true });
+              this.fs.writeFile(to, entry.data);
+            }
+          }
+          written.push(`${file.name} (${entries.filter((e) => e.type === "file").length} files unpacked into ${dir})`);
+          continue;
+        }
+        this.fs.writeFile(path, bytes);
         written.push(path);
       } catch (error) {
         this.#say(`Could not upload ${file.name}: ${describe(error)}`);
         return;
       }
     }
-    if (written.length === 1) this.#select(written[0]);
+    if (written.length === 1 && written[0].startsWith("/")) this.#select(written[0]);
     this.render();
     this.#say(`Uploaded ${written.join(", ")}.`);
   }

@@ -24,8 +24,18 @@ const stdinHint = byId("stdin-hint");
 const STDIN_HINT = stdinHint.textContent ?? "";
 
 const files = new FilesPanel();
-const program = new ProgramPanel({ onChange: () => updateStdin() });
-const terminal = new Terminal(byId("terminal-output"), byId("terminal"));
+const loadProgress = byId("load-progress", HTMLProgressElement);
+const program = new ProgramPanel({
+  onChange: () => updateStdin(),
+  onProgress: (name, loaded, total) => {
+    const kb = (/** @type {number} */ n) => `${Math.round(n / 1000)} kB`;
+    runState.textContent = `Downloading ${name}… ${kb(loaded)}${total ? ` of ${kb(total)}` : ""}`;
+    loadProgress.hidden = false;
+    if (total) loadProgress.value = loaded / total;
+    else loadProgress.removeAttribute("value");
+  },
+});
+const terminal = new Terminal(byId("terminal-output"), byId("terminal"), byId("xterm"), typed);
 const runner = new Runner({
   onOutput: (fd, chunk) => terminal.output(fd, chunk),
   onStarted: () => setState("running"),
@@ -141,14 +151,17 @@ async function runOnce({ focusStdin = false } = {}) {
   try {
     chosen = await program.current();
   } catch (error) {
+    loadProgress.hidden = true;
     terminal.note("error", String(/** @type {Error} */ (error).message ?? error));
     setState("idle", "Could not load the program");
     terminal.flush();
     countRun();
     return;
   }
+  loadProgress.hidden = true;
   runningName = chosen.name;
   setState("starting");
+  if (!chosen.component) runState.textContent = `Compiling and starting ${chosen.name}…`;
   const redirects = [
     command.stdinFile !== null ? `< ${quote(command.stdinFile)}` : "",
     command.stdoutFile !== null ? `${command.append ? ">>" : ">"} ${quote(command.stdoutFile)}` : "",
@@ -229,6 +242,31 @@ function sendLine() {
   runner.write(`${line}\n`);
 }
 
+/**
+ * Keys typed into the terminal emulator, with a terminal's line discipline:
+ * the line is edited here (and kept in the stdin field), Enter sends it,
+ * Backspace erases, Ctrl+D ends the input, Ctrl+C stops the program.
+ * @param {string} data
+ */
+function typed(data) {
+  if (data.startsWith("\x1b")) return; // arrows and other keys with no meaning here
+  for (const c of data) {
+    if (c === "\r" || c === "\n") sendLine();
+    else if (c === "\x7f" || c === "\b") {
+      if (stdinInput.value !== "") {
+        stdinInput.value = stdinInput.value.slice(0, -1);
+        terminal.echoTyped("\b");
+      }
+    } else if (c === "\x04") endInput();
+    else if (c === "\x03") {
+      if (runner.running) runner.stop();
+    } else if (c >= " " && stdinInput.getAttribute("aria-disabled") === "false") {
+      stdinInput.value += c;
+      terminal.echoTyped(c);
+    }
+  }
+}
+
 function endInput() {
   if (!runner.running || !interactiveRun) return;
   const rest = stdinInput.value;
@@ -281,4 +319,52 @@ runner.interactive().then(
   },
   (error) => terminal.note("error", String(error.message ?? error)),
 );
+/**
+ * The page's URL with the chosen example, arguments and environment in its
+ * hash (#program=…&args=…&env=…). Files and opened .wasm files are not in it.
+ */
+function shareUrl() {
+  const params = new URLSearchParams({ program: program.value, args: argsInput.value, env: envInput.value });
+  return `${location.href.split("#")[0]}#${params}`;
+}
+
+/** Restores what a share link holds. */
+function restoreFromHash() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  const chosen = params.get("program");
+  if (chosen === null) return;
+  if (!program.choose(chosen)) {
+    showSettingsError(`The link names a program this page does not have (${chosen}).`);
+    return;
+  }
+  const args = params.get("args");
+  const env = params.get("env");
+  if (args !== null) argsInput.value = args;
+  if (env !== null) envInput.value = env;
+}
+
+byId("share").addEventListener("click", async () => {
+  const url = shareUrl();
+  const field = byId("share-url", HTMLInputElement);
+  const state = byId("share-state");
+  field.value = url;
+  field.hidden = false;
+  history.replaceState(null, "", url);
+  if (!program.value.startsWith("example:") && !program.value.startsWith("component:")) {
+    state.textContent = "Your own .wasm files are not in links: the link opens the first example.";
+  } else {
+    try {
+      await navigator.clipboard.writeText(url);
+      state.textContent = "Copied.";
+    } catch {
+      state.textContent = "Copy the link above.";
+    }
+  }
+  field.select();
+});
+restoreFromHash();
+addEventListener("hashchange", restoreFromHash);
+
+// For tests and the console: the emulator and its text.
+Object.assign(window, { playground: { xterm: terminal.xterm, screenText: () => terminal.screenText() } });
 document.documentElement.dataset.ready = "true";

@@ -40,6 +40,35 @@ export async function problemWith(bytes) {
   return null;
 }
 
+/**
+ * A response's body, reporting the bytes read as they arrive.
+ * @param {Response} response
+ * @param {(loaded: number, total: number) => void} progress
+ */
+async function readWithProgress(response, progress) {
+  const total = Number(response.headers.get("content-length") ?? 0);
+  if (!response.body) return new Uint8Array(await response.arrayBuffer());
+  const reader = response.body.getReader();
+  /** @type {Uint8Array[]} */
+  const chunks = [];
+  let loaded = 0;
+  progress(0, total);
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.length;
+    progress(loaded, total);
+  }
+  const bytes = new Uint8Array(loaded);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return bytes;
+}
+
 export class ProgramPanel {
   #select = byId("program-select", HTMLSelectElement);
   #yours = byId("your-programs", HTMLOptGroupElement);
@@ -57,9 +86,15 @@ export class ProgramPanel {
   #count = 0;
 
   #onChange = () => {};
+  /** @type {(name: string, loaded: number, total: number) => void} */
+  #onProgress = () => {};
 
-  /** @param {{ onChange?(): void }} [options] onChange: another program was picked */
-  constructor({ onChange = () => {} } = {}) {
+  /**
+   * @param {{ onChange?(): void, onProgress?(name: string, loaded: number, total: number): void }} [options]
+   *   onChange: another program was picked; onProgress: bytes of an example fetched so far (total 0: unknown)
+   */
+  constructor({ onChange = () => {}, onProgress = () => {} } = {}) {
+    this.#onProgress = onProgress;
     const group = byId("example-programs", HTMLOptGroupElement);
     for (const example of EXAMPLES) {
       group.append(h("option", { value: `example:${example.name}` }, example.label));
@@ -119,6 +154,23 @@ export class ProgramPanel {
     return true;
   }
 
+  /** The chosen program's menu value, e.g. "example:grep". */
+  get value() {
+    return this.#select.value;
+  }
+
+  /**
+   * Picks a bundled example by its menu value ("example:…" or "component:…").
+   * @param {string} value
+   * @returns {boolean} whether there is such an example
+   */
+  choose(value) {
+    if (!/^(example|component):/.test(value) || ![...this.#select.options].some((o) => o.value === value)) return false;
+    this.#select.value = value;
+    this.#show();
+    return true;
+  }
+
   /** Whether the chosen program is a component (known without loading it). */
   get componentChosen() {
     const value = this.#select.value;
@@ -140,7 +192,7 @@ export class ProgramPanel {
           const hint = component ? " (build it with bash tests/p2guests/build.sh)" : "";
           throw new Error(`could not load the example ${name}.wasm: HTTP ${response.status}${hint}`);
         }
-        return new Uint8Array(await response.arrayBuffer());
+        return readWithProgress(response, (loaded, total) => this.#onProgress(`${name}.wasm`, loaded, total));
       });
       bytes.catch(() => this.#fetched.delete(value));
       this.#fetched.set(value, bytes);

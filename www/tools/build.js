@@ -43,7 +43,10 @@ function copy(from, to, keep = () => true) {
 // The import map's paths, relative to the page, go from the repository's
 // layout (../js/, ../node_modules/) to the copies next to index.html (js/, vendor/).
 const html = fs.readFileSync(at("www/index.html"), "utf8");
-const mapped = html.replaceAll('": "../node_modules/', '": "./vendor/').replaceAll('": "../js/', '": "./js/');
+const mapped = html
+  .replaceAll('": "../node_modules/', '": "./vendor/')
+  .replaceAll('": "../js/', '": "./js/')
+  .replaceAll('href="../node_modules/', 'href="./vendor/');
 if (mapped.includes('"../')) {
   console.error("build:www: index.html's import map has a path this build does not rewrite");
   process.exit(1);
@@ -108,6 +111,26 @@ if (JCO_FILES.every((file) => fs.existsSync(at(file)))) {
   }
 } else {
   console.warn("build:www: @bytecodealliance/jco is not installed (npm install): components will not run in this build");
+}
+
+// The page's own dependencies (xterm.js, fflate): needed, so a missing one fails the build.
+const VENDOR_FILES = [
+  "node_modules/@xterm/xterm/lib/xterm.mjs",
+  "node_modules/@xterm/xterm/css/xterm.css",
+  "node_modules/@xterm/xterm/LICENSE",
+  "node_modules/@xterm/xterm/package.json",
+  "node_modules/fflate/esm/browser.js",
+  "node_modules/fflate/LICENSE",
+  "node_modules/fflate/package.json",
+];
+for (const file of VENDOR_FILES) {
+  if (!fs.existsSync(at(file))) {
+    console.error(`build:www: ${file} is missing: run npm install`);
+    process.exit(1);
+  }
+  const to = path.join(out, file.replace(/^node_modules\//, "vendor/"));
+  fs.mkdirSync(path.dirname(to), { recursive: true });
+  fs.copyFileSync(at(file), to);
 }
 
 // Keep the build out of git without touching the repository's .gitignore.

@@ -35,6 +35,10 @@ const DEV_PREFIXES = [
   // jco's browser build and its transpiler component (the page's import map).
   "/node_modules/@bytecodealliance/jco/dist/",
   "/node_modules/@bytecodealliance/jco-transpile/vendor/",
+  // The terminal emulator and the zip/gzip library.
+  "/node_modules/@xterm/xterm/lib/",
+  "/node_modules/@xterm/xterm/css/",
+  "/node_modules/fflate/esm/",
 ];
 
 /**
