@@ -81,10 +81,6 @@ impl Fd {
         }
     }
 
-    fn is_stdin(&self) -> bool {
-        matches!(self.handle, Handle::Stdin)
-    }
-
     fn file(&self) -> Result<&Descriptor> {
         match &self.handle {
             Handle::File(d) => Ok(d),
@@ -1087,16 +1083,17 @@ impl Preview1 {
                 }
                 event::FD_READ | event::FD_WRITE => {
                     let fd = u32_at(16);
-                    let read = kind == event::FD_READ;
                     // wasmtime fails the whole call for a bad fd.
-                    match self.fd_readiness(fd, read)? {
-                        Some(nbytes) => sub.nbytes = nbytes,
-                        None => stdin_subs.push(i),
-                    }
-                    if read && self.fd(fd)?.is_stdin() {
-                        Box::new(InputReady(self.ctx.stdio.stdin.clone()))
-                    } else {
-                        Box::new(AlwaysReady)
+                    match self.fd_readiness(fd, kind == event::FD_READ)? {
+                        Some(nbytes) => {
+                            sub.nbytes = nbytes;
+                            Box::new(AlwaysReady)
+                        }
+                        // Stdin: ready when data comes; its count is known then.
+                        None => {
+                            stdin_subs.push(i);
+                            Box::new(InputReady(self.ctx.stdio.stdin.clone()))
+                        }
                     }
                 }
                 _ => return Err(Errno::Inval),
