@@ -1,7 +1,9 @@
 // The web playground (www/) in headless Chromium: every bundled example (a
 // WASI 0.2 component too), upload → transform → download, typing into an interactive program, Stop,
 // bad files, the file editor, the static build, and screenshots at desktop
-// and phone widths in light and dark (test-output/www/).
+// and phone widths in light and dark (test-output/www/). The page is built
+// once by Vite (www/vite.config.js, as npm run build:www) into
+// test-output/www/dist/ and served from there.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -15,6 +17,8 @@ import { REPO } from "./helpers/corpus.js";
 import { guest } from "./helpers/wat.js";
 
 const SHOTS = path.join(REPO, "test-output", "www");
+/** The Vite build of the page (npm run build:www, another folder). */
+const BUILT = path.join(SHOTS, "dist");
 
 /** @type {Awaited<ReturnType<typeof startPlaygroundServer>>} */
 let server;
@@ -47,7 +51,11 @@ before(async () => {
   const p2hello = path.join(REPO, "tests/p2guests/out/hello.wasm");
   if (!fs.existsSync(p2hello)) execFileSync("bash", [path.join(REPO, "tests/p2guests/build.sh")], { stdio: ["ignore", "inherit", "inherit"] });
   components = fs.existsSync(p2hello) && fs.existsSync(path.join(REPO, "node_modules/@bytecodealliance/jco/dist/browser.js"));
-  server = await startPlaygroundServer();
+  execFileSync(path.join(REPO, "node_modules/.bin/vite"), ["build", "--config", path.join(REPO, "www/vite.config.js"), "--outDir", BUILT, "--logLevel", "error"], {
+    cwd: REPO,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  server = await startPlaygroundServer({ root: BUILT });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   watch(page);
@@ -314,7 +322,7 @@ test("a .wasm dropped on the Program panel runs; files dropped on Files are uplo
       data.items.add(file);
       document.getElementById(target)?.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
     };
-    const hello = await (await fetch("/tests/guests/out/hello.wasm")).arrayBuffer();
+    const hello = await (await fetch("examples/hello.wasm")).arrayBuffer();
     drop("program", new File([hello], "dropped.wasm"));
     drop("files", new File(["dropped text\n"], "dropped.txt"));
   });
@@ -357,7 +365,7 @@ test("a component dropped on the Program panel runs; a broken one gets an error"
   if (!components) return t.skip("no tests/p2guests/out/hello.wasm (wasm32-wasip2) or no jco");
   await page.evaluate(async () => {
     const data = new DataTransfer();
-    const hello = await (await fetch("/tests/p2guests/out/hello.wasm")).arrayBuffer();
+    const hello = await (await fetch("examples/p2/hello.wasm")).arrayBuffer();
     data.items.add(new File([hello], "comp.wasm"));
     document.getElementById("program")?.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
   });
@@ -450,28 +458,26 @@ test("screenshots at desktop and phone widths, light and dark", async () => {
   }
 });
 
-test("npm run build:www's folder works on its own", async () => {
-  const out = path.join(REPO, "test-output", "www", "dist");
-  execFileSync(process.execPath, [path.join(REPO, "www/tools/build.js"), out], { stdio: "pipe" });
+test("the Vite build is a static folder that works under any prefix", async () => {
   const files = [
-    "index.html", "style.css", "app/main.js", "app/worker.js", "js/index.js", "pkg/wasi_web_bg.wasm", "examples/hello.wasm",
-    ...(components
-      ? ["examples/p2/hello.wasm", "vendor/@bytecodealliance/jco/dist/browser.js",
-        "vendor/@bytecodealliance/jco-transpile/vendor/js-component-bindgen-component.core.wasm"]
-      : []),
+    "index.html", "examples/hello.wasm", "examples/grep.wasm",
+    ...(components ? ["examples/p2/hello.wasm"] : []),
   ];
   for (const file of files) {
-    assert.ok(fs.existsSync(path.join(out, file)), `${file} is in the build`);
+    assert.ok(fs.existsSync(path.join(BUILT, file)), `${file} is in the build`);
   }
-  assert.ok(!fs.existsSync(path.join(out, "js/node")), "no Node-only files");
-  const dist = await startPlaygroundServer({ root: path.dirname(out) });
+  const assets = fs.readdirSync(path.join(BUILT, "assets"));
+  assert.ok(assets.some((name) => /^wasi_web_bg-[\w-]+\.wasm$/.test(name)), `the core's .wasm is an asset: ${assets.join(" ")}`);
+  const html = fs.readFileSync(path.join(BUILT, "index.html"), "utf8");
+  assert.doesNotMatch(html, /importmap|node_modules|"\/(assets|app)\//, "no import map; only relative URLs");
+  const dist = await startPlaygroundServer({ root: path.dirname(BUILT) });
   const p = await browser.newPage();
   watch(p);
   try {
     // Under a prefix, as on a static host: everything is found relative to the page.
     await open(p, `${dist.url}/dist/`);
     assert.match(await runProgram("example:hello", "built", { p }), /Hello from WASI!\nargv\[1\] = built\n/);
-    // A component: jco and the import map's targets come from the build too.
+    // A component: jco (bundled by Vite) transpiles it in the page.
     if (!components) return;
     const out = await runProgram("component:hello", "/poem.txt", { p });
     assert.match(out, /hello from a component\n[^]*read: The Road Not Taken/);

@@ -1,6 +1,7 @@
 // Components (WASI 0.2) are transpiled by jco in the page: jco's transpiler
-// is itself a component whose bare imports ("@bytecodealliance/…") only the
-// page's import map (index.html) resolves; module workers get no import map.
+// is itself a component whose WASI imports ("@bytecodealliance/preview2-shim/…")
+// Vite points at wasi-web's own WASI 0.2 host (www/vite.config.js). It is
+// loaded the first time a component runs (a chunk of its own).
 // The worker then gets jco's output (JS source and core modules) and runs it
 // on a WASIp2 (worker.js).
 
@@ -9,9 +10,6 @@
  * `instantiate(getCoreModule, imports)`; `modules` are its core modules.
  * @typedef {{ source: string, modules: [string, Uint8Array][] }} Transpiled
  */
-
-/** Through a variable, so that tsc does not look for the package. */
-const JCO = "@bytecodealliance/jco/component";
 
 /** The header of a component: `\0asm`, version 0x0d, layer 1. */
 const COMPONENT_HEADER = [0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00];
@@ -47,7 +45,7 @@ async function transpileOnce(bytes) {
   /** @type {{ generate(bytes: Uint8Array, options: object): Promise<{ files: [string, Uint8Array][] }> }} */
   let jco;
   try {
-    jco = await import(/* @vite-ignore */ JCO);
+    jco = await import("@bytecodealliance/jco/component");
   } catch (error) {
     throw new TranspileError(
       `jco (@bytecodealliance/jco), which turns components into JavaScript, could not be loaded: ${error instanceof Error ? error.message : String(error)}`,

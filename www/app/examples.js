@@ -1,4 +1,15 @@
 // The example programs bundled with the playground (tests/guests/src/bin).
+// www/vite.config.js copies their .wasm files next to the page: examples/
+// and examples/p2/ (components), served the same way by Vite's dev server.
+
+/** Where the page is (this module is also read by Node, in vite.config.js). */
+const PAGE = typeof document === "undefined" ? "http://localhost/" : document.baseURI;
+
+/** Where the example programs' .wasm files are (a URL ending in "/"). */
+export const EXAMPLES_URL = new URL("examples/", PAGE).href;
+
+/** Where the component examples' .wasm files are (a URL ending in "/"). */
+export const COMPONENT_EXAMPLES_URL = new URL("examples/p2/", PAGE).href;
 
 /**
  * @typedef {object} Example

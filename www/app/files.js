@@ -1,13 +1,13 @@
 // The Files panel: the page's MemFS as a tree, with create, upload, edit,
 // download and delete. The MemFS lives as long as the page; each run gets a
 // copy and the program's changes come back when it ends.
-import { MemFS, exportTree, importTree } from "./lib.js";
+import { MemFS, exportTree, importTree } from "wasi-web";
 import { absolutePath } from "./command-line.js";
 import { isArchive, unpack, zipTree } from "./archive.js";
 import { byId, download, formatSize, h } from "./dom.js";
 import { STARTER_FILES } from "./starter-files.js";
 
-/** @typedef {import("../../js/index.js").TreeEntry} TreeEntry */
+/** @typedef {import("wasi-web").TreeEntry} TreeEntry */
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 

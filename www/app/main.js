@@ -1,5 +1,6 @@
 // The playground page: wires the Program panel, the terminal and the Files
 // panel to the runner worker.
+import "@xterm/xterm/css/xterm.css";
 import { parseCommandLine, parseEnv, absolutePath } from "./command-line.js";
 import { TranspileError, transpile } from "./component.js";
 import { byId } from "./dom.js";

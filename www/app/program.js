@@ -2,8 +2,8 @@
 // is checked at once (not WebAssembly, not a WASI command) so a bad file gets
 // its error before anything runs. Components (WASI 0.2) are accepted as they
 // are; jco checks them when they run. Each program keeps its own arguments.
-import { COMPONENT_EXAMPLES_URL, EXAMPLES_URL, checkModuleBytes, detectWasiVersion } from "./lib.js";
-import { COMPONENT_EXAMPLES, EXAMPLES } from "./examples.js";
+import { checkModuleBytes, detectWasiVersion } from "wasi-web";
+import { COMPONENT_EXAMPLES, COMPONENT_EXAMPLES_URL, EXAMPLES, EXAMPLES_URL } from "./examples.js";
 import { isComponent } from "./component.js";
 import { byId, formatSize, h } from "./dom.js";
 

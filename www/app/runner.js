@@ -4,15 +4,13 @@
 /**
  * @typedef {import("./worker.js").RunRequest} RunRequest
  * @typedef {import("./worker.js").WorkerMessage} WorkerMessage
- * @typedef {import("../../js/index.js").TreeEntry} TreeEntry
+ * @typedef {import("wasi-web").TreeEntry} TreeEntry
  *
  * How a run ended:
  * @typedef {{ kind: "exit", exitCode: number, tree: TreeEntry[], redirected: { path: string, bytes: number } | null }
  *   | { kind: "load" | "trap" | "error", message: string, tree: TreeEntry[] | null }
  *   | { kind: "stopped" }} Outcome
  */
-
-const WORKER_URL = new URL("./worker.js", import.meta.url);
 
 export class Runner {
   /** @type {Worker} */
@@ -44,7 +42,8 @@ export class Runner {
 
   /** A new worker and the promise of its "ready". @returns {[Worker, Promise<{ jspi: boolean }>]} */
   #spawn() {
-    const worker = new Worker(WORKER_URL, { type: "module", name: "wasi-web playground runner" });
+    // Written out in full so that Vite bundles worker.js as a worker of its own.
+    const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: "wasi-web playground runner" });
     /** @type {Promise<{ jspi: boolean }>} */
     const ready = new Promise((resolve, reject) => {
       worker.addEventListener("error", (event) => {

@@ -11,10 +11,11 @@
 // (component.js): its JS is imported from a blob: URL, its core modules are
 // compiled here, and it runs synchronously on a WASIp2 over the same MemFS.
 // Its stdin is what was typed before Run (or "< file").
-import { MemFS, StdinQueue, WASI, WASIp2, compileProgram, detectWasiVersion, exportTree, importTree } from "./lib.js";
+import { MemFS, StdinQueue, WASI, compileProgram, detectWasiVersion, exportTree, importTree } from "wasi-web";
+import { WASIp2 } from "wasi-web/preview2";
 
 /**
- * @typedef {import("../../js/index.js").TreeEntry} TreeEntry
+ * @typedef {import("wasi-web").TreeEntry} TreeEntry
  *
  * @typedef {object} RunRequest
  * @property {"run"} type
@@ -170,7 +171,7 @@ async function runComponent(request, fs, captured, setPrefix) {
     for (const [name, bytes] of transpiled.modules) {
       modules.set(name, await WebAssembly.compile(/** @type {Uint8Array<ArrayBuffer>} */ (bytes)));
     }
-    generated = await import(url);
+    generated = await import(/* @vite-ignore */ url);
   } catch (error) {
     throw new LoadError(error instanceof Error ? error.message : String(error));
   } finally {

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Serves the playground over HTTP on 127.0.0.1.
-//   node www/tools/serve.js             the repository root, page at /www/ (development)
-//   node www/tools/serve.js dist/www    a folder built by www/tools/build.js, page at /
+// Serves a built playground (npm run build:www → dist/www) over HTTP on 127.0.0.1.
+//   node www/tools/serve.js             dist/www, page at /
+//   node www/tools/serve.js DIR         another folder (any static folder works)
 // PORT (default 8080; taken → any free port) and HOST (default 127.0.0.1).
 // .wasm is served as application/wasm so that browsers compile it while it streams.
+// (For development with hot reload: npx vite -c www/vite.config.js.)
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
@@ -25,31 +26,13 @@ const TYPES = {
   ".ts": "text/plain; charset=utf-8",
 };
 
-/** What the page loads from the repository in development. */
-const DEV_PREFIXES = [
-  "/www/",
-  "/js/",
-  "/pkg/",
-  "/tests/guests/out/",
-  "/tests/p2guests/out/",
-  // jco's browser build and its transpiler component (the page's import map).
-  "/node_modules/@bytecodealliance/jco/dist/",
-  "/node_modules/@bytecodealliance/jco-transpile/vendor/",
-  // The terminal emulator and the zip/gzip library.
-  "/node_modules/@xterm/xterm/lib/",
-  "/node_modules/@xterm/xterm/css/",
-  "/node_modules/fflate/esm/",
-];
-
 /**
  * @param {{ root?: string, port?: number, host?: string }} [options]
- *   root: the folder served at "/"; when it holds www/index.html (the repository), "/" redirects to
- *   /www/ and only DEV_PREFIXES (www/, js/, pkg/, the examples, jco's browser files) are served
+ *   root: the folder served at "/" (default dist/www)
  * @returns {Promise<{ url: string, pageUrl: string, close(): Promise<void> }>}
  */
-export async function startPlaygroundServer({ root = REPO, port = 0, host = "127.0.0.1" } = {}) {
+export async function startPlaygroundServer({ root = path.join(REPO, "dist", "www"), port = 0, host = "127.0.0.1" } = {}) {
   const base = fs.realpathSync(root);
-  const dev = fs.existsSync(path.join(base, "www", "index.html"));
   const server = http.createServer((req, res) => {
     /** @param {number} status @param {string | Buffer} body @param {Record<string, string>} [headers] */
     const send = (status, body, headers = {}) => {
@@ -63,9 +46,6 @@ export async function startPlaygroundServer({ root = REPO, port = 0, host = "127
     } catch {
       return send(400, "bad request");
     }
-    if (dev && urlPath === "/") return send(302, "", { location: "/www/" });
-    // From the repository, only what the page needs (not .git, target/, …).
-    if (dev && !DEV_PREFIXES.some((prefix) => urlPath.startsWith(prefix) || urlPath === prefix.slice(0, -1))) return send(404, "not found");
     let file = path.join(base, urlPath);
     if (file !== base && !file.startsWith(base + path.sep)) return send(403, "forbidden");
     fs.stat(file, (error, stat) => {
@@ -97,7 +77,7 @@ export async function startPlaygroundServer({ root = REPO, port = 0, host = "127
   const url = `http://${host}:${address.port}`;
   return {
     url,
-    pageUrl: dev ? `${url}/www/` : `${url}/`,
+    pageUrl: `${url}/`,
     close() {
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));
@@ -106,7 +86,11 @@ export async function startPlaygroundServer({ root = REPO, port = 0, host = "127
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const root = process.argv[2] ? path.resolve(process.argv[2]) : REPO;
+  const root = path.resolve(process.argv[2] ?? path.join(REPO, "dist", "www"));
+  if (!fs.existsSync(path.join(root, "index.html"))) {
+    console.error(`${path.relative(process.cwd(), root) || "."} has no index.html: run npm run build:www first`);
+    process.exit(1);
+  }
   const port = process.env.PORT ? Number(process.env.PORT) : 8080;
   const { pageUrl } = await startPlaygroundServer({ root, port, host: process.env.HOST ?? "127.0.0.1" });
   console.log(`wasi-web playground: ${pageUrl}`);
