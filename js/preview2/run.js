@@ -3,21 +3,11 @@
 // In async mode it also passes `--async-mode jspi` with the imports that may
 // wait (ASYNC_IMPORTS) and `wasi:cli/run#run` as async.
 import { toBytes } from "../internal.js";
+import { isComponent } from "../module.js";
 import { ASYNC_EXPORTS, ASYNC_IMPORTS, WASIp2 } from "./host.js";
 
-const COMPONENT_HEADER = [0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00];
-
-/** Whether `data` starts with the component header `\0asm 0d 00 01 00`. */
-export function isComponent(data) {
-  if (data instanceof WebAssembly.Module) return false;
-  let bytes;
-  try {
-    bytes = toBytes(data, "the program");
-  } catch {
-    return false;
-  }
-  return bytes.length >= 8 && COMPONENT_HEADER.every((b, i) => bytes[i] === b);
-}
+// One header check for the whole package (js/module.js).
+export { isComponent };
 
 async function loadJco() {
   try {

@@ -3,6 +3,7 @@
 
 pub mod host;
 mod memfs;
+mod options;
 mod panic;
 mod preview2;
 mod stdio;

@@ -10,35 +10,21 @@
 
 use super::host;
 use super::memfs::MemFsCore;
-use super::stdio::{JsSink, JsSource};
-use crate::cli::BytesInput;
-use crate::ctx::WasiCtxBuilder;
+use super::options::{self, CtxOptions};
+use super::stdio::JsSink;
 use crate::fs::Kind;
-use crate::io::{Blocking, Wait};
+use crate::io::Wait;
 use crate::preview2::{filesystem, sockets, Error, Preview2};
-use bytes::Bytes;
 use core::cell::Cell;
-use js_sys::{Array, Function, Reflect, Uint8Array};
+use js_sys::{Array, Uint8Array};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
+/// What only Preview 2 takes beyond the shared options.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Options {
-    #[serde(default)]
-    args: Vec<String>,
-    #[serde(default)]
-    env: Vec<String>,
-    #[serde(default)]
-    preopens: Vec<(String, String)>,
-    #[serde(default)]
-    tty: [bool; 3],
-    max_fds: Option<u32>,
-    seed: Option<f64>,
+struct P2Options {
     cwd: Option<String>,
-    /// Waits return `"would-block"` for the JS side to await (JSPI).
-    #[serde(default, rename = "async")]
-    async_mode: bool,
 }
 
 /// What a waiting call throws in async mode.
@@ -75,17 +61,6 @@ fn stat_vec(s: filesystem::P2Stat) -> Vec<u64> {
     ]
 }
 
-fn sink(opts: &JsValue, key: &str) -> R<Option<JsSink>> {
-    let v = Reflect::get(opts, &key.into())?;
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    let f = v
-        .dyn_into::<Function>()
-        .map_err(|_| JsValue::from_str(&format!("Preview2Core: `{key}` must be a function")))?;
-    Ok(Some(JsSink(f)))
-}
-
 #[wasm_bindgen]
 pub struct Preview2Core {
     p2: Preview2,
@@ -98,45 +73,20 @@ impl Preview2Core {
     #[wasm_bindgen(constructor)]
     pub fn new(fs: &MemFsCore, opts: JsValue) -> R<Preview2Core> {
         host::set_core_memory(&wasm_bindgen::memory());
-        let o: Options = serde_wasm_bindgen::from_value(opts.clone())
-            .map_err(|e| JsValue::from_str(&format!("Preview2Core options: {e}")))?;
-        let mut b = WasiCtxBuilder::new(fs.fs.clone());
-        for a in o.args {
-            b = b.arg(a);
+        let common: CtxOptions = options::read(&opts, "Preview2Core")?;
+        let extra: P2Options = options::read(&opts, "Preview2Core")?;
+        let tty = common.tty;
+        let mut b = options::context(fs, &opts, common)?;
+        if let Some(f) = options::sink_fn(&opts, "stdout", "Preview2Core")? {
+            b = b.stdout(Box::new(JsSink(f)), tty[1]);
         }
-        for e in o.env {
-            b = b.env(e);
-        }
-        for (guest, path) in &o.preopens {
-            b = b
-                .preopen(guest, path)
-                .map_err(|e| super::js_error(e, "preopen", path))?;
-        }
-        if let Some(n) = o.max_fds {
-            b = b.max_fds(n);
-        }
-        if let Some(seed) = o.seed {
-            b = b.deterministic(seed as u64);
-        }
-        if o.async_mode {
-            b = b.blocking(Blocking::Async);
-        }
-        let stdin = Reflect::get(&opts, &"stdin".into())?;
-        if let Some(f) = stdin.dyn_ref::<Function>() {
-            b = b.stdin(Box::new(JsSource::new(f.clone())), o.tty[0]);
-        } else if let Some(a) = stdin.dyn_ref::<Uint8Array>() {
-            b = b.stdin(Box::new(BytesInput(Bytes::from(a.to_vec()))), o.tty[0]);
-        }
-        if let Some(s) = sink(&opts, "stdout")? {
-            b = b.stdout(Box::new(s), o.tty[1]);
-        }
-        if let Some(s) = sink(&opts, "stderr")? {
-            b = b.stderr(Box::new(s), o.tty[2]);
+        if let Some(f) = options::sink_fn(&opts, "stderr", "Preview2Core")? {
+            b = b.stderr(Box::new(JsSink(f)), tty[2]);
         }
         let mut ctx = b.build();
-        ctx.stdio.tty = o.tty;
+        ctx.stdio.tty = tty;
         let mut p2 = Preview2::new(ctx);
-        p2.cwd = o.cwd;
+        p2.cwd = extra.cwd;
         Ok(Preview2Core {
             p2,
             wait: Cell::new(None),

@@ -3,38 +3,22 @@
 
 use super::host::{self, JsMemory};
 use super::memfs::MemFsCore;
-use super::stdio::{JsSink, JsSource};
-use crate::cli::BytesInput;
-use crate::ctx::WasiCtxBuilder;
+use super::options::{self, CtxOptions};
+use super::stdio::JsSink;
+use crate::cli::Buffered;
 use crate::error::Result as WResult;
-use crate::io::OutputStream;
 use crate::memory::Mem;
 use crate::preview1::types::{Abi, FUNCTIONS};
 use crate::preview1::Preview1;
-use bytes::Bytes;
-use js_sys::{Function, Reflect, Uint8Array};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
+/// What only Preview 1 takes beyond the shared options.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Options {
-    #[serde(default)]
-    args: Vec<String>,
-    #[serde(default)]
-    env: Vec<String>,
-    #[serde(default)]
-    preopens: Vec<(String, String)>,
-    #[serde(default)]
-    tty: [bool; 3],
-    max_fds: Option<u32>,
+struct P1Options {
     /// The largest single read or write; larger ones are shortened.
     max_io_bytes: Option<u32>,
-    /// Waits return `WOULD_BLOCK` for the JS side to await (JSPI).
-    #[serde(default, rename = "async")]
-    is_async: bool,
-    /// Deterministic mode: virtual clocks and random bytes from this seed.
-    seed: Option<f64>,
 }
 
 #[wasm_bindgen]
@@ -43,59 +27,24 @@ pub struct WasiCore {
     mem: JsMemory,
 }
 
-fn sink(opts: &JsValue, key: &str, tty: bool) -> Result<Option<Box<dyn OutputStream>>, JsValue> {
-    let v = Reflect::get(opts, &key.into())?;
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    let f = v
-        .dyn_into::<Function>()
-        .map_err(|_| JsValue::from_str(&format!("WasiCore: `{key}` must be a function")))?;
-    Ok(Some(Box::new(crate::cli::Buffered::new(JsSink(f), tty))))
-}
-
 #[wasm_bindgen]
 impl WasiCore {
     #[wasm_bindgen(constructor)]
     pub fn new(fs: &MemFsCore, opts: JsValue) -> Result<WasiCore, JsValue> {
         host::set_core_memory(&wasm_bindgen::memory());
-        let o: Options = serde_wasm_bindgen::from_value(opts.clone())
-            .map_err(|e| JsValue::from_str(&format!("WasiCore options: {e}")))?;
-        let mut b = WasiCtxBuilder::new(fs.fs.clone());
-        for a in o.args {
-            b = b.arg(a);
-        }
-        for e in o.env {
-            b = b.env(e);
-        }
-        for (guest, path) in &o.preopens {
-            b = b
-                .preopen(guest, path)
-                .map_err(|e| super::js_error(e, "preopen", path))?;
-        }
-        if let Some(n) = o.max_fds {
-            b = b.max_fds(n);
-        }
-        if let Some(n) = o.max_io_bytes {
+        let common: CtxOptions = options::read(&opts, "WasiCore")?;
+        let extra: P1Options = options::read(&opts, "WasiCore")?;
+        let tty = common.tty;
+        let mut b = options::context(fs, &opts, common)?;
+        if let Some(n) = extra.max_io_bytes {
             b = b.max_io(n);
         }
-        if o.is_async {
-            b = b.blocking(crate::io::Blocking::Async);
+        // Output is coalesced in the core (per line for a terminal).
+        if let Some(f) = options::sink_fn(&opts, "stdout", "WasiCore")? {
+            b = b.stdout(Box::new(Buffered::new(JsSink(f), tty[1])), tty[1]);
         }
-        if let Some(seed) = o.seed {
-            b = b.deterministic(seed as u64);
-        }
-        let stdin = Reflect::get(&opts, &"stdin".into())?;
-        if let Some(f) = stdin.dyn_ref::<Function>() {
-            b = b.stdin(Box::new(JsSource::new(f.clone())), o.tty[0]);
-        } else if let Some(a) = stdin.dyn_ref::<Uint8Array>() {
-            b = b.stdin(Box::new(BytesInput(Bytes::from(a.to_vec()))), o.tty[0]);
-        }
-        if let Some(s) = sink(&opts, "stdout", o.tty[1])? {
-            b = b.stdout(s, o.tty[1]);
-        }
-        if let Some(s) = sink(&opts, "stderr", o.tty[2])? {
-            b = b.stderr(s, o.tty[2]);
+        if let Some(f) = options::sink_fn(&opts, "stderr", "WasiCore")? {
+            b = b.stderr(Box::new(Buffered::new(JsSink(f), tty[2])), tty[2]);
         }
         let p1 = Preview1::new(b.build()).map_err(|e| super::js_error(e, "init", ""))?;
         Ok(WasiCore {
