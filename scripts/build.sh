@@ -21,12 +21,15 @@ else
     exit 1
   fi
   before=$(stat -c %s pkg/wasi_web_bg.wasm)
-  "$wasm_opt" -Oz \
+  "$wasm_opt" -Oz --converge \
     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-multivalue --enable-reference-types \
     pkg/wasi_web_bg.wasm -o pkg/wasi_web_bg.opt.wasm
   mv -f pkg/wasi_web_bg.opt.wasm pkg/wasi_web_bg.wasm
   log "wasm-opt -Oz: $before -> $(stat -c %s pkg/wasi_web_bg.wasm) bytes"
+  # The Rust doc comments live on in pkg/wasi_web.d.ts; the shipped glue
+  # need not carry them (a tenth of its gzipped size).
+  node scripts/strip-glue-docs.mjs pkg/wasi_web.js
 fi
 # wasm-pack's pkg/.gitignore ("*") would keep pkg/snippets/ out of the npm
 # package; the repository's own .gitignore already ignores pkg/.

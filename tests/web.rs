@@ -30,3 +30,7 @@ fn bounds_follow_memory_growth() {
 fn clocks_and_exit() {
     common::clocks_and_exit();
 }
+#[wasm_bindgen_test]
+fn options_are_checked() {
+    common::options_are_checked();
+}

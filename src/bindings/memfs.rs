@@ -1,10 +1,10 @@
 //! `MemFsCore`: the JS API's view of a filesystem. Paths are absolute in
 //! the filesystem; `/` is its root and nothing is above it.
 
+use super::fields::{object, Fields};
 use super::{js_error, panic};
 use crate::filesystem::SharedFs;
 use crate::fs::{Kind, Limits, MemFs};
-use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -13,51 +13,30 @@ pub struct MemFsCore {
     pub(crate) fs: SharedFs,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct JsStat {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    size: f64,
-    ino: f64,
-    dev: f64,
-    nlink: f64,
-    atime_ms: f64,
-    mtime_ms: f64,
-    ctime_ms: f64,
-}
-
-/// `new MemFS({ limits })`: numbers (whole, >= 0; `Infinity` for none),
-/// anything missing keeps its default.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct JsLimits {
-    max_bytes: Option<f64>,
-    max_file_size: Option<f64>,
-    max_inodes: Option<f64>,
-    max_symlinks: Option<f64>,
-    max_path_length: Option<f64>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct JsLimitsOut {
-    max_bytes: f64,
-    max_file_size: f64,
-    max_inodes: f64,
-    max_symlinks: f64,
-    max_path_length: f64,
-}
+/// The names `withLimits` takes, in `Limits` order.
+const LIMIT_NAMES: [&str; 5] = [
+    "maxBytes",
+    "maxFileSize",
+    "maxInodes",
+    "maxSymlinks",
+    "maxPathLength",
+];
 
 fn limit(v: Option<f64>, name: &str, default: u64, max: u64) -> Result<u64, JsValue> {
     match v {
         None => Ok(default),
         Some(x) if x == f64::INFINITY => Ok(max),
         Some(x) if x >= 0.0 && x.fract() == 0.0 => Ok((x as u64).min(max)),
-        Some(x) => Err(js_sys::TypeError::new(&format!(
-            "limits.{name} must be a whole number >= 0 or Infinity, got {x}"
-        ))
-        .into()),
+        Some(x) => {
+            // JS formats the number: Rust's float formatting is big.
+            let got = String::from(
+                js_sys::Number::from(x)
+                    .to_string_with_radix(10)
+                    .unwrap_or_default(),
+            );
+            let msg = format!("limits.{name} must be a whole number >= 0 or Infinity, got {got}");
+            Err(js_sys::TypeError::new(&msg).into())
+        }
     }
 }
 
@@ -94,27 +73,30 @@ impl MemFsCore {
     #[wasm_bindgen(js_name = withLimits)]
     pub fn with_limits(limits: JsValue) -> Result<MemFsCore, JsValue> {
         panic::install();
-        let l: JsLimits = if limits.is_undefined() || limits.is_null() {
-            JsLimits::default()
-        } else {
-            serde_wasm_bindgen::from_value(limits)
-                .map_err(|e| js_sys::TypeError::new(&format!("MemFS limits: {e}")))?
-        };
         let d = Limits::default();
+        let mut v: [Option<f64>; 5] = [None; 5];
+        if !limits.is_undefined() && !limits.is_null() {
+            let f = Fields::new(&limits, "MemFS limits")?;
+            f.only(&LIMIT_NAMES)?;
+            for (slot, name) in v.iter_mut().zip(LIMIT_NAMES) {
+                *slot = f.number(name)?;
+            }
+        }
+        let [max_bytes, max_file_size, max_inodes, max_symlinks, max_path] = v;
         let limits = Limits {
-            max_bytes: limit(l.max_bytes, "maxBytes", d.max_bytes, u64::MAX)?,
+            max_bytes: limit(max_bytes, "maxBytes", d.max_bytes, u64::MAX)?,
             // A wasm32 core addresses at most isize::MAX bytes of one file.
-            max_file_size: limit(l.max_file_size, "maxFileSize", d.max_file_size, u64::MAX)?
+            max_file_size: limit(max_file_size, "maxFileSize", d.max_file_size, u64::MAX)?
                 .min(isize::MAX as u64),
-            max_inodes: limit(l.max_inodes, "maxInodes", d.max_inodes, u64::MAX)?,
+            max_inodes: limit(max_inodes, "maxInodes", d.max_inodes, u64::MAX)?,
             max_symlinks: limit(
-                l.max_symlinks,
+                max_symlinks,
                 "maxSymlinks",
                 d.max_symlinks as u64,
                 u32::MAX as u64,
             )? as u32,
             max_path: limit(
-                l.max_path_length,
+                max_path,
                 "maxPathLength",
                 d.max_path as u64,
                 u32::MAX as u64,
@@ -136,14 +118,19 @@ impl MemFsCore {
         self.unstick();
         let fs = self.fs.try_borrow().map_err(|_| busy())?;
         let l = &fs.limits;
-        let v = JsLimitsOut {
-            max_bytes: out(l.max_bytes),
-            max_file_size: out(l.max_file_size),
-            max_inodes: out(l.max_inodes),
-            max_symlinks: l.max_symlinks as f64,
-            max_path_length: l.max_path as f64,
-        };
-        serde_wasm_bindgen::to_value(&v).map_err(Into::into)
+        let v = [
+            out(l.max_bytes),
+            out(l.max_file_size),
+            out(l.max_inodes),
+            l.max_symlinks as f64,
+            l.max_path as f64,
+        ];
+        let entries: Vec<(&str, JsValue)> = LIMIT_NAMES
+            .iter()
+            .zip(v)
+            .map(|(k, v)| (*k, v.into()))
+            .collect();
+        Ok(object(&entries))
     }
 
     /// Size of the core's own `WebAssembly.Memory`, shared by every MemFS
@@ -253,21 +240,21 @@ impl MemFsCore {
             let ino = fs.lookup(fs.host_walk(), fs.root(), path, follow)?;
             Ok(fs.stat(ino))
         })?;
-        let js = JsStat {
-            kind: match s.kind {
-                Kind::File => "file",
-                Kind::Dir => "directory",
-                Kind::Symlink => "symlink",
-            },
-            size: s.size as f64,
-            ino: s.ino as f64,
-            dev: s.dev as f64,
-            nlink: s.nlink as f64,
-            atime_ms: s.atim as f64 / 1e6,
-            mtime_ms: s.mtim as f64 / 1e6,
-            ctime_ms: s.ctim as f64 / 1e6,
+        let kind = match s.kind {
+            Kind::File => "file",
+            Kind::Dir => "directory",
+            Kind::Symlink => "symlink",
         };
-        serde_wasm_bindgen::to_value(&js).map_err(Into::into)
+        Ok(object(&[
+            ("type", kind.into()),
+            ("size", (s.size as f64).into()),
+            ("ino", (s.ino as f64).into()),
+            ("dev", (s.dev as f64).into()),
+            ("nlink", (s.nlink as f64).into()),
+            ("atimeMs", (s.atim as f64 / 1e6).into()),
+            ("mtimeMs", (s.mtim as f64 / 1e6).into()),
+            ("ctimeMs", (s.ctim as f64 / 1e6).into()),
+        ]))
     }
 
     pub fn stat(&self, path: &str) -> Result<JsValue, JsValue> {

@@ -8,35 +8,36 @@ use crate::ctx::WasiCtxBuilder;
 use crate::io::Blocking;
 use bytes::Bytes;
 use js_sys::{Function, Reflect, Uint8Array};
-use serde::de::DeserializeOwned;
-use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+pub(crate) use super::fields::Fields;
+
 pub(crate) struct CtxOptions {
-    #[serde(default)]
     args: Vec<String>,
-    #[serde(default)]
     env: Vec<String>,
-    #[serde(default)]
     preopens: Vec<(String, String)>,
     /// Whether stdin, stdout and stderr are terminals.
-    #[serde(default)]
     pub tty: [bool; 3],
     max_fds: Option<u32>,
     /// Deterministic mode: virtual clocks and random bytes from this seed.
-    seed: Option<f64>,
+    seed: Option<u64>,
     /// Waits return "would block" for the JS side to await (JSPI).
-    #[serde(default, rename = "async")]
     is_async: bool,
 }
 
-/// Reads one options struct out of the JS options object (each struct
-/// takes its own fields and ignores the rest).
-pub(crate) fn read<T: DeserializeOwned>(opts: &JsValue, what: &str) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(opts.clone())
-        .map_err(|e| JsValue::from_str(&format!("{what} options: {e}")))
+impl CtxOptions {
+    /// Reads the shared fields (each binding reads its own extras).
+    pub fn read(f: &Fields) -> Result<Self, JsValue> {
+        Ok(CtxOptions {
+            args: f.strings("args")?,
+            env: f.strings("env")?,
+            preopens: f.string_pairs("preopens")?,
+            tty: f.flags3("tty")?,
+            max_fds: f.count("maxFds", u32::MAX as u64)?.map(|n| n as u32),
+            seed: f.count("seed", u64::MAX)?,
+            is_async: f.boolean("async")?,
+        })
+    }
 }
 
 /// A context with args, env, preopens, limits, modes and stdin applied; the
@@ -62,7 +63,7 @@ pub(crate) fn context(
         b = b.max_fds(n);
     }
     if let Some(seed) = o.seed {
-        b = b.deterministic(seed as u64);
+        b = b.deterministic(seed);
     }
     if o.is_async {
         b = b.blocking(Blocking::Async);

@@ -10,22 +10,14 @@
 
 use super::host;
 use super::memfs::MemFsCore;
-use super::options::{self, CtxOptions};
+use super::options::{self, CtxOptions, Fields};
 use super::stdio::JsSink;
 use crate::fs::Kind;
 use crate::io::Wait;
 use crate::preview2::{filesystem, sockets, Error, Preview2};
 use core::cell::Cell;
 use js_sys::{Array, Uint8Array};
-use serde::Deserialize;
 use wasm_bindgen::prelude::*;
-
-/// What only Preview 2 takes beyond the shared options.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct P2Options {
-    cwd: Option<String>,
-}
 
 /// What a waiting call throws in async mode.
 const WOULD_BLOCK: &str = "would-block";
@@ -73,8 +65,8 @@ impl Preview2Core {
     #[wasm_bindgen(constructor)]
     pub fn new(fs: &MemFsCore, opts: JsValue) -> R<Preview2Core> {
         host::set_core_memory(&wasm_bindgen::memory());
-        let common: CtxOptions = options::read(&opts, "Preview2Core")?;
-        let extra: P2Options = options::read(&opts, "Preview2Core")?;
+        let f = Fields::new(&opts, "Preview2Core")?;
+        let common = CtxOptions::read(&f)?;
         let tty = common.tty;
         let mut b = options::context(fs, &opts, common)?;
         if let Some(f) = options::sink_fn(&opts, "stdout", "Preview2Core")? {
@@ -86,7 +78,7 @@ impl Preview2Core {
         let mut ctx = b.build();
         ctx.stdio.tty = tty;
         let mut p2 = Preview2::new(ctx);
-        p2.cwd = extra.cwd;
+        p2.cwd = f.string("cwd")?;
         Ok(Preview2Core {
             p2,
             wait: Cell::new(None),

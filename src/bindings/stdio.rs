@@ -17,7 +17,7 @@ impl OutputStream for JsSink {
         self.0
             .call1(&JsValue::NULL, &view)
             .map(drop)
-            .map_err(|e| StreamError::Failed(format!("{e:?}")))
+            .map_err(|e| StreamError::Failed(thrown(&e)))
     }
 }
 
@@ -47,7 +47,7 @@ impl JsSource {
         let v = self
             .f
             .call1(&JsValue::NULL, &JsValue::from(max as u32))
-            .map_err(|e| StreamError::Failed(format!("{e:?}")))?;
+            .map_err(|e| StreamError::Failed(thrown(&e)))?;
         if v.is_undefined() {
             return Ok(());
         }
@@ -78,5 +78,18 @@ impl InputStream for JsSource {
     fn ready(&mut self) -> bool {
         let _ = self.fill(65536);
         !self.pending.is_empty() || self.eof
+    }
+}
+
+/// What a JS callback threw, as text (without Rust's `Debug` machinery).
+fn thrown(e: &JsValue) -> String {
+    match (e.dyn_ref::<js_sys::Error>(), e.as_string()) {
+        (Some(err), _) => format!(
+            "{}: {}",
+            String::from(err.name()),
+            String::from(err.message())
+        ),
+        (None, Some(s)) => s,
+        (None, None) => "the callback threw a value that is not an Error".to_string(),
     }
 }

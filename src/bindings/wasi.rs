@@ -3,23 +3,14 @@
 
 use super::host::{self, JsMemory};
 use super::memfs::MemFsCore;
-use super::options::{self, CtxOptions};
+use super::options::{self, CtxOptions, Fields};
 use super::stdio::JsSink;
 use crate::cli::Buffered;
 use crate::error::Result as WResult;
 use crate::memory::Mem;
 use crate::preview1::types::{Abi, FUNCTIONS};
 use crate::preview1::Preview1;
-use serde::Deserialize;
 use wasm_bindgen::prelude::*;
-
-/// What only Preview 1 takes beyond the shared options.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct P1Options {
-    /// The largest single read or write; larger ones are shortened.
-    max_io_bytes: Option<u32>,
-}
 
 #[wasm_bindgen]
 pub struct WasiCore {
@@ -32,12 +23,13 @@ impl WasiCore {
     #[wasm_bindgen(constructor)]
     pub fn new(fs: &MemFsCore, opts: JsValue) -> Result<WasiCore, JsValue> {
         host::set_core_memory(&wasm_bindgen::memory());
-        let common: CtxOptions = options::read(&opts, "WasiCore")?;
-        let extra: P1Options = options::read(&opts, "WasiCore")?;
+        let f = Fields::new(&opts, "WasiCore")?;
+        let common = CtxOptions::read(&f)?;
         let tty = common.tty;
         let mut b = options::context(fs, &opts, common)?;
-        if let Some(n) = extra.max_io_bytes {
-            b = b.max_io(n);
+        // The largest single read or write; larger ones are shortened.
+        if let Some(n) = f.count("maxIoBytes", u32::MAX as u64)? {
+            b = b.max_io(n as u32);
         }
         // Output is coalesced in the core (per line for a terminal).
         if let Some(f) = options::sink_fn(&opts, "stdout", "WasiCore")? {

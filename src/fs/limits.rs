@@ -9,7 +9,6 @@
 use super::node::Node;
 use super::{Ino, Kind, MemFs, OpenOptions, Walk, MAX_NAME};
 use crate::error::{Errno, Result};
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A test seam: when armed, the next `mkdir` through any `MemFs` panics, with
@@ -97,10 +96,14 @@ impl MemFs {
         let root = self.root();
         let mut live = 0u64;
         let mut bytes = 0u64;
-        // Entries naming each inode, and for a directory the one holding it.
-        let mut names: HashMap<Ino, u64> = HashMap::new();
-        let mut holder: HashMap<Ino, Ino> = HashMap::new();
-        let mut subdirs: HashMap<Ino, u64> = HashMap::new();
+        // Per slot: entries naming the inode, for a directory the one
+        // holding it (0: none; inode numbers start at 1), and subdirectories.
+        let n = self.inodes.len();
+        let at = |ino: Ino| ino as usize - 1;
+        let mut names = vec![0u64; n];
+        let mut holder: Vec<Ino> = vec![0; n];
+        let mut held = 0usize;
+        let mut subdirs = vec![0u64; n];
         for (slot, i) in self.inodes.iter().enumerate() {
             let Some(i) = i else { continue };
             let ino = slot as Ino + 1;
@@ -135,25 +138,27 @@ impl MemFs {
                             || name.contains('/')
                             || name.contains('\0')
                         {
-                            return Err(format!("dir {ino}: bad entry name {name:?}"));
+                            return Err(format!("dir {ino}: bad entry name '{name}'"));
                         }
                         if d.get(name) != Some(child) {
-                            return Err(format!("dir {ino}: name index disagrees for {name:?}"));
+                            return Err(format!("dir {ino}: name index disagrees for '{name}'"));
                         }
                         let Some(c) = self.try_inode(child) else {
                             return Err(format!(
-                                "dir {ino}: entry {name:?} names dead inode {child}"
+                                "dir {ino}: entry '{name}' names dead inode {child}"
                             ));
                         };
-                        *names.entry(child).or_default() += 1;
+                        names[at(child)] += 1;
                         if let Node::Dir(_) = c.node {
                             if child == root {
-                                return Err(format!("dir {ino}: entry {name:?} names the root"));
+                                return Err(format!("dir {ino}: entry '{name}' names the root"));
                             }
-                            if holder.insert(child, ino).is_some() {
+                            if holder[at(child)] != 0 {
                                 return Err(format!("dir {child} is linked twice"));
                             }
-                            *subdirs.entry(ino).or_default() += 1;
+                            holder[at(child)] = ino;
+                            held += 1;
+                            subdirs[at(ino)] += 1;
                         }
                     }
                     if n != d.len() {
@@ -169,46 +174,46 @@ impl MemFs {
             return Err(format!("bytes is {} but files store {bytes}", self.bytes));
         }
         let empty = self.inodes.iter().filter(|i| i.is_none()).count();
-        let mut free = self.free.clone();
-        free.sort_unstable();
-        free.dedup();
-        if free.len() != self.free.len() || free.len() != empty {
+        let mut listed = vec![false; n];
+        for &s in &self.free {
+            if self.inodes.get(s).map_or(true, |i| i.is_some()) {
+                return Err("free list names a used slot".into());
+            }
+            if std::mem::replace(&mut listed[s], true) {
+                return Err(format!("free list names slot {s} twice"));
+            }
+        }
+        if self.free.len() != empty {
             return Err(format!(
                 "free list has {} slots for {empty} empty ones",
                 self.free.len()
             ));
         }
-        if free
-            .iter()
-            .any(|&s| self.inodes.get(s).map_or(true, |i| i.is_some()))
-        {
-            return Err("free list names a used slot".into());
-        }
         for (slot, i) in self.inodes.iter().enumerate() {
             let Some(i) = i else { continue };
             let ino = slot as Ino + 1;
-            let named = names.get(&ino).copied().unwrap_or(0);
+            let named = names[slot];
             match &i.node {
                 Node::Dir(d) if ino == root => {
                     if named != 0 || d.parent != root {
                         return Err("the root is named or has a parent".into());
                     }
-                    let want = 2 + subdirs.get(&ino).copied().unwrap_or(0);
+                    let want = 2 + subdirs[slot];
                     if i.nlink != want {
                         return Err(format!("root nlink {} != {want}", i.nlink));
                     }
                 }
-                Node::Dir(d) => match holder.get(&ino) {
-                    Some(&h) => {
+                Node::Dir(d) => match holder[slot] {
+                    h if h != 0 => {
                         if d.parent != h {
                             return Err(format!("dir {ino}: parent {} but held by {h}", d.parent));
                         }
-                        let want = 2 + subdirs.get(&ino).copied().unwrap_or(0);
+                        let want = 2 + subdirs[slot];
                         if i.nlink != want {
                             return Err(format!("dir {ino}: nlink {} != {want}", i.nlink));
                         }
                     }
-                    None => {
+                    _ => {
                         if i.nlink != 0 || i.open == 0 {
                             return Err(format!(
                                 "dir {ino}: unlinked with nlink {} open {}",
@@ -247,10 +252,10 @@ impl MemFs {
                 }
             }
         }
-        if seen != holder.len() + 1 {
+        if seen != held + 1 {
             return Err(format!(
                 "{} linked directories but {} reachable from the root",
-                holder.len() + 1,
+                held + 1,
                 seen
             ));
         }

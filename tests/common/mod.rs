@@ -187,3 +187,60 @@ pub fn clocks_and_exit() {
     assert_eq!(c.exit_code(), Some(3));
     assert_eq!(WasiCore::function_names().len(), 46);
 }
+
+fn message(e: JsValue) -> String {
+    let e: js_sys::Error = e.dyn_into().expect("an Error object");
+    String::from(e.message())
+}
+
+fn object(entries: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (k, v) in entries {
+        Reflect::set(&o, &(*k).into(), v).unwrap();
+    }
+    o.into()
+}
+
+/// Options that are not what the core expects give a TypeError naming the
+/// field, never a panic; the limits reject unknown and fractional values.
+pub fn options_are_checked() {
+    let fs = MemFsCore::new();
+    let bad = |opts: JsValue| message(WasiCore::new(&fs, opts).err().expect("refused"));
+    assert_eq!(bad(JsValue::from(3)), "WasiCore: options must be an object");
+    assert_eq!(
+        bad(object(&[("args", JsValue::from(5))])),
+        "WasiCore: `args` must be an array of strings"
+    );
+    let tty = Array::of2(&true.into(), &false.into());
+    assert_eq!(
+        bad(object(&[("tty", tty.into())])),
+        "WasiCore: `tty` must be an array of 3 booleans"
+    );
+    let pre = Array::of1(&Array::of1(&"/only-one".into()));
+    assert!(bad(object(&[("preopens", pre.into())])).contains("[string, string] pairs"));
+    assert!(
+        bad(object(&[("maxFds", JsValue::from(1.5))])).contains("`maxFds` must be a whole number")
+    );
+    // Well-formed options still build a core.
+    let ok = object(&[
+        ("args", Array::of1(&"p".into()).into()),
+        ("async", true.into()),
+    ]);
+    assert!(WasiCore::new(&fs, ok).is_ok());
+
+    let limits = |o: JsValue| message(MemFsCore::with_limits(o).err().expect("refused"));
+    assert_eq!(
+        limits(object(&[("maxByte", JsValue::from(1))])),
+        "MemFS limits: unknown field `maxByte`, expected one of maxBytes, maxFileSize, maxInodes, maxSymlinks, maxPathLength"
+    );
+    assert_eq!(
+        limits(object(&[("maxBytes", JsValue::from(1.5))])),
+        "limits.maxBytes must be a whole number >= 0 or Infinity, got 1.5"
+    );
+    let fs = MemFsCore::with_limits(object(&[("maxInodes", JsValue::from(7))])).unwrap();
+    let l = fs.limits().unwrap();
+    assert_eq!(
+        Reflect::get(&l, &"maxInodes".into()).unwrap().as_f64(),
+        Some(7.0)
+    );
+}
