@@ -203,6 +203,8 @@ export interface RunOptions {
   /** Run with JSPI: blocking calls really wait (see WASIOptions.async). */
   async?: boolean;
   deterministic?: boolean | { seed?: number };
+  /** For a component: `false` transpiles it again rather than use jco's cached output. */
+  cache?: boolean;
 }
 
 export interface RunResult {
@@ -215,8 +217,8 @@ export interface RunResult {
  * Compiles (if needed), instantiates and runs a WASI command, detecting
  * wasi_snapshot_preview1 / wasi_unstable from its imports, with stdout and
  * stderr buffered. A trap rejects with the trap error, which also has the
- * `stdout` and `stderr` so far. Bytes that are not a core module (a
- * component, not WebAssembly) reject with a TypeError saying so.
+ * `stdout` and `stderr` so far. A WASI 0.2 component runs through jco (see
+ * wasi-web/preview2); bytes that are not WebAssembly reject with a TypeError.
  */
 export function run(program: Binary | WebAssembly.Module, options?: RunOptions): Promise<RunResult>;
 

@@ -1,6 +1,8 @@
 // Runs one WASI program inside a browser page on behalf of a Node driver
 // (the CLI's --browser and the Chromium conformance runner). Everything that
-// crosses the page boundary is JSON: bytes travel as base64.
+// crosses the page boundary is JSON: bytes travel as base64. A program is a
+// core module (`wasmUrl`) or a WASI 0.2 component that the driver transpiled
+// with jco (`componentUrl`: its JS, core modules next to it).
 import { exportTree, importTree, MemFS, WASI, compileProgram, detectWasiVersion } from "../index.js";
 import { fromBase64, toBase64 } from "./base64.js";
 
@@ -8,7 +10,8 @@ export const TRAP_EXIT_CODE = 134;
 
 /**
  * @typedef {object} PageJob
- * @property {string} wasmUrl
+ * @property {string} [wasmUrl] a core module
+ * @property {string} [componentUrl] jco's JS for a component (`instantiation: "async"`)
  * @property {string[]} args argv, argv[0] included
  * @property {Record<string, string>} env
  * @property {Record<string, string>} preopens guest path → MemFS path
@@ -16,6 +19,36 @@ export const TRAP_EXIT_CODE = 134;
  * @property {string} stdin base64
  * @property {"stream" | "buffer"} output stream: each chunk goes to globalThis.__wasiWebWrite(fd, base64)
  */
+
+/**
+ * A loaded program: `host` (its WASI or WASIp2), `start()` → exit code, and
+ * how a trap is reported (as the Node CLI reports it).
+ * @typedef {{ host: { stdout: { text(): string } | null, stderr: { text(): string } | null }, start(): number, trapMessage(error: Error): string }} Program
+ */
+
+/** @returns {Promise<Program>} */
+async function loadModule(job, options) {
+  const response = await fetch(job.wasmUrl);
+  if (!response.ok) throw new Error(`fetching ${job.wasmUrl}: HTTP ${response.status}`);
+  const module = await compileProgram(new Uint8Array(await response.arrayBuffer()));
+  const version = detectWasiVersion(module);
+  if (version === null) throw new Error("the module imports neither wasi_snapshot_preview1 nor wasi_unstable");
+  const wasi = new WASI({ ...options, version });
+  const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
+  return { host: wasi, start: () => wasi.start(instance), trapMessage: (error) => error.message };
+}
+
+/** @returns {Promise<Program>} */
+async function loadComponent(job, options) {
+  const url = job.componentUrl;
+  const [{ WASIp2 }, generated] = await Promise.all([import("../preview2/host.js"), import(url)]);
+  const wasi = new WASIp2(options);
+  // Async instantiation (as the driver transpiled it): a page's main thread
+  // may not compile or instantiate large modules synchronously.
+  const fetchModule = (file) => WebAssembly.compileStreaming(fetch(new URL(file, url)));
+  const instance = await generated.instantiate(fetchModule, wasi.imports);
+  return { host: wasi, start: () => wasi.run(instance), trapMessage: (error) => `${job.args[0]} trapped: ${error.message}` };
+}
 
 /**
  * @param {PageJob} job
@@ -30,38 +63,32 @@ export async function runJob(job) {
   );
   const stream = job.output === "stream";
   const sink = (fd) => (stream ? (chunk) => globalThis.__wasiWebWrite(fd, toBase64(chunk)) : "buffer");
+  const options = {
+    args: job.args,
+    env: job.env,
+    preopens: job.preopens,
+    fs,
+    stdin: fromBase64(job.stdin ?? ""),
+    stdout: sink(1),
+    stderr: sink(2),
+  };
   const result = { exitCode: null, trap: null, error: null, stdout: "", stderr: "", tree: [] };
-  let wasi = null;
+  let program = null;
   try {
-    const response = await fetch(job.wasmUrl);
-    if (!response.ok) throw new Error(`fetching ${job.wasmUrl}: HTTP ${response.status}`);
-    const module = await compileProgram(new Uint8Array(await response.arrayBuffer()));
-    const version = detectWasiVersion(module);
-    if (version === null) throw new Error("the module imports neither wasi_snapshot_preview1 nor wasi_unstable");
-    wasi = new WASI({
-      version,
-      args: job.args,
-      env: job.env,
-      preopens: job.preopens,
-      fs,
-      stdin: fromBase64(job.stdin ?? ""),
-      stdout: sink(1),
-      stderr: sink(2),
-    });
-    const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
+    program = job.componentUrl ? await loadComponent(job, options) : await loadModule(job, options);
     try {
-      result.exitCode = wasi.start(instance);
+      result.exitCode = program.start();
     } catch (error) {
       if (!(error instanceof WebAssembly.RuntimeError || error instanceof RangeError)) throw error;
-      result.trap = error.message;
+      result.trap = program.trapMessage(error);
       result.exitCode = TRAP_EXIT_CODE;
     }
   } catch (error) {
     result.error = String(error?.stack ?? error);
   }
-  if (wasi && !stream) {
-    result.stdout = wasi.stdout.text();
-    result.stderr = wasi.stderr.text();
+  if (program && !stream) {
+    result.stdout = program.host.stdout.text();
+    result.stderr = program.host.stderr.text();
   }
   result.tree = exportTree(fs, "/").map((e) => (e.type === "file" ? { ...e, data: toBase64(e.data) } : e));
   return result;

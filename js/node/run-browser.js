@@ -1,8 +1,10 @@
 // `wasi-web --browser FILE.wasm`: the same run, inside headless Chromium.
 // Host dirs are loaded here, shipped to the page as a tree, and the tree
-// that comes back is written to the host.
+// that comes back is written to the host. A WASI 0.2 component is
+// transpiled here by jco (cached) and its files served to the page.
 import { fileURLToPath } from "node:url";
 import { MemFS } from "../memfs.js";
+import { isComponent } from "../module.js";
 import { exportTree, importTree } from "../tree.js";
 import { launchChromium, openRunnerPage } from "./chromium.js";
 import { mountHostDirs, syncHostDirs } from "./mounts.js";
@@ -21,10 +23,33 @@ export function decodeTree(entries) {
 }
 
 /**
+ * jco's output for the page: instantiation mode, so its JS imports nothing
+ * (no import map; the page passes WASIp2#imports), and async, so that the
+ * page fetches and compiles the core modules asynchronously.
+ * @param {Uint8Array} bytes
+ */
+async function transpileForPage(bytes) {
+  const { transpileFiles } = await import("../preview2/run.js");
+  return transpileFiles(bytes, { instantiation: "async" });
+}
+
+/**
+ * Serves the program: the module itself, or a component's transpiled files.
+ * @returns {{ wasmUrl: string } | { componentUrl: string }}
+ */
+function serveProgram(server, bytes, transpiled) {
+  if (!transpiled) return { wasmUrl: server.route("/__wasi-web/program.wasm", bytes) };
+  for (const [name, data] of transpiled.files) server.route(`/__wasi-web/component/${name}`, data);
+  return { componentUrl: `${server.url}/__wasi-web/component/${transpiled.name}.js` };
+}
+
+/**
  * @param {{ bytes: Uint8Array, argv0: string, args: string[], env: Record<string, string>, dirs: {host: string, guest: string}[] }} job
  * @returns {Promise<number>}
  */
 export async function runInBrowser(job) {
+  // Before the browser starts: a missing jco fails fast.
+  const transpiled = isComponent(job.bytes) ? await transpileForPage(job.bytes) : null;
   const fs = new MemFS();
   const { preopens, roots } = mountHostDirs(fs, job.dirs);
   const server = await startServer(PACKAGE_ROOT);
@@ -34,7 +59,7 @@ export async function runInBrowser(job) {
     const page = await openRunnerPage(browser, server.url);
     await page.exposeFunction("__wasiWebWrite", (fd, base64) => writeAll(fd, Buffer.from(base64, "base64")));
     const result = await page.evaluate((pageJob) => globalThis.__wasiWebRunner.runJob(pageJob), {
-      wasmUrl: server.route("/__wasi-web/program.wasm", job.bytes),
+      ...serveProgram(server, job.bytes, transpiled),
       args: [job.argv0, ...job.args],
       env: job.env,
       preopens,

@@ -75,15 +75,63 @@ export function configure(options?: WASIp2Options): WASIp2;
 /** Whether the bytes are a WebAssembly component (`\0asm 0d 00 01 00`). */
 export function isComponent(data: unknown): boolean;
 
-/** Transpiles with jco (`--instantiation sync`; `async`: `--async-mode jspi`) and compiles the core modules. */
-export function transpileComponent(component: Uint8Array | ArrayBuffer, options?: { async?: boolean }): Promise<{
+/** jco's output: `${name}.js` and its core modules, by file name. Treat the bytes as read-only (they may be cached). */
+export interface TranspiledFiles {
+  name: string;
+  files: Map<string, Uint8Array>;
+  imports: string[];
+  exports: [string, string][];
+}
+
+export interface TranspileOptions {
+  /** Transpile for JSPI (`--async-mode jspi` with ASYNC_IMPORTS / ASYNC_EXPORTS). */
+  async?: boolean;
+  /**
+   * `false` bypasses the transpile cache (memory and disk). WASI_WEB_NO_CACHE=1
+   * in the environment (Node) does the same for every call.
+   */
+  cache?: boolean;
+}
+
+/**
+ * jco's output as files (cached, see `transpileCacheStats`). `instantiation`
+ * is jco's `--instantiation` mode: "sync" (default) or "async" (getCoreModule
+ * may return Promises).
+ */
+export function transpileFiles(
+  component: Uint8Array | ArrayBuffer,
+  options?: TranspileOptions & { instantiation?: "sync" | "async" },
+): Promise<TranspiledFiles>;
+
+/** Transpiles with jco (`--instantiation sync`; `async`: `--async-mode jspi`), cached, and compiles the core modules. */
+export function transpileComponent(component: Uint8Array | ArrayBuffer, options?: TranspileOptions): Promise<{
   instantiate(imports: Preview2Imports): object;
   imports: string[];
   exports: [string, string][];
 }>;
 
 /** Runs a command component to completion, collecting stdout and stderr. Needs @bytecodealliance/jco. */
-export function runComponent(component: Uint8Array | ArrayBuffer, options?: Omit<WASIp2Options, "stdout" | "stderr">): Promise<RunResult>;
+export function runComponent(
+  component: Uint8Array | ArrayBuffer,
+  options?: Omit<WASIp2Options, "stdout" | "stderr"> & { cache?: boolean },
+): Promise<RunResult>;
+
+/**
+ * The transpile cache's counters since this process (or page) started: hits
+ * in memory and on disk (Node), misses (jco ran), corrupt disk entries
+ * dropped and rebuilt, entries written; and how many outputs memory holds.
+ */
+export function transpileCacheStats(): {
+  memoryHits: number;
+  diskHits: number;
+  misses: number;
+  corrupt: number;
+  writes: number;
+  memoryEntries: number;
+};
+
+/** Empties the in-memory transpile cache (the disk cache stays). */
+export function clearTranspileCache(): void;
 
 /** The interface objects for a host found through `getHost()` at each call. */
 export function buildImports(getHost: () => unknown): Preview2Imports;

@@ -1,5 +1,5 @@
 // wasi-web/preview2: a WASI 0.2 host for components transpiled by jco, on
 // the same core and MemFS as Preview 1.
 export { ASYNC_EXPORTS, ASYNC_IMPORTS, WASIp2, configure } from "./host.js";
-export { isComponent, runComponent, transpileComponent } from "./run.js";
+export { clearTranspileCache, isComponent, runComponent, transpileCacheStats, transpileComponent, transpileFiles } from "./run.js";
 export { buildImports } from "./interfaces.js";

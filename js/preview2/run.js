@@ -1,13 +1,16 @@
 // Running a component: jco transpiles it to core modules plus JS (with
 // `--instantiation sync`), and the JS is instantiated with a WASIp2's imports.
 // In async mode it also passes `--async-mode jspi` with the imports that may
-// wait (ASYNC_IMPORTS) and `wasi:cli/run#run` as async.
+// wait (ASYNC_IMPORTS) and `wasi:cli/run#run` as async. jco's output is
+// cached (transpile-cache.js).
 import { toBytes } from "../internal.js";
 import { isComponent } from "../module.js";
 import { ASYNC_EXPORTS, ASYNC_IMPORTS, WASIp2 } from "./host.js";
+import { cachedTranspile } from "./transpile-cache.js";
 
 // One header check for the whole package (js/module.js).
 export { isComponent };
+export { clearTranspileCache, transpileCacheStats } from "./transpile-cache.js";
 
 async function loadJco() {
   try {
@@ -26,29 +29,55 @@ function dataUrl(source) {
 }
 
 /**
- * Transpiles a component with jco (`--instantiation sync`) and compiles its
- * core modules. Returns `instantiate(imports)`, which gives the instance jco
- * makes (its exports, e.g. `{ run: { run } }`). With `{ async: true }` it
- * transpiles for JSPI (`--async-mode jspi`): the waiting imports may return
- * Promises and `run` returns one (for `new WASIp2({ async: true })`).
+ * jco's output for a component, as files (`${name}.js` and its core
+ * modules), from the cache when it has them. `instantiation` is jco's
+ * `--instantiation` mode ("sync" by default; "async" lets getCoreModule
+ * return Promises, for a page that fetches the modules); `async` transpiles
+ * for JSPI; `cache: false` bypasses the cache.
  * @param {Uint8Array | ArrayBuffer} component
- * @param {{ async?: boolean }} [options]
- * @returns {Promise<{ instantiate(imports: object): object, imports: string[], exports: [string, string][] }>}
+ * @param {{ async?: boolean, instantiation?: "sync" | "async", cache?: boolean }} [options]
+ * @returns {Promise<import("./transpile-cache.js").Transpiled>}
  */
-export async function transpileComponent(component, options = {}) {
+export async function transpileFiles(component, options = {}) {
   const bytes = toBytes(component, "the component");
-  const { generate } = await loadJco();
+  const instantiation = options.instantiation ?? "sync";
+  if (instantiation !== "sync" && instantiation !== "async") {
+    throw new TypeError(`options.instantiation must be "sync" or "async", got ${String(instantiation)}`);
+  }
   const name = "component";
-  const out = await generate(bytes, {
+  const generateOptions = {
     name,
-    instantiation: { tag: "sync" },
+    instantiation: { tag: instantiation },
     noTypescript: true,
     base64Cutoff: 0,
     ...(options.async === true
       ? { asyncMode: { tag: "jspi", val: { imports: ASYNC_IMPORTS, exports: ASYNC_EXPORTS } } }
       : {}),
+  };
+  const transpile = async () => {
+    const { generate } = await loadJco();
+    const out = await generate(bytes, generateOptions);
+    return { name, files: new Map(out.files), imports: out.imports, exports: out.exports };
+  };
+  return cachedTranspile(bytes, generateOptions, transpile, options);
+}
+
+/**
+ * Transpiles a component with jco (`--instantiation sync`) and compiles its
+ * core modules. Returns `instantiate(imports)`, which gives the instance jco
+ * makes (its exports, e.g. `{ run: { run } }`). With `{ async: true }` it
+ * transpiles for JSPI (`--async-mode jspi`): the waiting imports may return
+ * Promises and `run` returns one (for `new WASIp2({ async: true })`).
+ * `cache: false` transpiles again even if the output is cached.
+ * @param {Uint8Array | ArrayBuffer} component
+ * @param {{ async?: boolean, cache?: boolean }} [options]
+ * @returns {Promise<{ instantiate(imports: object): object, imports: string[], exports: [string, string][] }>}
+ */
+export async function transpileComponent(component, options = {}) {
+  const { name, files, imports, exports } = await transpileFiles(component, {
+    async: options.async,
+    cache: options.cache,
   });
-  const files = new Map(out.files);
   const source = new TextDecoder().decode(files.get(`${name}.js`));
   const modules = new Map();
   for (const [file, data] of files) {
@@ -56,8 +85,8 @@ export async function transpileComponent(component, options = {}) {
   }
   const generated = await import(/* webpackIgnore: true */ /* @vite-ignore */ dataUrl(source));
   return {
-    imports: out.imports,
-    exports: out.exports,
+    imports,
+    exports,
     instantiate(imports) {
       return generated.instantiate((file) => {
         const m = modules.get(file);
@@ -71,14 +100,15 @@ export async function transpileComponent(component, options = {}) {
 /**
  * Runs a WASI 0.2 command component to completion (see `run()`): options as
  * for `new WASIp2()` except stdout/stderr, which are collected. With
- * `async: true` (JSPI) its waits suspend it instead of blocking the thread.
+ * `async: true` (JSPI) its waits suspend it instead of blocking the thread;
+ * `cache: false` transpiles it again even if jco's output is cached.
  * @returns {Promise<{ exitCode: number, stdout: string, stderr: string }>}
  */
 export async function runComponent(component, options = {}) {
   const async = options.async === true;
   // Fails early (no JSPI) before transpiling.
   const wasi = new WASIp2({ ...options, stdout: "buffer", stderr: "buffer" });
-  const transpiled = await transpileComponent(component, { async });
+  const transpiled = await transpileComponent(component, { async, cache: options.cache });
   try {
     const instance = transpiled.instantiate(wasi.imports);
     const exitCode = async ? await wasi.runAsync(instance) : wasi.run(instance);

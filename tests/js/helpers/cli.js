@@ -4,10 +4,10 @@ import { REPO } from "./corpus.js";
 
 const CLI = path.join(REPO, "js/cli.js");
 
-/** Runs the CLI; resolves with { exitCode, stdout, stderr } (strings). */
-export function runCli(args, { cwd = REPO, input = "" } = {}) {
+/** Runs the CLI; resolves with { exitCode, stdout, stderr } (strings). `env` adds to process.env. */
+export function runCli(args, { cwd = REPO, input = "", env = {} } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "pipe"] });
     const out = [];
     const err = [];
     child.stdout.on("data", (d) => out.push(d));
