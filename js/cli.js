@@ -44,7 +44,9 @@ async function main(argv) {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
-    process.stderr.write(`wasi-web: ${error?.message ?? error}\n`);
+    // Library errors already start with "wasi-web: ".
+    const message = String(error?.message ?? error).replace(/^wasi-web: /, "");
+    process.stderr.write(`wasi-web: ${message}\n`);
     process.exit(1);
   },
 );

@@ -32,6 +32,14 @@ step() {
 # from this variable.
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-120}"
 
+# jco's transpiled components are cached on disk (js/preview2/transpile-cache-node.js):
+# a fresh folder per run keeps the tests from reusing or filling ~/.cache.
+if [ -z "${WASI_WEB_CACHE_DIR:-}" ]; then
+  WASI_WEB_CACHE_DIR="$(mktemp -d)"
+  trap 'rm -rf "$WASI_WEB_CACHE_DIR"' EXIT
+  export WASI_WEB_CACHE_DIR
+fi
+
 step "cargo test" cargo test --quiet
 step "wasm-pack test --headless --chrome" wasm-pack test --headless --chrome
 step "wasm-pack test --node" wasm-pack test --node
