@@ -205,6 +205,8 @@ export interface RunOptions {
   deterministic?: boolean | { seed?: number };
   /** For a component: `false` transpiles it again rather than use jco's cached output. */
   cache?: boolean;
+  /** For a component: the IANA zone of `wasi:clocks/timezone` (default local; UTC when deterministic). */
+  timeZone?: string;
 }
 
 export interface RunResult {

@@ -4,4 +4,4 @@ import { defaultHost } from "./host.js";
 import { buildImports, packageExports } from "./interfaces.js";
 
 const imports = packageExports(buildImports(() => defaultHost().host), "wasi:clocks");
-export const { wallClock, monotonicClock } = imports;
+export const { wallClock, monotonicClock, timezone } = imports;

@@ -9,6 +9,7 @@ import { WASIExit } from "../wasi-exit.js";
 import { Preview2Core } from "./core.js";
 import { buildImports } from "./interfaces.js";
 import { Pollable, wrap } from "./resources.js";
+import { Timezone } from "./timezone.js";
 import { waitForCore } from "../waiting.js";
 
 /**
@@ -84,8 +85,10 @@ function seedOf(option) {
 /**
  * A WASI 0.2 (Preview 2) host for one component, on a MemFS that Preview 1
  * programs may share. Takes the options of `WASI` (args, env, preopens,
- * stdin, stdout, stderr, fs, deterministic) plus `cwd` (`initial-cwd`) and
- * `tty` ([stdin, stdout, stderr] are terminals) and `async`.
+ * stdin, stdout, stderr, fs, deterministic) plus `cwd` (`initial-cwd`),
+ * `tty` ([stdin, stdout, stderr] are terminals), `timeZone` (the IANA zone
+ * of `wasi:clocks/timezone`: default the host's own, UTC when
+ * deterministic) and `async`.
  *
  * With `async: true` (JSPI; the component transpiled with `--async-mode
  * jspi`, see `ASYNC_IMPORTS`), waits suspend the component while the page
@@ -128,6 +131,7 @@ export class WASIp2 {
     }
     const stdin = isStream(options.stdin) ? StdinQueue.from(options.stdin) : options.stdin;
     this.#stdinQueue = stdin instanceof StdinQueue ? stdin : null;
+    const seed = seedOf(options.deterministic);
     const core = new Preview2Core(fs[CORE], {
       args: stringList(options.args, "options.args"),
       env: envList(options.env),
@@ -138,7 +142,7 @@ export class WASIp2 {
       stdout: stdout[WRITE],
       stderr: stderr[WRITE],
       tty: tty.map(Boolean),
-      seed: seedOf(options.deterministic),
+      seed,
       cwd: options.cwd,
       async: this.#async,
     });
@@ -146,6 +150,8 @@ export class WASIp2 {
     this.host = {
       core,
       async: this.#async,
+      // A deterministic run must not depend on where it runs.
+      timezone: new Timezone(options.timeZone ?? (seed === undefined ? undefined : "UTC")),
       exit: (code) => {
         core.exit(code);
         throw new WASIExit(code, this);
@@ -181,6 +187,11 @@ export class WASIp2 {
   /** @returns {OutputBuffer | null} */
   get stderr() {
     return this.#sinks[1] instanceof OutputBuffer ? this.#sinks[1] : null;
+  }
+
+  /** The IANA time zone `wasi:clocks/timezone` answers for ("UTC", "Europe/Berlin"). */
+  get timeZone() {
+    return this.host.timezone.id;
   }
 
   /** Whether waits suspend the component (`options.async`). */

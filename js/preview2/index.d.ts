@@ -27,6 +27,11 @@ export interface WASIp2Options {
   /** Whether stdin, stdout, stderr are terminals (`wasi:cli/terminal-*`). */
   tty?: [boolean, boolean, boolean];
   /**
+   * The IANA time zone `wasi:clocks/timezone` answers for ("Europe/Berlin").
+   * Default: the browser's or Node's local zone; "UTC" when `deterministic`.
+   */
+  timeZone?: string;
+  /**
    * Waits suspend the component (JSPI) instead of blocking the thread: run
    * it with `runAsync()`, transpiled with `--async-mode jspi` and
    * `ASYNC_IMPORTS` / `ASYNC_EXPORTS`. `run()` and `runComponent()` do that.
@@ -38,6 +43,21 @@ export interface WASIp2Options {
 export const ASYNC_IMPORTS: string[];
 /** `["wasi:cli/run#run"]`, for `jco transpile --async-exports`. */
 export const ASYNC_EXPORTS: string[];
+
+/** A `wasi:wall-clock/datetime` as jco passes it. */
+export interface Datetime {
+  seconds: bigint;
+  nanoseconds: number;
+}
+
+/** `wasi:clocks/timezone.timezone-display`, with jco's camelCase fields. */
+export interface TimezoneDisplay {
+  /** Seconds east of UTC: local time minus UTC (-18000 for New York in winter). */
+  utcOffset: number;
+  /** "EST", "CET", ...; the offset ("+05:45") when the zone has no common abbreviation; "UTC". */
+  name: string;
+  inDaylightSavingTime: boolean;
+}
 
 /** jco's `--instantiation` import object: `{ "wasi:io/streams": { InputStream, OutputStream }, ... }`. */
 export type Preview2Imports = Record<string, Record<string, unknown>>;
@@ -64,6 +84,8 @@ export class WASIp2 {
   /** As `run()` for `async: true` hosts and JSPI-transpiled components. */
   runAsync(instance: object): Promise<number>;
   readonly async: boolean;
+  /** The IANA zone of `wasi:clocks/timezone` ("UTC", "America/New_York"). */
+  readonly timeZone: string;
   /** The queue behind `stdin` when it is a StdinQueue or a stream, else null. */
   readonly stdinQueue: StdinQueue | null;
   flush(): void;

@@ -6,13 +6,18 @@
 import { Preview2Core } from "./core.js";
 import * as R from "./resources.js";
 import { handle, waiting, wrap } from "./resources.js";
+import { Timezone } from "./timezone.js";
+
+/** For hosts made without a `timezone` (buildImports with a host of one's own). */
+let localZone = null;
 
 /**
- * @param {() => { core: Preview2Core, exit(code: number): never }} getHost
+ * @param {() => { core: Preview2Core, exit(code: number): never, timezone?: Timezone }} getHost
  * @returns {Record<string, Record<string, unknown>>}
  */
 export function buildImports(getHost) {
   const core = () => getHost().core;
+  const zone = () => getHost().timezone ?? (localZone ??= new Timezone());
   const datetime = ([seconds, nanoseconds]) => ({ seconds, nanoseconds: Number(nanoseconds) });
   const socketError = () => {
     throw Preview2Core.createSocketError();
@@ -39,6 +44,11 @@ export function buildImports(getHost) {
       resolution: () => core().monotonicResolution(),
       subscribeInstant: (when) => wrap(R.Pollable, getHost(), core().subscribeInstant(BigInt(when))),
       subscribeDuration: (d) => wrap(R.Pollable, getHost(), core().subscribeDuration(BigInt(d))),
+    },
+    // Unstable in WASI 0.2 (feature clocks-timezone); pure JS, no core state.
+    "wasi:clocks/timezone": {
+      display: (when) => zone().display(when),
+      utcOffset: (when) => zone().utcOffset(when),
     },
 
     "wasi:random/random": {
