@@ -12,6 +12,7 @@ export const TRAP_EXIT_CODE = 134;
  * @typedef {object} PageJob
  * @property {string} [wasmUrl] a core module
  * @property {string} [componentUrl] jco's JS for a component (`instantiation: "async"`)
+ * @property {string[]} [componentImports] the interfaces it imports (those wasi-web lacks get trapping stand-ins)
  * @property {string[]} args argv, argv[0] included
  * @property {Record<string, string>} env
  * @property {Record<string, string>} preopens guest path → MemFS path
@@ -41,12 +42,17 @@ async function loadModule(job, options) {
 /** @returns {Promise<Program>} */
 async function loadComponent(job, options) {
   const url = job.componentUrl;
-  const [{ WASIp2 }, generated] = await Promise.all([import("../preview2/host.js"), import(url)]);
+  const [{ WASIp2 }, { withMissingInterfaces }, generated] = await Promise.all([
+    import("../preview2/host.js"),
+    import("../preview2/missing.js"),
+    import(url),
+  ]);
   const wasi = new WASIp2(options);
   // Async instantiation (as the driver transpiled it): a page's main thread
   // may not compile or instantiate large modules synchronously.
   const fetchModule = (file) => WebAssembly.compileStreaming(fetch(new URL(file, url)));
-  const instance = await generated.instantiate(fetchModule, wasi.imports);
+  const { imports } = withMissingInterfaces(wasi.imports, job.componentImports ?? []);
+  const instance = await generated.instantiate(fetchModule, imports);
   return { host: wasi, start: () => wasi.run(instance), trapMessage: (error) => `${job.args[0]} trapped: ${error.message}` };
 }
 

@@ -35,12 +35,12 @@ async function transpileForPage(bytes) {
 
 /**
  * Serves the program: the module itself, or a component's transpiled files.
- * @returns {{ wasmUrl: string } | { componentUrl: string }}
+ * @returns {{ wasmUrl: string } | { componentUrl: string, componentImports: string[] }}
  */
 function serveProgram(server, bytes, transpiled) {
   if (!transpiled) return { wasmUrl: server.route("/__wasi-web/program.wasm", bytes) };
   for (const [name, data] of transpiled.files) server.route(`/__wasi-web/component/${name}`, data);
-  return { componentUrl: `${server.url}/__wasi-web/component/${transpiled.name}.js` };
+  return { componentUrl: `${server.url}/__wasi-web/component/${transpiled.name}.js`, componentImports: transpiled.imports };
 }
 
 /**

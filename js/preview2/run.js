@@ -6,6 +6,7 @@
 import { toBytes } from "../internal.js";
 import { isComponent } from "../module.js";
 import { ASYNC_EXPORTS, ASYNC_IMPORTS, WASIp2 } from "./host.js";
+import { withMissingInterfaces } from "./missing.js";
 import { cachedTranspile } from "./transpile-cache.js";
 
 // One header check for the whole package (js/module.js).
@@ -68,7 +69,8 @@ export async function transpileFiles(component, options = {}) {
  * makes (its exports, e.g. `{ run: { run } }`). With `{ async: true }` it
  * transpiles for JSPI (`--async-mode jspi`): the waiting imports may return
  * Promises and `run` returns one (for `new WASIp2({ async: true })`).
- * `cache: false` transpiles again even if the output is cached.
+ * `cache: false` transpiles again even if the output is cached. Imports the
+ * component needs that are not given trap when called.
  * @param {Uint8Array | ArrayBuffer} component
  * @param {{ async?: boolean, cache?: boolean }} [options]
  * @returns {Promise<{ instantiate(imports: object): object, imports: string[], exports: [string, string][] }>}
@@ -87,12 +89,14 @@ export async function transpileComponent(component, options = {}) {
   return {
     imports,
     exports,
-    instantiate(imports) {
+    // Interfaces the component imports that `imports` lacks get stand-ins
+    // that trap when called (js/preview2/missing.js).
+    instantiate(given) {
       return generated.instantiate((file) => {
         const m = modules.get(file);
         if (!m) throw new Error(`wasi-web: jco asked for an unknown core module ${file}`);
         return m;
-      }, imports);
+      }, withMissingInterfaces(given, imports).imports);
     },
   };
 }

@@ -17,6 +17,14 @@ pub const FILE_INTEGRITY_SYNC: DescFlags = 1 << 2;
 pub const DATA_INTEGRITY_SYNC: DescFlags = 1 << 3;
 pub const REQUESTED_WRITE_SYNC: DescFlags = 1 << 4;
 pub const MUTATE_DIRECTORY: DescFlags = 1 << 5;
+/// Internal, never reported: a file opened with neither `read` nor `write`
+/// is readable, as in wasmtime (it opens such files for reading; the
+/// Preview 1 adapter asks for no access when a program asks for no rights).
+const IMPLIED_READ: DescFlags = 1 << 7;
+/// Whether a descriptor with these flags may be read.
+fn readable(f: DescFlags) -> bool {
+    f & (READ | IMPLIED_READ) != 0
+}
 
 /// `open-flags` bits, in WIT order.
 pub const O_CREATE: u8 = 1 << 0;
@@ -183,7 +191,7 @@ impl Preview2 {
 
     pub fn read_via_stream(&mut self, id: u32, offset: u64) -> Result<u32> {
         let (d, f) = self.file(id).map_err(|_| Errno::Badf)?;
-        if f & READ == 0 {
+        if !readable(f) {
             return Err(Error::Code(Errno::Badf));
         }
         let desc = self.clone_desc(d);
@@ -224,7 +232,7 @@ impl Preview2 {
     }
 
     pub fn get_flags(&self, id: u32) -> Result<DescFlags> {
-        self.descriptor(id).map(|(_, f)| f)
+        self.descriptor(id).map(|(_, f)| f & !IMPLIED_READ)
     }
 
     pub fn get_type(&self, id: u32) -> Result<&'static str> {
@@ -234,8 +242,9 @@ impl Preview2 {
     pub fn set_size(&self, id: u32, size: u64) -> Result<()> {
         check_offset(size)?;
         let (d, f) = self.file(id)?;
+        // wasmtime answers `invalid` here (ftruncate's EINVAL), as Preview 1 does.
         if f & WRITE == 0 {
-            return Err(Error::Code(Errno::Badf));
+            return Err(Error::Code(Errno::Inval));
         }
         Ok(d.set_size(size)?)
     }
@@ -250,7 +259,7 @@ impl Preview2 {
     pub fn pread(&self, id: u32, len: u64, offset: u64) -> Result<(Vec<u8>, bool)> {
         check_offset(offset)?;
         let (d, f) = self.descriptor(id)?;
-        if d.is_dir() || f & READ == 0 {
+        if d.is_dir() || !readable(f) {
             return Err(Error::Code(if d.is_dir() {
                 Errno::Isdir
             } else {
@@ -381,6 +390,11 @@ impl Preview2 {
         flags: DescFlags,
     ) -> Result<u32> {
         let (d, dflags) = self.dir(id)?;
+        // No durable storage to sync to: as in wasmtime, the sync flags are
+        // refused rather than silently ignored.
+        if flags & (FILE_INTEGRITY_SYNC | DATA_INTEGRITY_SYNC | REQUESTED_WRITE_SYNC) != 0 {
+            return Err(Error::Code(Errno::Notsup));
+        }
         let creating = oflags & (O_CREATE | O_TRUNCATE) != 0;
         if (creating || flags & MUTATE_DIRECTORY != 0) && dflags & MUTATE_DIRECTORY == 0 {
             return Err(Error::Code(Errno::Perm));
@@ -389,6 +403,11 @@ impl Preview2 {
             return Err(Error::Code(Errno::Inval));
         }
         let write = flags & WRITE != 0;
+        let flags = if flags & (READ | WRITE) == 0 {
+            flags | IMPLIED_READ
+        } else {
+            flags
+        };
         let o = OpenOptions {
             follow,
             create: oflags & O_CREATE != 0,
@@ -397,7 +416,7 @@ impl Preview2 {
             directory: oflags & O_DIRECTORY != 0,
             write,
         };
-        let mut nd = d.open_at(path, o, flags & READ != 0, write)?;
+        let mut nd = d.open_at(path, o, readable(flags), write)?;
         if nd.is_dir() {
             // As in wasmtime (cap-std), a directory descriptor is a sandbox
             // of its own: `..` does not lead out of it.

@@ -1,4 +1,4 @@
-use super::filesystem::{MUTATE_DIRECTORY, O_CREATE, READ, WRITE};
+use super::filesystem::{FILE_INTEGRITY_SYNC, MUTATE_DIRECTORY, O_CREATE, READ, WRITE};
 use super::*;
 use crate::cli::BufferOutput;
 use crate::ctx::WasiCtxBuilder;
@@ -95,6 +95,17 @@ fn errors_are_codes_and_misuse_traps() {
         p.write_via_stream(f, 0),
         Err(Error::Code(crate::Errno::Badf))
     );
+    // As in wasmtime: truncating a read-only descriptor is `invalid`, and
+    // the sync flags are refused.
+    assert_eq!(p.set_size(f, 0), Err(Error::Code(crate::Errno::Inval)));
+    assert_eq!(
+        p.open_at(d, true, "f", 0, READ | FILE_INTEGRITY_SYNC),
+        Err(Error::Code(crate::Errno::Notsup))
+    );
+    // Neither read nor write: readable, as in wasmtime, and reported as asked.
+    let none = p.open_at(d, true, "f", 0, 0).unwrap();
+    assert_eq!(p.get_flags(none), Ok(0));
+    assert_eq!(p.pread(none, 4, 0), Ok((Vec::new(), true)));
     assert!(matches!(p.read(d, 1), Err(Error::Trap(_))));
     let s = p.read_via_stream(f, 0).unwrap();
     let poll = p.subscribe_input(s).unwrap();

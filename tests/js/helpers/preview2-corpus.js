@@ -26,7 +26,8 @@ const SHIM_TIMEOUT_MS = 60_000;
  *   calling the guest's realloc, which the adapter's args/environ buffers
  *   rely on (wasmtime's Preview 2 host passes these; preview2-shim fails too);
  * - "wasi-web": wasi-web's Preview 2 host (the Rust core) answers
- *   differently from wasmtime's Preview 2 host and from preview2-shim.
+ *   differently from wasmtime's Preview 2 host (none now: set-size on a
+ *   read-only descriptor and the sync open flags were brought in line).
  * @type {Record<string, { by: "adapter" | "jco" | "wasi-web", reason: string }>}
  */
 export const EXPECTED_FAILURES = {
@@ -44,11 +45,8 @@ export const EXPECTED_FAILURES = {
   fd_readdir_changes: { by: "adapter", reason: "resumes fd_readdir by skipping `cookie` entries of a fresh listing" },
   fd_sync: { by: "adapter", reason: "answers INVAL for fd_sync on stdio" },
   file_allocate: { by: "adapter", reason: "does not implement fd_allocate (NOTSUP)" },
-  file_truncation: { by: "wasi-web", reason: "set-size on a read-only descriptor is bad-descriptor (BADF); wasmtime and preview2-shim answer invalid (INVAL)" },
   file_unbuffered_write: { by: "adapter", reason: "buffers reads ahead" },
   path_open_dirfd_not_dir: { by: "adapter", reason: "path operations on a file descriptor are not-directory (NOTDIR)" },
-  path_open_flags: { by: "wasi-web", reason: "open-at takes the sync descriptor flags; wasmtime and preview2-shim answer unsupported (NOTSUP)" },
-  path_open_read_write: { by: "wasi-web", reason: "set-size on a read-only descriptor is bad-descriptor (BADF); wasmtime answers invalid (INVAL)" },
   path_utf8: { by: "adapter", reason: "component strings are UTF-8: the adapter cannot pass invalid paths" },
   poll_oneoff_clock: { by: "adapter", reason: "turns past absolute realtime deadlines into OVERFLOW" },
   proc_exit_failure: { by: "adapter", reason: "proc_exit(n != 0) is wasi:cli/exit.exit(err): code 1" },

@@ -146,6 +146,9 @@ fn main() {
     // read-only descriptor
     check("write on read-only", f2.write(b"x", 0) == Err(ErrorCode::BadDescriptor), f2.write(b"x", 0));
     check("write-via-stream on read-only", f2.write_via_stream(0).err() == Some(ErrorCode::BadDescriptor), ());
+    check("set-size on read-only", f2.set_size(1) == Err(ErrorCode::Invalid), f2.set_size(1));
+    let sync = root.open_at(follow, "t.txt", OpenFlags::empty(), rw | DescriptorFlags::FILE_INTEGRITY_SYNC);
+    check("open-at with a sync flag", sync.as_ref().err() == Some(&ErrorCode::Unsupported), sync.as_ref().err());
     // directories
     check("create-directory-at", root.create_directory_at("sub").is_ok(), ());
     check("create-directory-at exist", root.create_directory_at("sub") == Err(ErrorCode::Exist), ());
