@@ -54,6 +54,34 @@ def load_manifests(names):
     return out
 
 
+def wasi_config(m, argv0, tmp):
+    """The case's WasiConfig: argv, env, its fixture dirs copied under tmp
+    and preopened, stdin from a file; returns it with the stdout and stderr
+    file paths. Shared with ref_wasmtime_p2.py."""
+    import wasmtime
+
+    cfg = wasmtime.WasiConfig()
+    cfg.argv = [argv0] + list(m.get("args", []))
+    cfg.env = list(m.get("env", {}).items())
+    for d in m.get("dirs", []):
+        host = os.path.join(tmp, "dirs", d)
+        src = os.path.join(FIXTURES, d)
+        if os.path.isdir(src):
+            shutil.copytree(src, host, symlinks=True)
+        else:
+            os.makedirs(host)
+        cfg.preopen_dir(host, d)
+    stdin_path = os.path.join(tmp, "stdin")
+    with open(stdin_path, "w") as f:
+        f.write(m.get("stdin", ""))
+    cfg.stdin_file = stdin_path
+    stdout_path = os.path.join(tmp, "stdout")
+    stderr_path = os.path.join(tmp, "stderr")
+    cfg.stdout_file = stdout_path
+    cfg.stderr_file = stderr_path
+    return cfg, stdout_path, stderr_path
+
+
 def run_one(engine, modules, wasm_dir, name, m):
     import wasmtime
 
@@ -64,25 +92,7 @@ def run_one(engine, modules, wasm_dir, name, m):
     module = modules[path]
 
     with tempfile.TemporaryDirectory(prefix="wasi-ref-") as tmp:
-        cfg = wasmtime.WasiConfig()
-        cfg.argv = [wasm] + list(m.get("args", []))
-        cfg.env = list(m.get("env", {}).items())
-        for d in m.get("dirs", []):
-            host = os.path.join(tmp, "dirs", d)
-            src = os.path.join(FIXTURES, d)
-            if os.path.isdir(src):
-                shutil.copytree(src, host, symlinks=True)
-            else:
-                os.makedirs(host)
-            cfg.preopen_dir(host, d)
-        stdin_path = os.path.join(tmp, "stdin")
-        with open(stdin_path, "w") as f:
-            f.write(m.get("stdin", ""))
-        cfg.stdin_file = stdin_path
-        stdout_path = os.path.join(tmp, "stdout")
-        stderr_path = os.path.join(tmp, "stderr")
-        cfg.stdout_file = stdout_path
-        cfg.stderr_file = stderr_path
+        cfg, stdout_path, stderr_path = wasi_config(m, wasm, tmp)
 
         store = wasmtime.Store(engine)
         store.set_wasi(cfg)

@@ -13,12 +13,12 @@ preopened, stdin from a file). Prints one JSON object:
 """
 import json
 import os
-import shutil
 import sys
 import tempfile
 
+from ref_wasmtime import wasi_config
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-FIXTURES = os.path.join(HERE, "fixtures")
 TRAP_EXIT_CODE = 134
 
 
@@ -45,23 +45,8 @@ def run_one(engine, path, manifest, name):
 
     comp = component.Component.from_file(engine, path)
     with tempfile.TemporaryDirectory(prefix="wasi-ref-p2-") as tmp:
-        cfg = wasmtime.WasiConfig()
-        cfg.argv = [manifest.get("wasm", name + ".wasm")] + list(manifest.get("args", []))
-        cfg.env = list(manifest.get("env", {}).items())
-        for d in manifest.get("dirs", []):
-            host = os.path.join(tmp, "dirs", d)
-            src = os.path.join(FIXTURES, d)
-            if os.path.isdir(src):
-                shutil.copytree(src, host, symlinks=True)
-            else:
-                os.makedirs(host)
-            cfg.preopen_dir(host, d)
-        files = {k: os.path.join(tmp, k) for k in ("stdin", "stdout", "stderr")}
-        with open(files["stdin"], "w") as f:
-            f.write(manifest.get("stdin", ""))
-        cfg.stdin_file = files["stdin"]
-        cfg.stdout_file = files["stdout"]
-        cfg.stderr_file = files["stderr"]
+        cfg, stdout_path, stderr_path = wasi_config(manifest, manifest.get("wasm", name + ".wasm"), tmp)
+        files = {"stdout": stdout_path, "stderr": stderr_path}
         store = wasmtime.Store(engine)
         store.set_wasi(cfg)
         linker = component.Linker(engine)

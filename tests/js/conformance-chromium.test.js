@@ -1,13 +1,11 @@
 // The conformance corpus through the npm package in headless Chromium: one
 // browser, one page, every case in it.
 import { after, before, test } from "node:test";
-import fs from "node:fs";
 import { launchChromium, openRunnerPage } from "../../js/node/chromium.js";
-import { fromHostDir } from "../../js/node/host-dirs.js";
 import { encodeTree } from "../../js/node/run-browser.js";
 import { startServer } from "../../js/node/server.js";
-import { MemFS, exportTree } from "../../js/index.js";
-import { checkResult, fixtureDir, loadCorpus, readGuest, REPO } from "./helpers/corpus.js";
+import { exportTree } from "../../js/index.js";
+import { checkResult, loadCorpus, mountFixtures, readGuest, REPO } from "./helpers/corpus.js";
 import path from "node:path";
 
 const corpus = loadCorpus();
@@ -30,14 +28,7 @@ after(async () => {
 for (const c of corpus) {
   test(`chromium: ${c.name}`, async () => {
     readGuest(c);
-    const memfs = new MemFS();
-    const preopens = {};
-    for (const d of c.dirs) {
-      const at = `/${d}`;
-      if (fs.existsSync(fixtureDir(d))) fromHostDir(fixtureDir(d), { fs: memfs, at });
-      else memfs.mkdir(at, { recursive: true });
-      preopens[d] = at;
-    }
+    const { memfs, preopens } = mountFixtures(c);
     const result = await page.evaluate((job) => globalThis.__wasiWebRunner.runJob(job), {
       wasmUrl: `/${path.relative(REPO, c.wasmPath).split(path.sep).join("/")}`,
       args: [c.wasm, ...c.args],

@@ -1,9 +1,7 @@
 // The conformance corpus through the npm package, in Node.
 import { test } from "node:test";
-import { fromHostDir } from "../../js/node/host-dirs.js";
-import { MemFS, run } from "../../js/index.js";
-import { checkResult, fixtureDir, loadCorpus, readGuest, TRAP_EXIT_CODE } from "./helpers/corpus.js";
-import fs from "node:fs";
+import { run } from "../../js/index.js";
+import { checkResult, loadCorpus, mountFixtures, readGuest, TRAP_EXIT_CODE } from "./helpers/corpus.js";
 
 const corpus = loadCorpus();
 const modules = new Map();
@@ -19,14 +17,7 @@ test("the corpus is not empty", (t) => {
 
 for (const c of corpus) {
   test(`node: ${c.name}`, async () => {
-    const memfs = new MemFS();
-    const preopens = {};
-    for (const d of c.dirs) {
-      const at = `/${d}`;
-      if (fs.existsSync(fixtureDir(d))) fromHostDir(fixtureDir(d), { fs: memfs, at });
-      else memfs.mkdir(at, { recursive: true });
-      preopens[d] = at;
-    }
+    const { memfs, preopens } = mountFixtures(c);
     const options = { args: [c.wasm, ...c.args], env: c.env, preopens, fs: memfs, stdin: c.stdin };
     let result;
     try {

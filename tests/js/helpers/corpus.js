@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { MemFS } from "../../../js/index.js";
+import { fromHostDir } from "../../../js/node/host-dirs.js";
 
 export const REPO = fileURLToPath(new URL("../../..", import.meta.url));
 export const CONFORMANCE = path.join(REPO, "tests/conformance");
@@ -63,6 +65,23 @@ export function copyFixtures(c, tmpRoot) {
     else fs.mkdirSync(dst, { recursive: true });
   }
   return tmpRoot;
+}
+
+/**
+ * A MemFS holding the case's fixture dirs (each at `/<name>`, empty when it
+ * has no fixture) and the preopens naming them.
+ * @returns {{ memfs: MemFS, preopens: Record<string, string> }}
+ */
+export function mountFixtures(c) {
+  const memfs = new MemFS();
+  const preopens = {};
+  for (const d of c.dirs) {
+    const at = `/${d}`;
+    if (fs.existsSync(fixtureDir(d))) fromHostDir(fixtureDir(d), { fs: memfs, at });
+    else memfs.mkdir(at, { recursive: true });
+    preopens[d] = at;
+  }
+  return { memfs, preopens };
 }
 
 /** Asserts exit code and exact stdout, showing stderr on failure. */

@@ -7,9 +7,8 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { MemFS, run } from "../../../js/index.js";
-import { fromHostDir } from "../../../js/node/host-dirs.js";
-import { copyFixtures, fixtureDir, readGuest, REPO, TRAP_EXIT_CODE } from "./corpus.js";
+import { run } from "../../../js/index.js";
+import { copyFixtures, mountFixtures, readGuest, REPO, TRAP_EXIT_CODE } from "./corpus.js";
 
 export const ADAPTER = path.join(REPO, "node_modules/@bytecodealliance/jco/lib/wasi_snapshot_preview1.command.wasm");
 export const SHIM_DIR = path.join(REPO, "node_modules/@bytecodealliance/preview2-shim");
@@ -97,14 +96,7 @@ export function passes(c, outcome) {
  */
 export async function runOnWasiWeb(c, component) {
   try {
-    const memfs = new MemFS();
-    const preopens = {};
-    for (const d of c.dirs) {
-      const at = `/${d}`;
-      if (fs.existsSync(fixtureDir(d))) fromHostDir(fixtureDir(d), { fs: memfs, at });
-      else memfs.mkdir(at, { recursive: true });
-      preopens[d] = at;
-    }
+    const { memfs, preopens } = mountFixtures(c);
     return await run(component, { args: [c.wasm, ...c.args], env: c.env, preopens, fs: memfs, stdin: c.stdin });
   } catch (error) {
     return { exitCode: TRAP_EXIT_CODE, stdout: error.stdout ?? "", stderr: error.stderr ?? "", trap: String(error?.message ?? error) };
