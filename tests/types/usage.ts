@@ -1,0 +1,52 @@
+// Typed use of the public API, checked by tests/js/types.test.js with tsc
+// (never run): the typings must accept what the README shows.
+import { MemFS, OutputBuffer, StdinQueue, Stats, WASI, exportTree, importTree, run, runInWorker } from "../../js/index.js";
+import { WASIp2, configure, transpileCacheStats, transpileComponent } from "../../js/preview2/index.js";
+import { fromHostDir, toHostDir } from "../../js/node/index.js";
+
+export async function usage(bytes: Uint8Array<ArrayBuffer>, component: Uint8Array): Promise<number> {
+  const fs = new MemFS({ limits: { maxBytes: 1 << 20, maxInodes: Infinity } });
+  fs.mkdir("/work/sub", { recursive: true });
+  fs.writeFile("/work/in.txt", "hello");
+  const text: string = fs.readFile("/work/in.txt", "utf8");
+  const raw: Uint8Array = fs.readFile("/work/in.txt");
+  const st: Stats = fs.stat("/work/in.txt");
+  const isFile: boolean = st.isFile();
+  const names: string[] = fs.readdir("/work");
+
+  const stdin = new StdinQueue();
+  stdin.push("line\n");
+  const wasi = new WASI({
+    args: ["prog", "--flag"],
+    env: { HOME: "/work" },
+    preopens: { "/work": "/work" },
+    fs,
+    stdin,
+    stdout: "buffer",
+    stderr: (chunk: Uint8Array) => void chunk,
+    tty: [true, false, false],
+    deterministic: { seed: 7 },
+    maxFds: 64,
+  });
+  const module = await WebAssembly.compile(bytes);
+  const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
+  const code: number = wasi.start(instance);
+  const out: OutputBuffer | null = wasi.stdout;
+
+  const result = await run(bytes, { args: ["prog"], fs, stdin: "typed\n", async: false });
+  const both: string = result.stdout + result.stderr;
+  const inWorker = await runInWorker(bytes, { stdout: (c) => void c });
+
+  const host = new WASIp2({ args: ["app"], preopens: { "/": "/" }, fs, timeZone: "Europe/Berlin" });
+  const transpiled = await transpileComponent(component, { cache: false });
+  const p2code: number = host.run(transpiled.instantiate(host.imports));
+  configure({ fs });
+  const hits: number = transpileCacheStats().memoryHits;
+
+  importTree(new MemFS(), "/", exportTree(fs, "/work"));
+  const { loaded } = fromHostDir("/tmp/x", { fs, at: "/host" });
+  toHostDir(fs, "/host", "/tmp/x", { loaded });
+
+  void [text, raw, isFile, names, out, both, inWorker, hits];
+  return code + result.exitCode + p2code;
+}
