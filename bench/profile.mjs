@@ -10,7 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { BENCH, GUEST_URLS, ROOT, launchChromium, nodeHost } from "./lib/common.mjs";
 import { MIN_SAMPLE_MS, WORKLOADS } from "./lib/workloads.mjs";
-import { startServer } from "./server.mjs";
+import { startServer } from "../js/node/server.js";
 
 const OUT_DIR = path.join(BENCH, "profiles");
 const TOP = 12;
@@ -174,7 +174,7 @@ for (const w of workloads) {
 }
 
 // ---- Chromium page (CDP Profiler) ------------------------------------------
-const server = await startServer(ROOT);
+const server = await startServer(ROOT, { crossOriginIsolated: false });
 const browser = await launchChromium();
 try {
   const page = await browser.newPage();

@@ -24,7 +24,7 @@ import {
   nodeHost,
 } from "./lib/common.mjs";
 import { MIN_SAMPLE_MS, SIZE_TARGET_BYTES, TARGETS, WORKLOADS } from "./lib/workloads.mjs";
-import { startServer } from "./server.mjs";
+import { startServer } from "../js/node/server.js";
 import { measureSizes } from "./lib/size.mjs";
 
 const opts = Object.fromEntries(
@@ -77,7 +77,7 @@ let chromiumVersion = "";
 const startup = {};
 let pageFiles = {};
 if (!opts["no-browser"]) {
-  const server = await startServer(ROOT);
+  const server = await startServer(ROOT, { crossOriginIsolated: false });
   const browser = await launchChromium();
   chromiumVersion = browser.version();
   try {

@@ -1,26 +1,18 @@
 import { MemFsCore, WasiCore } from "./core.js";
-import { CallbackSink } from "./callback-sink.js";
-import { ConsoleSink } from "./console-sink.js";
 import { CORE, FLUSH, WRITE } from "./internal.js";
 import { MemFS } from "./memfs.js";
+import { asyncOption, deterministicSeed, envList, makeSink, preopenList, stdinOption, stringList } from "./options.js";
 import { OutputBuffer } from "./output-buffer.js";
-import { stdinSource } from "./stdin.js";
-import { StdinQueue } from "./stdin-queue.js";
 import { waitForCore } from "./waiting.js";
 import { WASIExit } from "./wasi-exit.js";
+
+/** @typedef {import("./stdin-queue.js").StdinQueue} StdinQueue */
 
 /** What a core call returns when it must wait (async mode only; never seen by the guest). */
 const WOULD_BLOCK = 65535;
 
 /** The imports that may wait; in async mode they suspend the guest (JSPI). */
 const WAITING = ["fd_read", "poll_oneoff"];
-
-function isStream(value) {
-  return (
-    (typeof ReadableStream !== "undefined" && value instanceof ReadableStream) ||
-    (value != null && typeof value === "object" && Symbol.asyncIterator in value)
-  );
-}
 
 /**
  * @param {boolean | boolean[] | undefined} option
@@ -35,56 +27,10 @@ function ttyFlags(option, [liveStdin, stdout, stderr]) {
   return [liveStdin, console(stdout), console(stderr)];
 }
 
-function deterministicSeed(option) {
-  if (option === undefined || option === false) return undefined;
-  if (option === true) return 0;
-  const seed = option?.seed ?? 0;
-  if (typeof seed !== "number" || !Number.isSafeInteger(seed) || seed < 0) {
-    throw new TypeError("options.deterministic.seed must be a non-negative integer");
-  }
-  return seed;
-}
-
 /** Preview 1 functions whose `wasi_unstable` layout differs; the core has `<name>_unstable`. */
 const UNSTABLE_VARIANTS = new Set(["fd_seek", "fd_filestat_get", "path_filestat_get", "poll_oneoff"]);
 
 const NAMESPACE = { preview1: "wasi_snapshot_preview1", unstable: "wasi_unstable" };
-
-function makeSink(option, name) {
-  if (option === undefined || option === "console") return new ConsoleSink(name === "stdout" ? "log" : "error");
-  if (option === "buffer") return new OutputBuffer();
-  if (typeof option === "function") return new CallbackSink(option);
-  throw new TypeError(`options.${name} must be "console", "buffer" or a function, got ${String(option)}`);
-}
-
-function stringList(value, what) {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new TypeError(`${what} must be an array of strings`);
-  for (const s of value) if (typeof s !== "string") throw new TypeError(`${what} must be an array of strings`);
-  return value.slice();
-}
-
-function envList(env) {
-  if (env == null) return [];
-  if (Array.isArray(env)) return stringList(env, "options.env");
-  if (typeof env !== "object") throw new TypeError("options.env must be an object of strings");
-  const out = [];
-  for (const [key, value] of Object.entries(env)) {
-    if (value === undefined) continue;
-    if (key.includes("=")) throw new TypeError(`options.env: variable name ${JSON.stringify(key)} contains '='`);
-    out.push(`${key}=${value}`);
-  }
-  return out;
-}
-
-function preopenList(preopens) {
-  if (preopens == null) return [];
-  if (typeof preopens !== "object") throw new TypeError("options.preopens must be an object { guestPath: fsPath }");
-  return Object.entries(preopens).map(([guest, path]) => {
-    if (typeof path !== "string") throw new TypeError(`options.preopens[${JSON.stringify(guest)}] must be a string`);
-    return [guest, path];
-  });
-}
 
 function optionalCount(value, what, min, max) {
   if (value === undefined) return undefined;
@@ -166,14 +112,9 @@ export class WASI {
     this.#version = version;
     this.#returnOnExit = options.returnOnExit ?? true;
     this.#name = args[0] ?? "the WebAssembly program";
-    this.#async = options.async === true;
-    if (this.#async && typeof WebAssembly.Suspending !== "function") {
-      throw new TypeError(
-        "options.async needs JSPI (WebAssembly.Suspending): Chromium 137+, Node 24+. Without it, run synchronously.",
-      );
-    }
-    const stdin = isStream(options.stdin) ? StdinQueue.from(options.stdin) : options.stdin;
-    this.#stdinQueue = stdin instanceof StdinQueue ? stdin : null;
+    this.#async = asyncOption(options.async);
+    const stdin = stdinOption(options.stdin);
+    this.#stdinQueue = stdin.queue;
     const stdout = makeSink(options.stdout, "stdout");
     const stderr = makeSink(options.stderr, "stderr");
     this.#sinks = [stdout, stderr];
@@ -181,9 +122,7 @@ export class WASI {
       args,
       env: envList(options.env),
       preopens: preopenList(options.preopens),
-      // A source with read(max) (StdinQueue, worker mode's channel) may
-      // answer undefined for "nothing yet"; plain callbacks mean EOF by it.
-      stdin: typeof stdin?.read === "function" ? (max) => stdin.read(max) : stdinSource(stdin),
+      stdin: stdin.source,
       // isatty: a console, or stdin fed live, is a terminal unless told otherwise.
       tty: ttyFlags(options.tty, [this.#stdinQueue !== null, options.stdout, options.stderr]),
       async: this.#async,

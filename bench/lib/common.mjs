@@ -17,20 +17,9 @@ export const GUEST_URLS = Object.fromEntries(
   Object.entries(GUEST_FILES).map(([k, f]) => [k, "/" + path.relative(ROOT, f).split(path.sep).join("/")]),
 );
 
-export const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-export async function launchChromium() {
-  const { chromium } = await import("playwright-core");
-  return chromium.launch({ executablePath: process.env.WASI_WEB_CHROMIUM ?? "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
-}
+// The package's own launcher: Debian's /usr/bin/chromium (or
+// $WASI_WEB_CHROMIUM) through playwright-core, with the same flags.
+export { CHROMIUM_ARGS, launchChromium } from "../../js/node/chromium.js";
 
 export function median(values) {
   const s = [...values].sort((a, b) => a - b);

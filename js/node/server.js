@@ -18,9 +18,12 @@ export const BLANK_PAGE = "/__wasi-web/blank.html";
 
 /**
  * @param {string} root directory served at "/"
+ * @param {{ crossOriginIsolated?: boolean }} [options] send COOP/COEP (default
+ *   true: worker mode needs SharedArrayBuffer); the benchmark turns it off so
+ *   that both hosts it compares run in a plain page
  * @returns {Promise<{ url: string, route(urlPath: string, body: Uint8Array | string): string, close(): Promise<void> }>}
  */
-export async function startServer(root) {
+export async function startServer(root, { crossOriginIsolated = true } = {}) {
   const routes = new Map([[BLANK_PAGE, { body: "<!doctype html><meta charset=utf-8><title>wasi-web</title>", type: TYPES[".html"] }]]);
   const rootReal = fs.realpathSync(root);
   const server = http.createServer((req, res) => {
@@ -30,8 +33,10 @@ export async function startServer(root) {
         "content-type": type,
         "cache-control": "no-store",
         // Cross-origin isolation: SharedArrayBuffer for worker mode.
-        "cross-origin-opener-policy": "same-origin",
-        "cross-origin-embedder-policy": "require-corp",
+        ...(crossOriginIsolated && {
+          "cross-origin-opener-policy": "same-origin",
+          "cross-origin-embedder-policy": "require-corp",
+        }),
       });
       res.end(body);
     };

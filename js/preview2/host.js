@@ -1,16 +1,15 @@
-import { CallbackSink } from "../callback-sink.js";
-import { ConsoleSink } from "../console-sink.js";
 import { CORE, FLUSH, WRITE } from "../internal.js";
 import { MemFS } from "../memfs.js";
+import { asyncOption, deterministicSeed, envList, makeSink, preopenList, stdinOption, stringList } from "../options.js";
 import { OutputBuffer } from "../output-buffer.js";
-import { stdinSource } from "../stdin.js";
-import { StdinQueue } from "../stdin-queue.js";
 import { WASIExit } from "../wasi-exit.js";
 import { Preview2Core } from "./core.js";
 import { buildImports } from "./interfaces.js";
 import { Pollable, wrap } from "./resources.js";
 import { Timezone } from "./timezone.js";
 import { waitForCore } from "../waiting.js";
+
+/** @typedef {import("../stdin-queue.js").StdinQueue} StdinQueue */
 
 /**
  * The imports that may wait, for `jco transpile --async-mode jspi
@@ -30,57 +29,6 @@ export const ASYNC_IMPORTS = [
 
 /** The export that runs a command, for `--async-exports`. */
 export const ASYNC_EXPORTS = ["wasi:cli/run#run"];
-
-function isStream(value) {
-  return (
-    (typeof ReadableStream !== "undefined" && value instanceof ReadableStream) ||
-    (value != null && typeof value === "object" && Symbol.asyncIterator in value)
-  );
-}
-
-function makeSink(option, name) {
-  if (option === undefined || option === "console") return new ConsoleSink(name === "stdout" ? "log" : "error");
-  if (option === "buffer") return new OutputBuffer();
-  if (typeof option === "function") return new CallbackSink(option);
-  throw new TypeError(`options.${name} must be "console", "buffer" or a function, got ${String(option)}`);
-}
-
-function stringList(value, what) {
-  if (value === undefined) return [];
-  if (!Array.isArray(value) || value.some((s) => typeof s !== "string")) {
-    throw new TypeError(`${what} must be an array of strings`);
-  }
-  return value.slice();
-}
-
-function envList(env) {
-  if (env == null) return [];
-  if (Array.isArray(env)) return stringList(env, "options.env");
-  if (typeof env !== "object") throw new TypeError("options.env must be an object of strings");
-  return Object.entries(env)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => {
-      if (k.includes("=")) throw new TypeError(`options.env: variable name ${JSON.stringify(k)} contains '='`);
-      return `${k}=${v}`;
-    });
-}
-
-function preopenList(preopens) {
-  if (preopens == null) return [];
-  if (typeof preopens !== "object") throw new TypeError("options.preopens must be an object { guestPath: fsPath }");
-  return Object.entries(preopens).map(([guest, path]) => {
-    if (typeof path !== "string") throw new TypeError(`options.preopens[${JSON.stringify(guest)}] must be a string`);
-    return [guest, path];
-  });
-}
-
-function seedOf(option) {
-  if (option === undefined || option === false) return undefined;
-  if (option === true) return 0;
-  const seed = option?.seed ?? 0;
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new TypeError("options.deterministic.seed must be a non-negative integer");
-  return seed;
-}
 
 /**
  * A WASI 0.2 (Preview 2) host for one component, on a MemFS that Preview 1
@@ -123,22 +71,15 @@ export class WASIp2 {
     this.#sinks = [stdout, stderr];
     const tty = options.tty ?? [false, false, false];
     if (!Array.isArray(tty) || tty.length !== 3) throw new TypeError("options.tty must be [stdin, stdout, stderr] booleans");
-    this.#async = options.async === true;
-    if (this.#async && typeof WebAssembly.Suspending !== "function") {
-      throw new TypeError(
-        "options.async needs JSPI (WebAssembly.Suspending): Chromium 137+, Node 24+. Without it, run synchronously.",
-      );
-    }
-    const stdin = isStream(options.stdin) ? StdinQueue.from(options.stdin) : options.stdin;
-    this.#stdinQueue = stdin instanceof StdinQueue ? stdin : null;
-    const seed = seedOf(options.deterministic);
+    this.#async = asyncOption(options.async);
+    const stdin = stdinOption(options.stdin);
+    this.#stdinQueue = stdin.queue;
+    const seed = deterministicSeed(options.deterministic);
     const core = new Preview2Core(fs[CORE], {
       args: stringList(options.args, "options.args"),
       env: envList(options.env),
       preopens: preopenList(options.preopens),
-      // A source with read(max) (StdinQueue) may answer undefined for
-      // "nothing yet": async mode waits for it, sync mode reads nothing.
-      stdin: typeof stdin?.read === "function" ? (max) => stdin.read(max) : stdinSource(stdin),
+      stdin: stdin.source,
       stdout: stdout[WRITE],
       stderr: stderr[WRITE],
       tty: tty.map(Boolean),

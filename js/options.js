@@ -1,0 +1,90 @@
+// Reading the options `WASI` (js/wasi.js) and `WASIp2` (js/preview2/host.js)
+// share, into the shapes their cores take.
+import { CallbackSink } from "./callback-sink.js";
+import { ConsoleSink } from "./console-sink.js";
+import { OutputBuffer } from "./output-buffer.js";
+import { stdinSource } from "./stdin.js";
+import { StdinQueue } from "./stdin-queue.js";
+
+/** A ReadableStream or an async iterable: stdin fed live. */
+export function isStream(value) {
+  return (
+    (typeof ReadableStream !== "undefined" && value instanceof ReadableStream) ||
+    (value != null && typeof value === "object" && Symbol.asyncIterator in value)
+  );
+}
+
+/**
+ * The `stdin` option: the queue behind it when it is fed live (a StdinQueue
+ * or a stream), and what the core reads from.
+ * @returns {{ queue: StdinQueue | null, source: Uint8Array | ((max: number) => Uint8Array | null | undefined) }}
+ */
+export function stdinOption(option) {
+  const stdin = isStream(option) ? StdinQueue.from(option) : option;
+  return {
+    queue: stdin instanceof StdinQueue ? stdin : null,
+    // A source with read(max) (StdinQueue, worker mode's channel) may answer
+    // undefined for "nothing yet"; plain callbacks mean EOF by it.
+    source: typeof stdin?.read === "function" ? (max) => stdin.read(max) : stdinSource(stdin),
+  };
+}
+
+/** The sink for a `stdout` / `stderr` option. */
+export function makeSink(option, name) {
+  if (option === undefined || option === "console") return new ConsoleSink(name === "stdout" ? "log" : "error");
+  if (option === "buffer") return new OutputBuffer();
+  if (typeof option === "function") return new CallbackSink(option);
+  throw new TypeError(`options.${name} must be "console", "buffer" or a function, got ${String(option)}`);
+}
+
+/** A copy of an array of strings (missing: empty). */
+export function stringList(value, what) {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((s) => typeof s !== "string")) {
+    throw new TypeError(`${what} must be an array of strings`);
+  }
+  return value.slice();
+}
+
+/** `env` as `KEY=VALUE` strings, from an object (undefined values skipped) or an array. */
+export function envList(env) {
+  if (env == null) return [];
+  if (Array.isArray(env)) return stringList(env, "options.env");
+  if (typeof env !== "object") throw new TypeError("options.env must be an object of strings");
+  return Object.entries(env)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => {
+      if (k.includes("=")) throw new TypeError(`options.env: variable name ${JSON.stringify(k)} contains '='`);
+      return `${k}=${v}`;
+    });
+}
+
+/** `preopens` `{ guestPath: fsPath }` as `[guest, path]` pairs. */
+export function preopenList(preopens) {
+  if (preopens == null) return [];
+  if (typeof preopens !== "object") throw new TypeError("options.preopens must be an object { guestPath: fsPath }");
+  return Object.entries(preopens).map(([guest, path]) => {
+    if (typeof path !== "string") throw new TypeError(`options.preopens[${JSON.stringify(guest)}] must be a string`);
+    return [guest, path];
+  });
+}
+
+/** The seed of `deterministic` (true: 0), or undefined when off. */
+export function deterministicSeed(option) {
+  if (option === undefined || option === false) return undefined;
+  if (option === true) return 0;
+  const seed = option?.seed ?? 0;
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new TypeError("options.deterministic.seed must be a non-negative integer");
+  return seed;
+}
+
+/** Whether `async` is asked for; throws when the engine lacks JSPI. */
+export function asyncOption(option) {
+  const wanted = option === true;
+  if (wanted && typeof WebAssembly.Suspending !== "function") {
+    throw new TypeError(
+      "options.async needs JSPI (WebAssembly.Suspending): Chromium 137+, Node 24+. Without it, run synchronously.",
+    );
+  }
+  return wanted;
+}
