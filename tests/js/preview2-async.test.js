@@ -8,24 +8,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { launchChromium } from "../../js/node/chromium.js";
-import { startServer } from "../../js/node/server.js";
+import { openP2Page } from "./helpers/p2-page.js";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const OUT = path.join(REPO, "tests/p2guests/out");
-const NM = "/node_modules/@bytecodealliance";
-
-const IMPORT_MAP = {
-  imports: {
-    "@bytecodealliance/jco/component": `${NM}/jco/dist/browser.js`,
-    "@bytecodealliance/jco-transpile/component": `${NM}/jco-transpile/vendor/js-component-bindgen-component.js`,
-    "@bytecodealliance/preview2-shim/cli": "/js/preview2/cli.js",
-    "@bytecodealliance/preview2-shim/filesystem": "/js/preview2/filesystem.js",
-    "@bytecodealliance/preview2-shim/io": "/js/preview2/io.js",
-    "@bytecodealliance/preview2-shim/random": "/js/preview2/random.js",
-    "@bytecodealliance/preview2-shim/clocks": "/js/preview2/clocks.js",
-  },
-};
 
 let server;
 let browser;
@@ -39,15 +25,7 @@ before(async () => {
     fs.existsSync(path.join(OUT, "echo.wasm")) &&
     fs.existsSync(path.join(REPO, "node_modules/@bytecodealliance/jco"));
   if (!ready) return;
-  server = await startServer(REPO);
-  server.route(
-    "/__wasi-web/p2-async.html",
-    `<!doctype html><meta charset=utf-8><script type="importmap">${JSON.stringify(IMPORT_MAP)}</script><title>p2 async</title>`,
-  );
-  browser = await launchChromium();
-  page = await browser.newPage();
-  page.on("pageerror", (e) => console.error("pageerror:", e));
-  await page.goto(`${server.url}/__wasi-web/p2-async.html`);
+  ({ server, browser, page } = await openP2Page("p2-async"));
   ready = await page.evaluate(() => typeof WebAssembly.Suspending === "function");
 });
 
