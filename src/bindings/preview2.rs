@@ -42,7 +42,8 @@ fn kind_index(k: Kind) -> u32 {
     }
 }
 
-fn stat_vec(s: filesystem::P2Stat) -> Vec<u64> {
+/// kind, link count, size and the three timestamps (nanoseconds).
+fn stat_vec(s: crate::fs::Stat) -> Vec<u64> {
     vec![
         kind_index(s.kind) as u64,
         s.nlink,

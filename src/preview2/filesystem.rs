@@ -80,30 +80,6 @@ pub struct DirStream {
     cookie: u64,
 }
 
-/// `descriptor-stat` in numbers: kind, link count, size, and the three
-/// timestamps in nanoseconds since the epoch.
-pub struct P2Stat {
-    pub kind: Kind,
-    pub nlink: u64,
-    pub size: u64,
-    pub atim: u64,
-    pub mtim: u64,
-    pub ctim: u64,
-}
-
-impl From<Stat> for P2Stat {
-    fn from(s: Stat) -> Self {
-        P2Stat {
-            kind: s.kind,
-            nlink: s.nlink,
-            size: s.size,
-            atim: s.atim,
-            mtim: s.mtim,
-            ctim: s.ctim,
-        }
-    }
-}
-
 /// `metadata-hash-value` of a file: a 128-bit mix of its device and inode
 /// numbers, so two descriptors hash alike exactly when `is-same-object`.
 pub fn metadata_hash(s: &Stat) -> (u64, u64) {
@@ -303,8 +279,9 @@ impl Preview2 {
         self.push(Resource::DirStream(DirStream { dir, cookie: 2 }), None)
     }
 
-    pub fn stat(&self, id: u32) -> Result<P2Stat> {
-        Ok(self.descriptor(id)?.0.stat().into())
+    /// `descriptor-stat`'s numbers (the bindings pick what WASI 0.2 reports).
+    pub fn stat(&self, id: u32) -> Result<Stat> {
+        Ok(self.descriptor(id)?.0.stat())
     }
 
     pub fn is_same_object(&self, a: u32, b: u32) -> Result<bool> {
@@ -319,9 +296,9 @@ impl Preview2 {
 
     // ---- descriptor: path operations ----
 
-    pub fn stat_at(&self, id: u32, follow: bool, path: &str) -> Result<P2Stat> {
+    pub fn stat_at(&self, id: u32, follow: bool, path: &str) -> Result<Stat> {
         let (d, _) = self.dir(id)?;
-        Ok(d.stat_at(path, follow)?.into())
+        Ok(d.stat_at(path, follow)?)
     }
 
     pub fn metadata_hash_at(&self, id: u32, follow: bool, path: &str) -> Result<(u64, u64)> {
