@@ -3,21 +3,15 @@
 // on a clock and stdin in both orders, and deterministic runs.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { launchChromium } from "../../js/node/chromium.js";
-import { startServer, BLANK_PAGE } from "../../js/node/server.js";
-import { REPO } from "./helpers/corpus.js";
+import { openLibraryPage } from "./helpers/pages.js";
 
 let server;
 let browser;
 let page;
 
 before(async () => {
-  server = await startServer(REPO);
-  browser = await launchChromium();
-  page = await browser.newPage();
-  await page.goto(`${server.url}${BLANK_PAGE}`);
+  ({ server, browser, page } = await openLibraryPage());
   await page.evaluate(async () => {
-    globalThis.wasiWeb = await import("/js/index.js");
     globalThis.guest = async (name) =>
       new Uint8Array(await (await fetch(`/tests/guests/out/${name}.wasm`)).arrayBuffer());
   });

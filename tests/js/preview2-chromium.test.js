@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { openP2Page } from "./helpers/p2-page.js";
+import { openP2Page } from "./helpers/pages.js";
 import { mutator } from "./helpers/wat.js";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");

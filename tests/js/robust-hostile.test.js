@@ -5,9 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import * as wasiWeb from "../../js/index.js";
-import { launchChromium } from "../../js/node/chromium.js";
-import { BLANK_PAGE, startServer } from "../../js/node/server.js";
-import { REPO } from "./helpers/corpus.js";
+import { openLibraryPage } from "./helpers/pages.js";
 import { assemble, compare, corpus, setupFs } from "./helpers/hostile.js";
 
 const CASES = corpus().map(({ name, source }) => ({ name, ...assemble(source) }));
@@ -38,12 +36,8 @@ describe("hostile guests in Chromium", () => {
   let page;
 
   before(async () => {
-    server = await startServer(REPO);
-    browser = await launchChromium();
-    page = await browser.newPage();
-    await page.goto(`${server.url}${BLANK_PAGE}`);
+    ({ server, browser, page } = await openLibraryPage());
     await page.evaluate(async (setupSource) => {
-      globalThis.wasiWeb = await import("/js/index.js");
       globalThis.setupFs = new Function(`return (${setupSource})`)();
     }, setupFs.toString());
   });

@@ -6,9 +6,7 @@ import v8 from "node:v8";
 import vm from "node:vm";
 import { after, before, describe, test } from "node:test";
 import { MemFS, WASI } from "../../js/index.js";
-import { launchChromium } from "../../js/node/chromium.js";
-import { BLANK_PAGE, startServer } from "../../js/node/server.js";
-import { REPO } from "./helpers/corpus.js";
+import { openLibraryPage } from "./helpers/pages.js";
 import { assemble } from "./helpers/hostile.js";
 
 v8.setFlagsFromString("--expose-gc");
@@ -132,13 +130,7 @@ describe("20 programs at once on one MemFS (Chromium, JSPI)", () => {
   let page;
 
   before(async () => {
-    server = await startServer(REPO);
-    browser = await launchChromium();
-    page = await browser.newPage();
-    await page.goto(`${server.url}${BLANK_PAGE}`);
-    await page.evaluate(async () => {
-      globalThis.wasiWeb = await import("/js/index.js");
-    });
+    ({ server, browser, page } = await openLibraryPage());
   });
 
   after(async () => {

@@ -1,8 +1,7 @@
-// A headless Chromium page that can run WASI 0.2 components with run(): an
-// import map points jco's browser build, and the WASI 0.2 shim jco's own
-// transpiler imports, at the repository (so jco runs on wasi-web too).
+// Headless Chromium pages on a server of the repository, for the tests that
+// drive wasi-web inside a page. Close the browser and the server when done.
 import { launchChromium } from "../../../js/node/chromium.js";
-import { startServer } from "../../../js/node/server.js";
+import { BLANK_PAGE, startServer } from "../../../js/node/server.js";
 import { REPO } from "./corpus.js";
 
 const NM = "/node_modules/@bytecodealliance";
@@ -20,9 +19,23 @@ const IMPORT_MAP = {
   },
 };
 
+/** A blank page with the package loaded as `globalThis.wasiWeb`. */
+export async function openLibraryPage() {
+  const server = await startServer(REPO);
+  const browser = await launchChromium();
+  const page = await browser.newPage();
+  await page.goto(`${server.url}${BLANK_PAGE}`);
+  await page.evaluate(async () => {
+    globalThis.wasiWeb = await import("/js/index.js");
+  });
+  return { server, browser, page };
+}
+
 /**
- * Serves the repository and opens a page (`/__wasi-web/<name>.html`) with
- * the import map; close the browser and the server when done.
+ * A page (`/__wasi-web/<name>.html`) that can run WASI 0.2 components with
+ * run(): an import map points jco's browser build, and the WASI 0.2 shim
+ * jco's own transpiler imports, at the repository (so jco runs on wasi-web
+ * too).
  * @param {string} name
  */
 export async function openP2Page(name) {
