@@ -66,13 +66,7 @@ fi
 if [ ! -e node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
   || [ package.json -nt node_modules/.package-lock.json ]; then
   log "npm ci"
-  # npm 11's `npm ci` rejects a lock whose packages list optional
-  # platform binaries with empty versions (jco does): it reports them
-  # "Missing from lock file" although `npm install` resolves the same lock
-  # fine. Fall back to `npm install`, which still follows the lock.
-  if ! npm ci --no-audit --no-fund </dev/null; then
-    log "npm ci refused the lock file; npm install instead"
-    npm install --no-audit --no-fund </dev/null
-  fi
+  # npm ci only: it installs exactly the committed lock and never rewrites it.
+  npm ci --no-audit --no-fund </dev/null
 fi
 log "ok"
