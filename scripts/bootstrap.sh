@@ -5,7 +5,7 @@
 #        libclang-rt-14-dev-wasm32 (C guests)
 #   rustup targets wasm32-unknown-unknown wasm32-wasip1 wasm32-wasip2
 #   cargo: wasm-bindgen-cli 0.2.130 (pinned like the crate), wasm-pack
-#   npm: the devDependencies (npm ci)
+#   npm: the devDependencies (npm ci), and Node 24 in tools/node24 (npm ci)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -68,5 +68,11 @@ if [ ! -e node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   log "npm ci"
   # npm ci only: it installs exactly the committed lock and never rewrites it.
   npm ci --no-audit --no-fund </dev/null
+fi
+# Node 24 (JSPI in Node) from the npm registry, beside the machine's Node 20:
+# tests run the Node suites on both.
+if [ ! -x tools/node24/node_modules/.bin/node ] || [ tools/node24/package-lock.json -nt tools/node24/node_modules/.package-lock.json ]; then
+  log "npm ci (tools/node24)"
+  npm ci --prefix tools/node24 --no-audit --no-fund </dev/null
 fi
 log "ok"
