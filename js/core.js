@@ -24,7 +24,19 @@ const isServerRuntime =
 
 // On a server runtime compile the bytes synchronously: the async init()
 // probes `typeof Response`, which makes Node load its whole fetch stack.
-if (isServerRuntime) initSync({ module: await readLocalFile(wasmUrl) });
-else await init({ module_or_path: wasmUrl });
+const exports = isServerRuntime
+  ? initSync({ module: await readLocalFile(wasmUrl) })
+  : await init({ module_or_path: wasmUrl });
+
+// The core's shadow-stack pointer (exported by build.rs) and its value now,
+// when no call into the core is in progress: js/recovery.js puts it back
+// after a trap inside the core left it lower.
+const stackPointer = exports.__stack_pointer instanceof WebAssembly.Global ? exports.__stack_pointer : null;
+const stackTop = stackPointer?.value;
+
+/** Resets the core's stack pointer; only when no call into the core is in progress. @internal */
+export function resetCoreStack() {
+  if (stackPointer !== null) stackPointer.value = stackTop;
+}
 
 export { MemFsCore, WasiCore };

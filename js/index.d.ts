@@ -1,5 +1,6 @@
 // Types for wasi-web (hand-written; the JS is JSDoc-typed ESM).
 // Importing the package loads the core with top-level await: no init().
+/// <reference lib="esnext.disposable" />
 
 /** What `MemFS.stat` / `lstat` return. */
 export class Stats {
@@ -33,7 +34,7 @@ export type Binary = Uint8Array | ArrayBuffer | ArrayBufferView;
 export interface MemFSLimits {
   /** Stored file data in all files, in bytes (ENOSPC). Holes of sparse files are free; fd_allocate reserves. Default 1 GiB. */
   maxBytes?: number;
-  /** Size of one file, holes included (EFBIG). Default and most: 2 GiB - 1 (what the wasm32 core can address). */
+  /** Size of one file, holes included (EFBIG). Default and most: 2^63 - 1 (holes cost nothing). */
   maxFileSize?: number;
   /** Files, directories and symlinks, the root included (ENOSPC). Default 1,048,576. */
   maxInodes?: number;
@@ -61,6 +62,15 @@ export class MemFS {
   checkInvariants(): void;
   /** Bytes of the core's own WebAssembly.Memory, shared by every MemFS and WASI (for leak checks). */
   static coreMemoryBytes(): number;
+  /**
+   * Frees everything the filesystem holds, at once. Every later call throws
+   * "MemFS is closed"; a program still running on it gets EBADF. Twice: nothing.
+   */
+  close(): void;
+  /** Same as close(): `using fs = new MemFS()`. */
+  [Symbol.dispose](): void;
+  /** Whether close() has been called. */
+  readonly closed: boolean;
   mkdir(path: string, options?: { recursive?: boolean }): void;
   writeFile(path: string, data: string | Binary): void;
   readFile(path: string): Uint8Array;
@@ -76,9 +86,18 @@ export class MemFS {
   exists(path: string): boolean;
 }
 
-/** Output collected with `stdout: "buffer"` / `stderr: "buffer"`. */
+/**
+ * Output collected with `stdout: "buffer"` / `stderr: "buffer"`, up to
+ * `maxBytes` (the `maxBufferBytes` option, default 64 MiB). Past it the
+ * program's writes fail with EIO (a stream error in WASI 0.2), the bytes
+ * that fit are kept, and `truncated` is true.
+ */
 export class OutputBuffer {
   readonly length: number;
+  /** The most bytes it holds (`maxBufferBytes`). */
+  readonly maxBytes: number;
+  /** Whether output was refused because the buffer was full (until `clear()`). */
+  readonly truncated: boolean;
   /** A copy of the bytes. */
   bytes(): Uint8Array;
   /** The bytes as UTF-8 text. */
@@ -88,8 +107,13 @@ export class OutputBuffer {
 
 /**
  * Where a stream goes: "console" (default: line-buffered console.log /
- * console.error), "buffer" (read it from `wasi.stdout` / `wasi.stderr`), or
- * a callback receiving each chunk (a copy it may keep).
+ * console.error; a line longer than 64 Ki characters is printed in pieces),
+ * "buffer" (read it from `wasi.stdout` / `wasi.stderr`), or a callback
+ * receiving each chunk (a copy it may keep). A callback that throws gives
+ * the program EIO, and the run (`start()`, `run()`, `flush()`) then throws
+ * that exception; one that throws an Error whose `code` is "EPIPE" (as
+ * node:fs does for a closed pipe) closes the stream: the program gets EPIPE,
+ * as on a native host, and the run is not failed by it.
  */
 export type OutputOption = "console" | "buffer" | ((chunk: Uint8Array) => void);
 
@@ -125,7 +149,10 @@ export interface WASIOptions {
   /** argv, argv[0] included. */
   args?: string[];
   env?: Record<string, string>;
-  /** Guest path → directory in `fs`, e.g. `{ "/": "/" }` or `{ "/sandbox": "/home/me" }`. */
+  /**
+   * Guest path → directory in `fs`, e.g. `{ "/": "/" }` or `{ "/sandbox": "/home/me" }`.
+   * Two guest paths naming the same directory (`/data` and `/data/`) are a TypeError.
+   */
   preopens?: Record<string, string>;
   /**
    * Default true: `start()` returns proc_exit's code. false: like node:wasi,
@@ -136,6 +163,8 @@ export interface WASIOptions {
   stdin?: StdinOption;
   stdout?: OutputOption;
   stderr?: OutputOption;
+  /** The most a "buffer" stdout or stderr holds, in bytes (default 64 MiB); see `OutputBuffer`. */
+  maxBufferBytes?: number;
   /** Default: a new, empty MemFS. */
   fs?: MemFS;
   /**
@@ -184,8 +213,14 @@ export class WASI {
    * the MemFS stays usable.
    */
   start(instance: WebAssembly.Instance): number;
-  /** Runs a command with real waiting (JSPI); needs `async: true`. */
-  startAsync(instance: WebAssembly.Instance): Promise<number>;
+  /**
+   * Runs a command with real waiting (JSPI); needs `async: true`. When
+   * `signal` is aborted, the program's next WASI call (or the wait it is in)
+   * ends it: rejects with a DOMException named "AbortError" whose `cause` is
+   * the signal's reason. Its MemFS changes stay. A program computing without
+   * WASI calls holds the thread and cannot be stopped (use runInWorker()).
+   */
+  startAsync(instance: WebAssembly.Instance, options?: { signal?: AbortSignal }): Promise<number>;
   /** The queue behind stdin when it is a StdinQueue or a stream. */
   readonly stdinQueue: StdinQueue | null;
   /** Sets up a reactor (`_initialize`, if exported). */
@@ -207,12 +242,30 @@ export interface RunOptions {
   cache?: boolean;
   /** For a component: the IANA zone of `wasi:clocks/timezone` (default local; UTC when deterministic). */
   timeZone?: string;
+  /**
+   * Stops the program when aborted (see `WASI.startAsync`): rejects with an
+   * "AbortError" DOMException. Needs `async: true` (a TypeError without);
+   * a component stops at its next wait. runInWorker() takes it too.
+   */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
   exitCode: number;
   stdout: string;
   stderr: string;
+}
+
+/** A program's change runInWorker() did not apply to the MemFS, and why. */
+export interface WorkerConflict {
+  /** Absolute path in the MemFS. */
+  path: string;
+  reason: string;
+}
+
+export interface WorkerRunResult extends RunResult {
+  /** Changes the program made that were not applied (empty when all were). */
+  conflicts: WorkerConflict[];
 }
 
 /**
@@ -249,12 +302,21 @@ export function importTree(fs: MemFS, root: string, entries: TreeEntry[]): void;
  * Worker whose blocking calls (sleep, poll_oneoff, stdin reads) wait with
  * Atomics.wait, while the page feeds stdin and stays responsive. Needs a
  * cross-origin isolated page (`Cross-Origin-Opener-Policy: same-origin`,
- * `Cross-Origin-Embedder-Policy: require-corp`) for SharedArrayBuffer. The
- * preopened MemFS directories are copied in and the program's changes come
- * back when it ends.
+ * `Cross-Origin-Embedder-Policy: require-corp`) for SharedArrayBuffer.
+ *
+ * The preopened MemFS directories are copied in; when the program ends
+ * (exit, trap or abort) each path it created, modified or deleted is applied
+ * to the MemFS only if that path is still as it was when the program
+ * started (or already as the program left it); otherwise the MemFS keeps
+ * what the page or another program put there and the path is listed in
+ * `conflicts` (with a console warning). A trap rejects with a
+ * WebAssembly.RuntimeError. `signal` stops the program at its next WASI
+ * call or wait, keeping its files; one that makes no call within 500 ms is
+ * terminated and its changes are lost (`lostChanges: true` on the error).
+ * Errors carry `stdout`, `stderr` and `conflicts`.
  */
 export function runInWorker(
   program: Binary | WebAssembly.Module,
   options?: RunOptions & { stdout?: (chunk: Uint8Array) => void; stderr?: (chunk: Uint8Array) => void },
-): Promise<RunResult>;
+): Promise<WorkerRunResult>;
 

@@ -1,19 +1,16 @@
 import { MemFsCore } from "./core.js";
 import { CORE, decoder, encoder, toBytes } from "./internal.js";
+import { afterTrap, MEMFS_CORE } from "./recovery.js";
 import { Stats } from "./stats.js";
+
+/** `Symbol.dispose`, or Node's name for it where the engine lacks it. */
+const symbolDispose = Symbol.dispose ?? Symbol.for("nodejs.dispose");
 
 function checkPath(path, what = "path") {
   if (typeof path !== "string") throw new TypeError(`${what} must be a string, got ${typeof path}`);
   return path;
 }
 
-/**
- * An in-memory filesystem. Paths are absolute (`/a/b`); symlinks resolve
- * inside it and never escape its root. Methods are synchronous and throw
- * Errors with a node:fs-style `code` (`ENOENT`, `EEXIST`, `ENOTDIR`, ...).
- *
- * One MemFS may back several WASI instances, before, during and after runs.
- */
 const LIMIT_NAMES = ["maxBytes", "maxFileSize", "maxInodes", "maxSymlinks", "maxPathLength"];
 
 function checkLimits(limits) {
@@ -33,11 +30,20 @@ function checkLimits(limits) {
   return out;
 }
 
+/**
+ * An in-memory filesystem. Paths are absolute (`/a/b`; a relative path is
+ * refused with EINVAL); symlinks resolve inside it and never escape its
+ * root. Methods are synchronous and throw Errors with a node:fs-style `code`
+ * (`ENOENT`, `EEXIST`, `ENOTDIR`, ...).
+ *
+ * One MemFS may back several WASI instances, before, during and after runs.
+ * `close()` (or `using fs = new MemFS()`) frees its memory at once.
+ */
 export class MemFS {
   /**
    * @param {object} [options]
    * @param {{maxBytes?: number, maxFileSize?: number, maxInodes?: number, maxSymlinks?: number, maxPathLength?: number}} [options.limits]
-   *   maxBytes: stored file data in all (ENOSPC, default 1 GiB); maxFileSize: one file's size (EFBIG, default and most 2 GiB - 1);
+   *   maxBytes: stored file data in all (ENOSPC, default 1 GiB); maxFileSize: one file's size, holes included (EFBIG, default and most 2^63 - 1);
    *   maxInodes: files + directories + symlinks (ENOSPC, default 1,048,576); maxSymlinks: followed in one path
    *   (ELOOP, default 40); maxPathLength: bytes in a path or symlink target (ENAMETOOLONG, default 4096).
    */
@@ -50,8 +56,8 @@ export class MemFS {
 
   /**
    * Calls the core. A trap inside it (a Rust panic, which aborts, or stack
-   * exhaustion) becomes an Error naming the MemFS method, and the borrow the
-   * trap abandoned is released so the MemFS stays usable.
+   * exhaustion) becomes an Error naming the MemFS method, and what the
+   * trap abandoned is released (js/recovery.js) so the MemFS stays usable.
    */
   #call(name, ...args) {
     try {
@@ -59,6 +65,7 @@ export class MemFS {
     } catch (error) {
       if (!(error instanceof WebAssembly.RuntimeError || error instanceof RangeError)) throw error;
       const panic = MemFsCore.takePanic();
+      afterTrap(this[CORE], MEMFS_CORE);
       this[CORE].recoverAfterTrap();
       const what = panic === undefined ? `trapped (${error.message})` : `panicked: ${panic}`;
       throw new Error(`wasi-web core ${what} in MemFS.${name}`, { cause: error });
@@ -84,6 +91,26 @@ export class MemFS {
   /** Bytes of the core's own WebAssembly.Memory, shared by every MemFS and WASI (for leak checks). */
   static coreMemoryBytes() {
     return MemFsCore.coreMemoryBytes();
+  }
+
+  /**
+   * Frees everything the filesystem holds, at once (the core's memory is
+   * reused by the next MemFS). Every later call throws "MemFS is closed";
+   * a program still running on it gets EBADF from its descriptors, and a
+   * new WASI on it throws. Closing twice does nothing.
+   */
+  close() {
+    this.#call("close");
+  }
+
+  /** `using fs = new MemFS()` closes it at the end of the block. */
+  [symbolDispose]() {
+    this.close();
+  }
+
+  /** Whether close() has been called. */
+  get closed() {
+    return this[CORE].closed;
   }
 
   /**

@@ -2,7 +2,7 @@
 // share, into the shapes their cores take.
 import { CallbackSink } from "./callback-sink.js";
 import { ConsoleSink } from "./console-sink.js";
-import { OutputBuffer } from "./output-buffer.js";
+import { DEFAULT_MAX_BUFFER_BYTES, OutputBuffer } from "./output-buffer.js";
 import { stdinSource } from "./stdin.js";
 import { StdinQueue } from "./stdin-queue.js";
 
@@ -29,10 +29,22 @@ export function stdinOption(option) {
   };
 }
 
-/** The sink for a `stdout` / `stderr` option. */
-export function makeSink(option, name) {
+/** The `maxBufferBytes` option: the most a "buffer" sink holds (default 64 MiB). */
+export function maxBufferOption(value) {
+  if (value === undefined) return DEFAULT_MAX_BUFFER_BYTES;
+  if (!Number.isSafeInteger(value) || value < 0 || value > MAX_BUFFER_LIMIT) {
+    throw new TypeError(`options.maxBufferBytes must be a whole number from 0 to ${MAX_BUFFER_LIMIT}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** The largest `maxBufferBytes`: 4 GiB - 1, past what one Uint8Array may hold on some engines. */
+const MAX_BUFFER_LIMIT = 2 ** 32 - 1;
+
+/** The sink for a `stdout` / `stderr` option (`maxBufferBytes` caps a "buffer"). */
+export function makeSink(option, name, maxBufferBytes = DEFAULT_MAX_BUFFER_BYTES) {
   if (option === undefined || option === "console") return new ConsoleSink(name === "stdout" ? "log" : "error");
-  if (option === "buffer") return new OutputBuffer();
+  if (option === "buffer") return new OutputBuffer(maxBufferBytes);
   if (typeof option === "function") return new CallbackSink(option);
   throw new TypeError(`options.${name} must be "console", "buffer" or a function, got ${String(option)}`);
 }
@@ -59,12 +71,37 @@ export function envList(env) {
     });
 }
 
-/** `preopens` `{ guestPath: fsPath }` as `[guest, path]` pairs. */
+/**
+ * A guest path reduced to the directory it names for a guest: repeated
+ * slashes and `.` segments dropped, no trailing slash (`/data/` and
+ * `/data//.` are `/data`; `./a` and `a` are `a`).
+ * @param {string} guest
+ */
+export function guestPathKey(guest) {
+  const absolute = guest.startsWith("/");
+  const parts = guest.split("/").filter((part) => part !== "" && part !== ".");
+  const key = parts.join("/");
+  return absolute ? `/${key}` : key === "" ? "." : key;
+}
+
+/**
+ * `preopens` `{ guestPath: fsPath }` as `[guest, path]` pairs. Two guest
+ * paths that name the same directory (`/data` and `/data/`) are refused:
+ * the guest would see only one of them.
+ */
 export function preopenList(preopens) {
   if (preopens == null) return [];
   if (typeof preopens !== "object") throw new TypeError("options.preopens must be an object { guestPath: fsPath }");
+  const seen = new Map();
   return Object.entries(preopens).map(([guest, path]) => {
     if (typeof path !== "string") throw new TypeError(`options.preopens[${JSON.stringify(guest)}] must be a string`);
+    const key = guestPathKey(guest);
+    if (seen.has(key)) {
+      throw new TypeError(
+        `options.preopens: ${JSON.stringify(seen.get(key))} and ${JSON.stringify(guest)} are the same guest path; the guest would see only one`,
+      );
+    }
+    seen.set(key, guest);
     return [guest, path];
   });
 }

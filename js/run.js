@@ -1,4 +1,5 @@
 import { compileProgram, detectWasiVersion, isComponent } from "./module.js";
+import { signalOption } from "./waiting.js";
 import { WASI } from "./wasi.js";
 
 /**
@@ -9,6 +10,10 @@ import { WASI } from "./wasi.js";
  * returned as strings) and `returnOnExit` (always true). If the program traps,
  * the promise rejects with the trap error, which also carries the `stdout` and
  * `stderr` collected so far.
+ *
+ * `options.signal` (an AbortSignal; needs `async: true`) stops the program at
+ * its next WASI call or wait: the promise rejects with an "AbortError"
+ * DOMException (with `stdout`/`stderr`), and what it wrote to the MemFS stays.
  *
  * @param {Uint8Array | ArrayBuffer | WebAssembly.Module} program
  * @param {object} [options]
@@ -21,6 +26,10 @@ export async function run(program, options = {}) {
       throw new TypeError(`run() does not take options.${key}: it detects the version and buffers output; use new WASI() for that`);
     }
   }
+  // A synchronous run holds the thread: nothing could abort it midway.
+  if (signalOption(options.signal) !== undefined && options.async !== true) {
+    throw new TypeError("options.signal needs async: true (JSPI); without JSPI use runInWorker()");
+  }
   // A WASI 0.2 component runs through jco on the Preview 2 host.
   if (isComponent(program)) return (await import("./preview2/run.js")).runComponent(program, options);
   const module = await compileProgram(program);
@@ -28,10 +37,11 @@ export async function run(program, options = {}) {
   if (version === null) {
     throw new TypeError("the module imports neither wasi_snapshot_preview1 nor wasi_unstable: it is not a WASI program");
   }
-  const wasi = new WASI({ ...options, version, stdout: "buffer", stderr: "buffer", returnOnExit: true });
+  const { signal, ...wasiOptions } = options;
+  const wasi = new WASI({ ...wasiOptions, version, stdout: "buffer", stderr: "buffer", returnOnExit: true });
   const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
   try {
-    const exitCode = options.async ? await wasi.startAsync(instance) : wasi.start(instance);
+    const exitCode = options.async ? await wasi.startAsync(instance, { signal }) : wasi.start(instance);
     return { exitCode, stdout: wasi.stdout.text(), stderr: wasi.stderr.text() };
   } catch (error) {
     if (error !== null && typeof error === "object") {

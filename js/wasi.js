@@ -1,9 +1,19 @@
 import { MemFsCore, WasiCore } from "./core.js";
 import { CORE, FLUSH, WRITE } from "./internal.js";
 import { MemFS } from "./memfs.js";
-import { asyncOption, deterministicSeed, envList, makeSink, preopenList, stdinOption, stringList } from "./options.js";
+import {
+  asyncOption,
+  deterministicSeed,
+  envList,
+  makeSink,
+  maxBufferOption,
+  preopenList,
+  stdinOption,
+  stringList,
+} from "./options.js";
 import { OutputBuffer } from "./output-buffer.js";
-import { waitForCore } from "./waiting.js";
+import { afterTrap, CallbackErrors, repair, wasAbandoned, WASI_CORE } from "./recovery.js";
+import { abortError, signalOption, waitForCore } from "./waiting.js";
 import { WASIExit } from "./wasi-exit.js";
 
 /** @typedef {import("./stdin-queue.js").StdinQueue} StdinQueue */
@@ -83,6 +93,10 @@ export class WASI {
   #importObject;
   /** Set when the core trapped inside one of this program's calls: its WasiCore is unusable. */
   #coreDead = false;
+  /** What the output sinks and the stdin callback threw, for the caller. */
+  #callbacks = new CallbackErrors();
+  /** startAsync()'s AbortSignal, while the program runs. @type {AbortSignal | undefined} */
+  #signal;
 
   /**
    * @param {object} [options]
@@ -97,6 +111,7 @@ export class WASI {
    * @param {boolean | { seed?: number }} [options.deterministic] virtual clocks and seeded randomness
    * @param {"console" | "buffer" | ((chunk: Uint8Array) => void)} [options.stdout]
    * @param {"console" | "buffer" | ((chunk: Uint8Array) => void)} [options.stderr]
+   * @param {number} [options.maxBufferBytes] the most a "buffer" stdout/stderr holds (default 64 MiB); past it the guest's writes fail with EIO
    * @param {MemFS} [options.fs] default: a new empty MemFS
    */
   constructor(options = {}) {
@@ -115,22 +130,24 @@ export class WASI {
     this.#async = asyncOption(options.async);
     const stdin = stdinOption(options.stdin);
     this.#stdinQueue = stdin.queue;
-    const stdout = makeSink(options.stdout, "stdout");
-    const stderr = makeSink(options.stderr, "stderr");
+    const maxBufferBytes = maxBufferOption(options.maxBufferBytes);
+    const stdout = makeSink(options.stdout, "stdout", maxBufferBytes);
+    const stderr = makeSink(options.stderr, "stderr", maxBufferBytes);
     this.#sinks = [stdout, stderr];
+    const callbacks = this.#callbacks;
     this.#core = new WasiCore(fs[CORE], {
       args,
       env: envList(options.env),
       preopens: preopenList(options.preopens),
-      stdin: stdin.source,
+      stdin: typeof stdin.source === "function" ? callbacks.source(stdin.source) : stdin.source,
       // isatty: a console, or stdin fed live, is a terminal unless told otherwise.
       tty: ttyFlags(options.tty, [this.#stdinQueue !== null, options.stdout, options.stderr]),
       async: this.#async,
       seed: deterministicSeed(options.deterministic),
       maxFds: optionalCount(options.maxFds, "options.maxFds", 1, 2 ** 31),
       maxIoBytes: optionalCount(options.maxIoBytes, "options.maxIoBytes", 1, 2 ** 32 - 1),
-      stdout: stdout[WRITE],
-      stderr: stderr[WRITE],
+      stdout: callbacks.sink(stdout[WRITE]),
+      stderr: callbacks.sink(stderr[WRITE]),
     });
 
     /**
@@ -159,6 +176,10 @@ export class WASI {
       imports[name] = core[method].bind(core);
     }
     if (this.#async) {
+      // startAsync()'s signal ends the program at its next call: the page's
+      // code (and so an abort) runs only while the program is suspended in a
+      // wait, or from a callback the program's calls make.
+      for (const name of Object.keys(imports)) imports[name] = this.#abortable(imports[name]);
       for (const name of WAITING) imports[name] = this.#suspending(imports[name]);
     }
     imports.proc_exit = (code) => {
@@ -181,18 +202,27 @@ export class WASI {
    * needs no wait returns at once, without suspending.
    */
   #suspending(call) {
-    const waitOnce = () => waitForCore(this.#core, this.#stdinQueue);
+    const waitOnce = () => waitForCore(this.#core, this.#stdinQueue, [], this.#signal);
     return new WebAssembly.Suspending((...args) => {
       const first = call(...args);
       if (first !== WOULD_BLOCK) return first;
       return (async () => {
         for (;;) {
           await waitOnce();
+          if (this.#signal?.aborted) throw abortError(this.#signal, this.#name);
           const result = call(...args);
           if (result !== WOULD_BLOCK) return result;
         }
       })();
     });
+  }
+
+  /** A call that first checks startAsync()'s signal (async mode). */
+  #abortable(call) {
+    return (...args) => {
+      if (this.#signal?.aborted) throw abortError(this.#signal, this.#name);
+      return call(...args);
+    };
   }
 
   #exit(exitCode) {
@@ -263,19 +293,31 @@ export class WASI {
    * Runs a command whose blocking calls really wait: `sleep`, `poll_oneoff`
    * and reads of stdin suspend the program (JSPI) while the page keeps
    * running. Needs `new WASI({ async: true })`. Resolves to the exit code.
+   *
+   * `options.signal` stops the program: when it is aborted, the program's
+   * next WASI call (or the wait it is in) ends it, and the promise rejects
+   * with a DOMException named "AbortError" whose `cause` is the signal's
+   * reason. What it wrote to the MemFS stays. A program that computes
+   * without calling WASI cannot be stopped this way (it holds the thread);
+   * run such programs with `runInWorker()`.
    * @param {WebAssembly.Instance} instance
+   * @param {{ signal?: AbortSignal }} [options]
    * @returns {Promise<number>}
    */
-  async startAsync(instance) {
+  async startAsync(instance, options = {}) {
     if (!this.#async) throw new TypeError("startAsync() needs new WASI({ async: true })");
+    const signal = signalOption(options?.signal);
+    if (signal?.aborted) throw abortError(signal, this.#name);
     const _start = this.#command(instance);
     const stackTraceLimit = deepenStackTraces();
+    this.#signal = signal;
     try {
       await WebAssembly.promising(_start)();
       return 0;
     } catch (error) {
       return this.#ended(error);
     } finally {
+      this.#signal = undefined;
       Error.stackTraceLimit = stackTraceLimit;
       this.#finish();
     }
@@ -295,8 +337,18 @@ export class WASI {
 
   /** A command has ended: deliver its output and let its memory go. */
   #finish() {
-    this.flush();
-    if (!this.#coreDead) this.#core.setMemory(undefined);
+    try {
+      // Throws what an output or stdin callback threw during the run.
+      this.flush();
+    } finally {
+      if (!this.#coreDead) {
+        // What the program held open is released now, not at GC: a file it
+        // unlinked while open no longer counts against maxBytes.
+        this.#core.closeFiles();
+        this.#core.setMemory(undefined);
+      }
+      repair();
+    }
   }
 
   /** How a run that threw ends: proc_exit's code, or the error, described. */
@@ -332,10 +384,21 @@ export class WASI {
     }
   }
 
-  /** Prints or delivers output the core or a console sink still holds. */
+  /**
+   * Prints or delivers output the core or a console sink still holds. Then
+   * throws what an output sink or the stdin callback threw since the last
+   * flush, if one did (the guest got EIO for it).
+   */
   flush() {
-    if (!this.#coreDead) this.#core.flush();
+    if (!this.#coreDead) {
+      try {
+        this.#core.flush();
+      } catch (error) {
+        throw this.#describe(error);
+      }
+    }
     this.#flushSinks();
+    this.#callbacks.rethrow();
   }
 
   #flushSinks() {
@@ -344,6 +407,7 @@ export class WASI {
 
   #attach(instance) {
     if (this.#started) throw new Error("wasi-web: this WASI has already started a program; make a new WASI (it may share the MemFS)");
+    if (this.#fs.closed) throw new Error("MemFS is closed: a program cannot run on it");
     const exports = instance?.exports;
     if (exports === null || typeof exports !== "object") {
       throw new TypeError("start()/initialize() take a WebAssembly.Instance");
@@ -360,16 +424,22 @@ export class WASI {
   }
 
   #describe(error) {
-    if (!isTrap(error)) return error;
     // A trap inside the core (a Rust panic, which aborts, or running out of
-    // memory) rather than in the guest: the core's state for this program
-    // is abandoned, and the shared MemFS's borrow that the trap left behind
+    // memory or stack), or an exception thrown through it, rather than in
+    // the guest: the call it cut short left this program's WasiCore
+    // borrowed, so the core is no longer used and is freed
+    // (js/recovery.js), and the shared MemFS's borrow that it left behind
     // is released so other programs and JS can go on using it.
     const panic = MemFsCore.takePanic();
-    const call = coreCallOf(error);
-    if (panic !== undefined || call !== null) {
+    const abandoned = !this.#coreDead && wasAbandoned(this.#core, WASI_CORE, () => this.#coreStuck());
+    if (abandoned) {
       this.#coreDead = true;
-      this.#fs[CORE].recoverAfterTrap();
+      afterTrap(this.#core, WASI_CORE, true);
+    }
+    if (abandoned || isTrap(error)) this.#fs[CORE].recoverAfterTrap();
+    if (!isTrap(error)) return error;
+    const call = coreCallOf(error);
+    if (panic !== undefined || abandoned) {
       // Stack exhaustion that struck inside a call is still the guest's.
       if (panic === undefined && error instanceof RangeError) return this.#describeTrap(error);
       const where = call ?? "a WASI call";
@@ -380,6 +450,16 @@ export class WASI {
       return new Error(`${message} (running ${this.#name})`, { cause: error });
     }
     return this.#describeTrap(error);
+  }
+
+  /** Whether this program's WasiCore is still borrowed by a call that will never return. */
+  #coreStuck() {
+    try {
+      this.#core.exitCode();
+      return false;
+    } catch {
+      return true;
+    }
   }
 
   #describeTrap(error) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the core into pkg/ (release, then npm binaryen's wasm-opt), checks
-# that the optimised core still runs, and builds the guests.
+# that the optimised core still runs, builds the tests' core (pkg-test/,
+# with test seams) and the guests.
 #   scripts/build.sh          release build
 #   scripts/build.sh --dev    debug build, no wasm-opt (faster)
 set -euo pipefail
@@ -35,6 +36,13 @@ fi
 # package; the repository's own .gitignore already ignores pkg/.
 rm -f pkg/.gitignore
 node scripts/smoke.mjs
+
+# The tests' core: a debug build with the test seams (`test-seams`:
+# MemFsCore.armPanicForTests), which pkg/ never has. Tests that need them
+# load it with tests/js/helpers/seam-core.js.
+log "wasm-pack build --dev --features test-seams (pkg-test/)"
+wasm-pack --quiet build --dev --target web --out-dir pkg-test -- --features test-seams
+rm -f pkg-test/.gitignore
 
 if [ -f tests/guests/build.sh ]; then
   log "guests"

@@ -45,6 +45,9 @@ pub struct Buffered<S: OutputStream> {
     buf: Vec<u8>,
     /// Flush at every newline, as C stdio does for a terminal.
     line: bool,
+    /// The sink said the stream is closed (a broken pipe): every later
+    /// write fails at once, without buffering what can never be delivered.
+    closed: bool,
 }
 
 const BUFFER: usize = 8192;
@@ -55,17 +58,31 @@ impl<S: OutputStream> Buffered<S> {
             inner,
             buf: Vec::new(),
             line,
+            closed: false,
         }
+    }
+
+    /// Notes a closed stream (see `closed`).
+    fn seen<T>(&mut self, r: StreamResult<T>) -> StreamResult<T> {
+        if matches!(r, Err(StreamError::Closed)) {
+            self.closed = true;
+            self.buf = Vec::new();
+        }
+        r
     }
 }
 
 impl<S: OutputStream> OutputStream for Buffered<S> {
     fn write(&mut self, bytes: &[u8]) -> StreamResult<()> {
+        if self.closed {
+            return Err(StreamError::Closed);
+        }
         if self.buf.len() + bytes.len() > BUFFER {
             self.flush()?;
         }
         if bytes.len() >= BUFFER {
-            return self.inner.write(bytes);
+            let r = self.inner.write(bytes);
+            return self.seen(r);
         }
         self.buf.extend_from_slice(bytes);
         if self.line && bytes.contains(&b'\n') {
@@ -75,12 +92,16 @@ impl<S: OutputStream> OutputStream for Buffered<S> {
     }
 
     fn flush(&mut self) -> StreamResult<()> {
+        if self.closed {
+            return Ok(());
+        }
         if !self.buf.is_empty() {
             let r = self.inner.write(&self.buf);
             self.buf.clear();
-            r?;
+            self.seen(r)?;
         }
-        self.inner.flush()
+        let r = self.inner.flush();
+        self.seen(r)
     }
 }
 
@@ -116,5 +137,70 @@ impl Default for Stdio {
             stderr: Box::new(NullOutput),
             tty: [false; 3],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    /// A pipe whose reader goes away after `open` writes.
+    struct Pipe {
+        calls: Rc<Cell<usize>>,
+        open: usize,
+    }
+
+    impl OutputStream for Pipe {
+        fn write(&mut self, _: &[u8]) -> StreamResult<()> {
+            self.calls.set(self.calls.get() + 1);
+            if self.calls.get() > self.open {
+                Err(StreamError::Closed)
+            } else {
+                Ok(())
+            }
+        }
+    }
+
+    #[test]
+    fn a_closed_stream_fails_every_later_write_at_once() {
+        let calls = Rc::new(Cell::new(0));
+        let pipe = Pipe {
+            calls: calls.clone(),
+            open: 1,
+        };
+        let mut out = Buffered::new(pipe, true);
+        assert_eq!(out.write(b"y\n"), Ok(()));
+        assert_eq!(out.write(b"y\n"), Err(StreamError::Closed));
+        assert_eq!(calls.get(), 2);
+        // Later writes, small or large, fail without reaching the sink or
+        // piling up in the buffer.
+        for _ in 0..10_000 {
+            assert_eq!(out.write(b"y\n"), Err(StreamError::Closed));
+        }
+        assert_eq!(out.write(&[b'y'; BUFFER * 2]), Err(StreamError::Closed));
+        assert_eq!(out.flush(), Ok(()));
+        assert_eq!(calls.get(), 2);
+        assert!(out.buf.is_empty());
+    }
+
+    #[test]
+    fn a_failed_write_is_reported_and_the_stream_goes_on() {
+        struct Flaky(Rc<Cell<usize>>);
+        impl OutputStream for Flaky {
+            fn write(&mut self, _: &[u8]) -> StreamResult<()> {
+                self.0.set(self.0.get() + 1);
+                if self.0.get() == 1 {
+                    Err(StreamError::Failed("full".into()))
+                } else {
+                    Ok(())
+                }
+            }
+        }
+        let calls = Rc::new(Cell::new(0));
+        let mut out = Buffered::new(Flaky(calls.clone()), true);
+        assert_eq!(out.write(b"a\n"), Err(StreamError::Failed("full".into())));
+        assert_eq!(out.write(b"b\n"), Ok(()));
+        assert_eq!(calls.get(), 2);
     }
 }

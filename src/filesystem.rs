@@ -21,6 +21,8 @@ pub type SharedFs = Rc<FsCell>;
 pub struct FsCell {
     /// 0 free, n > 0 shared borrows, -1 borrowed mutably.
     state: Cell<isize>,
+    /// Set by [`FsCell::close`]: the filesystem's contents are gone.
+    closed: Cell<bool>,
     value: UnsafeCell<MemFs>,
 }
 
@@ -32,8 +34,32 @@ impl FsCell {
     pub fn new(fs: MemFs) -> Self {
         FsCell {
             state: Cell::new(0),
+            closed: Cell::new(false),
             value: UnsafeCell::new(fs),
         }
+    }
+
+    /// Frees everything the filesystem holds, at once, however many
+    /// programs still refer to it (their descriptors then name inodes that
+    /// are gone: callers check [`FsCell::is_closed`] before using one).
+    /// `Err(Busy)` while a call is using it.
+    pub fn close(&self) -> Result<(), Busy> {
+        let mut fs = self.try_borrow_mut()?;
+        // An empty filesystem that holds nothing and takes nothing.
+        let empty = MemFs::with_limits(crate::fs::Limits {
+            max_bytes: 0,
+            max_inodes: 1,
+            ..fs.limits.clone()
+        });
+        let old = std::mem::replace(&mut *fs, empty);
+        self.closed.set(true);
+        drop(fs);
+        drop(old);
+        Ok(())
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.closed.get()
     }
 
     pub fn try_borrow(&self) -> Result<FsRef<'_>, Busy> {
@@ -241,7 +267,11 @@ impl Descriptor {
 impl Drop for Descriptor {
     fn drop(&mut self) {
         // A descriptor dropped while the fs is borrowed (never in practice)
-        // leaks its hold rather than panicking.
+        // leaks its hold rather than panicking; after `close` its inode is
+        // gone already.
+        if self.fs.is_closed() {
+            return;
+        }
         if let Ok(mut fs) = self.fs.try_borrow_mut() {
             if fs.exists(self.ino) {
                 fs.release(self.ino);

@@ -38,7 +38,12 @@ impl<'a> Mem<'a> {
         }
     }
 
+    /// Checks that `len` bytes at `ptr` are in bounds. A zero-length
+    /// buffer is never a fault, wherever it points (as in wasmtime).
     pub fn check(&self, ptr: u32, len: u64) -> Result<()> {
+        if len == 0 {
+            return Ok(());
+        }
         let end = (ptr as u64).checked_add(len).ok_or(Errno::Fault)?;
         if end <= self.size.get() {
             return Ok(());
@@ -55,6 +60,16 @@ impl<'a> Mem<'a> {
     /// Checks `count` elements of `elem` bytes starting at `ptr`.
     pub fn check_array(&self, ptr: u32, count: u32, elem: u32) -> Result<()> {
         self.check(ptr, count as u64 * elem as u64)
+    }
+
+    /// Checks a pointer to an ABI value or struct: aligned to `align` and
+    /// in bounds. wasmtime traps on a misaligned one; it is `EFAULT` here.
+    /// An empty array is not touched, so it may be anywhere (wasmtime).
+    pub fn check_out(&self, ptr: u32, len: u64, align: u32) -> Result<()> {
+        if len != 0 && ptr % align != 0 {
+            return Err(Errno::Fault);
+        }
+        self.check(ptr, len)
     }
 
     pub fn read_into(&self, ptr: u32, dst: &mut [u8]) -> Result<()> {
@@ -81,18 +96,33 @@ impl<'a> Mem<'a> {
         Ok(())
     }
 
-    pub fn read_vec(&self, ptr: u32, len: u32) -> Result<Vec<u8>> {
+    /// `len` bytes at `ptr`, read only after `len` is checked against
+    /// `max` (`too_long` when over it): the guest picks `len`, up to 4 GiB,
+    /// and the core must not allocate that.
+    pub fn read_bounded(&self, ptr: u32, len: u32, max: usize, too_long: Errno) -> Result<Vec<u8>> {
         self.check(ptr, len as u64)?;
+        if len as usize > max {
+            return Err(too_long);
+        }
         let mut v = vec![0; len as usize];
         self.read_into(ptr, &mut v)?;
         Ok(v)
     }
 
-    /// A path or other string argument; invalid UTF-8 is `EILSEQ`.
-    pub fn read_str(&self, ptr: u32, len: u32) -> Result<String> {
-        String::from_utf8(self.read_vec(ptr, len)?).map_err(|_| Errno::Ilseq)
+    /// A short byte string (tests, small fixed sizes); same as
+    /// [`Mem::read_bounded`] with a 64 KiB cap.
+    pub fn read_vec(&self, ptr: u32, len: u32) -> Result<Vec<u8>> {
+        self.read_bounded(ptr, len, 1 << 16, Errno::Nomem)
     }
 
+    /// A path or other string argument of at most `max` bytes (longer is
+    /// `ENAMETOOLONG`, found without reading it); invalid UTF-8 is `EILSEQ`.
+    pub fn read_path(&self, ptr: u32, len: u32, max: usize) -> Result<String> {
+        let v = self.read_bounded(ptr, len, max, Errno::Nametoolong)?;
+        String::from_utf8(v).map_err(|_| Errno::Ilseq)
+    }
+
+    /// The typed accessors want natural alignment, as the ABI does.
     pub fn u8(&self, ptr: u32) -> Result<u8> {
         let mut b = [0; 1];
         self.read_into(ptr, &mut b)?;
@@ -100,16 +130,19 @@ impl<'a> Mem<'a> {
     }
     pub fn u16(&self, ptr: u32) -> Result<u16> {
         let mut b = [0; 2];
+        self.check_out(ptr, 2, 2)?;
         self.read_into(ptr, &mut b)?;
         Ok(u16::from_le_bytes(b))
     }
     pub fn u32(&self, ptr: u32) -> Result<u32> {
         let mut b = [0; 4];
+        self.check_out(ptr, 4, 4)?;
         self.read_into(ptr, &mut b)?;
         Ok(u32::from_le_bytes(b))
     }
     pub fn u64(&self, ptr: u32) -> Result<u64> {
         let mut b = [0; 8];
+        self.check_out(ptr, 8, 8)?;
         self.read_into(ptr, &mut b)?;
         Ok(u64::from_le_bytes(b))
     }
@@ -117,73 +150,61 @@ impl<'a> Mem<'a> {
         self.write(ptr, &[v])
     }
     pub fn put_u16(&self, ptr: u32, v: u16) -> Result<()> {
+        self.check_out(ptr, 2, 2)?;
         self.write(ptr, &v.to_le_bytes())
     }
     pub fn put_u32(&self, ptr: u32, v: u32) -> Result<()> {
+        self.check_out(ptr, 4, 4)?;
         self.write(ptr, &v.to_le_bytes())
     }
     pub fn put_u64(&self, ptr: u32, v: u64) -> Result<()> {
+        self.check_out(ptr, 8, 8)?;
         self.write(ptr, &v.to_le_bytes())
     }
 
-    /// Reads an array of `(ptr, len)` pairs (a p1 iovec / ciovec list).
-    pub fn iovecs(&self, ptr: u32, count: u32) -> Result<Iovecs> {
-        self.check_array(ptr, count, 8)?;
-        let n = count as usize;
-        let mut list = if n <= INLINE_IOVECS {
-            Iovecs::Inline([(0, 0); INLINE_IOVECS], n)
-        } else {
-            Iovecs::Heap(vec![(0, 0); n])
-        };
-        // The usual one or two iovecs are read without touching the heap.
-        let mut small = [0u8; INLINE_IOVECS * 8];
-        let mut big = Vec::new();
-        let raw: &mut [u8] = if n <= INLINE_IOVECS {
-            &mut small[..n * 8]
-        } else {
-            big.resize(n * 8, 0);
-            &mut big
-        };
-        self.read_into(ptr, raw)?;
-        for (slot, c) in list.iter_mut().zip(raw.chunks_exact(8)) {
-            *slot = (
-                u32::from_le_bytes([c[0], c[1], c[2], c[3]]),
-                u32::from_le_bytes([c[4], c[5], c[6], c[7]]),
-            );
-        }
-        for &(p, l) in list.iter() {
-            self.check(p, l as u64)?;
+    /// Decodes a p1 iovec / ciovec array as wasmtime treats it: the array
+    /// must be in bounds (aligned to 4); empty iovecs are skipped unchecked,
+    /// wherever they point; the list ends before the first non-empty iovec
+    /// out of bounds (a short transfer), which is `EFAULT` only if it is the
+    /// first non-empty one. At most `max_bytes` bytes in all (the last iovec
+    /// shortened) and [`MAX_IOVECS`] iovecs are kept, so the host's work and
+    /// memory stay bounded whatever the count.
+    pub fn iovecs(&self, ptr: u32, count: u32, max_bytes: u32) -> Result<Vec<(u32, u32)>> {
+        self.check_out(ptr, count as u64 * 8, 4)?;
+        let mut list = Vec::new();
+        let mut left = max_bytes;
+        // Read in chunks on the stack: the count may be in the millions.
+        let mut chunk = [0u8; 64 * 8];
+        let mut done = 0u32;
+        while done < count && left > 0 && list.len() < MAX_IOVECS {
+            let n = (count - done).min(64);
+            let raw = &mut chunk[..n as usize * 8];
+            self.read_into(ptr + done * 8, raw)?;
+            for c in raw.chunks_exact(8) {
+                let p = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+                let l = u32::from_le_bytes([c[4], c[5], c[6], c[7]]);
+                if l == 0 {
+                    continue;
+                }
+                if let Err(e) = self.check(p, l as u64) {
+                    return if list.is_empty() { Err(e) } else { Ok(list) };
+                }
+                let l = l.min(left);
+                list.push((p, l));
+                left -= l;
+                if left == 0 || list.len() == MAX_IOVECS {
+                    return Ok(list);
+                }
+            }
+            done += n;
         }
         Ok(list)
     }
 }
 
-const INLINE_IOVECS: usize = 8;
-
-/// A decoded iovec list: `(pointer, length)` pairs, inline when short.
-pub enum Iovecs {
-    Inline([(u32, u32); INLINE_IOVECS], usize),
-    Heap(Vec<(u32, u32)>),
-}
-
-impl Iovecs {
-    fn iter_mut(&mut self) -> std::slice::IterMut<'_, (u32, u32)> {
-        match self {
-            Iovecs::Inline(a, n) => a[..*n].iter_mut(),
-            Iovecs::Heap(v) => v.iter_mut(),
-        }
-    }
-}
-
-impl std::ops::Deref for Iovecs {
-    type Target = [(u32, u32)];
-    fn deref(&self) -> &[(u32, u32)] {
-        match self {
-            Iovecs::Inline(a, n) => &a[..*n],
-            Iovecs::Heap(v) => v,
-        }
-    }
-}
+/// Most non-empty iovecs one call moves (`IOV_MAX` on Linux); the rest of
+/// a longer list is a short transfer.
+pub const MAX_IOVECS: usize = 1024;
 
 /// Guest memory backed by a `Vec`, for host tests.
 #[derive(Default)]

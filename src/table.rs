@@ -68,6 +68,12 @@ impl<T> Table<T> {
         Ok(())
     }
 
+    /// Drops every value; handles start from 0 again.
+    pub fn clear(&mut self) {
+        self.slots = Vec::new();
+        self.free = BinaryHeap::new();
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (u32, &T)> {
         self.slots
             .iter()

@@ -60,9 +60,9 @@ enum Op {
         dir: u32,
         path: Path,
         dirflags: u32,
-        oflags: u16,
+        oflags: u32,
         base: u64,
-        fdflags: u16,
+        fdflags: u32,
     },
     Read {
         fd: u32,
@@ -84,7 +84,7 @@ enum Op {
     Seek {
         fd: u32,
         off: i64,
-        whence: u8,
+        whence: u32,
         unstable: bool,
     },
     Tell(u32),
@@ -94,14 +94,14 @@ enum Op {
     SetSize(u32, u64),
     FdStat(u32, u32),
     FileStat(u32, u32, bool),
-    SetFlags(u32, u16),
+    SetFlags(u32, u32),
     SetRights(u32, u64, u64),
     Readdir(u32, u32, u32, u64),
     Prestat(u32, u32),
     PrestatName(u32, u32, u32),
-    Advise(u32, u64, u64, u8),
+    Advise(u32, u64, u64, u32),
     Sync(u32, bool),
-    SetTimes(u32, u64, u64, u16),
+    SetTimes(u32, u64, u64, u32),
     Mkdir(u32, Path),
     Rmdir(u32, Path),
     Unlink(u32, Path),
@@ -110,7 +110,7 @@ enum Op {
     Rename(u32, Path, u32, Path),
     Readlink(u32, Path, u32, u32),
     PathStat(u32, u32, Path, u32),
-    PathSetTimes(u32, u32, Path, u64, u64, u16),
+    PathSetTimes(u32, u32, Path, u64, u64, u32),
     Poll {
         kind: u8,
         fd: u32,
@@ -145,17 +145,17 @@ fn filefd() -> impl Strategy<Value = u32> {
     prop_oneof![12 => 4u32..7, 4 => fd()]
 }
 
-fn oflags() -> impl Strategy<Value = u16> {
+fn oflags() -> impl Strategy<Value = u32> {
     // CREAT 1, DIRECTORY 2, EXCL 4, TRUNC 8
     prop_oneof![
-        8 => prop::sample::select(vec![0u16, 0, 1, 1, 2, 5, 8, 9, 13]),
-        2 => 0u16..16,
+        8 => prop::sample::select(vec![0u32, 0, 1, 1, 2, 5, 8, 9, 13]),
+        2 => 0u32..16,
         1 => flags16(),
     ]
 }
 
-fn fdflags() -> impl Strategy<Value = u16> {
-    prop_oneof![8 => prop::sample::select(vec![0u16, 0, 1, 4, 5]), 1 => flags16()]
+fn fdflags() -> impl Strategy<Value = u32> {
+    prop_oneof![8 => prop::sample::select(vec![0u32, 0, 1, 4, 5]), 1 => flags16()]
 }
 
 fn ptr() -> impl Strategy<Value = u32> {
@@ -188,8 +188,10 @@ fn offset() -> impl Strategy<Value = u64> {
     ]
 }
 
-fn flags16() -> impl Strategy<Value = u16> {
-    prop_oneof![4 => 0u16..32, 1 => any::<u16>()]
+/// Flag words: mostly defined bits, some beyond them (also beyond 16 bits,
+/// which must not be truncated into valid ones).
+fn flags16() -> impl Strategy<Value = u32> {
+    prop_oneof![4 => 0u32..32, 1 => any::<u16>().prop_map(u32::from), 1 => any::<u32>()]
 }
 
 fn component() -> impl Strategy<Value = String> {
@@ -264,8 +266,8 @@ fn op() -> impl Strategy<Value = Op> {
         6 => (filefd(), iovs(), prop::option::of(offset())).prop_map(|(fd, iovs, at)| Op::Read { fd, iovs, at }),
         8 => (filefd(), iovs(), prop::option::of(offset())).prop_map(|(fd, iovs, at)| Op::Write { fd, iovs, at }),
         1 => (filefd(), any::<bool>(), ptr(), len()).prop_map(|(fd, write, ptr, n)| Op::RawIo { fd, write, ptr, n }),
-        3 => (filefd(), any::<i64>(), 0u8..4, any::<bool>()).prop_map(|(fd, off, whence, unstable)| Op::Seek { fd, off: off % 30_000, whence, unstable }),
-        1 => (filefd(), any::<i64>(), any::<u8>(), any::<bool>()).prop_map(|(fd, off, whence, unstable)| Op::Seek { fd, off, whence, unstable }),
+        3 => (filefd(), any::<i64>(), 0u32..4, any::<bool>()).prop_map(|(fd, off, whence, unstable)| Op::Seek { fd, off: off % 30_000, whence, unstable }),
+        1 => (filefd(), any::<i64>(), any::<u32>(), any::<bool>()).prop_map(|(fd, off, whence, unstable)| Op::Seek { fd, off, whence, unstable }),
         1 => fd().prop_map(Op::Tell),
         3 => filefd().prop_map(Op::Close),
         1 => (filefd(), filefd()).prop_map(|(a, b)| Op::Renumber(a, b)),
@@ -278,7 +280,7 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (dirfd(), ptr(), len(), prop_oneof![0u64..8, any::<u64>()]).prop_map(|(f, b, l, c)| Op::Readdir(f, b, l, c)),
         1 => (fd(), ptr()).prop_map(|(f, p)| Op::Prestat(f, p)),
         1 => (fd(), ptr(), len()).prop_map(|(f, p, l)| Op::PrestatName(f, p, l)),
-        1 => (filefd(), offset(), offset(), any::<u8>()).prop_map(|(f, o, l, a)| Op::Advise(f, o, l, a % 8)),
+        1 => (filefd(), offset(), offset(), any::<u32>()).prop_map(|(f, o, l, a)| Op::Advise(f, o, l, if a & 1 == 0 { a % 8 } else { a })),
         1 => (filefd(), any::<bool>()).prop_map(|(f, d)| Op::Sync(f, d)),
         1 => (filefd(), any::<u64>(), any::<u64>(), flags16()).prop_map(|(f, a, m, s)| Op::SetTimes(f, a, m, s)),
         4 => (dirfd(), path()).prop_map(|(f, p)| Op::Mkdir(f, p)),
@@ -625,7 +627,7 @@ impl World {
 /// Every case starts with these: files on fds 4, 5, 6 and a directory on 7,
 /// so the random calls find open descriptors of every kind.
 fn prologue() -> Vec<Op> {
-    let open = |path: &str, oflags: u16, base: u64| Op::Open {
+    let open = |path: &str, oflags: u32, base: u64| Op::Open {
         dir: 3,
         path: Path::Text(path.into()),
         dirflags: 1,

@@ -16,17 +16,21 @@ export function set_core_memory(memory) {
   coreMemory = memory;
 }
 
-// Views are cached and rebuilt only when `memory.grow` replaced the buffer.
-// A grown memory detaches its old buffer, whose views then have length 0:
-// testing that is cheaper than reading `memory.buffer` on every call.
-function core() {
-  if (coreView.byteLength === 0) coreView = new Uint8Array(coreMemory.buffer);
+// Views are cached and rebuilt only when they are too short for the bytes
+// asked for, which is cheaper than reading `memory.buffer` on every call.
+// `memory.grow` detaches an ordinary memory's old buffer (its views then
+// have length 0), but a shared memory's old SharedArrayBuffer stays attached
+// at its old length: comparing against the end of the access catches both.
+// (The core has bounds-checked the access against the memory's real size.)
+/** @param {number} end */
+function core(end) {
+  if (coreView.byteLength < end) coreView = new Uint8Array(coreMemory.buffer);
   return coreView;
 }
 
-/** @param {WebAssembly.Memory} memory */
-function guest(memory) {
-  if (memory !== lastGuest || guestView.byteLength === 0) {
+/** @param {WebAssembly.Memory} memory @param {number} end */
+function guest(memory, end) {
+  if (memory !== lastGuest || guestView.byteLength < end) {
     lastGuest = memory;
     guestView = new Uint8Array(memory.buffer);
   }
@@ -46,8 +50,8 @@ export function guest_size(memory) {
 
 /** Copies guest[g, g+len) to core[c, c+len). */
 export function guest_read(memory, g, len, c) {
-  const from = guest(memory);
-  const to = core();
+  const from = guest(memory, g + len);
+  const to = core(c + len);
   if (len <= 16) {
     for (let i = 0; i < len; i++) to[c + i] = from[g + i];
   } else {
@@ -57,8 +61,8 @@ export function guest_read(memory, g, len, c) {
 
 /** Copies core[c, c+len) to guest[g, g+len). */
 export function guest_write(memory, g, c, len) {
-  const to = guest(memory);
-  const from = core();
+  const to = guest(memory, g + len);
+  const from = core(c + len);
   if (len <= 16) {
     for (let i = 0; i < len; i++) to[g + i] = from[c + i];
   } else {
@@ -67,12 +71,12 @@ export function guest_write(memory, g, c, len) {
 }
 
 export function guest_fill(memory, g, len, byte) {
-  guest(memory).fill(byte, g, g + len);
+  guest(memory, g + len).fill(byte, g, g + len);
 }
 
 /** Fills core[c, c+len) with secure random bytes (getRandomValues takes 64 KiB at most). */
 export function random_fill(c, len) {
-  const view = core();
+  const view = core(c + len);
   for (let off = 0; off < len; off += 65536) {
     const n = Math.min(65536, len - off);
     globalThis.crypto.getRandomValues(view.subarray(c + off, c + off + n));
@@ -97,7 +101,8 @@ export function time_origin() {
 /**
  * Worker mode installs `globalThis.__wasiWebBlock(ms, input)`: it waits on a
  * SharedArrayBuffer with Atomics.wait until `ms` pass (ms < 0: no limit) or,
- * when `input` is true, stdin data arrives from the page.
+ * when `input` is true, stdin data arrives from the page. It throws when the
+ * page stops the program (js/worker/channel.js).
  */
 export function can_block_on_input() {
   return typeof globalThis.__wasiWebBlock === "function";
@@ -117,6 +122,9 @@ let sleepCell = null;
  */
 export function sleep_ms(ms) {
   if (!(ms > 0)) return;
+  // In worker mode the page can cut a sleep short (to stop the program).
+  const hook = globalThis.__wasiWebBlock;
+  if (typeof hook === "function") return hook(ms, false);
   try {
     if (sleepCell === null) sleepCell = new Int32Array(new SharedArrayBuffer(4));
     Atomics.wait(sleepCell, 0, 0, ms);

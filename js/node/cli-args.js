@@ -1,4 +1,5 @@
 // Command-line parsing for `wasi-web`, with the flag shapes of `wasmtime run`.
+import { guestPathKey } from "../options.js";
 
 export const USAGE = `Usage: wasi-web [run] [OPTIONS] FILE.wasm [ARGS...]
 
@@ -60,6 +61,9 @@ export function parseArgs(argv, hostEnv = {}) {
         const host = sep < 0 ? spec : spec.slice(0, sep);
         const guest = sep < 0 ? spec : spec.slice(sep + 2);
         if (host === "" || guest === "") throw new UsageError(`bad --dir ${JSON.stringify(spec)}: expected HOST[::GUEST]`);
+        // The guest would see only one of two preopens with the same path.
+        const same = dirs.find((d) => guestPathKey(d.guest) === guestPathKey(guest));
+        if (same) throw new UsageError(`--dir ${spec}: guest path ${guest} is already --dir ${same.host}::${same.guest}`);
         dirs.push({ host, guest });
         break;
       }

@@ -9,7 +9,7 @@ import { exportTree, importTree } from "../tree.js";
 import { launchChromium, openRunnerPage } from "./chromium.js";
 import { mountHostDirs, syncHostDirs } from "./mounts.js";
 import { startServer } from "./server.js";
-import { readAllStdin, writeAll } from "./stdio.js";
+import { readAllStdin, writeQuietly } from "./stdio.js";
 
 const PACKAGE_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -57,7 +57,7 @@ export async function runInBrowser(job) {
   try {
     browser = await launchChromium();
     const page = await openRunnerPage(browser, server.url);
-    await page.exposeFunction("__wasiWebWrite", (fd, base64) => writeAll(fd, Buffer.from(base64, "base64")));
+    await page.exposeFunction("__wasiWebWrite", (fd, base64) => writeQuietly(fd, Buffer.from(base64, "base64")));
     const result = await page.evaluate((pageJob) => globalThis.__wasiWebRunner.runJob(pageJob), {
       ...serveProgram(server, job.bytes, transpiled),
       args: [job.argv0, ...job.args],
@@ -68,7 +68,7 @@ export async function runInBrowser(job) {
       output: "stream",
     });
     if (result.error) throw new Error(`in the browser: ${result.error}`);
-    if (result.trap) writeAll(2, new TextEncoder().encode(`wasi-web: ${result.trap}\n`));
+    if (result.trap) writeQuietly(2, new TextEncoder().encode(`wasi-web: ${result.trap}\n`));
     const back = new MemFS();
     importTree(back, "/", decodeTree(result.tree));
     syncHostDirs(back, roots);

@@ -3,7 +3,7 @@ import { MemFS } from "../memfs.js";
 import { compileProgram, detectWasiVersion, isComponent } from "../module.js";
 import { WASI } from "../wasi.js";
 import { mountHostDirs, syncHostDirs } from "./mounts.js";
-import { processStdin, writeAll } from "./stdio.js";
+import { processStdin, writeAll, writeQuietly } from "./stdio.js";
 
 export const TRAP_EXIT_CODE = 134;
 
@@ -59,7 +59,7 @@ export async function runWithProcessIo(job, makeHost, prepare, trapPrefix = "") 
     code = run() & 0xff;
   } catch (error) {
     if (!(error instanceof WebAssembly.RuntimeError || error instanceof RangeError)) throw error;
-    writeAll(2, new TextEncoder().encode(`wasi-web: ${trapPrefix}${error.message}\n`));
+    writeQuietly(2, new TextEncoder().encode(`wasi-web: ${trapPrefix}${error.message}\n`));
     code = TRAP_EXIT_CODE;
   }
   syncHostDirs(fs, roots);

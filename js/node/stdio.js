@@ -6,7 +6,11 @@ function sleep(ms) {
   Atomics.wait(sleepCell, 0, 0, ms);
 }
 
-/** Writes all of `bytes` to a file descriptor, waiting out EAGAIN. */
+/**
+ * Writes all of `bytes` to a file descriptor, waiting out EAGAIN. A closed
+ * pipe (`| head`) throws node:fs's EPIPE error: as the guest's sink, that
+ * gives the guest EPIPE (js/recovery.js), as on a native host.
+ */
 export function writeAll(fd, bytes) {
   let off = 0;
   while (off < bytes.length) {
@@ -14,9 +18,17 @@ export function writeAll(fd, bytes) {
       off += fs.writeSync(fd, bytes, off, bytes.length - off);
     } catch (error) {
       if (error.code === "EAGAIN") sleep(1);
-      else if (error.code === "EPIPE") return;
       else throw error;
     }
+  }
+}
+
+/** `writeAll` for wasi-web's own messages and for --browser mode's output: a closed pipe drops them. */
+export function writeQuietly(fd, bytes) {
+  try {
+    writeAll(fd, bytes);
+  } catch (error) {
+    if (error?.code !== "EPIPE") throw error;
   }
 }
 

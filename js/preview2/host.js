@@ -1,13 +1,24 @@
 import { CORE, FLUSH, WRITE } from "../internal.js";
 import { MemFS } from "../memfs.js";
-import { asyncOption, deterministicSeed, envList, makeSink, preopenList, stdinOption, stringList } from "../options.js";
+import {
+  asyncOption,
+  deterministicSeed,
+  envList,
+  makeSink,
+  maxBufferOption,
+  preopenList,
+  stdinOption,
+  stringList,
+} from "../options.js";
+import { MemFsCore } from "../core.js";
 import { OutputBuffer } from "../output-buffer.js";
+import { afterTrap, CallbackErrors, PREVIEW2_CORE, repair, wasAbandoned } from "../recovery.js";
 import { WASIExit } from "../wasi-exit.js";
 import { Preview2Core } from "./core.js";
 import { buildImports } from "./interfaces.js";
 import { Pollable, wrap } from "./resources.js";
 import { Timezone } from "./timezone.js";
-import { waitForCore } from "../waiting.js";
+import { abortError, signalOption, waitForCore } from "../waiting.js";
 
 /** @typedef {import("../stdin-queue.js").StdinQueue} StdinQueue */
 
@@ -58,6 +69,12 @@ export class WASIp2 {
   #stdinQueue;
   /** Settling promises behind external pollables: async waits race them too. */
   #external = new Set();
+  /** runAsync()'s AbortSignal, while the component runs. @type {AbortSignal | undefined} */
+  #signal;
+  /** What the output sinks and the stdin callback threw, for the caller. */
+  #callbacks = new CallbackErrors();
+  /** Set when a call into the core never returned (a core panic): the core is no longer used. */
+  #coreDead = false;
   /** @internal */
   host;
 
@@ -66,9 +83,11 @@ export class WASIp2 {
     const fs = options.fs ?? new MemFS();
     if (!(fs instanceof MemFS)) throw new TypeError("options.fs must be a MemFS");
     this.#fs = fs;
-    const stdout = makeSink(options.stdout, "stdout");
-    const stderr = makeSink(options.stderr, "stderr");
+    const maxBufferBytes = maxBufferOption(options.maxBufferBytes);
+    const stdout = makeSink(options.stdout, "stdout", maxBufferBytes);
+    const stderr = makeSink(options.stderr, "stderr", maxBufferBytes);
     this.#sinks = [stdout, stderr];
+    const callbacks = this.#callbacks;
     const tty = options.tty ?? [false, false, false];
     if (!Array.isArray(tty) || tty.length !== 3) throw new TypeError("options.tty must be [stdin, stdout, stderr] booleans");
     this.#async = asyncOption(options.async);
@@ -79,9 +98,9 @@ export class WASIp2 {
       args: stringList(options.args, "options.args"),
       env: envList(options.env),
       preopens: preopenList(options.preopens),
-      stdin: stdin.source,
-      stdout: stdout[WRITE],
-      stderr: stderr[WRITE],
+      stdin: typeof stdin.source === "function" ? callbacks.source(stdin.source) : stdin.source,
+      stdout: callbacks.sink(stdout[WRITE]),
+      stderr: callbacks.sink(stderr[WRITE]),
       tty: tty.map(Boolean),
       seed,
       cwd: options.cwd,
@@ -98,7 +117,15 @@ export class WASIp2 {
         throw new WASIExit(code, this);
       },
       // After a core call threw WOULD_BLOCK: what to await before retrying.
-      wait: () => waitForCore(core, queue, this.#external),
+      // Once runAsync()'s signal is aborted (runAsync has then rejected),
+      // the wait never ends: the component stays suspended until it is
+      // dropped. (An exception thrown back into jco's JSPI glue here would
+      // leave its run() promise pending for good.)
+      wait: async () => {
+        const signal = this.#signal;
+        await waitForCore(core, queue, this.#external, signal);
+        if (signal?.aborted) await new Promise(() => {});
+      },
     };
     this.#imports = buildImports(() => this.host);
   }
@@ -172,17 +199,29 @@ export class WASIp2 {
 
   /** The code given to `exit`, if the component called it. */
   get exitCode() {
-    return this.host.core.exitCode();
+    return this.#coreDead ? undefined : this.host.core.exitCode();
   }
 
-  /** Live resources in the table (for leak checks). */
+  /** Live resources in the table (for leak checks); 0 once a core panic freed them. */
   get liveResources() {
-    return this.host.core.live();
+    return this.#coreDead ? 0 : this.host.core.live();
   }
 
+  /**
+   * Delivers output the core or a console sink still holds. Then throws
+   * what an output sink or the stdin callback threw since the last flush,
+   * if one did (the component got a stream error for it).
+   */
   flush() {
-    this.host.core.flush();
+    if (!this.#coreDead) {
+      try {
+        this.host.core.flush();
+      } catch (error) {
+        throw this.#describe(error);
+      }
+    }
     for (const sink of this.#sinks) sink[FLUSH]();
+    this.#callbacks.rethrow();
   }
 
   /**
@@ -201,7 +240,7 @@ export class WASIp2 {
     } catch (error) {
       return this.#ended(error);
     } finally {
-      this.flush();
+      this.#finish();
     }
   }
 
@@ -209,20 +248,52 @@ export class WASIp2 {
    * Runs a command component whose waits suspend it (JSPI): needs
    * `new WASIp2({ async: true })` and a component transpiled with
    * `--async-mode jspi` (imports `ASYNC_IMPORTS`, export `wasi:cli/run#run`).
-   * Resolves to the exit code, as `run()` returns it.
+   * Resolves to the exit code, as `run()` returns it. `options.signal`
+   * stops the component in the wait it is in (sleep, poll, read of stdin),
+   * or at its next one: the promise rejects with a DOMException named
+   * "AbortError", and the component is left suspended, never resumed.
    * @param {object} instance
+   * @param {{ signal?: AbortSignal }} [options]
    * @returns {Promise<number>}
    */
-  async runAsync(instance) {
+  async runAsync(instance, options = {}) {
     if (!this.#async) throw new TypeError("runAsync() needs new WASIp2({ async: true })");
+    const signal = signalOption(options?.signal);
+    if (signal?.aborted) throw abortError(signal, "the component");
     const run = commandRun(instance);
+    this.#signal = signal;
+    let onAbort;
     try {
-      await run();
+      if (signal === undefined) {
+        await run();
+      } else {
+        const aborted = new Promise((_, reject) => {
+          onAbort = () => reject(abortError(signal, "the component"));
+          signal.addEventListener("abort", onAbort, { once: true });
+        });
+        await Promise.race([run(), aborted]);
+      }
       return 0;
     } catch (error) {
       return this.#ended(error);
     } finally {
+      if (onAbort) signal.removeEventListener("abort", onAbort);
+      this.#signal = undefined;
+      this.#finish();
+    }
+  }
+
+  /**
+   * The run has ended: output goes out, and every resource it held (its
+   * open files, an unlinked one's data too) is released now, not at GC.
+   */
+  #finish() {
+    try {
+      // Throws what an output or stdin callback threw during the run.
       this.flush();
+    } finally {
+      if (!this.#coreDead) this.host.core.closeAll();
+      repair();
     }
   }
 
@@ -230,7 +301,28 @@ export class WASIp2 {
     if (error instanceof WASIExit && error.owner === this) return error.exitCode;
     // jco wraps an `err` result of run() in a ComponentError.
     if (error?.name === "ComponentError" || error?.constructor?.name === "ComponentError") return 1;
-    throw error;
+    throw this.#describe(error);
+  }
+
+  /**
+   * A trap inside the core (a Rust panic, which aborts) or an exception
+   * thrown through it cut a call short: as for `WASI` (js/wasi.js), the
+   * core is no longer used and is freed (js/recovery.js), the MemFS's
+   * borrow is released, and a panic becomes an Error naming the call.
+   */
+  #describe(error) {
+    const trap = error instanceof WebAssembly.RuntimeError || error instanceof RangeError;
+    const panic = MemFsCore.takePanic();
+    const core = this.host.core;
+    const abandoned = !this.#coreDead && wasAbandoned(core, PREVIEW2_CORE, () => coreStuck(core));
+    if (abandoned) {
+      this.#coreDead = true;
+      afterTrap(core, PREVIEW2_CORE, true);
+    }
+    if (abandoned || trap) this.#fs[CORE].recoverAfterTrap();
+    if (!trap || panic === undefined) return error;
+    const where = /Preview2Core\.(\w+)/.exec(String(error.stack ?? ""))?.[1] ?? "a WASI call";
+    return new Error(`wasi-web core panicked in ${where}: ${panic} (running the component)`, { cause: error });
   }
 }
 
@@ -265,4 +357,14 @@ export function configure(options = {}) {
 export function defaultHost() {
   if (defaultWasi === null) defaultWasi = new WASIp2();
   return defaultWasi;
+}
+
+/** Whether a `&mut self` call of the core's never returned (its borrow is still held). */
+function coreStuck(core) {
+  try {
+    core.exitCode();
+    return false;
+  } catch {
+    return true;
+  }
 }

@@ -18,6 +18,8 @@ export interface WASIp2Options {
     | ((max: number) => Uint8Array | string | null | undefined);
   stdout?: OutputOption;
   stderr?: OutputOption;
+  /** The most a "buffer" stdout or stderr holds, in bytes (default 64 MiB), as for WASI. */
+  maxBufferBytes?: number;
   /** Default: a new empty MemFS. Share one with Preview 1 programs freely. */
   fs?: MemFS;
   /** Virtual clocks and seeded randomness, as for WASI. */
@@ -81,8 +83,11 @@ export class WASIp2 {
   readonly liveResources: number;
   /** Calls `wasi:cli/run#run` of an instantiated component; returns the exit code. */
   run(instance: object): number;
-  /** As `run()` for `async: true` hosts and JSPI-transpiled components. */
-  runAsync(instance: object): Promise<number>;
+  /**
+   * As `run()` for `async: true` hosts and JSPI-transpiled components.
+   * `signal` stops the component at its next wait (an "AbortError" DOMException).
+   */
+  runAsync(instance: object, options?: { signal?: AbortSignal }): Promise<number>;
   readonly async: boolean;
   /** The IANA zone of `wasi:clocks/timezone` ("UTC", "America/New_York"). */
   readonly timeZone: string;
@@ -135,7 +140,7 @@ export function transpileComponent(component: Uint8Array | ArrayBuffer, options?
 /** Runs a command component to completion, collecting stdout and stderr. Needs @bytecodealliance/jco. */
 export function runComponent(
   component: Uint8Array | ArrayBuffer,
-  options?: Omit<WASIp2Options, "stdout" | "stderr"> & { cache?: boolean },
+  options?: Omit<WASIp2Options, "stdout" | "stderr"> & { cache?: boolean; signal?: AbortSignal },
 ): Promise<RunResult>;
 
 /**

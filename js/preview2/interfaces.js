@@ -8,6 +8,9 @@ import * as R from "./resources.js";
 import { handle, waiting, wrap } from "./resources.js";
 import { Timezone } from "./timezone.js";
 
+/** Most pollables one `poll` takes: `MAX_POLL` in src/preview2/io.rs. */
+const MAX_POLL = 65536;
+
 /** For hosts made without a `timezone` (buildImports with a host of one's own). */
 let localZone = null;
 
@@ -28,6 +31,9 @@ export function buildImports(getHost) {
       Pollable: R.Pollable,
       poll(list) {
         const host = getHost();
+        // The core refuses longer lists too; checked here before the
+        // handles are gathered (the limit and message are the core's).
+        if (list?.length > MAX_POLL) throw new Error(`wasi-web: poll takes at most ${MAX_POLL} pollables, not ${list.length}`);
         const ids = Array.from(list, (p) => handle(p, R.Pollable));
         const array = Uint32Array.from(ids);
         return waiting(host, () => host.core.poll(array));
@@ -105,7 +111,7 @@ export function buildImports(getHost) {
       ResolveAddressStream: R.ResolveAddressStream,
       resolveAddresses(network, name) {
         handle(network, R.Network);
-        throw Preview2Core.resolveAddressesError(name);
+        throw Preview2Core.resolveAddressesError(String(name));
       },
     },
     "wasi:sockets/tcp": { TcpSocket: R.TcpSocket },

@@ -102,6 +102,19 @@ function newTimestamp(t) {
 
 const follow = (pathFlags) => Boolean(pathFlags?.symlinkFollow);
 
+/**
+ * A `list<u8>` as a plain Uint8Array of this realm, which the core takes:
+ * it checks the length against the call's limit, then copies only what the
+ * call takes (never the whole list first). jco passes plain Uint8Arrays;
+ * other views (a Buffer, a subclass) become a plain view of the same bytes,
+ * so the core's copies call no method of the caller's.
+ */
+function bytesOf(contents) {
+  if (Object.getPrototypeOf(contents) === Uint8Array.prototype) return contents;
+  if (ArrayBuffer.isView(contents)) return new Uint8Array(contents.buffer, contents.byteOffset, contents.byteLength);
+  return Uint8Array.from(contents);
+}
+
 /** Turns what the core throws for a stream call into a `stream-error`. */
 function streamCall(host, f) {
   try {
@@ -199,11 +212,11 @@ Object.assign(OutputStream.prototype, {
   },
   write(contents) {
     const [core, id, host] = self(this, OutputStream);
-    streamCall(host, () => core.write(id, contents));
+    streamCall(host, () => core.write(id, bytesOf(contents)));
   },
   blockingWriteAndFlush(contents) {
     const [core, id, host] = self(this, OutputStream);
-    streamCall(host, () => core.blockingWriteAndFlush(id, contents));
+    streamCall(host, () => core.blockingWriteAndFlush(id, bytesOf(contents)));
   },
   flush() {
     const [core, id, host] = self(this, OutputStream);
@@ -286,7 +299,7 @@ Object.assign(Descriptor.prototype, {
   },
   write(buffer, offset) {
     const [core, id] = self(this, Descriptor);
-    return core.pwrite(id, buffer, BigInt(offset));
+    return core.pwrite(id, bytesOf(buffer), BigInt(offset));
   },
   readDirectory() {
     const [core, id, host] = self(this, Descriptor);

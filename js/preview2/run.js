@@ -110,12 +110,13 @@ export async function transpileComponent(component, options = {}) {
  */
 export async function runComponent(component, options = {}) {
   const async = options.async === true;
+  const { signal, ...hostOptions } = options;
   // Fails early (no JSPI) before transpiling.
-  const wasi = new WASIp2({ ...options, stdout: "buffer", stderr: "buffer" });
+  const wasi = new WASIp2({ ...hostOptions, stdout: "buffer", stderr: "buffer" });
   const transpiled = await transpileComponent(component, { async, cache: options.cache });
   try {
     const instance = transpiled.instantiate(wasi.imports);
-    const exitCode = async ? await wasi.runAsync(instance) : wasi.run(instance);
+    const exitCode = async ? await wasi.runAsync(instance, { signal }) : wasi.run(instance);
     return { exitCode, stdout: wasi.stdout.text(), stderr: wasi.stderr.text() };
   } catch (error) {
     wasi.flush();

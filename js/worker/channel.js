@@ -1,13 +1,25 @@
 // Stdin from the page to a guest running in a worker, over a
 // SharedArrayBuffer: a ring of bytes plus a header the two sides update
 // with Atomics. The worker blocks in Atomics.wait; the page never blocks.
+// The page also asks the worker to stop through it (AbortSignal).
 
 const SEQ = 0; // bumped by the page on every push or end; the worker waits on it
 const ENDED = 1;
 const WRITTEN = 2; // total bytes written (wraps at 2^31, compared by difference)
 const READ = 3; // total bytes read
-const HEADER = 16;
+const STOP = 4; // set by the page: end the program at its next call or wait
+const WAKE = 5; // the worker's sleeps wait on it; the page sets it to cut them short
+const SLOTS = 8;
+const HEADER = SLOTS * 4;
 const CAPACITY = 64 * 1024;
+
+/** Thrown in the worker, at a WASI call or inside a wait, once the page asked it to stop. */
+export class StopRequested extends Error {
+  constructor() {
+    super("the page asked the program to stop");
+    this.name = "StopRequested";
+  }
+}
 
 export function createChannel() {
   return new SharedArrayBuffer(HEADER + CAPACITY);
@@ -19,8 +31,16 @@ export class ChannelWriter {
   #ring;
   /** @param {SharedArrayBuffer} sab */
   constructor(sab) {
-    this.#h = new Int32Array(sab, 0, 4);
+    this.#h = new Int32Array(sab, 0, SLOTS);
     this.#ring = new Uint8Array(sab, HEADER, CAPACITY);
+  }
+
+  /** Asks the worker to stop: wakes its waits, and its next WASI call throws StopRequested. */
+  stop() {
+    Atomics.store(this.#h, STOP, 1);
+    Atomics.store(this.#h, WAKE, 1);
+    Atomics.notify(this.#h, WAKE);
+    this.#wake();
   }
 
   /** Copies as much of `bytes` as fits; returns how many bytes it took. */
@@ -53,11 +73,20 @@ export class ChannelReader {
   #h;
   #ring;
   #seenSeq = 0;
-  #sleepCell = new Int32Array(new SharedArrayBuffer(4));
   /** @param {SharedArrayBuffer} sab */
   constructor(sab) {
-    this.#h = new Int32Array(sab, 0, 4);
+    this.#h = new Int32Array(sab, 0, SLOTS);
     this.#ring = new Uint8Array(sab, HEADER, CAPACITY);
+  }
+
+  /** Whether the page asked the program to stop. */
+  get stopRequested() {
+    return Atomics.load(this.#h, STOP) !== 0;
+  }
+
+  /** Throws StopRequested if the page asked the program to stop. */
+  checkStop() {
+    if (Atomics.load(this.#h, STOP) !== 0) throw new StopRequested();
   }
 
   /** Up to `max` bytes; null at end of input; undefined when none yet. */
@@ -75,10 +104,18 @@ export class ChannelReader {
     return out;
   }
 
-  /** Blocks up to `ms` (ms < 0: no limit), waking early for input if `input`. */
+  /**
+   * Blocks up to `ms` (ms < 0: no limit), waking early for input if
+   * `input`, and throws StopRequested when the page asks the program to
+   * stop. (Atomics.wait takes any timeout: no 2^31 ms limit as in setTimeout.)
+   * The throw unwinds the core call that waits; the worker then only
+   * collects the program's files.
+   */
   block(ms, input) {
+    this.checkStop();
     const timeout = ms < 0 ? Infinity : ms;
     if (input) Atomics.wait(this.#h, SEQ, this.#seenSeq, timeout);
-    else if (timeout !== Infinity) Atomics.wait(this.#sleepCell, 0, 0, timeout);
+    else Atomics.wait(this.#h, WAKE, 0, timeout);
+    this.checkStop();
   }
 }

@@ -4,65 +4,207 @@
 // feeds stdin. SharedArrayBuffer needs a cross-origin isolated page: serve it
 // with `Cross-Origin-Opener-Policy: same-origin` and
 // `Cross-Origin-Embedder-Policy: require-corp`.
+//
+// Files: the page's MemFS stays the one owner. The worker gets a copy of the
+// preopened trees and, when the program ends (exit, trap, or stop), sends
+// back only what the program changed, path by path, with each path's state
+// at copy time; the page applies a change only where its file is still in
+// that state (js/tree.js applyChanges), so concurrent programs and the page
+// keep each other's changes, and a clash is reported, never overwritten.
 import { ChannelWriter, createChannel } from "./channel.js";
 import { compileProgram, detectWasiVersion } from "../module.js";
 import { MemFS } from "../memfs.js";
 import { StdinQueue } from "../stdin-queue.js";
 import { encoder, toBytes } from "../internal.js";
-import { exportTree, importTree } from "../tree.js";
+import { preopenList } from "../options.js";
+import { applyChanges, exportTree } from "../tree.js";
+import { abortError, signalOption } from "../waiting.js";
 
 /**
- * Runs a WASI command in a worker. The MemFS directories it preopens are
- * copied in, and the program's changes are copied back when it ends; don't
- * change them from the page meanwhile.
+ * How long a stopped program gets to reach its next WASI call or wait, where
+ * it stops and hands over its files, before its worker is terminated.
+ */
+export const STOP_GRACE_MS = 500;
+
+/** "/a/b/" → "/a/b"; "/" stays. */
+function trimSlash(path) {
+  const trimmed = path.replace(/\/+$/, "");
+  return trimmed === "" ? "/" : trimmed;
+}
+
+/** The directories to copy: each preopened one, minus those inside another. */
+function treeRoots(preopens) {
+  const paths = [...new Set(preopens.map(([, path]) => trimSlash(path)))].sort((a, b) => a.length - b.length);
+  const roots = [];
+  for (const path of paths) {
+    if (!roots.some((r) => r === "/" || path === r || path.startsWith(`${r}/`))) roots.push(path);
+  }
+  return roots;
+}
+
+/** An error from the worker, as the class it was (a trap is a WebAssembly.RuntimeError). */
+function rebuildError(data) {
+  const Kind =
+    data.name === "RuntimeError" ? WebAssembly.RuntimeError : ({ RangeError, TypeError, SyntaxError, ReferenceError }[data.name] ?? Error);
+  const options = data.cause ? { cause: rebuildError(data.cause) } : undefined;
+  const error = new Kind(data.message, options);
+  if (error.name !== data.name) error.name = data.name;
+  if (data.stack) error.stack = data.stack;
+  return error;
+}
+
+/**
+ * Runs a WASI command in a worker; resolves to `{ exitCode, stdout, stderr,
+ * conflicts }`.
+ *
+ * The worker works on a copy of the MemFS directories the program preopens.
+ * When the program ends, however it ends (exit, trap, abort), its changes
+ * are merged into `options.fs` path by path: each file, symlink or directory
+ * it created, modified or deleted is applied only if that path in `fs` is
+ * still as it was when the program started (or already as the program left
+ * it). Otherwise the path keeps what the page or another program put there,
+ * and `{ path, reason }` goes into `conflicts` (also on a rejection's error)
+ * with a console warning. Concurrent programs on one MemFS thus keep each
+ * other's files; two that change the same file: the first to end wins.
+ *
+ * A trap rejects with a WebAssembly.RuntimeError (the worker's message and
+ * stack). `options.signal` stops the program: at its next WASI call or wait
+ * it ends and hands over its files, and the promise rejects with an
+ * "AbortError" DOMException. A program that computes without calling WASI
+ * for STOP_GRACE_MS (500 ms) is terminated instead; its file changes are
+ * then lost (the error says so, and has `lostChanges: true`). Errors carry
+ * `stdout` and `stderr`.
  *
  * @param {Uint8Array | ArrayBuffer | WebAssembly.Module} program
- * @param {object} [options] as for run(), plus stdout/stderr callbacks
- * @returns {Promise<{ exitCode: number, stdout: string, stderr: string }>}
+ * @param {object} [options] as for run(), plus stdout/stderr callbacks and `signal`
+ * @returns {Promise<{ exitCode: number, stdout: string, stderr: string, conflicts: {path: string, reason: string}[] }>}
  */
 export async function runInWorker(program, options = {}) {
+  if (options === null || typeof options !== "object") throw new TypeError("options must be an object");
   if (typeof SharedArrayBuffer === "undefined" || globalThis.crossOriginIsolated === false) {
     throw new Error(
       "worker mode needs SharedArrayBuffer: serve the page with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp",
     );
   }
+  const signal = signalOption(options.signal);
+  const preopenPairs = preopenList(options.preopens);
+  for (const stream of ["stdout", "stderr"]) {
+    if (options[stream] !== undefined && typeof options[stream] !== "function") {
+      throw new TypeError(`runInWorker(): options.${stream} must be a function (output is also collected in the result)`);
+    }
+  }
+  const name = options.args?.[0] ?? "the WebAssembly program";
+  if (signal?.aborted) throw abortError(signal, name);
   const module = await compileProgram(program);
   const version = detectWasiVersion(module);
   if (version === null) throw new TypeError("the module imports neither wasi_snapshot_preview1 nor wasi_unstable");
   const fs = options.fs ?? new MemFS();
+  if (!(fs instanceof MemFS)) throw new TypeError("options.fs must be a MemFS");
+  if (signal?.aborted) throw abortError(signal, name);
   const preopens = options.preopens ?? {};
-  const roots = [...new Set(Object.values(preopens))];
-  const trees = roots.map((path) => [path, exportTree(fs, path)]);
+  const trees = treeRoots(preopenPairs).map((path) => [path, exportTree(fs, path)]);
+  // The copies are the worker's from here on: move their bytes, don't clone them.
+  const transfer = [...new Set(trees.flatMap(([, entries]) => entries.filter((e) => e.type === "file").map((e) => e.data.buffer)))];
   const channel = createChannel();
   const writer = new ChannelWriter(channel);
   const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
   const out = { stdout: [], stderr: [] };
   const decoder = { stdout: new TextDecoder(), stderr: new TextDecoder() };
+  const text = (stream) => out[stream].join("") + decoder[stream].decode();
   const pump = feedStdin(options.stdin, writer);
+  let onAbort;
+  let graceTimer;
   try {
     return await new Promise((resolve, reject) => {
-      worker.onerror = (e) => reject(new Error(`worker failed: ${e.message}`));
-      const job = { module, version, args: options.args ?? [], env: options.env ?? {}, preopens, trees, channel };
+      const fail = (error, conflicts = []) => {
+        if (error !== null && typeof error === "object") {
+          error.stdout = text("stdout");
+          error.stderr = text("stderr");
+          error.conflicts = conflicts;
+        }
+        reject(error);
+      };
+      let started = false;
+      /** Why the page stopped the program (an abort, a throwing callback); null while it runs. */
+      let stopReason = null;
+      const stop = (makeError) => {
+        if (stopReason !== null) return;
+        stopReason = makeError;
+        pump.stop();
+        if (!started) {
+          fail(makeError(""));
+          return;
+        }
+        // The worker stops at its next WASI call or wait and sends its files.
+        writer.stop();
+        graceTimer = setTimeout(() => {
+          const error = makeError(
+            `; it made no WASI call within ${STOP_GRACE_MS} ms, so its worker was terminated and its file changes were lost`,
+          );
+          error.lostChanges = true;
+          fail(error);
+        }, STOP_GRACE_MS);
+      };
+      onAbort = () => stop((detail) => abortError(signal, name, detail));
+      signal?.addEventListener("abort", onAbort, { once: true });
+      worker.onerror = (e) => {
+        e.preventDefault?.();
+        const error = new Error(`worker failed: ${e.message}; the program's file changes were lost`);
+        error.lostChanges = true;
+        fail(error);
+      };
+      worker.onmessageerror = () => fail(new Error("worker mode: a message from the worker could not be read"));
+      const job = {
+        module,
+        version,
+        args: options.args ?? [],
+        env: options.env ?? {},
+        preopens,
+        trees,
+        limits: fs.limits,
+        channel,
+      };
+      const onEnd = (data) => {
+        clearTimeout(graceTimer);
+        const conflicts = applyChanges(fs, data.changes);
+        if (data.syncError) {
+          conflicts.push({ path: "", reason: `the worker could not list the program's files: ${data.syncError.message}` });
+        }
+        if (conflicts.length > 0) {
+          console.warn(
+            `wasi-web: ${name} in a worker: ${conflicts.length} change(s) not applied to the MemFS:\n` +
+              conflicts.map((c) => `  ${c.path}: ${c.reason}`).join("\n"),
+          );
+        }
+        if (data.error && !data.stopped) fail(rebuildError(data.error), conflicts);
+        // Stopped, or asked to stop as it ended (a callback threw at its last flush).
+        else if (data.stopped || stopReason !== null) fail(stopReason?.("") ?? new Error(`${name} was stopped`), conflicts);
+        else resolve({ exitCode: data.exitCode, stdout: text("stdout"), stderr: text("stderr"), conflicts });
+      };
       worker.onmessage = ({ data }) => {
-        if (data.type === "ready") {
-          worker.postMessage(job);
-        } else if (data.type === "stdout" || data.type === "stderr") {
-          out[data.type].push(decoder[data.type].decode(data.chunk, { stream: true }));
-          options[data.type]?.(data.chunk);
-        } else if (data.type === "exit") {
-          for (const [path, entries] of data.trees) {
-            for (const name of fs.readdir(path)) fs.rm(`${path === "/" ? "" : path}/${name}`, { recursive: true });
-            importTree(fs, path, entries);
+        try {
+          if (data.type === "ready") {
+            started = true;
+            worker.postMessage(job, transfer);
+          } else if (data.type === "stdout" || data.type === "stderr") {
+            out[data.type].push(decoder[data.type].decode(data.chunk, { stream: true }));
+            try {
+              options[data.type]?.(data.chunk);
+            } catch (error) {
+              // As in start(): a throwing callback ends the run with its error.
+              stop(() => error);
+            }
+          } else if (data.type === "end") {
+            onEnd(data);
           }
-          resolve({ exitCode: data.exitCode, stdout: out.stdout.join(""), stderr: out.stderr.join("") });
-        } else {
-          const error = new Error(data.message);
-          error.name = data.name ?? "Error";
-          reject(error);
+        } catch (error) {
+          fail(error);
         }
       };
     });
   } finally {
+    clearTimeout(graceTimer);
+    signal?.removeEventListener("abort", onAbort);
     pump.stop();
     worker.terminate();
   }
@@ -90,7 +232,7 @@ function feedStdin(stdin, writer) {
       writer.end();
       return;
     }
-    for (;;) {
+    while (!stopped) {
       const chunk = queue.read(65536);
       if (chunk === null) break;
       if (chunk === undefined) {

@@ -3,6 +3,7 @@
 
 use super::fields::{object, Fields};
 use super::{js_error, panic};
+use crate::error::Errno;
 use crate::filesystem::SharedFs;
 use crate::fs::{Kind, Limits, MemFs};
 use std::rc::Rc;
@@ -52,6 +53,23 @@ fn busy() -> JsValue {
     JsValue::from_str("MemFS is busy: a WASI call is in progress")
 }
 
+fn closed() -> JsValue {
+    js_sys::Error::new("MemFS is closed: close() freed it, so it can no longer be used").into()
+}
+
+/// The largest file `readFile` returns (Node's limit for one read).
+const MAX_READ_FILE: u64 = (1 << 31) - 1;
+
+/// The JS API's paths are absolute: a relative one is refused (`EINVAL`)
+/// rather than silently resolved from `/`. The empty path stays `ENOENT`.
+fn absolute(op: &str, path: &str) -> Result<(), JsValue> {
+    if path.is_empty() || path.starts_with('/') {
+        Ok(())
+    } else {
+        Err(js_error(Errno::Inval, op, path))
+    }
+}
+
 impl Default for MemFsCore {
     fn default() -> Self {
         Self::new()
@@ -85,9 +103,9 @@ impl MemFsCore {
         let [max_bytes, max_file_size, max_inodes, max_symlinks, max_path] = v;
         let limits = Limits {
             max_bytes: limit(max_bytes, "maxBytes", d.max_bytes, u64::MAX)?,
-            // A wasm32 core addresses at most isize::MAX bytes of one file.
+            // Sizes and offsets are off_t's: 2^63 - 1 at most.
             max_file_size: limit(max_file_size, "maxFileSize", d.max_file_size, u64::MAX)?
-                .min(isize::MAX as u64),
+                .min(crate::fs::MAX_FILE_SIZE),
             max_inodes: limit(max_inodes, "maxInodes", d.max_inodes, u64::MAX)?,
             max_symlinks: limit(
                 max_symlinks,
@@ -115,7 +133,7 @@ impl MemFsCore {
     /// The limits in force, as `withLimits` takes them (`Infinity` for
     /// values beyond 2^53).
     pub fn limits(&self) -> Result<JsValue, JsValue> {
-        self.unstick();
+        self.open()?;
         let fs = self.fs.try_borrow().map_err(|_| busy())?;
         let l = &fs.limits;
         let v = [
@@ -140,15 +158,6 @@ impl MemFsCore {
         (core::arch::wasm32::memory_size(0) as f64) * 65536.0
     }
 
-    /// An address near the top of the core's shadow stack (for measuring
-    /// what a trap inside the core leaves on it).
-    #[wasm_bindgen(js_name = coreStackProbe)]
-    #[inline(never)]
-    pub fn core_stack_probe() -> f64 {
-        let x = 0u8;
-        core::hint::black_box(&x) as *const u8 as usize as f64
-    }
-
     /// The message of the last panic in the core, once; undefined if none.
     #[wasm_bindgen(js_name = takePanic)]
     pub fn take_panic() -> Option<String> {
@@ -167,16 +176,29 @@ impl MemFsCore {
     /// Checks the filesystem's internal consistency; throws what is wrong.
     #[wasm_bindgen(js_name = checkInvariants)]
     pub fn check_invariants(&self) -> Result<(), JsValue> {
-        self.unstick();
+        self.open()?;
         let fs = self.fs.try_borrow().map_err(|_| busy())?;
         fs.check_invariants()
             .map_err(|e| js_sys::Error::new(&format!("MemFS inconsistent: {e}")).into())
     }
 
-    /// Test seam: the next mkdir (by JS or a guest) panics inside the core.
-    #[wasm_bindgen(js_name = armPanicForTests)]
-    pub fn arm_panic_for_tests() {
-        crate::fs::arm_test_panic();
+    /// After a trap inside the core: releases the references to the object
+    /// at `ptr` (a `MemFsCore` for `kind` 0, `WasiCore` 1, `Preview2Core`
+    /// 2; its JS wrapper's `__wbg_ptr`) that the calls the trap abandoned
+    /// still hold, so that the object can be freed. Returns how many. For
+    /// `js/recovery.js` only, when no call into the core is in progress.
+    #[wasm_bindgen(js_name = releaseAbandoned)]
+    pub fn release_abandoned(kind: u32, ptr: u32) -> u32 {
+        // SAFETY: JS passes the pointer of a live wrapper of that kind, with
+        // no core call in progress (see `panic::release_abandoned`).
+        unsafe {
+            match kind {
+                0 => panic::release_abandoned::<MemFsCore>(ptr),
+                1 => panic::release_abandoned::<super::WasiCore>(ptr),
+                2 => panic::release_abandoned::<super::Preview2Core>(ptr),
+                _ => 0,
+            }
+        }
     }
 
     /// A borrow left by a trap inside the core (a panic, a stack overflow,
@@ -190,13 +212,39 @@ impl MemFsCore {
         }
     }
 
+    /// `unstick`, and an error once the filesystem is closed.
+    fn open(&self) -> Result<(), JsValue> {
+        if self.fs.is_closed() {
+            return Err(closed());
+        }
+        self.unstick();
+        Ok(())
+    }
+
+    /// Frees everything the filesystem holds, at once; every later call
+    /// throws "MemFS is closed", and programs still running on it get
+    /// EBADF from their descriptors. Closing twice does nothing.
+    pub fn close(&self) -> Result<(), JsValue> {
+        if self.fs.is_closed() {
+            return Ok(());
+        }
+        self.unstick();
+        self.fs.close().map_err(|_| busy())
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn closed(&self) -> bool {
+        self.fs.is_closed()
+    }
+
     fn with<T>(
         &self,
         op: &str,
         path: &str,
         f: impl FnOnce(&mut MemFs) -> crate::error::Result<T>,
     ) -> Result<T, JsValue> {
-        self.unstick();
+        self.open()?;
+        absolute(op, path)?;
         let mut fs = self.fs.try_borrow_mut().map_err(|_| busy())?;
         f(&mut fs).map_err(|e| js_error(e, op, path))
     }
@@ -212,19 +260,37 @@ impl MemFsCore {
         })
     }
 
+    /// Copies `data` from JS straight into the file's chunks: the core
+    /// never holds a second copy of it, and a refused write allocates nothing.
     #[wasm_bindgen(js_name = writeFile)]
-    pub fn write_file(&self, path: &str, data: &[u8]) -> Result<(), JsValue> {
+    pub fn write_file(&self, path: &str, data: &js_sys::Uint8Array) -> Result<(), JsValue> {
+        let len = data.length() as u64;
         self.with("open", path, |fs| {
-            fs.write_file(fs.host_walk(), fs.root(), path, data)
-                .map(drop)
+            fs.write_file_with(fs.host_walk(), fs.root(), path, len, |done, dst| {
+                let from = done as u32;
+                data.subarray(from, from + dst.len() as u32).copy_to(dst);
+                Ok(())
+            })
+            .map(drop)
         })
     }
 
+    /// The file as a new Uint8Array, filled chunk by chunk (holes are
+    /// zeros): no copy of the whole in the core.
     #[wasm_bindgen(js_name = readFile)]
-    pub fn read_file(&self, path: &str) -> Result<Vec<u8>, JsValue> {
+    pub fn read_file(&self, path: &str) -> Result<js_sys::Uint8Array, JsValue> {
         self.with("open", path, |fs| {
             let ino = fs.lookup(fs.host_walk(), fs.root(), path, true)?;
-            fs.contents(ino)
+            let size = fs.size(ino);
+            if size > MAX_READ_FILE && fs.kind(ino) == Kind::File {
+                return Err(Errno::Fbig);
+            }
+            let out = js_sys::Uint8Array::new_with_length(size as u32);
+            fs.chunks(ino, |offset, bytes| {
+                let at = offset as u32;
+                out.subarray(at, at + bytes.len() as u32).copy_from(bytes);
+            })?;
+            Ok(out)
         })
     }
 
@@ -279,6 +345,7 @@ impl MemFsCore {
     }
 
     pub fn rename(&self, from: &str, to: &str) -> Result<(), JsValue> {
+        absolute("rename", to)?;
         self.with("rename", from, |fs| {
             let (w, r) = (fs.host_walk(), fs.root());
             fs.rename((w, r, from), (w, r, to))
@@ -297,21 +364,47 @@ impl MemFsCore {
         })
     }
 
-    pub fn exists(&self, path: &str) -> bool {
-        self.unstick();
-        self.fs
+    /// Whether `path` exists; false for a relative path.
+    pub fn exists(&self, path: &str) -> Result<bool, JsValue> {
+        self.open()?;
+        if absolute("access", path).is_err() {
+            return Ok(false);
+        }
+        Ok(self
+            .fs
             .try_borrow()
             .map(|fs| fs.lookup(fs.host_walk(), fs.root(), path, true).is_ok())
-            .unwrap_or(false)
+            .unwrap_or(false))
     }
 
     /// `[inodes, bytes]` in use, for limits and leak checks.
-    pub fn usage(&self) -> Vec<f64> {
-        self.unstick();
+    pub fn usage(&self) -> Result<Vec<f64>, JsValue> {
+        self.open()?;
         let Ok(fs) = self.fs.try_borrow() else {
-            return vec![f64::NAN, f64::NAN];
+            return Ok(vec![f64::NAN, f64::NAN]);
         };
         let (i, b) = fs.usage();
-        vec![i as f64, b as f64]
+        Ok(vec![i as f64, b as f64])
+    }
+}
+
+/// Test seams: only in a core built with the `test-seams` feature (the
+/// tests' core in pkg-test/), never in the shipped one.
+#[cfg(feature = "test-seams")]
+#[wasm_bindgen]
+impl MemFsCore {
+    /// The next mkdir (by JS or a guest) panics inside the core.
+    #[wasm_bindgen(js_name = armPanicForTests)]
+    pub fn arm_panic_for_tests() {
+        crate::fs::arm_test_panic();
+    }
+
+    /// An address near the top of the core's shadow stack (for measuring
+    /// what a trap inside the core leaves on it).
+    #[wasm_bindgen(js_name = coreStackProbe)]
+    #[inline(never)]
+    pub fn core_stack_probe() -> f64 {
+        let x = 0u8;
+        core::hint::black_box(&x) as *const u8 as usize as f64
     }
 }

@@ -47,6 +47,9 @@ pub(crate) fn context(
     opts: &JsValue,
     o: CtxOptions,
 ) -> Result<WasiCtxBuilder, JsValue> {
+    if fs.fs.is_closed() {
+        return Err(js_sys::Error::new("MemFS is closed: a program cannot run on it").into());
+    }
     let mut b = WasiCtxBuilder::new(fs.fs.clone());
     for a in o.args {
         b = b.arg(a);

@@ -2,27 +2,32 @@
 //!
 //! The release build is `panic = "abort"`: a panic runs the hook below, then
 //! traps (`unreachable`). The trap unwinds the JS and wasm stack at once, so
-//! no destructor runs: a borrow guard of the shared filesystem that was live
-//! would stay counted forever, and every later use of that `MemFS` (by JS
-//! or by another program) would fail as "busy".
+//! no destructor and no epilogue runs. It leaves behind, and
+//! `js/recovery.js` repairs once no call into the core is in progress:
 //!
-//! So the shared filesystem lives in an [`FsCell`] (a `RefCell` whose borrow
-//! state can be reset), the hook records the message, and [`recover`]
-//! releases the abandoned borrows once the trap has reached JS (when no
-//! frame that could hold one is left): `js/wasi.js` calls it when a
-//! program's call trapped inside the core, and every `MemFsCore` method does
-//! before it borrows (a trap in a MemFS call, e.g. a stack overflow).
+//! - a borrow guard of the shared filesystem: the filesystem lives in an
+//!   [`FsCell`] whose borrow state [`recover`] resets (every `MemFsCore`
+//!   method also does before it borrows);
+//! - the core's shadow-stack pointer, moved down by the abandoned frames
+//!   (a few hundred bytes each; after ~1,700 traps the 1 MiB stack was
+//!   gone). `build.rs` exports `__stack_pointer`, and JS sets it back to
+//!   its value at load;
+//! - wasm-bindgen's hold on the object whose method trapped: a borrow flag
+//!   (a `&mut self` method's object stays unusable: `js/wasi.js` and
+//!   `js/preview2/host.js` stop using a program's core after that) and a
+//!   reference count, which [`release_abandoned`] gives back so that the
+//!   object can be freed.
 //!
-//! What a panic costs: the panicking program's `WasiCore` is dead (its own
-//! wasm-bindgen borrow is stuck too; `js/wasi.js` stops using it), and the
-//! core's shadow stack keeps the frames that were live at the panic (a few
-//! KiB of the 1 MiB stack, measured in `tests/js/robust-panic.test.js`).
-//! The filesystem keeps whatever the interrupted operation had done; the
-//! operations check before they change, so that is usually nothing, and
-//! `MemFsCore.checkInvariants()` tells.
+//! What a panic still costs: what the abandoned frames had allocated on the
+//! heap (e.g. a path being resolved; nothing for most panics) stays
+//! allocated. The filesystem keeps whatever the interrupted operation had
+//! done; the operations check before they change, so that is usually
+//! nothing, and `MemFsCore.checkInvariants()` tells.
 
 use crate::filesystem::FsCell;
+use std::rc::Rc;
 use std::sync::{Mutex, Once};
+use wasm_bindgen::__rt::WasmRefCell;
 
 static HOOK: Once = Once::new();
 static LAST: Mutex<Option<String>> = Mutex::new(None);
@@ -65,4 +70,26 @@ pub fn recover(cell: &FsCell) -> bool {
         unsafe { cell.release_abandoned() };
     }
     cell.try_borrow_mut().is_ok()
+}
+
+/// Gives back the references to an exported object that calls abandoned by
+/// traps still hold; returns how many. wasm-bindgen hands JS an
+/// `Rc<WasmRefCell<T>>` pointer (one reference, JS's) and takes one more
+/// for the length of each call; with no call in progress every reference
+/// but JS's was abandoned.
+///
+/// # Safety
+/// `ptr` is 0 or the pointer of a live JS wrapper of a `T`, and no call
+/// into the core is in progress.
+pub unsafe fn release_abandoned<T>(ptr: u32) -> u32 {
+    if ptr == 0 {
+        return 0;
+    }
+    let p = ptr as usize as *const WasmRefCell<T>;
+    let rc = std::mem::ManuallyDrop::new(Rc::from_raw(p));
+    let extra = Rc::strong_count(&rc).saturating_sub(1);
+    for _ in 0..extra {
+        Rc::decrement_strong_count(p);
+    }
+    extra as u32
 }

@@ -14,9 +14,11 @@ use super::options::{self, CtxOptions, Fields};
 use super::stdio::JsSink;
 use crate::fs::Kind;
 use crate::io::Wait;
+use crate::preview2::io::{Sink, MAX_POLL};
+use crate::preview2::random::MAX_RANDOM_BYTES;
 use crate::preview2::{filesystem, sockets, Error, Preview2};
 use core::cell::Cell;
-use js_sys::{Array, Uint8Array};
+use js_sys::{Array, JsString, Uint32Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 /// What a waiting call throws in async mode.
@@ -33,6 +35,60 @@ fn to_js(e: Error) -> JsValue {
 }
 
 type R<T> = Result<T, JsValue>;
+
+// A component's lists stay JS arrays until checked: a `&[u8]` or `Vec`
+// parameter would make wasm-bindgen copy the whole list into the core's
+// memory before any check ran, and the core's memory never shrinks. So
+// the bindings take `Uint8Array`/`Uint32Array`, check the length against
+// the call's limit, and copy only what the call takes, piece by piece
+// (file writes straight into the file's storage). Answers (reads, random
+// bytes) are built as JS arrays the same way, not gathered in the core.
+
+/// A JS array's length. `length()` is a u32 in js-sys, and a JS caller's
+/// array may be longer than 4 GiB: read the number itself.
+fn js_len(a: &JsValue) -> u64 {
+    js_sys::Reflect::get(a, &"length".into())
+        .ok()
+        .and_then(|v| v.as_f64())
+        .map_or(0, |n| n as u64)
+}
+
+/// The bytes of a write, as a `Uint8Array` (the JS layer passes one).
+fn js_bytes(v: &JsValue) -> R<&Uint8Array> {
+    v.dyn_ref::<Uint8Array>()
+        .ok_or_else(|| js_sys::TypeError::new("wasi-web: expected a Uint8Array").into())
+}
+
+/// A [`Fill`](crate::preview2::io::Fill) from a JS array: copies the piece
+/// asked for, and only it, into the core.
+fn js_fill(src: &Uint8Array) -> impl FnMut(u64, &mut [u8]) -> crate::error::Result<()> + '_ {
+    move |done, dst| {
+        let end = done + dst.len() as u64;
+        let piece = src.subarray(done as u32, end as u32);
+        // Never short unless the array changed under us (it cannot while
+        // the core runs); refused rather than a panic in `copy_to`.
+        if end > u32::MAX as u64 || piece.length() as usize != dst.len() {
+            return Err(crate::Errno::Fault);
+        }
+        piece.copy_to(dst);
+        Ok(())
+    }
+}
+
+/// Runs a read that reports through a [`Sink`], copying each piece into
+/// the JS array it answers with.
+fn js_read(
+    read: impl FnOnce(Sink) -> crate::preview2::Result<u64>,
+) -> crate::preview2::Result<Uint8Array> {
+    let mut out: Option<Uint8Array> = None;
+    let n = read(&mut |n, at, bytes| {
+        let a = out.get_or_insert_with(|| Uint8Array::new_with_length(n as u32));
+        a.subarray(at as u32, (at + bytes.len() as u64) as u32)
+            .copy_from(bytes);
+    })?;
+    // Reads are capped at 64 MiB, so `n` fits; holes stay zeros.
+    Ok(out.unwrap_or_else(|| Uint8Array::new_with_length(n as u32)))
+}
 
 fn kind_index(k: Kind) -> u32 {
     match k {
@@ -59,6 +115,19 @@ pub struct Preview2Core {
     p2: Preview2,
     /// What the last call that threw `"would-block"` waits for.
     wait: Cell<Option<Wait>>,
+}
+
+impl Preview2Core {
+    /// A path from the component: its length is checked against the
+    /// filesystem's `max_path` before it is copied into the core (a JS
+    /// string of n UTF-16 units has at least n UTF-8 bytes), so a guest's
+    /// 2 GiB path costs nothing.
+    fn path(&self, s: &JsString) -> R<String> {
+        if s.length() as usize > self.p2.ctx.fs.borrow().limits.max_path {
+            return Err(to_js(Error::Code(crate::Errno::Nametoolong)));
+        }
+        Ok(String::from(s))
+    }
 }
 
 #[wasm_bindgen]
@@ -121,6 +190,13 @@ impl Preview2Core {
         self.p2.flush();
     }
 
+    /// The run has ended: drops every resource at once (see
+    /// `Preview2::close_all`).
+    #[wasm_bindgen(js_name = closeAll)]
+    pub fn close_all(&mut self) {
+        self.p2.close_all();
+    }
+
     /// Drops a resource; throws if it is not live or still has children.
     pub fn drop(&mut self, id: u32) -> R<()> {
         self.p2.drop_resource(id).map_err(to_js)
@@ -151,15 +227,24 @@ impl Preview2Core {
     pub fn pollable_block(&self, id: u32) -> R<()> {
         self.waiting(self.p2.pollable_block(id))
     }
-    pub fn poll(&self, ids: Vec<u32>) -> R<Vec<u32>> {
-        self.waiting(self.p2.poll(&ids))
+    /// `poll` of the handles in `ids` (a `Uint32Array`): more than
+    /// [`MAX_POLL`] traps before the list is copied into the core.
+    pub fn poll(&self, ids: &Uint32Array) -> R<Vec<u32>> {
+        let n = js_len(ids);
+        if n > MAX_POLL as u64 {
+            return Err(js_sys::Error::new(&format!(
+                "wasi-web: poll takes at most {MAX_POLL} pollables, not {n}"
+            ))
+            .into());
+        }
+        self.waiting(self.p2.poll(&ids.to_vec()))
     }
-    pub fn read(&mut self, id: u32, len: u64) -> R<Vec<u8>> {
-        self.p2.read(id, len).map_err(to_js)
+    pub fn read(&mut self, id: u32, len: u64) -> R<Uint8Array> {
+        js_read(|sink| self.p2.read_into(id, len, sink)).map_err(to_js)
     }
     #[wasm_bindgen(js_name = blockingRead)]
-    pub fn blocking_read(&mut self, id: u32, len: u64) -> R<Vec<u8>> {
-        let r = self.p2.blocking_read(id, len);
+    pub fn blocking_read(&mut self, id: u32, len: u64) -> R<Uint8Array> {
+        let r = js_read(|sink| self.p2.blocking_read_into(id, len, sink));
         self.waiting(r)
     }
     pub fn skip(&mut self, id: u32, len: u64) -> R<u64> {
@@ -178,12 +263,22 @@ impl Preview2Core {
     pub fn check_write(&mut self, id: u32) -> R<u64> {
         self.p2.check_write(id).map_err(to_js)
     }
-    pub fn write(&mut self, id: u32, bytes: &[u8]) -> R<()> {
-        self.p2.write(id, bytes).map_err(to_js)
+    /// `write` of a `Uint8Array`: more than `check-write` grants traps
+    /// before a byte is copied.
+    pub fn write(&mut self, id: u32, bytes: JsValue) -> R<()> {
+        let bytes = js_bytes(&bytes)?;
+        self.p2
+            .write_from(id, js_len(bytes), &mut js_fill(bytes))
+            .map_err(to_js)
     }
+    /// `blocking-write-and-flush` of a `Uint8Array` (at most 4096 bytes,
+    /// checked before any is copied).
     #[wasm_bindgen(js_name = blockingWriteAndFlush)]
-    pub fn blocking_write_and_flush(&mut self, id: u32, bytes: &[u8]) -> R<()> {
-        self.p2.blocking_write_and_flush(id, bytes).map_err(to_js)
+    pub fn blocking_write_and_flush(&mut self, id: u32, bytes: JsValue) -> R<()> {
+        let bytes = js_bytes(&bytes)?;
+        self.p2
+            .blocking_write_and_flush_from(id, js_len(bytes), &mut js_fill(bytes))
+            .map_err(to_js)
     }
     #[wasm_bindgen(js_name = flushStream)]
     pub fn flush_stream(&mut self, id: u32) -> R<()> {
@@ -254,8 +349,21 @@ impl Preview2Core {
         self.p2.subscribe_duration(ns).map_err(to_js)
     }
     #[wasm_bindgen(js_name = getRandomBytes)]
-    pub fn get_random_bytes(&mut self, len: u64) -> Vec<u8> {
-        self.p2.get_random_bytes(len)
+    pub fn get_random_bytes(&mut self, len: u64) -> Uint8Array {
+        // Filled in pieces through a small buffer: the answer (up to
+        // 64 MiB) is never held in the core.
+        let n = len.min(MAX_RANDOM_BYTES) as u32;
+        let out = Uint8Array::new_with_length(n);
+        let mut buf = [0u8; 4096];
+        let mut at = 0;
+        while at < n {
+            let k = (n - at).min(buf.len() as u32);
+            let piece = &mut buf[..k as usize];
+            self.p2.fill_random(piece);
+            out.subarray(at, at + k).copy_from(piece);
+            at += k;
+        }
+        out
     }
     #[wasm_bindgen(js_name = getRandomU64)]
     pub fn get_random_u64(&mut self) -> u64 {
@@ -317,9 +425,15 @@ impl Preview2Core {
     pub fn create_socket_error() -> String {
         sockets::create_socket().into()
     }
+    /// The guest's name is checked for length before it is copied: no
+    /// valid name is longer than 253 bytes (a string of n UTF-16 units has
+    /// at least n UTF-8 bytes).
     #[wasm_bindgen(js_name = resolveAddressesError)]
-    pub fn resolve_addresses_error(name: &str) -> String {
-        sockets::resolve_addresses(name).into()
+    pub fn resolve_addresses_error(name: &JsString) -> String {
+        if name.length() > 253 {
+            return sockets::INVALID_ARGUMENT.into();
+        }
+        sockets::resolve_addresses(&String::from(name)).into()
     }
 
     // ---- filesystem ----
@@ -377,11 +491,23 @@ impl Preview2Core {
     }
     /// `[bytes, eof]`.
     pub fn pread(&self, id: u32, len: u64, offset: u64) -> R<Array> {
-        let (b, eof) = self.p2.pread(id, len, offset).map_err(to_js)?;
-        Ok(Array::of2(&Uint8Array::from(&b[..]).into(), &eof.into()))
+        let mut eof = false;
+        let b = js_read(|sink| {
+            let (n, e) = self.p2.pread_into(id, len, offset, sink)?;
+            eof = e;
+            Ok(n)
+        })
+        .map_err(to_js)?;
+        Ok(Array::of2(&b.into(), &eof.into()))
     }
-    pub fn pwrite(&self, id: u32, bytes: &[u8], offset: u64) -> R<u64> {
-        self.p2.pwrite(id, bytes, offset).map_err(to_js)
+    /// `write` at `offset` of a `Uint8Array`: at most 16 MiB per call (a
+    /// short write, see `Preview2::pwrite_from`), copied piece by piece
+    /// straight into the file.
+    pub fn pwrite(&self, id: u32, bytes: JsValue, offset: u64) -> R<u64> {
+        let bytes = js_bytes(&bytes)?;
+        self.p2
+            .pwrite_from(id, js_len(bytes), offset, &mut js_fill(bytes))
+            .map_err(to_js)
     }
     #[wasm_bindgen(js_name = readDirectory)]
     pub fn read_directory(&mut self, id: u32) -> R<u32> {
@@ -392,7 +518,8 @@ impl Preview2Core {
         self.p2.stat(id).map(stat_vec).map_err(to_js)
     }
     #[wasm_bindgen(js_name = statAt)]
-    pub fn stat_at(&self, id: u32, follow: bool, path: &str) -> R<Vec<u64>> {
+    pub fn stat_at(&self, id: u32, follow: bool, path: &JsString) -> R<Vec<u64>> {
+        let path = &self.path(path)?;
         self.p2
             .stat_at(id, follow, path)
             .map(stat_vec)
@@ -404,50 +531,76 @@ impl Preview2Core {
         &self,
         id: u32,
         follow: bool,
-        path: &str,
+        path: &JsString,
         at: u8,
         a: u64,
         mt: u8,
         m: u64,
     ) -> R<()> {
+        let path = &self.path(path)?;
         let a = filesystem::new_timestamp(at, a).map_err(to_js)?;
         let m = filesystem::new_timestamp(mt, m).map_err(to_js)?;
         self.p2.set_times_at(id, follow, path, a, m).map_err(to_js)
     }
     #[wasm_bindgen(js_name = linkAt)]
-    pub fn link_at(&self, id: u32, follow: bool, old: &str, new_dir: u32, new: &str) -> R<()> {
+    pub fn link_at(
+        &self,
+        id: u32,
+        follow: bool,
+        old: &JsString,
+        new_dir: u32,
+        new: &JsString,
+    ) -> R<()> {
+        let old = &self.path(old)?;
+        let new = &self.path(new)?;
         self.p2
             .link_at(id, follow, old, new_dir, new)
             .map_err(to_js)
     }
     #[wasm_bindgen(js_name = openAt)]
-    pub fn open_at(&mut self, id: u32, follow: bool, path: &str, oflags: u8, flags: u8) -> R<u32> {
+    pub fn open_at(
+        &mut self,
+        id: u32,
+        follow: bool,
+        path: &JsString,
+        oflags: u8,
+        flags: u8,
+    ) -> R<u32> {
+        let path = &self.path(path)?;
         self.p2
             .open_at(id, follow, path, oflags, flags)
             .map_err(to_js)
     }
     #[wasm_bindgen(js_name = readlinkAt)]
-    pub fn readlink_at(&self, id: u32, path: &str) -> R<String> {
+    pub fn readlink_at(&self, id: u32, path: &JsString) -> R<String> {
+        let path = &self.path(path)?;
         self.p2.readlink_at(id, path).map_err(to_js)
     }
     #[wasm_bindgen(js_name = createDirectoryAt)]
-    pub fn create_directory_at(&self, id: u32, path: &str) -> R<()> {
+    pub fn create_directory_at(&self, id: u32, path: &JsString) -> R<()> {
+        let path = &self.path(path)?;
         self.p2.create_directory_at(id, path).map_err(to_js)
     }
     #[wasm_bindgen(js_name = removeDirectoryAt)]
-    pub fn remove_directory_at(&self, id: u32, path: &str) -> R<()> {
+    pub fn remove_directory_at(&self, id: u32, path: &JsString) -> R<()> {
+        let path = &self.path(path)?;
         self.p2.remove_directory_at(id, path).map_err(to_js)
     }
     #[wasm_bindgen(js_name = renameAt)]
-    pub fn rename_at(&self, id: u32, old: &str, new_dir: u32, new: &str) -> R<()> {
+    pub fn rename_at(&self, id: u32, old: &JsString, new_dir: u32, new: &JsString) -> R<()> {
+        let old = &self.path(old)?;
+        let new = &self.path(new)?;
         self.p2.rename_at(id, old, new_dir, new).map_err(to_js)
     }
     #[wasm_bindgen(js_name = symlinkAt)]
-    pub fn symlink_at(&self, id: u32, target: &str, path: &str) -> R<()> {
+    pub fn symlink_at(&self, id: u32, target: &JsString, path: &JsString) -> R<()> {
+        let target = &self.path(target)?;
+        let path = &self.path(path)?;
         self.p2.symlink_at(id, target, path).map_err(to_js)
     }
     #[wasm_bindgen(js_name = unlinkFileAt)]
-    pub fn unlink_file_at(&self, id: u32, path: &str) -> R<()> {
+    pub fn unlink_file_at(&self, id: u32, path: &JsString) -> R<()> {
+        let path = &self.path(path)?;
         self.p2.unlink_file_at(id, path).map_err(to_js)
     }
     #[wasm_bindgen(js_name = isSameObject)]
@@ -463,7 +616,8 @@ impl Preview2Core {
             .map_err(to_js)
     }
     #[wasm_bindgen(js_name = metadataHashAt)]
-    pub fn metadata_hash_at(&self, id: u32, follow: bool, path: &str) -> R<Vec<u64>> {
+    pub fn metadata_hash_at(&self, id: u32, follow: bool, path: &JsString) -> R<Vec<u64>> {
+        let path = &self.path(path)?;
         self.p2
             .metadata_hash_at(id, follow, path)
             .map(|(l, u)| vec![l, u])

@@ -6,7 +6,12 @@ use js_sys::{Function, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Stdout/stderr: each write calls the JS sink with a view of the bytes,
-/// valid during the call only (the JS side copies what it keeps).
+/// valid during the call only (the JS side copies what it keeps). The sink
+/// returns `true` when the stream is closed (a broken pipe: the guest gets
+/// EPIPE, as on a native host), a string saying why it took none (e.g. a
+/// full buffer: EIO), or anything else (`undefined`) when it took them. What it
+/// throws is a failure too (EIO); `js/recovery.js` keeps the exception
+/// for the JS caller.
 pub struct JsSink(pub Function);
 
 impl OutputStream for JsSink {
@@ -14,10 +19,17 @@ impl OutputStream for JsSink {
         // SAFETY: the view is used by the sink before this returns, and the
         // sink does not call back into the core while holding it.
         let view = unsafe { Uint8Array::view(bytes) };
-        self.0
+        let v = self
+            .0
             .call1(&JsValue::NULL, &view)
-            .map(drop)
-            .map_err(|e| StreamError::Failed(thrown(&e)))
+            .map_err(|e| StreamError::Failed(thrown(&e)))?;
+        if v.as_bool() == Some(true) {
+            Err(StreamError::Closed)
+        } else if let Some(why) = v.as_string() {
+            Err(StreamError::Failed(why))
+        } else {
+            Ok(())
+        }
     }
 }
 

@@ -69,6 +69,13 @@ impl WasiCore {
         self.p1.flush();
     }
 
+    /// The program has ended: closes every descriptor it holds on the
+    /// MemFS at once (see `Preview1::close_files`).
+    #[wasm_bindgen(js_name = closeFiles)]
+    pub fn close_files(&mut self) {
+        self.p1.close_files();
+    }
+
     /// After a call returned `WOULD_BLOCK` (65535): milliseconds until the
     /// earliest deadline it waits for, or -1 for none.
     #[wasm_bindgen(js_name = waitMs)]
@@ -86,6 +93,11 @@ impl WasiCore {
     }
 
     fn call(&mut self, f: impl FnOnce(&mut Preview1, &Mem) -> WResult<()>) -> u32 {
+        if self.p1.ctx.fs.is_closed() {
+            // MemFS.close() ran while the program runs: its descriptors
+            // name freed inodes; from now on they are gone (EBADF).
+            self.p1.close_files();
+        }
         let m = Mem::new(&self.mem);
         let r = f(&mut self.p1, &m);
         if r != Err(crate::Errno::WouldBlock) {
@@ -117,7 +129,7 @@ impl WasiCore {
         self.call(|p, m| p.clock_time_get(m, id, precision as u64, out))
     }
     pub fn fd_advise(&mut self, fd: u32, offset: i64, len: i64, advice: u32) -> u32 {
-        self.call(|p, _| p.fd_advise(fd, offset as u64, len as u64, advice as u8))
+        self.call(|p, _| p.fd_advise(fd, offset as u64, len as u64, advice))
     }
     pub fn fd_allocate(&mut self, fd: u32, offset: i64, len: i64) -> u32 {
         self.call(|p, _| p.fd_allocate(fd, offset as u64, len as u64))
@@ -132,7 +144,7 @@ impl WasiCore {
         self.call(|p, m| p.fd_fdstat_get(m, fd, out))
     }
     pub fn fd_fdstat_set_flags(&mut self, fd: u32, flags: u32) -> u32 {
-        self.call(|p, _| p.fd_fdstat_set_flags(fd, flags as u16))
+        self.call(|p, _| p.fd_fdstat_set_flags(fd, flags))
     }
     pub fn fd_fdstat_set_rights(&mut self, fd: u32, base: i64, inheriting: i64) -> u32 {
         self.call(|p, _| p.fd_fdstat_set_rights(fd, base as u64, inheriting as u64))
@@ -147,7 +159,7 @@ impl WasiCore {
         self.call(|p, _| p.fd_filestat_set_size(fd, size as u64))
     }
     pub fn fd_filestat_set_times(&mut self, fd: u32, atim: i64, mtim: i64, fst: u32) -> u32 {
-        self.call(|p, _| p.fd_filestat_set_times(fd, atim as u64, mtim as u64, fst as u16))
+        self.call(|p, _| p.fd_filestat_set_times(fd, atim as u64, mtim as u64, fst))
     }
     pub fn fd_pread(&mut self, fd: u32, iovs: u32, n: u32, offset: i64, out: u32) -> u32 {
         self.call(|p, m| p.fd_pread(m, fd, iovs, n, offset as u64, out))
@@ -171,10 +183,10 @@ impl WasiCore {
         self.call(|p, _| p.fd_renumber(from, to))
     }
     pub fn fd_seek(&mut self, fd: u32, offset: i64, whence: u32, out: u32) -> u32 {
-        self.call(|p, m| p.fd_seek(m, fd, offset, whence as u8, out, Abi::Preview1))
+        self.call(|p, m| p.fd_seek(m, fd, offset, whence, out, Abi::Preview1))
     }
     pub fn fd_seek_unstable(&mut self, fd: u32, offset: i64, whence: u32, out: u32) -> u32 {
-        self.call(|p, m| p.fd_seek(m, fd, offset, whence as u8, out, Abi::Unstable))
+        self.call(|p, m| p.fd_seek(m, fd, offset, whence, out, Abi::Unstable))
     }
     pub fn fd_sync(&mut self, fd: u32) -> u32 {
         self.call(|p, _| p.fd_sync(fd))
@@ -213,7 +225,7 @@ impl WasiCore {
         fst: u32,
     ) -> u32 {
         self.call(|p, m| {
-            p.path_filestat_set_times(m, fd, fl, path, len, atim as u64, mtim as u64, fst as u16)
+            p.path_filestat_set_times(m, fd, fl, path, len, atim as u64, mtim as u64, fst)
         })
     }
     #[allow(clippy::too_many_arguments)]
@@ -249,10 +261,10 @@ impl WasiCore {
                 dirflags,
                 path,
                 len,
-                oflags as u16,
+                oflags,
                 base as u64,
                 inheriting as u64,
-                fdflags as u16,
+                fdflags,
                 out,
             )
         })
@@ -314,7 +326,7 @@ impl WasiCore {
         self.call(|p, m| p.random_get(m, buf, len))
     }
     pub fn sock_accept(&mut self, fd: u32, flags: u32, out: u32) -> u32 {
-        self.call(|p, _| p.sock_accept(fd, flags as u16, out))
+        self.call(|p, _| p.sock_accept(fd, flags, out))
     }
     pub fn sock_recv(&mut self, fd: u32, _a: u32, _b: u32, _c: u32, _d: u32, _e: u32) -> u32 {
         self.call(|p, _| p.sock_recv(fd))
@@ -323,6 +335,6 @@ impl WasiCore {
         self.call(|p, _| p.sock_send(fd))
     }
     pub fn sock_shutdown(&mut self, fd: u32, how: u32) -> u32 {
-        self.call(|p, _| p.sock_shutdown(fd, how as u8))
+        self.call(|p, _| p.sock_shutdown(fd, how))
     }
 }

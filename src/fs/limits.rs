@@ -6,24 +6,31 @@
 //! checks a caller makes *before* a multi-part change, so the change either
 //! happens whole or leaves no trace.
 
+use super::file::FileData;
 use super::node::Node;
-use super::{Ino, Kind, MemFs, OpenOptions, Walk, MAX_NAME};
+use super::{Ino, Kind, MemFs, OpenOptions, Walk, MAX_FILE_SIZE, MAX_NAME};
 use crate::error::{Errno, Result};
+#[cfg(feature = "test-seams")]
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A test seam: when armed, the next `mkdir` through any `MemFs` panics, with
 /// the filesystem borrowed (mid-syscall when a guest calls
 /// `path_create_directory`). It exists to test that the bindings survive a
 /// core panic. Only the embedder can arm it (`MemFsCore.armPanicForTests()`
-/// from JS); no guest call reaches `arm_test_panic`.
+/// from JS); no guest call reaches `arm_test_panic`. Only a build with the
+/// `test-seams` feature has it (the tests' core, `scripts/build.sh`).
+#[cfg(feature = "test-seams")]
 static PANIC_NEXT_MKDIR: AtomicBool = AtomicBool::new(false);
 
+#[cfg(feature = "test-seams")]
 pub fn arm_test_panic() {
     PANIC_NEXT_MKDIR.store(true, Ordering::Relaxed);
 }
 
 impl MemFs {
+    #[inline]
     pub(super) fn test_panic_seam(&self) {
+        #[cfg(feature = "test-seams")]
         if PANIC_NEXT_MKDIR.load(Ordering::Relaxed)
             && PANIC_NEXT_MKDIR.swap(false, Ordering::Relaxed)
         {
@@ -31,9 +38,9 @@ impl MemFs {
         }
     }
 
-    /// Bytes of `ino`'s data actually stored (holes excluded).
+    /// What `ino`'s data counts against `max_bytes` (holes excluded).
     fn stored(&self, ino: Ino) -> Result<u64> {
-        Ok(self.file(ino)?.data.len() as u64)
+        Ok(self.file(ino)?.charged())
     }
 
     /// Whether writing `len` bytes at `offset` of file `ino` would be within
@@ -42,29 +49,53 @@ impl MemFs {
     /// (an iovec list) checks the whole range first, so the write is all or
     /// nothing.
     pub fn check_write(&self, ino: Ino, offset: u64, len: u64) -> Result<()> {
+        self.write_growth(ino, offset, len).map(drop)
+    }
+
+    /// [`check_write`](Self::check_write), returning how much the write
+    /// adds to `usage().1`.
+    pub(super) fn write_growth(&self, ino: Ino, offset: u64, len: u64) -> Result<u64> {
         let end = offset.checked_add(len).ok_or(Errno::Fbig)?;
-        if end > self.limits.max_file_size || end > isize::MAX as u64 {
+        if end > self.limits.max_file_size || end > MAX_FILE_SIZE {
             return Err(Errno::Fbig);
         }
-        let grow = end.saturating_sub(self.stored(ino)?);
+        let grow = self.file(ino)?.growth(offset, end);
         if self.bytes.saturating_add(grow) > self.limits.max_bytes {
             return Err(Errno::Nospc);
         }
-        Ok(())
+        Ok(grow)
     }
 
     /// Creates or replaces the file at `path` with `data`, all or nothing: the
     /// limits are checked before an existing file is truncated.
     pub fn write_file(&mut self, walk: Walk, start: Ino, path: &str, data: &[u8]) -> Result<Ino> {
-        let len = data.len() as u64;
-        if len > self.limits.max_file_size {
+        self.write_file_with(walk, start, path, data.len() as u64, |done, dst| {
+            let at = done as usize;
+            dst.copy_from_slice(&data[at..at + dst.len()]);
+            Ok(())
+        })
+    }
+
+    /// [`write_file`](Self::write_file) with the bytes copied in by
+    /// `fill(done, piece)`, chunk by chunk (from JS memory, with no copy of
+    /// the whole in the core).
+    pub fn write_file_with(
+        &mut self,
+        walk: Walk,
+        start: Ino,
+        path: &str,
+        len: u64,
+        fill: impl FnMut(u64, &mut [u8]) -> Result<()>,
+    ) -> Result<Ino> {
+        if len > self.limits.max_file_size || len > MAX_FILE_SIZE {
             return Err(Errno::Fbig);
         }
         let freed = match self.lookup(walk, start, path, true) {
             Ok(ino) if self.kind(ino) == Kind::File => self.stored(ino)?,
             _ => 0,
         };
-        if (self.bytes - freed).saturating_add(len) > self.limits.max_bytes {
+        let need = FileData::default().growth(0, len);
+        if (self.bytes - freed).saturating_add(need) > self.limits.max_bytes {
             return Err(Errno::Nospc);
         }
         let o = OpenOptions {
@@ -75,7 +106,11 @@ impl MemFs {
             ..Default::default()
         };
         let ino = self.open(walk, start, path, o)?;
-        self.write(ino, 0, data)?;
+        self.write_with(ino, 0, len as usize, fill)?;
+        if self.inode(ino).open == 0 {
+            // No descriptor will append: keep no room for it.
+            self.with_file(ino, |f| f.trim());
+        }
         Ok(ino)
     }
 
@@ -83,7 +118,8 @@ impl MemFs {
     /// the error. For tests and fuzzing: O(inodes + entries).
     ///
     /// - the slab: `live` counts the live slots, the free list names exactly
-    ///   the empty ones, `bytes` is the sum of stored file data;
+    ///   the empty ones, `bytes` and `capacity` are the sums of the files'
+    ///   charges and chunk capacities, each file's chunks agree with them;
     /// - every directory entry names a live inode with a valid name, and the
     ///   name index agrees with the ordered entries;
     /// - `nlink` of a file or symlink is the number of entries naming it; a
@@ -96,6 +132,7 @@ impl MemFs {
         let root = self.root();
         let mut live = 0u64;
         let mut bytes = 0u64;
+        let mut capacity = 0u64;
         // Per slot: entries naming the inode, for a directory the one
         // holding it (0: none; inode numbers start at 1), and subdirectories.
         let n = self.inodes.len();
@@ -110,14 +147,9 @@ impl MemFs {
             live += 1;
             match &i.node {
                 Node::File(f) => {
-                    bytes += f.data.len() as u64;
-                    if f.data.len() as u64 > f.size {
-                        return Err(format!(
-                            "inode {ino}: {} stored > size {}",
-                            f.data.len(),
-                            f.size
-                        ));
-                    }
+                    bytes += f.charged();
+                    capacity += f.capacity();
+                    f.check().map_err(|e| format!("inode {ino}: {e}"))?;
                 }
                 Node::Symlink(t) => {
                     if t.is_empty() || t.len() > self.limits.max_path {
@@ -172,6 +204,12 @@ impl MemFs {
         }
         if bytes != self.bytes {
             return Err(format!("bytes is {} but files store {bytes}", self.bytes));
+        }
+        if capacity != self.capacity {
+            return Err(format!(
+                "capacity is {} but files hold {capacity}",
+                self.capacity
+            ));
         }
         let empty = self.inodes.iter().filter(|i| i.is_none()).count();
         let mut listed = vec![false; n];

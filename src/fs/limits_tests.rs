@@ -163,7 +163,7 @@ fn refused_writes_truncations_and_allocations_leave_no_trace() {
     refused(&mut fs, Errno::Nospc, |fs| fs.write(f, 49, &[1]));
     // A failing copy (a bad guest pointer) is undone.
     refused(&mut fs, Errno::Fault, |fs| {
-        fs.write_with(f, 0, 3, |_| Err(Errno::Fault))
+        fs.write_with(f, 0, 3, |_, _| Err(Errno::Fault))
     });
     // Truncating down frees; allocate then reserves for real.
     fs.set_size(f, 0).unwrap();

@@ -4,17 +4,20 @@
 //! are resolved by [`Walk`], which confines them to a root directory: a
 //! guest's preopen, or the filesystem root for the JS API.
 
+mod file;
 mod limits;
 mod node;
 mod path;
 
+#[cfg(feature = "test-seams")]
 pub use limits::arm_test_panic;
 pub use node::{Ino, Kind};
 pub use path::{Absolute, Walk};
 
 use crate::clocks;
 use crate::error::{Errno, Result};
-use node::{Dir, FileData, Inode, Node};
+use file::FileData;
+use node::{Dir, Inode, Node};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Limits on what one filesystem may hold. Every change is checked before
@@ -25,10 +28,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub struct Limits {
     /// Bytes of file data in all files (`ENOSPC`): stored bytes, so a
     /// sparse file's holes are free, but `fd_allocate` reserves its range.
-    /// Default 1 GiB.
+    /// Data lives in 64 KiB chunks; a chunk after a file's first counts at
+    /// least 4 KiB (see `file`). Default 1 GiB.
     pub max_bytes: u64,
-    /// Size of one file, holes included (`EFBIG`). Default 1 TiB, but never
-    /// more than `isize::MAX`: 2 GiB - 1 on the wasm32 core.
+    /// Size of one file, holes included (`EFBIG`). Default and most
+    /// 2^63 - 1, as on a native host: holes cost nothing.
     pub max_file_size: u64,
     /// Number of inodes: files, directories, symlinks (`ENOSPC`).
     /// Default 1,048,576.
@@ -44,7 +48,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_bytes: 1 << 30,
-            max_file_size: (1u64 << 40).min(isize::MAX as u64),
+            max_file_size: MAX_FILE_SIZE,
             max_inodes: 1 << 20,
             max_symlinks: 40,
             max_path: 4096,
@@ -53,6 +57,17 @@ impl Default for Limits {
 }
 
 pub const MAX_NAME: usize = 255;
+
+/// The largest file size and offset: off_t's range, as on a native host.
+pub const MAX_FILE_SIZE: u64 = i64::MAX as u64;
+
+/// Capacity that file chunks may hold beyond their charge (room for appends),
+/// for a filesystem of `max_bytes`: 1/16 of it, and at least 256 KiB so a
+/// small filesystem still appends cheaply. So file data takes at most
+/// `max_bytes` × 17/16 (+ 256 KiB) of memory.
+fn slack_budget(max_bytes: u64) -> u64 {
+    (max_bytes / 16).max(256 << 10)
+}
 
 /// What `stat` reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,7 +117,12 @@ pub struct MemFs {
     inodes: Vec<Option<Inode>>,
     free: Vec<usize>,
     live: u64,
+    /// What all files count against `max_bytes` (their charges).
     bytes: u64,
+    /// Memory the files' chunks hold: `bytes` plus rationed slack.
+    capacity: u64,
+    /// `capacity` up to which memory was reserved (see `reserve_ahead`).
+    reserved: u64,
     dev: u64,
     pub limits: Limits,
 }
@@ -124,6 +144,8 @@ impl MemFs {
             free: Vec::new(),
             live: 0,
             bytes: 0,
+            capacity: 0,
+            reserved: 0,
             dev: NEXT_DEV.fetch_add(1, Ordering::Relaxed),
             limits,
         };
@@ -204,7 +226,8 @@ impl MemFs {
                 ..
             }) = self.inodes[slot].take()
             {
-                self.bytes -= f.data.len() as u64;
+                self.bytes -= f.charged();
+                self.capacity -= f.capacity();
             }
             self.free.push(slot);
             self.live -= 1;
@@ -220,16 +243,75 @@ impl MemFs {
         self.inode_mut(ino).open += 1;
     }
 
-    /// Drops one descriptor's hold on an inode.
+    /// Drops one descriptor's hold on an inode. When the last one goes, a
+    /// file gives back the room it kept for appends.
     pub fn release(&mut self, ino: Ino) {
         let i = self.inode_mut(ino);
         i.open = i.open.saturating_sub(1);
+        if i.open == 0 {
+            self.with_file(ino, |f| f.trim());
+        }
         self.maybe_free(ino);
     }
 
-    /// Number of live inodes and bytes of file data, for limits and leak checks.
+    /// Runs `op` on file `ino`'s data, keeping the totals in step; a no-op
+    /// for other kinds.
+    fn with_file<T>(&mut self, ino: Ino, op: impl FnOnce(&mut FileData) -> T) -> Option<T> {
+        let Node::File(f) = &mut self.inode_mut(ino).node else {
+            return None;
+        };
+        let (charged, capacity) = (f.charged(), f.capacity());
+        let out = op(f);
+        let (c, k) = (f.charged(), f.capacity());
+        self.bytes = self.bytes - charged + c;
+        self.capacity = self.capacity - capacity + k;
+        Some(out)
+    }
+
+    /// Before storing `growth` more bytes: makes the allocator take memory
+    /// in big steps (1/8 of what files hold, at least 1 MiB, never past
+    /// what the limits allow). A file grows by 64 KiB chunks, and each
+    /// `memory.grow` of the core costs the engine time proportional to the
+    /// memory's size (V8 copies it), so one grow per chunk would make
+    /// filling a big filesystem quadratic. The block is freed at once: the
+    /// chunks are then carved from it.
+    fn reserve_ahead(&mut self, growth: u64) {
+        let need = self.capacity.saturating_add(growth);
+        if need <= self.reserved {
+            return;
+        }
+        let room = (self.limits.max_bytes)
+            .saturating_add(slack_budget(self.limits.max_bytes))
+            .saturating_sub(self.capacity);
+        let ahead = growth
+            .max(self.capacity / 8)
+            .max(1 << 20)
+            .min(room)
+            .min(256 << 20);
+        if let Ok(n) = usize::try_from(ahead) {
+            // Failing (out of memory) is fine: the chunks then fail alone.
+            let _ = Vec::<u8>::new().try_reserve_exact(n);
+        }
+        self.reserved = self.capacity.saturating_add(ahead);
+    }
+
+    /// How much capacity beyond their charges files may take now.
+    fn spare_slack(&self) -> u64 {
+        (self
+            .bytes
+            .saturating_add(slack_budget(self.limits.max_bytes)))
+        .saturating_sub(self.capacity)
+    }
+
+    /// Number of live inodes and bytes of file data (what counts against
+    /// `max_bytes`), for limits and leak checks.
     pub fn usage(&self) -> (u64, u64) {
         (self.live, self.bytes)
+    }
+
+    /// Bytes of memory the file chunks hold (at least `usage().1`).
+    pub fn capacity(&self) -> u64 {
+        self.capacity
     }
 
     // ---- metadata ----
@@ -298,92 +380,84 @@ impl MemFs {
         }
     }
 
-    fn file_mut(&mut self, ino: Ino) -> Result<&mut FileData> {
-        match &mut self.inode_mut(ino).node {
-            Node::File(f) => Ok(f),
-            Node::Dir(_) => Err(Errno::Isdir),
-            Node::Symlink(_) => Err(Errno::Inval),
-        }
-    }
-
-    /// Reads up to `len` bytes at `offset` without copying: `sink` gets the
-    /// stored bytes, then the count of hole zeros after them. Returns the total.
+    /// Reads up to `len` bytes at `offset` without copying: `sink(bytes,
+    /// zeros)` gets, in order, stored bytes and the count of hole zeros
+    /// after them (several calls when the range spans chunks or holes).
+    /// Returns the total.
     pub fn read_with(
         &mut self,
         ino: Ino,
         offset: u64,
         len: u64,
-        sink: impl FnOnce(&[u8], u64) -> Result<()>,
+        sink: impl FnMut(&[u8], u64) -> Result<()>,
     ) -> Result<u64> {
-        let f = self.file(ino)?;
-        let (bytes, zeros) = f.span(offset, len);
-        let n = bytes.len() as u64 + zeros;
-        sink(bytes, zeros)?;
-        self.touch_accessed(ino);
+        let n = self.file(ino)?.read(offset, len, sink)?;
+        if n > 0 {
+            self.touch_accessed(ino);
+        }
         Ok(n)
     }
 
-    /// Writes `len` bytes at `offset`; `fill` copies them into the file's own
-    /// storage (straight from guest memory on wasm32). Limits are checked
-    /// before anything changes, so a refused write leaves no trace.
+    /// Writes `len` bytes at `offset`; `fill(done, piece)` copies the bytes
+    /// from `done` on into `piece` of the file's own storage (straight from
+    /// guest memory on wasm32), chunk by chunk. Limits are checked before
+    /// anything changes, so a refused write allocates nothing.
     pub fn write_with(
         &mut self,
         ino: Ino,
         offset: u64,
         len: usize,
-        fill: impl FnOnce(&mut [u8]) -> Result<()>,
+        fill: impl FnMut(u64, &mut [u8]) -> Result<()>,
     ) -> Result<()> {
-        let end = offset.checked_add(len as u64).ok_or(Errno::Fbig)?;
-        if end > self.limits.max_file_size || end > isize::MAX as u64 {
-            return Err(Errno::Fbig);
-        }
-        let stored = self.file(ino)?.data.len() as u64;
-        let grow = end.saturating_sub(stored);
-        if self.bytes + grow > self.limits.max_bytes {
-            return Err(Errno::Nospc);
-        }
+        let growth = self.write_growth(ino, offset, len as u64)?;
         if len == 0 {
             return Ok(());
         }
-        let f = self.file_mut(ino)?;
-        let before = f.data.len();
-        let before_size = f.size;
-        let span = f.span_mut(offset, len);
-        if let Err(e) = fill(span) {
-            // Undo the extension: a failed copy leaves no trace.
-            f.data.truncate(before);
-            f.size = before_size;
-            return Err(e);
+        if growth > 0 {
+            self.reserve_ahead(growth);
         }
-        self.bytes += grow;
+        let mut slack = self.spare_slack();
+        self.with_file(ino, |f| f.write(offset, len as u64, &mut slack, fill))
+            .ok_or(Errno::Badf)??;
         self.touch_modified(ino);
         Ok(())
     }
 
     pub fn write(&mut self, ino: Ino, offset: u64, data: &[u8]) -> Result<()> {
-        self.write_with(ino, offset, data.len(), |dst| {
-            dst.copy_from_slice(data);
+        self.write_with(ino, offset, data.len(), |done, dst| {
+            let at = done as usize;
+            dst.copy_from_slice(&data[at..at + dst.len()]);
             Ok(())
         })
     }
 
-    /// The whole contents of a file, as a copy.
+    /// The whole contents of a file, as a copy (`EFBIG` if it cannot be
+    /// addressed in memory).
     pub fn contents(&self, ino: Ino) -> Result<Vec<u8>> {
         let f = self.file(ino)?;
-        let mut v = f.data.clone();
-        v.resize(f.size as usize, 0);
+        let size = usize::try_from(f.size).map_err(|_| Errno::Fbig)?;
+        if size > isize::MAX as usize {
+            return Err(Errno::Fbig);
+        }
+        let mut v = vec![0; size];
+        f.copy_out(&mut v);
         Ok(v)
     }
 
+    /// Calls `f(offset, bytes)` for each stored piece of a file, in order;
+    /// returns its size (what is not covered reads as zeros).
+    pub fn chunks(&self, ino: Ino, f: impl FnMut(u64, &[u8])) -> Result<u64> {
+        let file = self.file(ino)?;
+        file.for_each_chunk(f);
+        Ok(file.size)
+    }
+
     pub fn set_size(&mut self, ino: Ino, size: u64) -> Result<()> {
-        if size > self.limits.max_file_size || size > isize::MAX as u64 {
+        if size > self.limits.max_file_size || size > MAX_FILE_SIZE {
             return Err(Errno::Fbig);
         }
-        let f = self.file_mut(ino)?;
-        let before = f.data.len() as u64;
-        f.set_size(size);
-        let after = f.data.len() as u64;
-        self.bytes = self.bytes - before + after;
+        self.file(ino)?;
+        self.with_file(ino, |f| f.set_size(size));
         self.touch_modified(ino);
         Ok(())
     }
@@ -392,16 +466,18 @@ impl MemFs {
     /// `offset + len`, and the range is stored, so it counts against
     /// `max_bytes` now (`ENOSPC`) and later writes into it cannot fail.
     pub fn allocate(&mut self, ino: Ino, offset: u64, len: u64) -> Result<()> {
-        let end = offset.checked_add(len).ok_or(Errno::Fbig)?;
-        self.check_write(ino, 0, end)?;
-        let f = self.file_mut(ino)?;
-        let before = f.data.len() as u64;
-        if before < end {
-            f.data.resize(end as usize, 0);
-        }
-        let grew = f.size < end;
-        f.size = f.size.max(end);
-        self.bytes += end.saturating_sub(before);
+        let growth = self.write_growth(ino, offset, len)?;
+        self.reserve_ahead(growth);
+        let mut slack = self.spare_slack();
+        let grew = self
+            .with_file(ino, |f| {
+                let before = f.size;
+                // Existing bytes stay; new ones are zeros.
+                f.write(offset, len, &mut slack, |_, _| Ok(()))?;
+                f.size = f.size.max(offset + len);
+                Ok(f.size > before)
+            })
+            .ok_or(Errno::Badf)??;
         if grew {
             self.touch_modified(ino);
         }

@@ -1,5 +1,6 @@
 //! Inodes: regular files, directories and symlinks.
 
+use super::file::FileData;
 use std::collections::{BTreeMap, HashMap};
 
 pub type Ino = u64;
@@ -9,59 +10,6 @@ pub enum Kind {
     File,
     Dir,
     Symlink,
-}
-
-/// File contents. Bytes in `data.len()..size` are an unwritten hole and read
-/// as zeros, so truncating up or seeking far past the end costs nothing.
-#[derive(Default)]
-pub struct FileData {
-    pub data: Vec<u8>,
-    pub size: u64,
-}
-
-impl FileData {
-    /// Makes `offset..offset+len` writable and returns it. `Vec` doubles its
-    /// capacity, so a long run of small appends is amortized O(1) each.
-    pub fn span_mut(&mut self, offset: u64, len: usize) -> &mut [u8] {
-        let start = offset as usize;
-        let end = start + len;
-        if self.data.len() < end {
-            if end > self.data.capacity() {
-                let want = end.max(self.data.capacity() * 2).max(64);
-                self.data.reserve_exact(want - self.data.len());
-            }
-            self.data.resize(end, 0);
-        }
-        self.size = self.size.max(end as u64);
-        &mut self.data[start..end]
-    }
-
-    /// The stored bytes at `offset` (up to `len`) and how many hole zeros follow.
-    pub fn span(&self, offset: u64, len: u64) -> (&[u8], u64) {
-        let end = self.size.min(offset.saturating_add(len));
-        if offset >= end {
-            return (&[], 0);
-        }
-        let stored_end = end.min(self.data.len() as u64);
-        let bytes = if offset < stored_end {
-            &self.data[offset as usize..stored_end as usize]
-        } else {
-            &[]
-        };
-        let zeros = end - offset - bytes.len() as u64;
-        (bytes, zeros)
-    }
-
-    pub fn set_size(&mut self, size: u64) {
-        if (size as usize) < self.data.len() {
-            self.data.truncate(size as usize);
-            // Give back memory after a big shrink.
-            if self.data.capacity() > 4 * self.data.len() + 4096 {
-                self.data.shrink_to(self.data.len() * 2);
-            }
-        }
-        self.size = size;
-    }
 }
 
 /// A directory. Entries keep a sequence number in creation order: readdir

@@ -460,11 +460,24 @@ impl MemFs {
         Ok(())
     }
 
-    /// `rm -r`: removes a file, symlink or directory tree.
+    /// `rm -r`: removes a file, symlink or directory tree. Whatever would
+    /// make the final `rmdir` fail is refused before anything is removed:
+    /// the root (`/`, `/.`, `/..`: `EBUSY`), a path ending in `.` or `..`
+    /// (`EINVAL`), a trailing slash through a symlink (`ENOTDIR`).
     pub fn remove_all(&mut self, walk: Walk, start: Ino, path: &str) -> Result<()> {
         let ino = self.lookup(walk, start, path, false)?;
         if self.kind(ino) != Kind::Dir {
             return self.unlink(walk, start, path);
+        }
+        if ino == walk.root || ino == self.root() {
+            return Err(Errno::Busy);
+        }
+        let p = self.parent_of(walk, start, path, &mut 0)?;
+        if p.is_dot() {
+            return Err(Errno::Inval);
+        }
+        if self.dir(p.dir)?.get(p.name) != Some(ino) {
+            return Err(Errno::Notdir);
         }
         // Bottom-up without recursion: a guest can make a tree deeper than
         // the core's stack.

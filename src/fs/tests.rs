@@ -1,4 +1,5 @@
 use super::*;
+use crate::error::Errno;
 
 fn fs() -> (MemFs, Walk, Ino) {
     let fs = MemFs::new();
@@ -26,25 +27,240 @@ fn names(fs: &MemFs, dir: Ino, cookie: u64) -> Vec<(String, u64)> {
     v
 }
 
+fn capacities(fs: &MemFs, f: Ino) -> Vec<(u64, usize)> {
+    match &fs.inode(f).node {
+        node::Node::File(d) => d.chunk_capacities(),
+        _ => unreachable!(),
+    }
+}
+
 #[test]
 fn small_appends_are_amortized() {
     let (mut fs, w, r) = fs();
     let f = create(&mut fs, w, r, "/log");
+    fs.retain(f);
+    // Reallocations of a chunk that exists (a copy); a new chunk is none.
     let mut reallocs = 0;
-    let mut cap = 0;
+    let mut caps = capacities(&fs, f);
     for i in 0..100_000u64 {
         fs.write(f, i * 16, &[7u8; 16]).unwrap();
-        let c = match &fs.inode(f).node {
-            node::Node::File(d) => d.data.capacity(),
-            _ => unreachable!(),
-        };
-        if c != cap {
-            reallocs += 1;
-            cap = c;
+        let now = capacities(&fs, f);
+        for (k, c) in &now {
+            if caps.iter().any(|(k0, c0)| k0 == k && c0 != c) {
+                reallocs += 1;
+            }
         }
+        caps = now;
     }
     assert_eq!(fs.size(f), 1_600_000);
     assert!(reallocs < 30, "{reallocs} reallocations");
+    // Memory: the data, plus at most the last chunk's room for appends.
+    assert_eq!(fs.usage().1, 1_600_000);
+    assert!(
+        fs.capacity() <= 1_600_000 + file::CHUNK,
+        "{}",
+        fs.capacity()
+    );
+    fs.release(f);
+    assert_eq!(fs.capacity(), 1_600_000, "closing gives the room back");
+    fs.check_invariants().unwrap();
+}
+
+#[test]
+fn big_files_cost_their_size_not_double() {
+    let (mut fs, w, r) = fs();
+    let f = create(&mut fs, w, r, "/big");
+    fs.retain(f);
+    // 40 MiB in odd pieces, as a guest writing a big file would.
+    let piece = vec![0xabu8; 1_000_003];
+    let mut pos = 0u64;
+    while pos < 40 << 20 {
+        fs.write(f, pos, &piece).unwrap();
+        pos += piece.len() as u64;
+    }
+    let size = fs.size(f);
+    assert_eq!(fs.usage().1, size);
+    assert!(
+        fs.capacity() <= size + file::CHUNK,
+        "{} for {size}",
+        fs.capacity()
+    );
+    fs.release(f);
+    assert_eq!(fs.capacity(), size);
+    // A whole-file write is exact too.
+    fs.write_file(w, r, "/big2", &vec![1u8; 30 << 20]).unwrap();
+    assert_eq!(fs.capacity(), size + (30 << 20));
+    fs.check_invariants().unwrap();
+}
+
+#[test]
+fn sparse_files_reach_2_pow_63() {
+    let (mut fs, w, r) = fs();
+    let f = create(&mut fs, w, r, "/sparse");
+    fs.set_size(f, 1 << 40).unwrap();
+    assert_eq!(fs.size(f), 1 << 40);
+    assert_eq!(
+        (fs.usage().1, fs.capacity()),
+        (0, 0),
+        "a hole costs nothing"
+    );
+    fs.write(f, 1 << 40, b"hello").unwrap();
+    assert_eq!(fs.size(f), (1 << 40) + 5);
+    // One chunk after the first: it counts 4 KiB, like a native block.
+    assert_eq!(fs.usage().1, file::MIN_CHARGE);
+    let mut got = Vec::new();
+    let n = fs
+        .read_with(f, (1 << 40) - 3, 100, |b, z| {
+            got.extend_from_slice(b);
+            got.resize(got.len() + z as usize, 0);
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(n, 8);
+    assert_eq!(got, b"\0\0\0hello");
+    // The largest offset and size are 2^63 - 1, as off_t's.
+    let max = i64::MAX as u64;
+    fs.write(f, max - 3, b"end").unwrap();
+    assert_eq!(fs.size(f), max);
+    assert_eq!(fs.write(f, max - 1, b"xy"), Err(Errno::Fbig));
+    assert_eq!(fs.write(f, max, b""), Ok(()));
+    assert_eq!(fs.write(f, max + 1, b""), Err(Errno::Fbig));
+    assert_eq!(fs.set_size(f, max + 1), Err(Errno::Fbig));
+    assert_eq!(fs.allocate(f, 0, max), Err(Errno::Nospc));
+    assert_eq!(fs.allocate(f, 1, max), Err(Errno::Fbig));
+    let mut tail = Vec::new();
+    fs.read_with(f, max - 5, 10, |b, z| {
+        tail.extend_from_slice(b);
+        tail.resize(tail.len() + z as usize, 0);
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(tail, b"\0\0end");
+    // A chunk stores from its start to the last byte written in it.
+    assert_eq!(fs.usage().1, file::MIN_CHARGE + file::CHUNK - 1);
+    fs.check_invariants().unwrap();
+    // Truncating drops the far chunks.
+    fs.set_size(f, (1 << 40) + 2).unwrap();
+    assert_eq!(fs.usage().1, file::MIN_CHARGE);
+    fs.set_size(f, 10).unwrap();
+    assert_eq!((fs.usage().1, fs.capacity()), (0, 0));
+    assert_eq!(fs.contents(f).unwrap(), vec![0; 10]);
+    fs.check_invariants().unwrap();
+}
+
+#[test]
+fn refused_writes_allocate_nothing() {
+    let mut fs = MemFs::with_limits(Limits {
+        max_bytes: 1 << 20,
+        ..Limits::default()
+    });
+    let (w, r) = (fs.host_walk(), fs.root());
+    fs.write_file(w, r, "/a", &vec![1; 1000 << 10]).unwrap();
+    let f = create(&mut fs, w, r, "/b");
+    let before = (fs.usage(), fs.capacity());
+    assert_eq!(fs.write(f, 0, &vec![2; 25 << 10]), Err(Errno::Nospc));
+    assert_eq!(fs.write(f, (5 << 30) + 30_000, &[2; 10]), Err(Errno::Nospc));
+    assert_eq!(fs.allocate(f, 1 << 40, 1 << 40), Err(Errno::Nospc));
+    let big = vec![3; 2 << 20];
+    assert_eq!(fs.write_file(w, r, "/b", &big).map(drop), Err(Errno::Nospc));
+    assert_eq!((fs.usage(), fs.capacity()), before);
+    fs.check_invariants().unwrap();
+}
+
+#[test]
+fn room_for_appends_is_rationed() {
+    // A guest that makes many chunks with one byte each, then appends to
+    // each: the room chunks keep beyond their charge stays within the
+    // budget (1/16 of max_bytes, at least 256 KiB).
+    let mut fs = MemFs::with_limits(Limits {
+        max_bytes: 64 << 20,
+        ..Limits::default()
+    });
+    let (w, r) = (fs.host_walk(), fs.root());
+    let f = create(&mut fs, w, r, "/holes");
+    fs.retain(f);
+    let mut k = 1;
+    while fs.write(f, k * file::CHUNK + 5000, b"x").is_ok() {
+        fs.write(f, k * file::CHUNK + 5001, b"y").unwrap();
+        k += 1;
+    }
+    assert!(k > 1000, "{k} chunks");
+    let (_, bytes) = fs.usage();
+    assert!(bytes <= 64 << 20);
+    assert!(
+        fs.capacity() <= bytes + (4 << 20),
+        "{} held for {bytes}",
+        fs.capacity()
+    );
+    fs.check_invariants().unwrap();
+    fs.release(f);
+    assert_eq!(fs.capacity(), bytes, "{k}");
+}
+
+#[test]
+fn chunked_storage_matches_a_flat_model() {
+    // Random writes, truncations, allocations and reads around chunk
+    // boundaries, checked against a plain Vec.
+    const C: u64 = file::CHUNK;
+    let (mut fs, w, r) = fs();
+    let f = create(&mut fs, w, r, "/m");
+    let mut model: Vec<u8> = Vec::new();
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut rand = |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    let spots = [0, 1, C - 3, C, C + 1, 2 * C - 1, 3 * C + 7, 5 * C];
+    for step in 0..3000u64 {
+        let at = spots[rand(spots.len() as u64) as usize] + rand(5);
+        match rand(5) {
+            0 | 1 => {
+                let len = rand(2 * C + 10) as usize;
+                let data: Vec<u8> = (0..len).map(|i| (i as u64 + step) as u8 | 1).collect();
+                fs.write(f, at, &data).unwrap();
+                let end = at as usize + len;
+                if model.len() < end {
+                    model.resize(end, 0);
+                }
+                model[at as usize..end].copy_from_slice(&data);
+            }
+            2 => {
+                fs.set_size(f, at).unwrap();
+                model.resize(at as usize, 0);
+            }
+            3 => {
+                let len = rand(C + 10);
+                fs.allocate(f, at, len).unwrap();
+                let end = (at + len) as usize;
+                if model.len() < end {
+                    model.resize(end, 0);
+                }
+            }
+            _ => {
+                let len = rand(3 * C);
+                let mut got = Vec::new();
+                let n = fs
+                    .read_with(f, at, len, |b, z| {
+                        got.extend_from_slice(b);
+                        got.resize(got.len() + z as usize, 0);
+                        Ok(())
+                    })
+                    .unwrap();
+                let from = (at as usize).min(model.len());
+                let to = (at + len).min(model.len() as u64) as usize;
+                assert_eq!(n as usize, to - from, "step {step}");
+                assert!(
+                    got == model[from..to],
+                    "step {step}: read at {at} len {len}"
+                );
+            }
+        }
+        assert_eq!(fs.size(f), model.len() as u64, "step {step}");
+    }
+    assert!(fs.contents(f).unwrap() == model);
+    fs.check_invariants().unwrap();
 }
 
 #[test]
@@ -328,7 +544,7 @@ fn limits_refuse_without_trace() {
     assert_eq!(fs.open(w, r, "h", o), Err(Errno::Nospc));
     // A failing copy (a bad guest pointer) undoes the extension.
     assert_eq!(
-        fs.write_with(g, 0, 10, |_| Err(Errno::Fault)),
+        fs.write_with(g, 0, 10, |_, _| Err(Errno::Fault)),
         Err(Errno::Fault)
     );
     assert_eq!(fs.size(g), 0);

@@ -114,32 +114,21 @@ enum Dir {
     Write,
 }
 
+/// Lookup flags: only `SYMLINK_FOLLOW` exists; other bits are EINVAL
+/// (wasmtime traps).
+fn lookup_follow(flags: u32) -> Result<bool> {
+    if flags & !LOOKUP_SYMLINK_FOLLOW != 0 {
+        return Err(Errno::Inval);
+    }
+    Ok(flags & LOOKUP_SYMLINK_FOLLOW != 0)
+}
+
 /// Offsets are i64 in POSIX: larger ones are EINVAL.
 fn check_offset(at: Option<u64>) -> Result<()> {
     match at {
         Some(o) if o > i64::MAX as u64 => Err(Errno::Inval),
         _ => Ok(()),
     }
-}
-
-/// Shortens an iovec list to `max` bytes in all: a short read or write, as
-/// POSIX allows (`WasiCtx::max_io`).
-fn clamp_iovs(list: &[(u32, u32)], max: u32) -> std::borrow::Cow<'_, [(u32, u32)]> {
-    let total: u64 = list.iter().map(|&(_, l)| l as u64).sum();
-    if total <= max as u64 {
-        return list.into();
-    }
-    let mut left = max;
-    let mut out = Vec::with_capacity(list.len());
-    for &(ptr, len) in list {
-        if left == 0 {
-            break;
-        }
-        let n = len.min(left);
-        out.push((ptr, n));
-        left -= n;
-    }
-    out.into()
 }
 
 fn stdio_type(tty: bool) -> u8 {
@@ -166,8 +155,12 @@ fn stream_err(e: StreamError) -> Errno {
 }
 
 /// Decodes `fst_flags` into two timestamp changes.
-fn set_times(atim: u64, mtim: u64, flags: u16) -> Result<(SetTime, SetTime)> {
+fn set_times(atim: u64, mtim: u64, flags: u32) -> Result<(SetTime, SetTime)> {
     use fstflags::*;
+    // Bits beyond the defined ones (also beyond 16 bits) are EINVAL.
+    let Ok(flags) = u16::try_from(flags) else {
+        return Err(Errno::Inval);
+    };
     if flags & !ALL != 0 || flags & ATIM != 0 && flags & ATIM_NOW != 0 {
         return Err(Errno::Inval);
     }
@@ -209,7 +202,7 @@ fn encode_filestat(s: &Stat, ft: u8, abi: Abi) -> Vec<u8> {
 
 /// Writes a list of NUL-terminated strings and the pointer array to them.
 fn put_strings(m: &Mem, list: &[String], ptrs: u32, buf: u32) -> Result<()> {
-    m.check_array(ptrs, list.len() as u32, 4)?;
+    m.check_out(ptrs, list.len() as u64 * 4, 4)?;
     let total: u64 = list.iter().map(|s| s.len() as u64 + 1).sum();
     m.check(buf, total)?;
     let mut bytes = Vec::with_capacity(total as usize);
@@ -224,12 +217,15 @@ fn put_strings(m: &Mem, list: &[String], ptrs: u32, buf: u32) -> Result<()> {
 }
 
 fn put_sizes(m: &Mem, list: &[String], count: u32, size: u32) -> Result<()> {
-    m.check(count, 4)?;
-    m.check(size, 4)?;
+    m.check_out(count, 4, 4)?;
+    m.check_out(size, 4, 4)?;
     let total: usize = list.iter().map(|s| s.len() + 1).sum();
     m.put_u32(count, list.len() as u32)?;
     m.put_u32(size, total as u32)
 }
+
+/// Most subscriptions one `poll_oneoff` takes (`ENOMEM` beyond).
+pub const MAX_SUBSCRIPTIONS: u32 = 1 << 16;
 
 pub struct Preview1 {
     pub ctx: WasiCtx,
@@ -270,6 +266,23 @@ impl Preview1 {
         let _ = self.ctx.stdio.stderr.flush();
     }
 
+    /// Closes every descriptor that holds the filesystem (files,
+    /// directories, preopens; stdio stays): when the program has ended, so
+    /// what it held open (an unlinked file's data too) is released now
+    /// rather than when JS collects this object; or when its MemFS was
+    /// closed, so later calls get EBADF instead of reaching freed inodes.
+    pub fn close_files(&mut self) {
+        let held: Vec<u32> = self
+            .fds
+            .iter()
+            .filter(|(_, e)| matches!(e.handle, Handle::File(_) | Handle::Dir(_)))
+            .map(|(i, _)| i)
+            .collect();
+        for i in held {
+            let _ = self.fds.remove(i);
+        }
+    }
+
     fn fd(&self, fd: u32) -> Result<&Fd> {
         self.fds.get(fd)
     }
@@ -279,6 +292,13 @@ impl Preview1 {
         let d = e.dir()?;
         e.need_path(right)?;
         Ok(d)
+    }
+
+    /// A path argument: its length is checked against the filesystem's
+    /// `max_path` before anything is read or allocated.
+    fn path(&self, m: &Mem, ptr: u32, len: u32) -> Result<String> {
+        let max = self.ctx.fs.borrow().limits.max_path;
+        m.read_path(ptr, len, max)
     }
 
     // ---- args, environment ----
@@ -303,12 +323,13 @@ impl Preview1 {
 
     pub fn clock_res_get(&mut self, m: &Mem, id: u32, out: u32) -> Result<()> {
         let id = ClockId::from_raw(id).ok_or(Errno::Inval)?;
+        m.check_out(out, 8, 8)?;
         m.put_u64(out, self.ctx.clocks.resolution(id))
     }
 
     pub fn clock_time_get(&mut self, m: &Mem, id: u32, _precision: u64, out: u32) -> Result<()> {
         let id = ClockId::from_raw(id).ok_or(Errno::Inval)?;
-        m.check(out, 8)?;
+        m.check_out(out, 8, 8)?;
         m.put_u64(out, self.ctx.clocks.now(id))
     }
 
@@ -396,8 +417,8 @@ impl Preview1 {
         out: u32,
         dir: Dir,
     ) -> Result<()> {
-        m.check(out, 4)?;
-        let list = m.iovecs(iovs, n)?;
+        m.check_out(out, 4, 4)?;
+        let list = m.iovecs(iovs, n, self.ctx.max_io)?;
         let total = match dir {
             Dir::Read => self.read_iovs(m, fd, &list, at)?,
             Dir::Write => self.write_iovs(m, fd, &list, at)?,
@@ -407,8 +428,6 @@ impl Preview1 {
 
     fn read_iovs(&mut self, m: &Mem, fd: u32, list: &[(u32, u32)], at: Option<u64>) -> Result<u32> {
         check_offset(at)?;
-        let clamped = clamp_iovs(list, self.ctx.max_io);
-        let list: &[(u32, u32)] = &clamped;
         let Preview1 { ctx, fds, .. } = self;
         let e = fds.get_mut(fd)?;
         match &e.handle {
@@ -418,9 +437,14 @@ impl Preview1 {
                 let mut total = 0u64;
                 let mut fs = d.fs_mut();
                 for &(ptr, len) in list {
+                    // Stored bytes and holes come in pieces, in order.
+                    let mut at = ptr;
                     let got = fs.read_with(d.ino, pos, len as u64, |bytes, zeros| {
-                        m.write(ptr, bytes)?;
-                        m.fill(ptr + bytes.len() as u32, zeros as u32, 0)
+                        m.write(at, bytes)?;
+                        at = at.wrapping_add(bytes.len() as u32);
+                        m.fill(at, zeros as u32, 0)?;
+                        at = at.wrapping_add(zeros as u32);
+                        Ok(())
                     })?;
                     pos += got;
                     total += got;
@@ -496,13 +520,8 @@ impl Preview1 {
         at: Option<u64>,
     ) -> Result<u32> {
         check_offset(at)?;
+        // `Mem::iovecs` kept the total within `max_io`.
         let total: u64 = list.iter().map(|&(_, l)| l as u64).sum();
-        if total > u32::MAX as u64 {
-            return Err(Errno::Inval);
-        }
-        let clamped = clamp_iovs(list, self.ctx.max_io);
-        let list: &[(u32, u32)] = &clamped;
-        let total = total.min(self.ctx.max_io as u64);
         let Preview1 { ctx, fds, .. } = self;
         let e = fds.get_mut(fd)?;
         let stream = match &e.handle {
@@ -519,7 +538,9 @@ impl Preview1 {
                 // All or nothing: a write past a limit changes nothing.
                 fs.check_write(d.ino, pos, total)?;
                 for &(ptr, len) in list {
-                    fs.write_with(d.ino, pos, len as usize, |dst| m.read_into(ptr, dst))?;
+                    fs.write_with(d.ino, pos, len as usize, |done, dst| {
+                        m.read_into(ptr.wrapping_add(done as u32), dst)
+                    })?;
                     pos += len as u64;
                 }
                 if at.is_none() {
@@ -544,18 +565,12 @@ impl Preview1 {
         }
         e.need(rights::FD_WRITE)?;
         // One sink call per fd_write, however many iovecs.
-        let bytes = match list {
-            [(ptr, len)] => m.read_vec(*ptr, *len)?,
-            _ => {
-                let mut v = vec![0; total as usize];
-                let mut off = 0;
-                for &(ptr, len) in list {
-                    m.read_into(ptr, &mut v[off..off + len as usize])?;
-                    off += len as usize;
-                }
-                v
-            }
-        };
+        let mut bytes = vec![0; total as usize];
+        let mut off = 0;
+        for &(ptr, len) in list {
+            m.read_into(ptr, &mut bytes[off..off + len as usize])?;
+            off += len as usize;
+        }
         if !bytes.is_empty() {
             stream.write(&bytes).map_err(stream_err)?;
         }
@@ -567,18 +582,19 @@ impl Preview1 {
         m: &Mem,
         fd: u32,
         offset: i64,
-        whence: u8,
+        whence: u32,
         out: u32,
         abi: Abi,
     ) -> Result<()> {
-        m.check(out, 8)?;
+        m.check_out(out, 8, 8)?;
+        // An unknown whence is EINVAL whatever the fd (wasmtime traps).
+        let whence = abi.whence(whence).ok_or(Errno::Inval)?;
         let e = self.fds.get_mut(fd)?;
         let d = match &e.handle {
             Handle::File(d) => d,
             Handle::Dir(_) => return Err(Errno::Badf),
             _ => return Err(Errno::Spipe),
         };
-        let whence = abi.whence(whence).ok_or(Errno::Inval)?;
         let right = if offset == 0 && whence == Whence::Cur {
             rights::FD_TELL
         } else {
@@ -599,7 +615,6 @@ impl Preview1 {
     }
 
     pub fn fd_tell(&mut self, m: &Mem, fd: u32, out: u32) -> Result<()> {
-        m.check(out, 8)?;
         let e = self.fd(fd)?;
         match &e.handle {
             Handle::File(_) => {}
@@ -613,17 +628,22 @@ impl Preview1 {
     // ---- fd: metadata ----
 
     pub fn fd_fdstat_get(&mut self, m: &Mem, fd: u32, out: u32) -> Result<()> {
-        m.check(out, 24)?;
         let e = self.fd(fd)?;
         let mut b = [0u8; 24];
         b[0] = e.filetype(&self.ctx.stdio.tty);
         b[2..4].copy_from_slice(&e.flags.to_le_bytes());
         b[8..16].copy_from_slice(&e.base.to_le_bytes());
         b[16..24].copy_from_slice(&e.inheriting.to_le_bytes());
+        m.check_out(out, 24, 8)?;
         m.write(out, &b)
     }
 
-    pub fn fd_fdstat_set_flags(&mut self, fd: u32, flags: u16) -> Result<()> {
+    pub fn fd_fdstat_set_flags(&mut self, fd: u32, flags: u32) -> Result<()> {
+        // Undefined bits (also beyond 16 bits) are EINVAL.
+        if flags & !(fdflags::ALL as u32) != 0 {
+            return Err(Errno::Inval);
+        }
+        let flags = flags as u16;
         let e = self.fds.get_mut(fd)?;
         if !matches!(e.handle, Handle::File(_)) {
             return Err(Errno::Badf);
@@ -649,7 +669,6 @@ impl Preview1 {
     }
 
     pub fn fd_filestat_get(&mut self, m: &Mem, fd: u32, out: u32, abi: Abi) -> Result<()> {
-        m.check(out, abi.filestat_size() as u64)?;
         let e = self.fd(fd)?;
         let (stat, ft) = match &e.handle {
             Handle::File(d) | Handle::Dir(d) => {
@@ -671,6 +690,7 @@ impl Preview1 {
                 (s, e.filetype(&self.ctx.stdio.tty))
             }
         };
+        m.check_out(out, abi.filestat_size() as u64, 8)?;
         m.write(out, &encode_filestat(&stat, ft, abi))
     }
 
@@ -684,7 +704,7 @@ impl Preview1 {
         d.set_size(size)
     }
 
-    pub fn fd_filestat_set_times(&mut self, fd: u32, atim: u64, mtim: u64, fst: u16) -> Result<()> {
+    pub fn fd_filestat_set_times(&mut self, fd: u32, atim: u64, mtim: u64, fst: u32) -> Result<()> {
         let e = self.fd(fd)?;
         let (a, mt) = set_times(atim, mtim, fst)?;
         match &e.handle {
@@ -697,10 +717,16 @@ impl Preview1 {
         }
     }
 
-    pub fn fd_advise(&mut self, fd: u32, _offset: u64, _len: u64, advice: u8) -> Result<()> {
+    pub fn fd_advise(&mut self, fd: u32, offset: u64, len: u64, advice: u32) -> Result<()> {
+        // An unknown advice is EINVAL whatever the fd (wasmtime traps).
+        if advice > 5 {
+            return Err(Errno::Inval);
+        }
         let e = self.fd(fd)?;
         e.file()?;
-        if advice > 5 {
+        // A negative length is EINVAL (posix_fadvise, wasmtime), and so is
+        // a range whose end overflows `off_t`.
+        if len > i64::MAX as u64 || (offset as i64).checked_add(len as i64).is_none() {
             return Err(Errno::Inval);
         }
         e.need(rights::FD_ADVISE)
@@ -741,10 +767,10 @@ impl Preview1 {
     }
 
     pub fn fd_prestat_get(&mut self, m: &Mem, fd: u32, out: u32) -> Result<()> {
-        m.check(out, 8)?;
         let name = self.fd(fd)?.preopen.as_ref().ok_or(Errno::Badf)?;
         let mut b = [0u8; 8];
         b[4..8].copy_from_slice(&(name.len() as u32).to_le_bytes());
+        m.check_out(out, 8, 4)?;
         m.write(out, &b)
     }
 
@@ -766,12 +792,17 @@ impl Preview1 {
         out: u32,
     ) -> Result<()> {
         m.check(buf, len as u64)?;
-        m.check(out, 4)?;
+        m.check_out(out, 4, 4)?;
         let e = self.fd(fd)?;
         let d = e.dir()?;
         e.need(rights::FD_READDIR)?;
-        let mut bytes = Vec::with_capacity((len as usize).min(65536));
+        // The guest's buffer may be 4 GiB: entries go out in pieces of
+        // about `CHUNK`, so the host holds no more than that at once.
+        const CHUNK: usize = 1 << 16;
         let cap = len as usize;
+        let mut bytes = Vec::with_capacity(cap.min(CHUNK + 24 + crate::fs::MAX_NAME));
+        let mut written = 0usize;
+        let mut failed = Ok(());
         d.fs().readdir(d.ino, cookie, |ent| {
             let mut head = [0u8; 24];
             head[0..8].copy_from_slice(&ent.next.to_le_bytes());
@@ -781,11 +812,17 @@ impl Preview1 {
             bytes.extend_from_slice(&head);
             bytes.extend_from_slice(ent.name.as_bytes());
             // A full buffer tells the guest there may be more.
-            bytes.len() < cap
+            bytes.truncate(cap - written);
+            if bytes.len() >= CHUNK {
+                failed = m.write(buf + written as u32, &bytes);
+                written += bytes.len();
+                bytes.clear();
+            }
+            written + bytes.len() < cap && failed.is_ok()
         })?;
-        bytes.truncate(cap);
-        m.write(buf, &bytes)?;
-        m.put_u32(out, bytes.len() as u32)
+        failed?;
+        m.write(buf + written as u32, &bytes)?;
+        m.put_u32(out, (written + bytes.len()) as u32)
     }
 
     // ---- paths ----
@@ -798,23 +835,34 @@ impl Preview1 {
         dirflags: u32,
         path: u32,
         path_len: u32,
-        oflags: u16,
+        oflags: u32,
         base: u64,
         inheriting: u64,
-        fdflags: u16,
+        fdflags: u32,
         out: u32,
     ) -> Result<()> {
-        m.check(out, 4)?;
-        let path = m.read_str(path, path_len)?;
-        if oflags & !oflags::ALL != 0 || fdflags & !fdflags::ALL != 0 {
+        m.check_out(out, 4, 4)?;
+        // Undefined bits (also beyond 16 bits) are EINVAL, before the path
+        // is read (wasmtime traps on them).
+        let follow = lookup_follow(dirflags)?;
+        if oflags & !(oflags::ALL as u32) != 0 || fdflags & !(fdflags::ALL as u32) != 0 {
             return Err(Errno::Inval);
         }
+        let (oflags, fdflags) = (oflags as u16, fdflags as u16);
+        let path = self.path(m, path, path_len)?;
         let e = self.fd(fd)?;
         let dir = match &e.handle {
             Handle::Dir(d) => d,
             Handle::File(_) => return Err(Errno::Notdir),
             _ => return Err(Errno::Badf),
         };
+        // A directory cannot be created, exclusive or truncated: EINVAL
+        // whatever the path names, as in wasmtime.
+        if oflags & oflags::DIRECTORY != 0
+            && oflags & (oflags::CREAT | oflags::EXCL | oflags::TRUNC) != 0
+        {
+            return Err(Errno::Inval);
+        }
         if fdflags & (fdflags::DSYNC | fdflags::RSYNC | fdflags::SYNC) != 0 {
             return Err(Errno::Notsup);
         }
@@ -830,7 +878,7 @@ impl Preview1 {
         // No rights at all means read mode, as in wasmtime.
         let read = base & rights::READING != 0 || !write;
         let o = OpenOptions {
-            follow: dirflags & LOOKUP_SYMLINK_FOLLOW != 0,
+            follow,
             create: oflags & oflags::CREAT != 0,
             exclusive: oflags & oflags::EXCL != 0,
             truncate: oflags & oflags::TRUNC != 0,
@@ -871,19 +919,19 @@ impl Preview1 {
     }
 
     pub fn path_create_directory(&mut self, m: &Mem, fd: u32, p: u32, len: u32) -> Result<()> {
-        let path = m.read_str(p, len)?;
+        let path = self.path(m, p, len)?;
         self.dir(fd, rights::PATH_CREATE_DIRECTORY)?
             .create_directory_at(&path)
     }
 
     pub fn path_remove_directory(&mut self, m: &Mem, fd: u32, p: u32, len: u32) -> Result<()> {
-        let path = m.read_str(p, len)?;
+        let path = self.path(m, p, len)?;
         self.dir(fd, rights::PATH_REMOVE_DIRECTORY)?
             .remove_directory_at(&path)
     }
 
     pub fn path_unlink_file(&mut self, m: &Mem, fd: u32, p: u32, len: u32) -> Result<()> {
-        let path = m.read_str(p, len)?;
+        let path = self.path(m, p, len)?;
         self.dir(fd, rights::PATH_UNLINK_FILE)?
             .unlink_file_at(&path)
     }
@@ -899,10 +947,13 @@ impl Preview1 {
         out: u32,
         abi: Abi,
     ) -> Result<()> {
-        m.check(out, abi.filestat_size() as u64)?;
-        let path = m.read_str(p, len)?;
+        let follow = lookup_follow(flags)?;
+        let path = self.path(m, p, len)?;
         let d = self.dir(fd, rights::PATH_FILESTAT_GET)?;
-        let s = d.stat_at(&path, flags & LOOKUP_SYMLINK_FOLLOW != 0)?;
+        let s = d.stat_at(&path, follow)?;
+        // A query checks its out-pointer last, as wasmtime does: its other
+        // errors come first.
+        m.check_out(out, abi.filestat_size() as u64, 8)?;
         m.write(out, &encode_filestat(&s, kind_filetype(s.kind), abi))
     }
 
@@ -916,12 +967,13 @@ impl Preview1 {
         len: u32,
         atim: u64,
         mtim: u64,
-        fst: u16,
+        fst: u32,
     ) -> Result<()> {
-        let path = m.read_str(p, len)?;
+        let follow = lookup_follow(flags)?;
+        let path = self.path(m, p, len)?;
         let d = self.dir(fd, rights::PATH_FILESTAT_SET_TIMES)?;
         let (a, mt) = set_times(atim, mtim, fst)?;
-        d.set_times_at(&path, flags & LOOKUP_SYMLINK_FOLLOW != 0, a, mt)
+        d.set_times_at(&path, follow, a, mt)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -936,14 +988,15 @@ impl Preview1 {
         new_p: u32,
         new_len: u32,
     ) -> Result<()> {
-        let old = m.read_str(old_p, old_len)?;
-        let new = m.read_str(new_p, new_len)?;
+        let follow = lookup_follow(old_flags)?;
+        let old = self.path(m, old_p, old_len)?;
+        let new = self.path(m, new_p, new_len)?;
         let from = self.dir(old_fd, rights::PATH_LINK_SOURCE)?;
-        if old_flags & LOOKUP_SYMLINK_FOLLOW != 0 {
+        if follow {
             return Err(Errno::Inval);
         }
         let to = self.dir(new_fd, rights::PATH_LINK_TARGET)?;
-        from.link_at(old_flags & LOOKUP_SYMLINK_FOLLOW != 0, &old, to, &new)
+        from.link_at(follow, &old, to, &new)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -957,10 +1010,10 @@ impl Preview1 {
         buf_len: u32,
         out: u32,
     ) -> Result<()> {
-        m.check(buf, buf_len as u64)?;
-        m.check(out, 4)?;
-        let path = m.read_str(p, len)?;
+        let path = self.path(m, p, len)?;
         let target = self.dir(fd, rights::PATH_READLINK)?.readlink_at(&path)?;
+        m.check(buf, buf_len as u64)?;
+        m.check_out(out, 4, 4)?;
         let n = target.len().min(buf_len as usize);
         m.write(buf, &target.as_bytes()[..n])?;
         m.put_u32(out, n as u32)
@@ -977,8 +1030,8 @@ impl Preview1 {
         new_p: u32,
         new_len: u32,
     ) -> Result<()> {
-        let old = m.read_str(old_p, old_len)?;
-        let new = m.read_str(new_p, new_len)?;
+        let old = self.path(m, old_p, old_len)?;
+        let new = self.path(m, new_p, new_len)?;
         let from = self.dir(fd, rights::PATH_RENAME_SOURCE)?;
         let to = self.dir(new_fd, rights::PATH_RENAME_TARGET)?;
         from.rename_at(&old, to, &new)
@@ -993,8 +1046,8 @@ impl Preview1 {
         new_p: u32,
         new_len: u32,
     ) -> Result<()> {
-        let target = m.read_str(old_p, old_len)?;
-        let path = m.read_str(new_p, new_len)?;
+        let target = self.path(m, old_p, old_len)?;
+        let path = self.path(m, new_p, new_len)?;
         self.dir(fd, rights::PATH_SYMLINK)?
             .symlink_at(&target, &path)
     }
@@ -1016,10 +1069,14 @@ impl Preview1 {
         // Output written before a wait shows while the program waits.
         self.flush();
         let size = abi.subscription_size();
-        m.check_array(subs, n, size)?;
-        m.check_array(events, n, event::SIZE)?;
-        m.check(out, 4)?;
-        let raw = m.read_vec(subs, n * size)?;
+        m.check_out(subs, n as u64 * size as u64, 8)?;
+        m.check_out(events, n as u64 * event::SIZE as u64, 8)?;
+        m.check_out(out, 4, 4)?;
+        // The host keeps a pollable per subscription: a fixed cap bounds
+        // that (wasmtime answers ENOMEM for huge counts too).
+        if n > MAX_SUBSCRIPTIONS {
+            return Err(Errno::Nomem);
+        }
         // A retry after WouldBlock keeps the first attempt's start time.
         let since = match self.wait.take() {
             Some(w) => w.since,
@@ -1036,7 +1093,10 @@ impl Preview1 {
         let mut pollables: Vec<Box<dyn Pollable>> = Vec::with_capacity(n as usize);
         let mut stdin_subs = Vec::new();
         for i in 0..n as usize {
-            let s = &raw[i * size as usize..(i + 1) * size as usize];
+            let mut raw = [0u8; 56];
+            let s = &mut raw[..size as usize];
+            m.read_into(subs + i as u32 * size, s)?;
+            let s = &*s;
             let u64_at = |o: usize| u64::from_le_bytes(s[o..o + 8].try_into().unwrap());
             let u32_at = |o: usize| u32::from_le_bytes(s[o..o + 4].try_into().unwrap());
             let userdata = u64_at(0);
@@ -1056,11 +1116,9 @@ impl Preview1 {
                     if flags & !event::SUBSCRIPTION_CLOCK_ABSTIME != 0 {
                         return Err(Errno::Inval);
                     }
+                    // wasmtime fails the whole call for an unknown clock.
                     match ClockId::from_raw(id) {
-                        None => {
-                            sub.error = Errno::Inval;
-                            Box::new(AlwaysReady)
-                        }
+                        None => return Err(Errno::Inval),
                         Some(id) => {
                             let clocks = self.ctx.clocks.clone();
                             let at = if flags & event::SUBSCRIPTION_CLOCK_ABSTIME == 0 {
@@ -1148,7 +1206,10 @@ impl Preview1 {
         Err(Errno::Notsock)
     }
 
-    pub fn sock_accept(&mut self, fd: u32, _flags: u16, _out: u32) -> Result<()> {
+    pub fn sock_accept(&mut self, fd: u32, flags: u32, _out: u32) -> Result<()> {
+        if flags & !(fdflags::ALL as u32) != 0 {
+            return Err(Errno::Inval);
+        }
         self.not_socket(fd)
     }
     pub fn sock_recv(&mut self, fd: u32) -> Result<()> {
@@ -1157,7 +1218,11 @@ impl Preview1 {
     pub fn sock_send(&mut self, fd: u32) -> Result<()> {
         self.not_socket(fd)
     }
-    pub fn sock_shutdown(&mut self, fd: u32, _how: u8) -> Result<()> {
+    pub fn sock_shutdown(&mut self, fd: u32, how: u32) -> Result<()> {
+        // sdflags: RD (1) and WR (2).
+        if how & !3 != 0 {
+            return Err(Errno::Inval);
+        }
         self.not_socket(fd)
     }
 }

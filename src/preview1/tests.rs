@@ -5,6 +5,7 @@ use crate::cli::BufferOutput;
 use crate::ctx::WasiCtxBuilder;
 use crate::fs::MemFs;
 use crate::memory::VecMemory;
+use std::cell::Cell;
 use std::rc::Rc;
 
 struct Guest {
@@ -55,7 +56,7 @@ impl Guest {
             1,
             1000,
             path.len() as u32,
-            oflags,
+            oflags.into(),
             base,
             rights::ALL,
             0,
@@ -236,7 +237,8 @@ fn readdir_fills_buffer_and_resumes() {
     g.p1.fd_readdir(&m, 3, 5000, 60, 0, 0).unwrap();
     assert_eq!(g.u32(0), 60, "a full buffer means there is more");
     assert_eq!(m.u8(5000 + 24).unwrap(), b'.');
-    let next = m.u64(5000 + 25).unwrap();
+    // (dirents are packed: this d_next is not 8-aligned)
+    let next = u64::from_le_bytes(m.read_vec(5000 + 25, 8).unwrap().try_into().unwrap());
     assert_eq!(next, 2);
     g.p1.fd_readdir(&m, 3, 5000, 4096, next, 0).unwrap();
     assert_eq!(g.u32(0), 3 * 26);
@@ -259,10 +261,10 @@ fn filestat_layouts() {
     assert_eq!(m.u32(20).unwrap(), 1, "nlink is u32 in wasi_unstable");
     assert_eq!(m.u64(24).unwrap(), 5, "size");
     assert_eq!(
-        g.p1.fd_filestat_set_times(fd, 0, 0, fstflags::ATIM | fstflags::ATIM_NOW),
+        g.p1.fd_filestat_set_times(fd, 0, 0, (fstflags::ATIM | fstflags::ATIM_NOW).into()),
         Err(Errno::Inval)
     );
-    g.p1.fd_filestat_set_times(fd, 11, 22, fstflags::ATIM | fstflags::MTIM)
+    g.p1.fd_filestat_set_times(fd, 11, 22, (fstflags::ATIM | fstflags::MTIM).into())
         .unwrap();
     g.p1.fd_filestat_get(&m, fd, 0, Abi::Preview1).unwrap();
     assert_eq!((m.u64(40).unwrap(), m.u64(48).unwrap()), (11, 22));
@@ -416,4 +418,407 @@ fn async_mode_reports_what_to_wait_for() {
     // In sync mode, stdin with nothing yet is EAGAIN rather than a hang.
     let mut s = waiting_guest(|b| b);
     assert_eq!(s.read(0, 10), Err(Errno::Again));
+}
+
+// ---- the edges of the ABI, as wasmtime answers them (issue 11) ----
+
+/// Stores an iovec list at `at`.
+fn put_iovs(g: &Guest, at: u32, list: &[(u32, u32)]) {
+    for (i, &(p, l)) in list.iter().enumerate() {
+        g.put(at + i as u32 * 8, &p.to_le_bytes());
+        g.put(at + i as u32 * 8 + 4, &l.to_le_bytes());
+    }
+}
+
+fn file_bytes(g: &Guest, fd: u32) -> Vec<u8> {
+    let d = g.p1.fd(fd).unwrap().file().unwrap();
+    let mut out = Vec::new();
+    let size = d.size();
+    d.fs_mut()
+        .read_with(d.ino, 0, size, |b, z| {
+            out.extend_from_slice(b);
+            out.resize(out.len() + z as usize, 0);
+            Ok(())
+        })
+        .unwrap();
+    out
+}
+
+#[test]
+fn zero_length_buffers_never_fault() {
+    let mut g = Guest::new();
+    let fd = g.open("f", oflags::CREAT, rights::ALL).unwrap();
+    let mm = g.mem.clone();
+    let m = Mem::new(&*mm);
+    for wild in [65536, 65537, 0xffff_ff00, u32::MAX] {
+        assert_eq!(g.p1.random_get(&m, wild, 0), Ok(()), "{wild:#x}");
+        // no iovecs at all, the array anywhere
+        g.put(200, &[0xaa; 4]);
+        assert_eq!(g.p1.fd_write(&m, 1, wild, 0, 200), Ok(()));
+        assert_eq!(g.u32(200), 0);
+        assert_eq!(g.p1.fd_read(&m, fd, wild, 0, 200), Ok(()));
+        assert_eq!(g.p1.fd_pwrite(&m, fd, wild, 0, 0, 200), Ok(()));
+        // one empty iovec, pointing anywhere
+        put_iovs(&g, 100, &[(wild, 0)]);
+        assert_eq!(g.p1.fd_write(&m, fd, 100, 1, 200), Ok(()));
+        assert_eq!(g.p1.fd_read(&m, fd, 100, 1, 200), Ok(()));
+        assert_eq!(g.p1.fd_write(&m, 1, 100, 1, 200), Ok(()));
+        assert_eq!(g.u32(200), 0);
+        // an empty readdir or readlink buffer
+        assert_eq!(g.p1.fd_readdir(&m, 3, wild, 0, 0, 200), Ok(()));
+        assert_eq!(g.u32(200), 0);
+    }
+    assert_eq!(file_bytes(&g, fd), b"");
+    assert!(g.out.0.borrow().is_empty());
+    // a non-empty one still faults
+    assert_eq!(g.p1.random_get(&m, 65535, 2), Err(Errno::Fault));
+}
+
+#[test]
+fn good_iovecs_before_a_bad_one_are_a_short_transfer() {
+    let mut g = Guest::new();
+    let fd = g.open("f", oflags::CREAT, rights::ALL).unwrap();
+    let mm = g.mem.clone();
+    let m = Mem::new(&*mm);
+    g.put(3000, b"abcdef");
+    // good, empty-and-wild, good, bad, good: the first two good ones move
+    let list = [(3000, 3), (u32::MAX, 0), (3003, 2), (65530, 100), (3005, 1)];
+    put_iovs(&g, 100, &list);
+    assert_eq!(g.p1.fd_write(&m, fd, 100, 5, 200), Ok(()));
+    assert_eq!(g.u32(200), 5);
+    assert_eq!(file_bytes(&g, fd), b"abcde");
+    assert_eq!(g.p1.fd_pwrite(&m, fd, 100, 5, 10, 200), Ok(()));
+    assert_eq!(g.u32(200), 5);
+    assert_eq!(file_bytes(&g, fd), b"abcde\0\0\0\0\0abcde");
+    // reading: the file's bytes land in the good iovecs only
+    g.put(4000, &[0; 16]);
+    put_iovs(
+        &g,
+        100,
+        &[(4000, 2), (0xffff_0000, 0), (4002, 4), (65535, 2)],
+    );
+    assert_eq!(g.p1.fd_pread(&m, fd, 100, 4, 0, 200), Ok(()));
+    assert_eq!(g.u32(200), 6);
+    assert_eq!(m.read_vec(4000, 8).unwrap(), b"abcde\0\0\0");
+    g.p1.fd_seek(&m, fd, 0, 0, 8, Abi::Preview1).unwrap();
+    assert_eq!(g.p1.fd_read(&m, fd, 100, 4, 200), Ok(()));
+    assert_eq!(g.u32(200), 6);
+    g.p1.fd_tell(&m, fd, 8).unwrap();
+    assert_eq!(m.u64(8).unwrap(), 6, "the position moved by the short read");
+    // stdout too
+    put_iovs(&g, 100, &[(3000, 2), (65535, 9)]);
+    assert_eq!(g.p1.fd_write(&m, 1, 100, 2, 200), Ok(()));
+    assert_eq!(g.u32(200), 2);
+    assert_eq!(&*g.out.0.borrow(), b"ab");
+    // the first non-empty iovec bad: EFAULT, nothing moved
+    put_iovs(&g, 100, &[(0, 0), (65535, 2), (3000, 2)]);
+    g.put(200, &[0xaa; 4]);
+    assert_eq!(g.p1.fd_write(&m, fd, 100, 3, 200), Err(Errno::Fault));
+    assert_eq!(g.p1.fd_read(&m, fd, 100, 3, 200), Err(Errno::Fault));
+    assert_eq!(g.p1.fd_write(&m, 1, 100, 3, 200), Err(Errno::Fault));
+    assert_eq!(g.u32(200), 0xaaaa_aaaa);
+    assert_eq!(file_bytes(&g, fd).len(), 15);
+    assert_eq!(&*g.out.0.borrow(), b"ab");
+}
+
+#[test]
+fn unknown_enum_and_flag_values_are_einval() {
+    let mut g = Guest::new();
+    let fd = g.open("f", oflags::CREAT, rights::ALL).unwrap();
+    let mm = g.mem.clone();
+    let m = Mem::new(&*mm);
+    // advice 0..=5; a value that truncates to a valid one is still bad
+    assert_eq!(g.p1.fd_advise(fd, 0, 0, 5), Ok(()));
+    for a in [6, 0x100, 0x1_0000, u32::MAX] {
+        assert_eq!(g.p1.fd_advise(fd, 0, 0, a), Err(Errno::Inval), "{a:#x}");
+        assert_eq!(g.p1.fd_advise(3, 0, 0, a), Err(Errno::Inval), "{a:#x}");
+    }
+    // whence 0..=2, whatever the fd
+    for w in [3, 0x100, 0x1_0000, u32::MAX] {
+        for f in [fd, 1, 3] {
+            assert_eq!(
+                g.p1.fd_seek(&m, f, 0, w, 8, Abi::Preview1),
+                Err(Errno::Inval)
+            );
+        }
+    }
+    // fdflags: 5 bits
+    for f in [0x20, 0x1_0000, 0x1_0001, 0x1_0004, u32::MAX] {
+        assert_eq!(g.p1.fd_fdstat_set_flags(fd, f), Err(Errno::Inval), "{f:#x}");
+        g.put(1000, b"f");
+        assert_eq!(
+            g.p1.path_open(&m, 3, 0, 1000, 1, 0, rights::ALL, 0, f, 2000),
+            Err(Errno::Inval),
+            "{f:#x}"
+        );
+        assert_eq!(g.p1.sock_accept(fd, f, 2000), Err(Errno::Inval));
+    }
+    assert_eq!(g.p1.fd_fdstat_set_flags(fd, 0), Ok(()));
+    // fstflags: 4 bits
+    for f in [0x10, 0x1_0000, 0x1_0001, u32::MAX] {
+        assert_eq!(
+            g.p1.fd_filestat_set_times(fd, 0, 0, f),
+            Err(Errno::Inval),
+            "{f:#x}"
+        );
+        assert_eq!(
+            g.p1.path_filestat_set_times(&m, 3, 0, 1000, 1, 0, 0, f),
+            Err(Errno::Inval)
+        );
+    }
+    // oflags: 4 bits
+    for o in [0x10, 0x1_0000, 0x1_0001, u32::MAX] {
+        assert_eq!(
+            g.p1.path_open(&m, 3, 0, 1000, 1, o, rights::ALL, 0, 0, 2000),
+            Err(Errno::Inval),
+            "{o:#x}"
+        );
+    }
+    // lookupflags: only SYMLINK_FOLLOW
+    for l in [2, 3, 0x1_0000, u32::MAX] {
+        assert_eq!(
+            g.p1.path_open(&m, 3, l, 1000, 1, 0, rights::ALL, 0, 0, 2000),
+            Err(Errno::Inval)
+        );
+        assert_eq!(
+            g.p1.path_filestat_get(&m, 3, l, 1000, 1, 2048, Abi::Preview1),
+            Err(Errno::Inval)
+        );
+        assert_eq!(
+            g.p1.path_filestat_set_times(&m, 3, l, 1000, 1, 0, 0, 0),
+            Err(Errno::Inval)
+        );
+        assert_eq!(
+            g.p1.path_link(&m, 3, l, 1000, 1, 3, 1000, 1),
+            Err(Errno::Inval)
+        );
+    }
+    assert_eq!(
+        g.p1.path_filestat_get(&m, 3, 1, 1000, 1, 2048, Abi::Preview1),
+        Ok(())
+    );
+    // sdflags: RD | WR
+    assert_eq!(g.p1.sock_shutdown(fd, 4), Err(Errno::Inval));
+    assert_eq!(g.p1.sock_shutdown(fd, 3), Err(Errno::Notsock));
+    // nothing was opened by the refused calls
+    assert_eq!(g.open("f", 0, rights::ALL), Ok(5));
+}
+
+#[test]
+fn poll_with_an_unknown_clock_is_einval() {
+    let mut g = Guest::new();
+    let mm = g.mem.clone();
+    let m = Mem::new(&*mm);
+    // sub 0: stdout writable (ready); sub 1: clock 9, which does not exist
+    let mut subs = vec![0u8; 96];
+    subs[8] = event::FD_WRITE;
+    subs[16..20].copy_from_slice(&1u32.to_le_bytes());
+    subs[56] = event::CLOCK;
+    subs[64..68].copy_from_slice(&9u32.to_le_bytes());
+    g.put(0, &subs);
+    g.put(2000, &[0xaa; 4]);
+    assert_eq!(
+        g.p1.poll_oneoff(&m, 0, 1000, 2, 2000, Abi::Preview1),
+        Err(Errno::Inval)
+    );
+    assert_eq!(g.u32(2000), 0xaaaa_aaaa, "no events reported");
+    // the same with a known clock is fine
+    g.put(64, &1u32.to_le_bytes());
+    assert_eq!(
+        g.p1.poll_oneoff(&m, 0, 1000, 2, 2000, Abi::Preview1),
+        Ok(())
+    );
+}
+
+#[test]
+fn fd_advise_range_overflow_is_einval() {
+    let mut g = Guest::new();
+    let fd = g.open("f", oflags::CREAT, rights::ALL).unwrap();
+    // a negative length (wasmtime: EINVAL)
+    assert_eq!(g.p1.fd_advise(fd, 0, u64::MAX, 0), Err(Errno::Inval));
+    assert_eq!(g.p1.fd_advise(fd, 1, 1 << 63, 0), Err(Errno::Inval));
+    // an end beyond i64::MAX
+    assert_eq!(g.p1.fd_advise(fd, i64::MAX as u64, 1, 0), Err(Errno::Inval));
+    assert_eq!(g.p1.fd_advise(fd, 1 << 62, 1 << 62, 0), Err(Errno::Inval));
+    // up to the end is fine, and so is any offset with no length
+    assert_eq!(g.p1.fd_advise(fd, i64::MAX as u64 - 1, 1, 0), Ok(()));
+    assert_eq!(g.p1.fd_advise(fd, 0, i64::MAX as u64, 0), Ok(()));
+    assert_eq!(g.p1.fd_advise(fd, u64::MAX, 0, 0), Ok(()));
+}
+
+#[test]
+fn path_open_directory_with_trunc_excl_or_creat_is_einval() {
+    let mut g = Guest::new();
+    let mm = g.mem.clone();
+    let m = Mem::new(&*mm);
+    m.write(1000, b"d").unwrap();
+    g.p1.path_create_directory(&m, 3, 1000, 1).unwrap();
+    let f = g.open("f", oflags::CREAT, rights::ALL).unwrap();
+    g.p1.fd_close(f).unwrap();
+    for name in ["d", "f", "missing", "."] {
+        for extra in [oflags::TRUNC, oflags::EXCL, oflags::CREAT] {
+            assert_eq!(
+                g.open(name, oflags::DIRECTORY | extra, 0),
+                Err(Errno::Inval),
+                "{name} {extra}"
+            );
+        }
+    }
+    // a bad dirfd is still EBADF
+    assert_eq!(
+        g.p1.path_open(&m, 9, 0, 1000, 1, 10, 0, 0, 0, 2000),
+        Err(Errno::Badf)
+    );
+    assert_eq!(g.open("d", oflags::DIRECTORY, 0), Ok(4));
+}
+
+#[test]
+fn misaligned_struct_pointers_are_efault() {
+    let mut g = Guest::new();
+    let fd = g.open("f", oflags::CREAT, rights::ALL).unwrap();
+    let mm = g.mem.clone();
+    let m = Mem::new(&*mm);
+    g.put(0, &[0xaa; 512]);
+    let odd = |align: u32| (1..align).map(move |k| 256 + k);
+    for p in odd(8) {
+        assert_eq!(g.p1.fd_fdstat_get(&m, fd, p), Err(Errno::Fault), "{p}");
+        assert_eq!(
+            g.p1.fd_filestat_get(&m, fd, p, Abi::Preview1),
+            Err(Errno::Fault)
+        );
+        assert_eq!(
+            g.p1.fd_filestat_get(&m, fd, p, Abi::Unstable),
+            Err(Errno::Fault)
+        );
+        assert_eq!(g.p1.fd_tell(&m, fd, p), Err(Errno::Fault));
+        assert_eq!(
+            g.p1.fd_seek(&m, fd, 0, 0, p, Abi::Preview1),
+            Err(Errno::Fault)
+        );
+        assert_eq!(g.p1.clock_time_get(&m, 0, 0, p), Err(Errno::Fault));
+        assert_eq!(g.p1.clock_res_get(&m, 0, p), Err(Errno::Fault));
+        g.put(1000, b"f");
+        assert_eq!(
+            g.p1.path_filestat_get(&m, 3, 0, 1000, 1, p, Abi::Preview1),
+            Err(Errno::Fault)
+        );
+    }
+    for p in odd(4) {
+        assert_eq!(g.p1.fd_prestat_get(&m, 3, p), Err(Errno::Fault));
+        assert_eq!(g.p1.args_sizes_get(&m, p, 300), Err(Errno::Fault));
+        assert_eq!(g.p1.args_sizes_get(&m, 300, p), Err(Errno::Fault));
+        assert_eq!(g.p1.environ_sizes_get(&m, p, 300), Err(Errno::Fault));
+        assert_eq!(g.p1.args_get(&m, p, 400), Err(Errno::Fault));
+        assert_eq!(g.p1.fd_readdir(&m, 3, 2000, 100, 0, p), Err(Errno::Fault));
+        put_iovs(&g, 100, &[(3000, 1)]);
+        assert_eq!(g.p1.fd_write(&m, fd, 100, 1, p), Err(Errno::Fault));
+        // the iovec array itself
+        put_iovs(&g, 100 + (p - 256), &[(3000, 1)]);
+        assert_eq!(
+            g.p1.fd_write(&m, fd, 100 + (p - 256), 1, 200),
+            Err(Errno::Fault)
+        );
+        g.put(1000, b"f");
+        assert_eq!(
+            g.p1.path_open(&m, 3, 0, 1000, 1, 0, rights::ALL, 0, 0, p),
+            Err(Errno::Fault)
+        );
+    }
+    // subscriptions and events are 8-aligned
+    assert_eq!(
+        g.p1.poll_oneoff(&m, 4, 1000, 1, 2000, Abi::Preview1),
+        Err(Errno::Fault)
+    );
+    assert_eq!(
+        g.p1.poll_oneoff(&m, 0, 1004, 1, 2000, Abi::Preview1),
+        Err(Errno::Fault)
+    );
+    // nothing was written, opened or changed
+    assert_eq!(m.read_vec(256, 8).unwrap(), [0xaa; 8]);
+    assert_eq!(file_bytes(&g, fd), b"");
+    assert_eq!(g.open("f", 0, rights::ALL), Ok(5));
+}
+
+/// A guest memory that claims 4 GiB, reads zeros and records the largest
+/// single copy: the core must not copy or allocate what the guest names.
+#[derive(Default)]
+struct HugeMemory {
+    largest: Cell<usize>,
+}
+
+impl crate::memory::GuestMemory for HugeMemory {
+    fn size(&self) -> u64 {
+        1 << 32
+    }
+    fn read_raw(&self, ptr: u32, dst: &mut [u8]) {
+        self.largest.set(self.largest.get().max(dst.len()));
+        // "aaaaaaa/" repeated: a path of short names, and iovecs of about
+        // 1.6 GiB within the 4 GiB.
+        for (i, b) in dst.iter_mut().enumerate() {
+            *b = if (ptr as usize + i) % 8 == 7 {
+                b'/'
+            } else {
+                b'a'
+            };
+        }
+    }
+    fn write_raw(&self, _ptr: u32, src: &[u8]) {
+        self.largest.set(self.largest.get().max(src.len()));
+    }
+    fn fill_raw(&self, _ptr: u32, _len: u32, _byte: u8) {}
+}
+
+#[test]
+fn guest_lengths_are_checked_before_anything_is_copied() {
+    let mut g = Guest::new();
+    let fd = g.open("f", oflags::CREAT, rights::ALL).unwrap();
+    let huge = HugeMemory::default();
+    let m = Mem::new(&huge);
+    let max_path = g.p1.ctx.fs.borrow().limits.max_path;
+    // every path argument: ENAMETOOLONG without reading the path
+    for len in [max_path as u32 + 1, 0x8000_0000, u32::MAX - 0x1000] {
+        let p1 = &mut g.p1;
+        let results = [
+            p1.path_open(&m, 3, 0, 0x1000, len, 0, 0, 0, 0, 8),
+            p1.path_create_directory(&m, 3, 0x1000, len),
+            p1.path_remove_directory(&m, 3, 0x1000, len),
+            p1.path_unlink_file(&m, 3, 0x1000, len),
+            p1.path_filestat_get(&m, 3, 0, 0x1000, len, 8, Abi::Preview1),
+            p1.path_filestat_set_times(&m, 3, 0, 0x1000, len, 0, 0, 0),
+            p1.path_readlink(&m, 3, 0x1000, len, 16, 8, 8),
+            p1.path_link(&m, 3, 0, 0x1000, len, 3, 16, 1),
+            p1.path_link(&m, 3, 0, 16, 1, 3, 0x1000, len),
+            p1.path_rename(&m, 3, 0x1000, len, 3, 16, 1),
+            p1.path_rename(&m, 3, 16, 1, 3, 0x1000, len),
+            p1.path_symlink(&m, 0x1000, len, 3, 16, 1),
+            p1.path_symlink(&m, 16, 1, 3, 0x1000, len),
+        ];
+        for (i, r) in results.iter().enumerate() {
+            assert_eq!(*r, Err(Errno::Nametoolong), "call {i}, len {len:#x}");
+        }
+    }
+    assert!(huge.largest.get() <= 8, "read {}", huge.largest.get());
+    // a path at the limit is read, once
+    assert_eq!(
+        g.p1.path_filestat_get(&m, 3, 0, 0x1000, max_path as u32, 8, Abi::Preview1),
+        Err(Errno::Noent)
+    );
+    assert_eq!(huge.largest.get(), max_path);
+    // poll: too many subscriptions for the host to track
+    assert_eq!(
+        g.p1.poll_oneoff(&m, 0, 0x8000_0000, 0x100_0000, 8, Abi::Preview1),
+        Err(Errno::Nomem)
+    );
+    // random_get and fd_readdir move 4 GiB buffers in small pieces
+    huge.largest.set(0);
+    g.p1.random_get(&m, 0, 64 << 20).unwrap();
+    assert!(huge.largest.get() <= 1 << 16);
+    // 512 Mi iovecs of 1.6 GiB each: one is taken, shortened to `max_io`
+    huge.largest.set(0);
+    assert_eq!(g.p1.fd_write(&m, fd, 0, 0x1fff_ffff, 8), Ok(()));
+    assert!(huge.largest.get() <= crate::ctx::DEFAULT_MAX_IO as usize);
+    assert_eq!(
+        file_bytes(&g, fd).len(),
+        crate::ctx::DEFAULT_MAX_IO as usize
+    );
 }

@@ -146,7 +146,7 @@ impl Abi {
         }
     }
     /// (set, cur, end) whence values.
-    pub fn whence(self, w: u8) -> Option<Whence> {
+    pub fn whence(self, w: u32) -> Option<Whence> {
         match (self, w) {
             (Abi::Preview1, 0) | (Abi::Unstable, 2) => Some(Whence::Set),
             (Abi::Preview1, 1) | (Abi::Unstable, 0) => Some(Whence::Cur),

@@ -3,7 +3,7 @@
 //! Descriptors are the core's [`Descriptor`], the very type Preview 1
 //! wraps, over the same shared `MemFs`. Preview 2 adds only its flags.
 
-use super::io::{Input, Output};
+use super::io::{gather, read_file, slice_fill, Fill, Input, Output, Sink, MAX_READ};
 use super::{wrong_type, Error, Preview2, Resource, Result};
 use crate::error::Errno;
 use crate::filesystem::Descriptor;
@@ -153,6 +153,9 @@ impl Preview2 {
 
     /// `get-directories`: a new descriptor handle per preopen, with its name.
     pub fn get_directories(&mut self) -> Result<Vec<(u32, String)>> {
+        if self.ctx.fs.is_closed() {
+            return Err(super::fs_closed());
+        }
         let list = self.ctx.preopens.clone();
         let mut out = Vec::with_capacity(list.len());
         for (name, ino) in list {
@@ -233,6 +236,18 @@ impl Preview2 {
 
     /// `read`: up to `len` bytes at `offset`, and whether that hit the end.
     pub fn pread(&self, id: u32, len: u64, offset: u64) -> Result<(Vec<u8>, bool)> {
+        let mut eof = false;
+        let bytes = gather(|sink| {
+            let (n, e) = self.pread_into(id, len, offset, sink)?;
+            eof = e;
+            Ok(n)
+        })?;
+        Ok((bytes, eof))
+    }
+
+    /// `read` into a [`Sink`]: the count and whether that hit the end. At
+    /// most [`MAX_READ`] bytes (a short read), however many are asked for.
+    pub fn pread_into(&self, id: u32, len: u64, offset: u64, sink: Sink) -> Result<(u64, bool)> {
         check_offset(offset)?;
         let (d, f) = self.descriptor(id)?;
         if d.is_dir() || !readable(f) {
@@ -245,21 +260,26 @@ impl Preview2 {
         let mut fs = d.fs_mut();
         let size = fs.size(d.ino);
         if offset >= size {
-            return Ok((Vec::new(), true));
+            return Ok((0, true));
         }
-        let len = len.min(1 << 26);
-        let mut out = Vec::new();
-        fs.read_with(d.ino, offset, len, |bytes, zeros| {
-            out.extend_from_slice(bytes);
-            out.resize(out.len() + zeros as usize, 0);
-            Ok(())
-        })?;
-        let eof = offset + out.len() as u64 >= size;
-        Ok((out, eof))
+        let n = len.min(MAX_READ).min(size - offset);
+        read_file(&mut fs, d.ino, offset, n, sink)?;
+        Ok((n, offset + n >= size))
     }
 
-    /// `write`: all of `bytes` at `offset`; returns the count.
+    /// `write`: `bytes` at `offset`; returns the count.
     pub fn pwrite(&self, id: u32, bytes: &[u8], offset: u64) -> Result<u64> {
+        self.pwrite_from(id, bytes.len() as u64, offset, &mut slice_fill(bytes))
+    }
+
+    /// `write` of `len` bytes that `fill` supplies, at `offset`. At most
+    /// the context's `max_io` (16 MiB by default, as Preview 1's
+    /// `maxIoBytes`) is written, and the count says so: a short write, as
+    /// POSIX allows and as wasmtime gives when the OS writes less (Linux
+    /// moves at most 2 GiB - 4 KiB per call). So a guest's 2 GiB list
+    /// never costs the core more than what is really stored; callers
+    /// (Rust's `write_all`, wasi-libc) write the rest in the next call.
+    pub fn pwrite_from(&self, id: u32, len: u64, offset: u64, fill: Fill) -> Result<u64> {
         check_offset(offset)?;
         let (d, f) = self.descriptor(id)?;
         if d.is_dir() || f & WRITE == 0 {
@@ -269,8 +289,9 @@ impl Preview2 {
                 Errno::Badf
             }));
         }
-        d.fs_mut().write(d.ino, offset, bytes)?;
-        Ok(bytes.len() as u64)
+        let n = len.min(self.ctx.max_io as u64);
+        d.fs_mut().write_with(d.ino, offset, n as usize, fill)?;
+        Ok(n)
     }
 
     pub fn read_directory(&mut self, id: u32) -> Result<u32> {

@@ -12,6 +12,79 @@ use crate::io::{self, AlwaysReady, Deadline, InputReady, Pollable, StreamError};
 /// What `check-write` grants at most, per call.
 pub const WRITE_BUDGET: u64 = 1 << 20;
 
+/// Most bytes one stream `read` or descriptor `read` returns (the guest
+/// may ask for up to 2^64-1): a short read, as POSIX allows.
+pub const MAX_READ: u64 = 64 << 20;
+
+/// Most pollables one `poll` takes. The spec sets no limit and wasmtime
+/// none but the guest's memory; each entry costs the host a copy and a
+/// slot in the answer, so a list longer than this (as Preview 1's
+/// `poll_oneoff` subscriptions) traps before anything is copied.
+pub const MAX_POLL: usize = 1 << 16;
+
+/// Copies the bytes of a write from offset `done` on into `dst` (exactly
+/// `dst.len()` of them): from a slice in Rust, from the component's JS
+/// array in the bindings. So a write is checked against its limit before
+/// any byte reaches the core, and file writes copy straight into the
+/// file's storage.
+pub type Fill<'a> = &'a mut dyn FnMut(u64, &mut [u8]) -> crate::error::Result<()>;
+
+/// A [`Fill`] over a slice.
+pub fn slice_fill(bytes: &[u8]) -> impl FnMut(u64, &mut [u8]) -> crate::error::Result<()> + '_ {
+    move |done, dst| {
+        let at = done as usize;
+        dst.copy_from_slice(&bytes[at..at + dst.len()]);
+        Ok(())
+    }
+}
+
+/// Receives what a read returns without the core gathering it (the
+/// bindings copy each piece into the JS array the component gets):
+/// `sink(n, at, bytes)` gets the answer's length `n` (the same on every
+/// call) and one stored piece at offset `at` in it. What no piece covers
+/// (a hole in a file) reads as zeros. Not called for an empty answer.
+pub type Sink<'a> = &'a mut dyn FnMut(u64, u64, &[u8]);
+
+/// Runs a read that reports through a [`Sink`] and gathers the answer.
+pub fn gather(read: impl FnOnce(Sink) -> Result<u64>) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let n = read(&mut |n, at, bytes| {
+        out.resize(n as usize, 0);
+        let at = at as usize;
+        out[at..at + bytes.len()].copy_from_slice(bytes);
+    })?;
+    out.resize(n as usize, 0);
+    Ok(out)
+}
+
+/// Reads `n` bytes of file `ino` at `offset` into `sink`; `n` must be
+/// within the file.
+pub(crate) fn read_file(
+    fs: &mut crate::fs::MemFs,
+    ino: crate::fs::Ino,
+    offset: u64,
+    n: u64,
+    sink: Sink,
+) -> crate::error::Result<()> {
+    let mut at = 0;
+    fs.read_with(ino, offset, n, |bytes, zeros| {
+        if !bytes.is_empty() {
+            sink(n, at, bytes);
+        }
+        at += bytes.len() as u64 + zeros;
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// The trap for a write larger than `check-write` can grant (wasmtime's
+/// words for it).
+fn over_budget(len: u64) -> Error {
+    Error::Trap(format!(
+        "wasi-web: write exceeded budget: {len} bytes, but check-write grants at most {WRITE_BUDGET}"
+    ))
+}
+
 /// An input stream.
 pub enum Input {
     /// A file read from `pos` on (`read-via-stream`).
@@ -158,6 +231,9 @@ impl Preview2 {
                 "wasi-web: poll needs at least one pollable".into(),
             ));
         }
+        if ids.len() > MAX_POLL {
+            return Err(too_many_pollables(ids.len()));
+        }
         let mut list = ids
             .iter()
             .map(|&id| self.pollable(id))
@@ -171,37 +247,45 @@ impl Preview2 {
 
     /// `read`: up to `len` bytes without waiting (stdin may give none).
     pub fn read(&mut self, id: u32, len: u64) -> Result<Vec<u8>> {
-        let max = len.min(WRITE_BUDGET * 64) as usize;
+        gather(|sink| self.read_into(id, len, sink))
+    }
+
+    /// `read` into a [`Sink`]; returns the count. At most
+    /// [`MAX_READ`] bytes, however many the guest asks for.
+    pub fn read_into(&mut self, id: u32, len: u64, sink: Sink) -> Result<u64> {
+        let max = len.min(MAX_READ);
         let stdin = self.ctx.stdio.stdin.clone();
         match self.input(id)? {
             Input::File { desc, pos } => {
-                let mut out = Vec::new();
                 let got = {
                     let mut fs = desc.fs_mut();
-                    if *pos >= fs.size(desc.ino) && max > 0 {
+                    let size = fs.size(desc.ino);
+                    if *pos >= size && max > 0 {
                         return Err(Error::Closed);
                     }
-                    fs.read_with(desc.ino, *pos, max as u64, |bytes, zeros| {
-                        out.extend_from_slice(bytes);
-                        out.resize(out.len() + zeros as usize, 0);
-                        Ok(())
-                    })
+                    let n = max.min(size.saturating_sub(*pos));
+                    read_file(&mut fs, desc.ino, *pos, n, sink).map(|()| n)
                 };
                 match got {
                     Ok(n) => {
                         *pos += n;
-                        Ok(out)
+                        Ok(n)
                     }
                     Err(e) => Err(self.fs_failed(e)),
                 }
             }
             Input::Stdin => {
                 if max == 0 {
-                    return Ok(Vec::new());
+                    return Ok(0);
                 }
-                let r = stdin.borrow_mut().read(max);
+                let r = stdin.borrow_mut().read(max as usize);
                 match r {
-                    Ok(b) => Ok(b.to_vec()),
+                    Ok(b) => {
+                        if !b.is_empty() {
+                            sink(b.len() as u64, 0, &b);
+                        }
+                        Ok(b.len() as u64)
+                    }
                     Err(e) => Err(self.stream_error(e)),
                 }
             }
@@ -211,6 +295,11 @@ impl Preview2 {
     /// `blocking-read`: waits for at least one byte (or the end). In
     /// async mode, stdin with nothing available yet is [`Error::Wait`].
     pub fn blocking_read(&mut self, id: u32, len: u64) -> Result<Vec<u8>> {
+        gather(|sink| self.blocking_read_into(id, len, sink))
+    }
+
+    /// `blocking-read` into a [`Sink`]; returns the count.
+    pub fn blocking_read_into(&mut self, id: u32, len: u64, sink: Sink) -> Result<u64> {
         if matches!(self.input(id)?, Input::Stdin) && len > 0 {
             let mut list: Vec<Box<dyn Pollable>> =
                 vec![Box::new(InputReady(self.ctx.stdio.stdin.clone()))];
@@ -218,7 +307,7 @@ impl Preview2 {
                 return Err(Error::Wait(wait));
             }
         }
-        self.read(id, len)
+        self.read_into(id, len, sink)
     }
 
     pub fn skip(&mut self, id: u32, len: u64) -> Result<u64> {
@@ -231,12 +320,13 @@ impl Preview2 {
             *pos += n;
             return Ok(n);
         }
-        self.read(id, len).map(|b| b.len() as u64)
+        // Stdin: read and drop, without gathering what is skipped.
+        self.read_into(id, len, &mut |_, _, _| {})
     }
 
     pub fn blocking_skip(&mut self, id: u32, len: u64) -> Result<u64> {
         if matches!(self.input(id)?, Input::Stdin) {
-            return self.blocking_read(id, len).map(|b| b.len() as u64);
+            return self.blocking_read_into(id, len, &mut |_, _, _| {});
         }
         self.skip(id, len)
     }
@@ -266,20 +356,43 @@ impl Preview2 {
 
     /// `write`: takes all of `bytes` (the guest asked `check-write` first).
     pub fn write(&mut self, id: u32, bytes: &[u8]) -> Result<()> {
-        let r = match self.output(id)? {
+        self.write_from(id, bytes.len() as u64, &mut slice_fill(bytes))
+    }
+
+    /// `write` of `len` bytes that `fill` supplies. More than `check-write`
+    /// ever grants is a trap, as in wasmtime ("write exceeded budget"),
+    /// decided before a byte is copied; file streams copy straight into
+    /// the file's storage, stdio through one buffer of at most
+    /// [`WRITE_BUDGET`].
+    pub fn write_from(&mut self, id: u32, len: u64, fill: Fill) -> Result<()> {
+        if len > WRITE_BUDGET {
+            // The handle is checked first, so a bad handle says so.
+            self.output(id)?;
+            return Err(over_budget(len));
+        }
+        let stdout = match self.output(id)? {
             Output::File { desc, pos, append } => {
                 let at = if *append { desc.size() } else { *pos };
-                let r = desc.fs_mut().write(desc.ino, at, bytes);
-                match r {
+                let r = desc.fs_mut().write_with(desc.ino, at, len as usize, fill);
+                return match r {
                     Ok(()) => {
-                        *pos = at + bytes.len() as u64;
-                        return Ok(());
+                        *pos = at + len;
+                        Ok(())
                     }
-                    Err(e) => return Err(self.fs_failed(e)),
-                }
+                    Err(e) => Err(self.fs_failed(e)),
+                };
             }
-            Output::Stdout => self.ctx.stdio.stdout.write(bytes),
-            Output::Stderr => self.ctx.stdio.stderr.write(bytes),
+            Output::Stdout => true,
+            Output::Stderr => false,
+        };
+        let mut buf = vec![0u8; len as usize];
+        if let Err(e) = fill(0, &mut buf) {
+            return Err(self.fs_failed(e));
+        }
+        let r = if stdout {
+            self.ctx.stdio.stdout.write(&buf)
+        } else {
+            self.ctx.stdio.stderr.write(&buf)
         };
         r.map_err(|e| self.stream_error(e))
     }
@@ -294,19 +407,30 @@ impl Preview2 {
     }
 
     pub fn blocking_write_and_flush(&mut self, id: u32, bytes: &[u8]) -> Result<()> {
-        if bytes.len() as u64 > 4096 {
-            // The spec's limit for this convenience call.
-            return Err(Error::Trap(
-                "wasi-web: blocking-write-and-flush takes at most 4096 bytes".into(),
-            ));
+        self.blocking_write_and_flush_from(id, bytes.len() as u64, &mut slice_fill(bytes))
+    }
+
+    /// `blocking-write-and-flush` of `len` bytes that `fill` supplies; the
+    /// length is checked before any is copied.
+    pub fn blocking_write_and_flush_from(&mut self, id: u32, len: u64, fill: Fill) -> Result<()> {
+        if len > 4096 {
+            // The spec's limit for this convenience call (wasmtime traps too).
+            return Err(Error::Trap(format!(
+                "wasi-web: blocking-write-and-flush takes at most 4096 bytes, not {len}"
+            )));
         }
-        self.write(id, bytes)?;
+        self.write_from(id, len, fill)?;
         self.flush_stream(id)
     }
 
+    /// `write-zeroes`: like a `write` of `len` zeros, so more than
+    /// `check-write` grants traps (rather than writing fewer zeros than
+    /// asked without a word); nothing of size `len` is allocated first.
     pub fn write_zeroes(&mut self, id: u32, len: u64) -> Result<()> {
-        let zeros = vec![0u8; len.min(WRITE_BUDGET * 64) as usize];
-        self.write(id, &zeros)
+        self.write_from(id, len, &mut |_, dst| {
+            dst.fill(0);
+            Ok(())
+        })
     }
 
     pub fn blocking_write_zeroes_and_flush(&mut self, id: u32, len: u64) -> Result<()> {
@@ -335,4 +459,10 @@ impl Preview2 {
         self.flush_stream(dst)?;
         Ok(bytes.len() as u64)
     }
+}
+
+fn too_many_pollables(n: usize) -> Error {
+    Error::Trap(format!(
+        "wasi-web: poll takes at most {MAX_POLL} pollables, not {n}"
+    ))
 }

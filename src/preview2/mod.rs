@@ -75,6 +75,17 @@ pub enum Resource {
 }
 
 impl Resource {
+    /// Whether the resource reads or writes the filesystem.
+    fn uses_fs(&self) -> bool {
+        matches!(
+            self,
+            Resource::Descriptor(..)
+                | Resource::DirStream(_)
+                | Resource::Input(Input::File { .. })
+                | Resource::Output(Output::File { .. })
+        )
+    }
+
     pub fn type_name(&self) -> &'static str {
         match self {
             Resource::Descriptor(..) => "descriptor",
@@ -104,6 +115,8 @@ pub struct Preview2 {
     pub cwd: Option<String>,
     /// `insecure-seed`, chosen on first use.
     seed: Option<(u64, u64)>,
+    /// Set by [`Preview2::close_all`]: the run is over.
+    ended: bool,
 }
 
 impl Preview2 {
@@ -114,6 +127,7 @@ impl Preview2 {
             table: Table::new(limit),
             cwd: None,
             seed: None,
+            ended: false,
         }
     }
 
@@ -144,11 +158,39 @@ impl Preview2 {
     }
 
     pub fn get(&self, id: u32) -> Result<&Resource> {
-        self.table.get(id).map(|e| &e.res).map_err(|_| dropped(id))
+        let r = self
+            .table
+            .get(id)
+            .map(|e| &e.res)
+            .map_err(|_| dropped(id))?;
+        self.usable(r)?;
+        Ok(r)
     }
 
     pub fn get_mut(&mut self, id: u32) -> Result<&mut Resource> {
-        self.entry_mut(id).map(|e| &mut e.res)
+        let closed = self.ctx.fs.is_closed();
+        let r = self.entry_mut(id).map(|e| &mut e.res)?;
+        if closed && r.uses_fs() {
+            return Err(fs_closed());
+        }
+        Ok(r)
+    }
+
+    /// A resource on a closed MemFS names inodes that are gone.
+    fn usable(&self, r: &Resource) -> Result<()> {
+        if r.uses_fs() && self.ctx.fs.is_closed() {
+            return Err(fs_closed());
+        }
+        Ok(())
+    }
+
+    /// Drops every resource at once: the run has ended, and what it held
+    /// open (an unlinked file's data too) is released now rather than when
+    /// JS collects this object. Drops that come later (jco disposing of a
+    /// handle) are no-ops.
+    pub fn close_all(&mut self) {
+        self.table.clear();
+        self.ended = true;
     }
 
     /// The type name of a live handle, for messages.
@@ -158,6 +200,9 @@ impl Preview2 {
 
     /// Drops a resource: an error if it is unknown or still has children.
     pub fn drop_resource(&mut self, id: u32) -> Result<()> {
+        if self.ended && self.table.get(id).is_err() {
+            return Ok(());
+        }
         let e = self.table.get(id).map_err(|_| dropped(id))?;
         if e.children > 0 {
             return Err(Error::Trap(format!(
@@ -185,6 +230,10 @@ impl Preview2 {
         let _ = self.ctx.stdio.stdout.flush();
         let _ = self.ctx.stdio.stderr.flush();
     }
+}
+
+pub(crate) fn fs_closed() -> Error {
+    Error::Trap("wasi-web: the MemFS this program runs on is closed".into())
 }
 
 fn dropped(id: u32) -> Error {

@@ -4,13 +4,20 @@
 use super::Preview2;
 
 /// Most bytes one call returns (the guest asked for more than it can hold).
-const MAX: u64 = 1 << 26;
+pub const MAX_RANDOM_BYTES: u64 = 1 << 26;
 
 impl Preview2 {
     pub fn get_random_bytes(&mut self, len: u64) -> Vec<u8> {
-        let mut v = vec![0u8; len.min(MAX) as usize];
+        let mut v = vec![0u8; len.min(MAX_RANDOM_BYTES) as usize];
         self.ctx.random.fill(&mut v);
         v
+    }
+
+    /// Fills `buf` from the context's source: for answers built piece by
+    /// piece outside the core (pieces of a multiple of 8 bytes give the
+    /// same bytes as one call in deterministic mode).
+    pub fn fill_random(&mut self, buf: &mut [u8]) {
+        self.ctx.random.fill(buf);
     }
 
     pub fn get_random_u64(&mut self) -> u64 {

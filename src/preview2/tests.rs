@@ -229,3 +229,125 @@ fn external_pollables_become_ready_when_resolved() {
         "a dropped pollable is an error, not a crash"
     );
 }
+
+/// A fill that counts what it was asked to copy, for "nothing copied" checks.
+fn counting(
+    asked: &std::cell::Cell<u64>,
+) -> impl FnMut(u64, &mut [u8]) -> crate::error::Result<()> + '_ {
+    move |_, dst| {
+        asked.set(asked.get() + dst.len() as u64);
+        dst.fill(b'x');
+        Ok(())
+    }
+}
+
+#[test]
+fn guest_sized_lists_are_checked_before_a_byte_is_copied() {
+    let (mut p, out, _) = setup();
+    let d = root(&mut p);
+    let f = p.open_at(d, true, "big", O_CREATE, READ | WRITE).unwrap();
+    let w = p.write_via_stream(f, 0).unwrap();
+    let asked = std::cell::Cell::new(0);
+    let trap = |r: Result<()>| match r {
+        Err(Error::Trap(m)) => m,
+        other => panic!("expected a trap, got {other:?}"),
+    };
+    // A 2 GiB write: over the budget, a trap, and no byte asked for.
+    let m = trap(p.write_from(w, 2 << 30, &mut counting(&asked)));
+    assert!(m.contains("write exceeded budget"), "{m}");
+    let m = trap(p.blocking_write_and_flush_from(w, 4097, &mut counting(&asked)));
+    assert!(m.contains("4096"), "{m}");
+    assert!(trap(p.write_zeroes(w, io::WRITE_BUDGET + 1)).contains("budget"));
+    assert_eq!(asked.get(), 0);
+    assert_eq!(p.stat(f).unwrap().size, 0);
+    // A bad handle is reported as such, even with a huge length.
+    assert!(trap(p.write_from(9999, u64::MAX, &mut counting(&asked))).contains("not live"));
+    // Exactly the budget goes through, to a file and to stdout.
+    p.write_from(w, io::WRITE_BUDGET, &mut counting(&asked))
+        .unwrap();
+    assert_eq!(p.stat(f).unwrap().size, io::WRITE_BUDGET);
+    let so = p.get_stdout().unwrap();
+    p.write_from(so, 3, &mut counting(&asked)).unwrap();
+    assert_eq!(&*out.0.borrow(), b"xxx");
+    assert_eq!(asked.get(), io::WRITE_BUDGET + 3);
+    // pwrite of 2 GiB: a short write of max_io bytes, only those copied.
+    asked.set(0);
+    let max = p.ctx.max_io as u64;
+    assert_eq!(
+        p.pwrite_from(f, 2 << 30, 0, &mut counting(&asked)).unwrap(),
+        max
+    );
+    assert_eq!(asked.get(), max);
+    assert_eq!(p.stat(f).unwrap().size, max);
+    // A refused pwrite (beyond i64) copies nothing.
+    asked.set(0);
+    assert_eq!(
+        p.pwrite_from(f, 2 << 30, u64::MAX, &mut counting(&asked)),
+        Err(Error::Code(crate::Errno::Inval))
+    );
+    assert_eq!(asked.get(), 0);
+}
+
+#[test]
+fn poll_lists_are_capped() {
+    let (mut p, _, _) = setup();
+    let t = p.subscribe_duration(0).unwrap();
+    let ok = vec![t; io::MAX_POLL];
+    assert_eq!(p.poll(&ok).unwrap().len(), io::MAX_POLL);
+    match p.poll(&vec![t; io::MAX_POLL + 1]) {
+        Err(Error::Trap(m)) => assert!(m.contains("at most 65536"), "{m}"),
+        other => panic!("expected a trap, got {other:?}"),
+    }
+}
+
+#[test]
+fn reads_report_pieces_and_holes() {
+    let (mut p, _, _) = setup();
+    let d = root(&mut p);
+    let f = p
+        .open_at(d, true, "sparse", O_CREATE, READ | WRITE)
+        .unwrap();
+    p.pwrite(f, b"ab", 0).unwrap();
+    p.pwrite(f, b"cd", 100_000).unwrap();
+    let (bytes, eof) = p.pread(f, u64::MAX, 1).unwrap();
+    assert!(eof);
+    assert_eq!(bytes.len(), 100_001);
+    assert_eq!(&bytes[..1], b"b");
+    assert!(bytes[1..99_999].iter().all(|&b| b == 0));
+    assert_eq!(&bytes[99_999..], b"cd");
+    let r = p.read_via_stream(f, 99_998).unwrap();
+    assert_eq!(p.read(r, 3).unwrap(), b"\0\0c");
+    assert_eq!(p.blocking_read(r, 9).unwrap(), b"d");
+}
+
+#[test]
+fn close_all_releases_what_the_run_held() {
+    let (mut p, _, fs) = setup();
+    let d = root(&mut p);
+    let f = p.open_at(d, true, "gone", O_CREATE, READ | WRITE).unwrap();
+    assert_eq!(p.pwrite(f, &[1; 5000], 0).unwrap(), 5000);
+    p.unlink_file_at(d, "gone").unwrap();
+    // Unlinked but open: its bytes still count.
+    assert_eq!(fs.borrow().usage(), (3, 5000));
+    p.close_all();
+    assert_eq!(fs.borrow().usage(), (2, 0));
+    assert_eq!(p.live(), 0);
+    // jco disposing of a handle afterwards is a no-op, not an error.
+    assert_eq!(p.drop_resource(f), Ok(()));
+    fs.borrow().check_invariants().unwrap();
+}
+
+#[test]
+fn a_closed_memfs_is_an_error_not_a_panic() {
+    let (mut p, _, fs) = setup();
+    let d = root(&mut p);
+    let f = p.open_at(d, true, "f", O_CREATE, READ | WRITE).unwrap();
+    fs.close().unwrap();
+    let closed = |e: Error| matches!(e, Error::Trap(m) if m.contains("closed"));
+    assert!(closed(p.pwrite(f, b"x", 0).unwrap_err()));
+    assert!(closed(p.open_at(d, true, "g", O_CREATE, READ).unwrap_err()));
+    assert!(closed(p.get_directories().unwrap_err()));
+    // Dropping handles on it still works.
+    p.drop_resource(f).unwrap();
+    p.close_all();
+}

@@ -4,6 +4,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { openLibraryPage } from "./helpers/pages.js";
+import { scripted } from "./helpers/wat.js";
+import { longTimer, MAX_TIMEOUT_MS, waitForCore } from "../../js/waiting.js";
 
 let server;
 let browser;
@@ -189,4 +191,149 @@ test("worker mode: interactive stdin, poll races and files come back", { timeout
   assert.equal(r.echo.stdout, "> echo 1: ping\n> bye after 1 lines\n");
   assert.equal(r.clockFirst.stdout, 'polling\nclock fired (error 0)\nread "late"\n');
   assert.equal(r.cat, "alpha\nbeta\n");
+});
+
+test("JSPI: an AbortSignal ends a program blocked on stdin; its files stay", { timeout: 60_000 }, async () => {
+  const bytes = [...scripted([["write", "kept.txt", "kept\n"], ["print", "waiting\n"], ["stdin"], ["write", "never.txt", "no"]])];
+  const r = await page.evaluate(async (bytes) => {
+    const fs = new wasiWeb.MemFS();
+    fs.mkdir("/data");
+    const controller = new AbortController();
+    const done = wasiWeb.run(new Uint8Array(bytes), {
+      args: ["waiter"],
+      async: true,
+      fs,
+      preopens: { "/data": "/data" },
+      stdin: new wasiWeb.StdinQueue(), // never fed, never ended
+      signal: controller.signal,
+    });
+    // The program is suspended on stdin once the file is there.
+    for (let i = 0; i < 400 && !fs.exists("/data/kept.txt"); i++) await new Promise((r) => setTimeout(r, 10));
+    const reason = new Error("enough");
+    controller.abort(reason);
+    try {
+      await done;
+      return { resolved: true };
+    } catch (error) {
+      return {
+        name: error.name,
+        isDomException: error instanceof DOMException,
+        causeIsReason: error.cause === reason,
+        message: error.message,
+        stdout: error.stdout,
+        kept: fs.readFile("/data/kept.txt", "utf8"),
+        never: fs.exists("/data/never.txt"),
+      };
+    }
+  }, bytes);
+  assert.deepEqual(r, {
+    name: "AbortError",
+    isDomException: true,
+    causeIsReason: true,
+    message: "waiter was aborted: enough",
+    stdout: "waiting\n",
+    kept: "kept\n",
+    never: false,
+  });
+});
+
+test("JSPI: startAsync's signal ends a 2^62 ns sleep", { timeout: 60_000 }, async () => {
+  const bytes = [...scripted([["write", "kept.txt", "kept\n"], ["sleep"], ["write", "never.txt", "no"]])];
+  const r = await page.evaluate(async (bytes) => {
+    const fs = new wasiWeb.MemFS();
+    fs.mkdir("/data");
+    const wasi = new wasiWeb.WASI({ args: ["sleeper"], async: true, fs, preopens: { "/data": "/data" } });
+    const { instance } = await WebAssembly.instantiate(new Uint8Array(bytes), wasi.getImportObject());
+    const controller = new AbortController();
+    const done = wasi.startAsync(instance, { signal: controller.signal });
+    for (let i = 0; i < 400 && !fs.exists("/data/kept.txt"); i++) await new Promise((r) => setTimeout(r, 10));
+    controller.abort();
+    try {
+      await done;
+      return { resolved: true };
+    } catch (error) {
+      return { name: error.name, kept: fs.readFile("/data/kept.txt", "utf8"), never: fs.exists("/data/never.txt") };
+    }
+  }, bytes);
+  assert.deepEqual(r, { name: "AbortError", kept: "kept\n", never: false });
+});
+
+test("JSPI: an abort from a callback ends a program that never waits, at its next call", { timeout: 60_000 }, async () => {
+  const bytes = [...scripted([["printloop", "y\n"]])];
+  const r = await page.evaluate(async (bytes) => {
+    const controller = new AbortController();
+    let chunks = 0;
+    const wasi = new wasiWeb.WASI({
+      args: ["yes"],
+      async: true,
+      stdout: () => {
+        chunks++;
+        controller.abort();
+      },
+    });
+    const { instance } = await WebAssembly.instantiate(new Uint8Array(bytes), wasi.getImportObject());
+    try {
+      await wasi.startAsync(instance, { signal: controller.signal });
+      return { resolved: true };
+    } catch (error) {
+      return { name: error.name, chunks };
+    }
+  }, bytes);
+  assert.equal(r.name, "AbortError");
+  assert.ok(r.chunks >= 1);
+});
+
+test("JSPI: an already aborted signal runs nothing; a signal without async is refused", { timeout: 60_000 }, async () => {
+  const bytes = [...scripted([["write", "ran.txt", "x"]])];
+  const r = await page.evaluate(async (bytes) => {
+    const fs = new wasiWeb.MemFS();
+    fs.mkdir("/data");
+    const outcome = async (promise) => promise.then(() => "resolved", (e) => `${e.name}: ${e.message}`);
+    const aborted = await outcome(
+      wasiWeb.run(new Uint8Array(bytes), { async: true, fs, preopens: { "/data": "/data" }, signal: AbortSignal.abort("no") }),
+    );
+    const sync = await outcome(wasiWeb.run(new Uint8Array(bytes), { fs, preopens: { "/data": "/data" }, signal: new AbortController().signal }));
+    const notSignal = await outcome(wasiWeb.run(new Uint8Array(bytes), { async: true, signal: {} }));
+    return { aborted, sync, notSignal, ran: fs.exists("/data/ran.txt") };
+  }, bytes);
+  assert.equal(r.aborted, "AbortError: the WebAssembly program was aborted: no");
+  assert.match(r.sync, /^TypeError: options\.signal needs async: true/);
+  assert.equal(r.notSignal, "TypeError: options.signal must be an AbortSignal");
+  assert.equal(r.ran, false);
+});
+
+test("a wait longer than setTimeout's 2^31 - 1 ms is chained, not cut short", async () => {
+  const real = globalThis.setTimeout;
+  const delays = [];
+  const pending = [];
+  globalThis.setTimeout = (f, ms) => {
+    delays.push(ms);
+    pending.push(f);
+    return real(() => {}, 0);
+  };
+  try {
+    let done = false;
+    const total = 2 ** 33 + 5;
+    const timer = longTimer(total);
+    timer.promise.then(() => (done = true));
+    // Fire the timers one by one, as they would come due.
+    while (pending.length > 0) {
+      pending.shift()();
+      await Promise.resolve();
+      if (pending.length > 0) assert.equal(done, false);
+    }
+    await Promise.resolve();
+    assert.equal(done, true);
+    assert.ok(delays.every((ms) => ms <= MAX_TIMEOUT_MS), `delays ${delays}`);
+    assert.equal(delays.reduce((a, b) => a + b, 0), total);
+    assert.equal(delays.length, 5);
+
+    // waitForCore waits for the core's deadline with such a timer.
+    delays.length = 0;
+    pending.length = 0;
+    waitForCore({ waitMs: () => 2 ** 32, waitsForInput: () => false }, null);
+    assert.deepEqual(delays, [MAX_TIMEOUT_MS]);
+  } finally {
+    globalThis.setTimeout = real;
+  }
 });

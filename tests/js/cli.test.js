@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { parseArgs, UsageError } from "../../js/node/cli-args.js";
 import { runCli } from "./helpers/cli.js";
+import { REPO } from "./helpers/corpus.js";
 import { cat, guest, mutator, printer } from "./helpers/wat.js";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wasi-web-cli-test-"));
@@ -143,5 +145,38 @@ describe("the wasi-web command", () => {
     const trap = await runCli(["--browser", wasmFile("trap2.wasm", bytes)]);
     assert.equal(trap.exitCode, 134);
     assert.match(trap.stderr, /trap2\.wasm trapped: unreachable/);
+  });
+});
+
+describe("a closed stdout pipe (`wasi-web yes.wasm | head -1`)", () => {
+  // `yes`: writes "y\n" until a write fails, then exits with that errno.
+  const yes = guest({
+    imports: ["proc_exit"],
+    strings: { y: "y\n" },
+    start: `
+      (local $e i32)
+      (i32.store (i32.const 0) $str:y) (i32.store (i32.const 4) $len:y)
+      (loop $again
+        (local.set $e (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+        (br_if $again (i32.eqz (local.get $e))))
+      (call $proc_exit (local.get $e))`,
+  });
+
+  test("the guest gets EPIPE (64) and the CLI exits", async () => {
+    const file = wasmFile("yes.wasm", yes);
+    const child = spawn(process.execPath, [path.join(REPO, "js/cli.js"), file], { stdio: ["ignore", "pipe", "pipe"] });
+    const stderr = [];
+    child.stderr.on("data", (d) => stderr.push(d));
+    // Like `head -1`: read the first line, then close the pipe.
+    const first = await new Promise((resolve) => child.stdout.once("data", resolve));
+    assert.match(String(first), /^y\n/);
+    child.stdout.destroy();
+    // Before issue 11 it spun forever: a generous limit, then it is killed.
+    const killer = setTimeout(() => child.kill("SIGKILL"), 120_000);
+    const [code, signal] = await new Promise((resolve) => child.on("close", (c, s) => resolve([c, s])));
+    clearTimeout(killer);
+    assert.equal(signal, null, "killed: the CLI did not exit");
+    assert.equal(code, 64);
+    assert.equal(Buffer.concat(stderr).toString(), "");
   });
 });

@@ -110,6 +110,60 @@ describe("MemFS", () => {
     assert.throws(() => fs.readFile("/f", "latin1"), TypeError);
   });
 
+  test("rm -r refuses /, dot paths and a symlink with a slash before removing anything", () => {
+    const fs = new MemFS();
+    fs.mkdir("/a/b/c", { recursive: true });
+    fs.writeFile("/a/b/c/f", "data");
+    fs.writeFile("/top", "t");
+    fs.symlink("/a/b", "/link");
+    const before = fs.usage();
+    for (const [path, want] of [
+      ["/", "EBUSY"],
+      ["/.", "EBUSY"],
+      ["/..", "EBUSY"],
+      ["//", "EBUSY"],
+      ["/a/.", "EINVAL"],
+      ["/a/b/..", "EINVAL"],
+      ["/a/b/c/../", "EINVAL"],
+      ["/link/", "ENOTDIR"],
+    ]) {
+      assert.throws(() => fs.rm(path, { recursive: true }), code(want), path);
+      assert.deepEqual(fs.usage(), before, `rm -r ${path} removed something`);
+    }
+    assert.equal(fs.readFile("/a/b/c/f", "utf8"), "data");
+    fs.rm("/link");
+    fs.rm("/a/b", { recursive: true });
+    assert.deepEqual(fs.readdir("/a"), []);
+    fs.checkInvariants();
+  });
+
+  test("relative paths are refused with EINVAL", () => {
+    const fs = new MemFS();
+    fs.mkdir("/d");
+    fs.writeFile("/d/f", "x");
+    for (const call of [
+      () => fs.mkdir("e"),
+      () => fs.writeFile("d/g", "y"),
+      () => fs.readFile("d/f"),
+      () => fs.readdir("d"),
+      () => fs.stat("."),
+      () => fs.lstat("d/f"),
+      () => fs.symlink("/d", "l"),
+      () => fs.readlink("l"),
+      () => fs.rename("/d/f", "d/h"),
+      () => fs.rename("d/f", "/d/h"),
+      () => fs.rm("d", { recursive: true }),
+    ]) {
+      assert.throws(call, code("EINVAL"));
+    }
+    assert.equal(fs.exists("d/f"), false);
+    assert.equal(fs.exists("/d/f"), true);
+    // A symlink's text may be relative: it is resolved from the link's directory.
+    fs.symlink("f", "/d/rel");
+    assert.equal(fs.readFile("/d/rel", "utf8"), "x");
+    assert.deepEqual(fs.readdir("/d"), ["f", "rel"]);
+  });
+
   test("exportTree and importTree copy a subtree", () => {
     const a = new MemFS();
     a.mkdir("/src/sub", { recursive: true });

@@ -173,3 +173,34 @@ test("chromium: async mode keeps exit codes, files and string stdin (hello guest
   assert.equal(result.exitCode, 1);
   assert.equal(result.written, "written by p2\n");
 });
+
+test("chromium: an AbortSignal ends a component's long sleep with an AbortError", { timeout: 120_000 }, async () => {
+  assert.ok(ready, "p2 guests, jco and JSPI are there");
+  const result = await page.evaluate(async () => {
+    const { run } = await import("/js/index.js");
+    const { WASIp2 } = await import("/js/preview2/index.js");
+    const { transpileComponent } = await import("/js/preview2/run.js");
+    const bytes = new Uint8Array(await (await fetch("/tests/p2guests/out/sleep.wasm")).arrayBuffer());
+    const wasi = new WASIp2({ async: true, args: ["sleep", "3600000"], stdout: "buffer", stderr: "buffer" });
+    const instance = (await transpileComponent(bytes, { async: true })).instantiate(wasi.imports);
+    const controller = new AbortController();
+    const done = wasi.runAsync(instance, { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error("stop")), 100);
+    let outcome;
+    try {
+      await done;
+      outcome = { resolved: true };
+    } catch (e) {
+      outcome = { name: e.name, message: e.message, cause: e.cause?.message };
+    }
+    // run() passes its signal on; one already aborted runs nothing.
+    const viaRun = await run(bytes, { async: true, args: ["sleep", "1"], signal: AbortSignal.abort("no") }).catch((e) => e.name);
+    return { ...outcome, viaRun };
+  });
+  assert.deepEqual(result, {
+    name: "AbortError",
+    message: "the component was aborted: stop",
+    cause: "stop",
+    viaRun: "AbortError",
+  });
+});

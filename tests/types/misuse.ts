@@ -12,4 +12,6 @@ fs.writeFile("/x", 42); // error
 const n: number = fs.readFile("/x", "utf8"); // error
 run(new Uint8Array(8), { args: "prog" }); // error
 new WASIp2({ stdout: 3 }); // error
+fs.closed = true; // error
+fs.close("now"); // error
 void n;

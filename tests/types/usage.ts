@@ -13,6 +13,15 @@ export async function usage(bytes: Uint8Array<ArrayBuffer>, component: Uint8Arra
   const st: Stats = fs.stat("/work/in.txt");
   const isFile: boolean = st.isFile();
   const names: string[] = fs.readdir("/work");
+  {
+    // close() frees a MemFS at once; `using` closes it at the end of the block.
+    using scratch = new MemFS();
+    scratch.writeFile("/tmp", "x");
+    const wasClosed: boolean = scratch.closed;
+    void wasClosed;
+    const other = new MemFS();
+    other.close();
+  }
 
   const stdin = new StdinQueue();
   stdin.push("line\n");
@@ -35,7 +44,9 @@ export async function usage(bytes: Uint8Array<ArrayBuffer>, component: Uint8Arra
 
   const result = await run(bytes, { args: ["prog"], fs, stdin: "typed\n", async: false });
   const both: string = result.stdout + result.stderr;
-  const inWorker = await runInWorker(bytes, { stdout: (c) => void c });
+  const inWorker = await runInWorker(bytes, { stdout: (c) => void c, signal: new AbortController().signal });
+  const clash: string[] = inWorker.conflicts.map((c) => `${c.path}: ${c.reason}`);
+  const stopped: Promise<number> = new WASI({ async: true }).startAsync(instance, { signal: AbortSignal.timeout(1000) });
 
   const host = new WASIp2({ args: ["app"], preopens: { "/": "/" }, fs, timeZone: "Europe/Berlin" });
   const transpiled = await transpileComponent(component, { cache: false });
@@ -47,6 +58,6 @@ export async function usage(bytes: Uint8Array<ArrayBuffer>, component: Uint8Arra
   const { loaded } = fromHostDir("/tmp/x", { fs, at: "/host" });
   toHostDir(fs, "/host", "/tmp/x", { loaded });
 
-  void [text, raw, isFile, names, out, both, inWorker, hits];
+  void [text, raw, isFile, names, out, both, inWorker, clash, stopped, hits];
   return code + result.exitCode + p2code;
 }

@@ -17,6 +17,7 @@ const SIGNATURES = {
   proc_exit: "(param i32)",
   proc_raise: "(param i32) (result i32)",
   sched_yield: "(result i32)",
+  poll_oneoff: "(param i32 i32 i32 i32) (result i32)",
 };
 
 const encoder = new TextEncoder();
@@ -159,5 +160,77 @@ export function mutator() {
       (call $ok (call $path_create_directory (i32.const 3) $str:newdir $len:newdir))
       (call $ok (call $path_symlink $str:newTxt $len:newTxt (i32.const 3) $str:link $len:link))
       (call $ok (call $path_rename (i32.const 3) $str:old $len:old (i32.const 3) $str:renamed $len:renamed))`,
+  });
+}
+
+/**
+ * A guest that runs `steps` in order, on the first preopen (fd 3):
+ * ["write", name, body] creates or truncates a file; ["unlink", name];
+ * ["mkdir", name]; ["print", text] to stdout; ["stdin"] reads stdin to its
+ * end; ["sleep"] sleeps 2^62 ns (~146 years); ["spin"] loops forever
+ * without calls; ["printloop", text] prints forever; ["trap"].
+ */
+export function scripted(steps) {
+  const strings = {};
+  let n = 0;
+  const str = (text) => {
+    const key = `s${n++}`;
+    strings[key] = text;
+    return `$str:${key} $len:${key}`;
+  };
+  const body = steps
+    .map(([op, a, b]) => {
+      switch (op) {
+        case "write":
+          return `(call $create ${str(a)} ${str(b)})`;
+        case "unlink":
+          return `(call $ok (call $path_unlink_file (i32.const 3) ${str(a)}))`;
+        case "mkdir":
+          return `(call $ok (call $path_create_directory (i32.const 3) ${str(a)}))`;
+        case "print":
+          return `(call $print (i32.const 1) ${str(a)})`;
+        case "stdin":
+          return "(call $drain)";
+        case "sleep":
+          return "(call $sleep)";
+        case "spin":
+          return "(loop $forever (br $forever))";
+        case "printloop":
+          return `(loop $again (call $print (i32.const 1) ${str(a)}) (br $again))`;
+        case "trap":
+          return "unreachable";
+        default:
+          throw new Error(op);
+      }
+    })
+    .join("\n");
+  return guest({
+    imports: ["path_open", "fd_close", "fd_read", "path_unlink_file", "path_create_directory", "poll_oneoff"],
+    strings,
+    funcs: `
+      (func $create (param $p i32) (param $l i32) (param $body i32) (param $blen i32)
+        (local $fd i32)
+        (call $ok (call $path_open (i32.const 3) (i32.const 0) (local.get $p) (local.get $l)
+          (i32.const 9) (i64.const -1) (i64.const -1) (i32.const 0) (i32.const 32)))
+        (local.set $fd (i32.load (i32.const 32)))
+        (call $print (local.get $fd) (local.get $body) (local.get $blen))
+        (call $ok (call $fd_close (local.get $fd))))
+      (func $drain
+        (block $done (loop $next
+          (i32.store (i32.const 16) (i32.const 512))
+          (i32.store (i32.const 20) (i32.const 256))
+          (call $ok (call $fd_read (i32.const 0) (i32.const 16) (i32.const 1) (i32.const 24)))
+          (br_if $done (i32.eqz (i32.load (i32.const 24))))
+          (br $next))))
+      (func $sleep
+        ;; One clock subscription at 128: relative timeout 2^62 ns; the event goes to 256.
+        (i64.store (i32.const 128) (i64.const 0))
+        (i32.store8 (i32.const 136) (i32.const 0))
+        (i32.store (i32.const 144) (i32.const 1))
+        (i64.store (i32.const 152) (i64.const 0x4000000000000000))
+        (i64.store (i32.const 160) (i64.const 0))
+        (i32.store16 (i32.const 168) (i32.const 0))
+        (call $ok (call $poll_oneoff (i32.const 128) (i32.const 256) (i32.const 1) (i32.const 40))))`,
+    start: body,
   });
 }

@@ -22,6 +22,11 @@ extern "C" {
     fn path_unlink_file(fd: u32, path: *const u8, len: u32) -> u16;
 }
 
+/// Byte buffers for ABI structs, aligned as the ABI requires (a host may
+/// refuse a misaligned pointer: wasmtime traps, wasi-web says EFAULT).
+#[repr(C, align(8))]
+struct Aligned<const N: usize>([u8; N]);
+
 fn e(label: &str, code: u16) {
     if code != 0 {
         fail(&format!("{label}: errno {code}"));
@@ -67,13 +72,15 @@ fn main() {
         // size u64 @24, atim @32, mtim @40, ctim @48; 56 bytes total.
         let link = b"u2.txt";
         e("path_link", path_link(3, 0, name.as_ptr(), 5, 3, link.as_ptr(), 6));
-        let mut st = [0xEEu8; 64];
+        let mut st = Aligned([0xEEu8; 64]);
+        let st = &mut st.0;
         e("fd_filestat_get", fd_filestat_get(fd, st.as_mut_ptr()));
         check_eq!("filetype at 16", st[16], 4);
         check_eq!("nlink (u32) at 20", u32::from_le_bytes(st[20..24].try_into().unwrap()), 2);
         check_eq!("size at 24", u64::from_le_bytes(st[24..32].try_into().unwrap()), 10);
         check_eq!("nothing written past 56 bytes", &st[56..], &[0xEEu8; 8]);
-        let mut st2 = [0u8; 56];
+        let mut st2 = Aligned([0u8; 56]);
+        let st2 = &mut st2.0;
         e("path_filestat_get", path_filestat_get(3, 0, link.as_ptr(), 6, st2.as_mut_ptr()));
         check_eq!("same dev/ino via path", &st2[..16], &st[..16]);
         check_eq!("size via path", u64::from_le_bytes(st2[24..32].try_into().unwrap()), 10);
@@ -81,7 +88,8 @@ fn main() {
         // poll_oneoff with a 56-byte clock subscription:
         // userdata u64 @0, tag u8 @8, identifier u64 @16, clock_id u32 @24,
         // timeout u64 @32, precision u64 @40, flags u16 @48.
-        let mut sub = [0u8; 56];
+        let mut sub = Aligned([0u8; 56]);
+        let sub = &mut sub.0;
         sub[0..8].copy_from_slice(&0x1234u64.to_le_bytes());
         sub[8] = 0; // clock
         sub[16..24].copy_from_slice(&77u64.to_le_bytes());
@@ -89,7 +97,8 @@ fn main() {
         sub[32..40].copy_from_slice(&5_000_000u64.to_le_bytes());
         let mut t0 = 0u64;
         e("clock_time_get", clock_time_get(1, 0, &mut t0));
-        let mut ev = [0u8; 32];
+        let mut ev = Aligned([0u8; 32]);
+        let ev = &mut ev.0;
         let mut nev = 0u32;
         e("poll_oneoff clock", poll_oneoff(sub.as_ptr(), ev.as_mut_ptr(), 1, &mut nev));
         let mut t1 = 0u64;
