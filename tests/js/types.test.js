@@ -12,7 +12,7 @@ const TSC = path.join(REPO, "node_modules/.bin/tsc");
 const skip = !fs.existsSync(TSC) && "typescript is not installed";
 
 function tsc(file) {
-  const args = ["--noEmit", "--strict", "--target", "es2022", "--module", "nodenext", "--moduleResolution", "nodenext", "--lib", "es2022,dom", file];
+  const args = ["--ignoreConfig", "--noEmit", "--strict", "--target", "es2022", "--module", "nodenext", "--moduleResolution", "nodenext", "--lib", "es2022,dom", file];
   const r = spawnSync(TSC, args, { cwd: REPO, encoding: "utf8" });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
