@@ -4,7 +4,7 @@ import js from "@eslint/js";
 import globals from "globals";
 
 export default [
-  { ignores: ["pkg/**", "dist/**", "target/**", "node_modules/**", "tests/guests/**", "tests/p2guests/**", "bench/target/**", "bench/cache/**"] },
+  { ignores: ["pkg/**", "pkg-test/**", "test-output/**", "tools/**", "dist/**", "target/**", "node_modules/**", "tests/guests/**", "tests/p2guests/**", "bench/target/**", "bench/cache/**"] },
   js.configs.recommended,
   {
     languageOptions: {
@@ -14,6 +14,14 @@ export default [
     },
     rules: {
       "no-unused-vars": ["error", { argsIgnorePattern: "^_", caughtErrors: "none" }],
+      // Terminal escape sequences are control characters on purpose.
+      "no-control-regex": "off",
     },
+  },
+  {
+    // Functions the tests hand to page.evaluate() run in a page where these
+    // are globals (tests/js/helpers/pages.js sets them up).
+    files: ["tests/js/**/*.js"],
+    languageOptions: { globals: { wasiWeb: "readonly", guest: "readonly", setupFs: "readonly" } },
   },
 ];

@@ -6,10 +6,15 @@ import { FLUSH, WRITE } from "./internal.js";
  * copy it may keep.
  */
 export class CallbackSink {
+  /**
+   * @internal
+   * @type {(chunk: Uint8Array) => void}
+   */
+  [WRITE];
+
   /** @param {(chunk: Uint8Array) => void} callback */
   constructor(callback) {
-    /** @internal */
-    this[WRITE] = (chunk) => {
+    this[WRITE] = (/** @type {Uint8Array} */ chunk) => {
       callback(chunk.slice());
     };
   }

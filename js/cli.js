@@ -9,6 +9,7 @@ function version() {
   return `wasi-web ${pkg.version}`;
 }
 
+/** @param {string[]} argv @returns {Promise<number>} */
 async function main(argv) {
   let options;
   try {
@@ -18,11 +19,11 @@ async function main(argv) {
     process.stderr.write(`wasi-web: ${error.message}\n\n${USAGE}\n`);
     return 2;
   }
-  if (options.help) {
+  if ("help" in options) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (options.version) {
+  if ("version" in options) {
     process.stdout.write(`${version()}\n`);
     return 0;
   }
@@ -30,7 +31,8 @@ async function main(argv) {
   try {
     bytes = fs.readFileSync(options.file);
   } catch (error) {
-    throw new Error(`cannot read ${options.file}: ${error.code ?? error.message}`);
+    const { code, message } = /** @type {NodeJS.ErrnoException} */ (error);
+    throw new Error(`cannot read ${options.file}: ${code ?? message}`, { cause: error });
   }
   const job = { ...options, bytes, argv0: path.basename(options.file) };
   if (options.browser) {

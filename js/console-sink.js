@@ -15,16 +15,17 @@ export class ConsoleSink {
   #decoder = new TextDecoder();
   #partial = "";
 
+  /** @internal the core's callback */
+  [WRITE] = (/** @type {Uint8Array} */ chunk) => this.#write(chunk);
+
   /** @param {"log" | "error"} method */
   constructor(method) {
     this.#method = method;
-    /** @internal the core's callback */
-    this[WRITE] = (chunk) => this.#write(chunk);
   }
 
+  /** @param {Uint8Array} chunk */
   #write(chunk) {
     const text = this.#decoder.decode(chunk, { stream: true });
-    let start = 0;
     let nl = text.indexOf("\n");
     if (nl < 0) {
       this.#partial += text;
@@ -33,7 +34,7 @@ export class ConsoleSink {
     }
     this.#print(this.#partial + text.slice(0, nl));
     this.#partial = "";
-    start = nl + 1;
+    let start = nl + 1;
     while ((nl = text.indexOf("\n", start)) >= 0) {
       this.#print(text.slice(start, nl));
       start = nl + 1;
@@ -56,6 +57,7 @@ export class ConsoleSink {
     this.#partial = partial.slice(start);
   }
 
+  /** @param {string} line */
   #print(line) {
     // Looked up on each line so that a console patched later is honoured.
     console[this.#method](line);

@@ -313,10 +313,15 @@ export function importTree(fs: MemFS, root: string, entries: TreeEntry[]): void;
  * WebAssembly.RuntimeError. `signal` stops the program at its next WASI
  * call or wait, keeping its files; one that makes no call within 500 ms is
  * terminated and its changes are lost (`lostChanges: true` on the error).
- * Errors carry `stdout`, `stderr` and `conflicts`.
+ * Errors carry `stdout`, `stderr` and `conflicts`. `stdin` cannot be a
+ * callback (the program reads it in the worker): a TypeError.
  */
 export function runInWorker(
   program: Binary | WebAssembly.Module,
-  options?: RunOptions & { stdout?: (chunk: Uint8Array) => void; stderr?: (chunk: Uint8Array) => void },
+  options?: Omit<RunOptions, "stdin"> & {
+    stdin?: Exclude<StdinOption, (max: number) => unknown>;
+    stdout?: (chunk: Uint8Array) => void;
+    stderr?: (chunk: Uint8Array) => void;
+  },
 ): Promise<WorkerRunResult>;
 

@@ -6,11 +6,22 @@ export const CORE = Symbol("wasi-web.core");
 export const WRITE = Symbol("wasi-web.write");
 /** Flushes a sink at the end of a run. */
 export const FLUSH = Symbol("wasi-web.flush");
+/**
+ * A host option: worker mode's `block(ms, input)` (js/worker/channel.js),
+ * given by js/worker/worker.js. The core then blocks through it, for
+ * sleeps and to wait for stdin from the page, instead of sleeping the thread.
+ */
+export const BLOCK = Symbol("wasi-web.block");
 
 export const encoder = new TextEncoder();
 export const decoder = new TextDecoder();
 
-/** Views any binary input as a Uint8Array (no copy). */
+/**
+ * Views any binary input as a Uint8Array (no copy).
+ * @param {unknown} data
+ * @param {string} what the argument, for the message
+ * @returns {Uint8Array}
+ */
 export function toBytes(data, what) {
   if (data instanceof Uint8Array) return data;
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);

@@ -6,6 +6,10 @@ import { Stats } from "./stats.js";
 /** `Symbol.dispose`, or Node's name for it where the engine lacks it. */
 const symbolDispose = Symbol.dispose ?? Symbol.for("nodejs.dispose");
 
+/**
+ * @param {unknown} path
+ * @returns {string}
+ */
 function checkPath(path, what = "path") {
   if (typeof path !== "string") throw new TypeError(`${what} must be a string, got ${typeof path}`);
   return path;
@@ -13,9 +17,14 @@ function checkPath(path, what = "path") {
 
 const LIMIT_NAMES = ["maxBytes", "maxFileSize", "maxInodes", "maxSymlinks", "maxPathLength"];
 
+/**
+ * @param {unknown} limits
+ * @returns {Record<string, number> | undefined}
+ */
 function checkLimits(limits) {
   if (limits === undefined) return undefined;
   if (limits === null || typeof limits !== "object") throw new TypeError("options.limits must be an object");
+  /** @type {Record<string, number>} */
   const out = {};
   for (const [key, value] of Object.entries(limits)) {
     if (!LIMIT_NAMES.includes(key)) {
@@ -39,7 +48,19 @@ function checkLimits(limits) {
  * One MemFS may back several WASI instances, before, during and after runs.
  * `close()` (or `using fs = new MemFS()`) frees its memory at once.
  */
+/**
+ * The names of MemFsCore's methods, which `#call` forwards to.
+ * @typedef {Extract<{ [K in keyof MemFsCore]: MemFsCore[K] extends (...args: never[]) => unknown ? K : never }[keyof MemFsCore], string>} CoreMethod
+ */
+
 export class MemFS {
+  /**
+   * The Rust core's filesystem (js/core.js).
+   * @internal
+   * @type {MemFsCore}
+   */
+  [CORE];
+
   /**
    * @param {object} [options]
    * @param {{maxBytes?: number, maxFileSize?: number, maxInodes?: number, maxSymlinks?: number, maxPathLength?: number}} [options.limits]
@@ -59,9 +80,17 @@ export class MemFS {
    * exhaustion) becomes an Error naming the MemFS method, and what the
    * trap abandoned is released (js/recovery.js) so the MemFS stays usable.
    */
+  /**
+   * @template {CoreMethod} K
+   * @param {K} name
+   * @param {Parameters<MemFsCore[K]>} args
+   * @returns {ReturnType<MemFsCore[K]>}
+   */
   #call(name, ...args) {
+    const core = this[CORE];
+    const method = /** @type {(...a: Parameters<MemFsCore[K]>) => ReturnType<MemFsCore[K]>} */ (core[name]);
     try {
-      return this[CORE][name](...args);
+      return method.apply(core, args);
     } catch (error) {
       if (!(error instanceof WebAssembly.RuntimeError || error instanceof RangeError)) throw error;
       const panic = MemFsCore.takePanic();

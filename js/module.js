@@ -4,6 +4,11 @@ import { toBytes } from "./internal.js";
 const MODULE_VERSION = [0x01, 0x00, 0x00, 0x00];
 const COMPONENT_VERSION = [0x0d, 0x00, 0x01, 0x00];
 
+/**
+ * @param {Uint8Array} bytes
+ * @param {number} offset
+ * @param {number[]} expected
+ */
 function startsWith(bytes, offset, expected) {
   return expected.every((b, i) => bytes[offset + i] === b);
 }
@@ -12,6 +17,7 @@ function startsWith(bytes, offset, expected) {
  * Whether `data` is a WebAssembly component (header `\0asm 0d 00 01 00`):
  * `run()` runs those through jco on the Preview 2 host (wasi-web/preview2).
  * @param {unknown} data
+ * @returns {data is Uint8Array | ArrayBuffer | ArrayBufferView}
  */
 export function isComponent(data) {
   if (data instanceof WebAssembly.Module) return false;
@@ -35,7 +41,9 @@ export function checkModuleBytes(data) {
     throw new TypeError("not a WebAssembly binary (it does not start with \\0asm)");
   }
   if (startsWith(bytes, 4, COMPONENT_VERSION)) {
-    throw new TypeError("this is a WebAssembly component (WASI Preview 2); run it with run() or WASIp2 from wasi-web/preview2 (through jco), not WASI");
+    throw new TypeError(
+      "this is a WebAssembly component (WASI Preview 2); run it with run() or WASIp2 from wasi-web/preview2 (through jco), not WASI",
+    );
   }
   if (!startsWith(bytes, 4, MODULE_VERSION)) {
     const version = Array.from(bytes.subarray(4, 8), (b) => b.toString(16).padStart(2, "0")).join(" ");
@@ -51,7 +59,9 @@ export function checkModuleBytes(data) {
  */
 export async function compileProgram(program) {
   if (program instanceof WebAssembly.Module) return program;
-  return WebAssembly.compile(checkModuleBytes(program));
+  // A view of a SharedArrayBuffer is accepted too (the engine copies it),
+  // though TypeScript's BufferSource leaves it out.
+  return WebAssembly.compile(/** @type {Uint8Array<ArrayBuffer>} */ (checkModuleBytes(program)));
 }
 
 /**

@@ -17,14 +17,19 @@ export class OutputBuffer {
   #max;
   #truncated = false;
 
+  /** @internal the core's callback: copies the chunk, which is only valid during the call */
+  [WRITE] = (/** @type {Uint8Array} */ chunk) => this.#append(chunk);
+
   /** @param {number} [maxBytes] */
   constructor(maxBytes = DEFAULT_MAX_BUFFER_BYTES) {
     this.#max = maxBytes;
-    /** @internal the core's callback: copies the chunk, which is only valid during the call */
-    this[WRITE] = (chunk) => this.#append(chunk);
   }
 
-  /** Returns undefined, or why not all of `chunk` was taken (the core's sink protocol). */
+  /**
+   * Returns undefined, or why not all of `chunk` was taken (the core's sink protocol).
+   * @param {Uint8Array} chunk
+   * @returns {string | undefined}
+   */
   #append(chunk) {
     const room = this.#max - this.#length;
     const taken = chunk.length <= room ? chunk : chunk.subarray(0, room);

@@ -26,8 +26,14 @@ export const PREVIEW2_CORE = 2;
 let depth = 0;
 /** Set when a call into the core may have been abandoned since the last repair. */
 let dirty = false;
-/** Core objects to repair: object → [kind, free it too]. */
+/** Core objects to repair: object → [kind, free it too]. @type {Map<CoreObject, [number, boolean]>} */
 const pending = new Map();
+
+/**
+ * A core object: a wasm-bindgen wrapper, whose `__wbg_ptr` is its address in
+ * the core (0 once freed).
+ * @typedef {{ free(): void }} CoreObject
+ */
 
 /**
  * A call into `object` (a core object of `kind`) may have been abandoned by
@@ -35,6 +41,8 @@ const pending = new Map();
  * `free` the object is freed (its owner no longer uses it), as soon as no
  * call into the core is in progress.
  * @internal
+ * @param {CoreObject | null | undefined} object
+ * @param {number} kind MEMFS_CORE, WASI_CORE or PREVIEW2_CORE
  */
 export function afterTrap(object, kind, free = false) {
   dirty = true;
@@ -48,6 +56,9 @@ export function afterTrap(object, kind, free = false) {
  * progress (the object then holds no reference but its JS wrapper's);
  * otherwise `stuck()` says (a `&mut self` method's borrow is still held).
  * @internal
+ * @param {CoreObject} object
+ * @param {number} kind
+ * @param {() => boolean} stuck
  */
 export function wasAbandoned(object, kind, stuck) {
   if (depth === 0) {
@@ -78,8 +89,12 @@ export function repair() {
   }
 }
 
+/**
+ * @param {CoreObject} object
+ * @param {number} kind
+ */
 function release(object, kind) {
-  const ptr = object?.__wbg_ptr;
+  const ptr = /** @type {{ __wbg_ptr?: unknown }} */ (object).__wbg_ptr;
   return typeof ptr === "number" && ptr !== 0 ? MemFsCore.releaseAbandoned(kind, ptr) : 0;
 }
 
@@ -93,6 +108,7 @@ const CLOSED = true;
  */
 export class CallbackErrors {
   #failed = false;
+  /** @type {unknown} */
   #error = undefined;
 
   /**
@@ -100,6 +116,7 @@ export class CallbackErrors {
    * whose `code` is "EPIPE" (as node:fs does for a closed pipe) closes the
    * stream: the guest gets EPIPE, now and on every later write.
    * @param {(chunk: Uint8Array) => unknown} write
+   * @returns {(chunk: Uint8Array) => unknown}
    */
   sink(write) {
     let closed = false;
@@ -109,7 +126,7 @@ export class CallbackErrors {
       try {
         return write(chunk);
       } catch (error) {
-        if (error?.code === "EPIPE") {
+        if (/** @type {{ code?: unknown } | null | undefined} */ (error)?.code === "EPIPE") {
           closed = true;
           return CLOSED;
         }
@@ -123,7 +140,9 @@ export class CallbackErrors {
 
   /**
    * The stdin source the core reads from (`(max) => bytes | null | undefined`).
-   * @param {(max: number) => unknown} read
+   * @template T
+   * @param {(max: number) => T} read
+   * @returns {(max: number) => T}
    */
   source(read) {
     return (max) => {
@@ -139,6 +158,7 @@ export class CallbackErrors {
     };
   }
 
+  /** @param {unknown} error */
   #keep(error) {
     if (this.#failed) return;
     this.#failed = true;

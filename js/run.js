@@ -1,3 +1,4 @@
+import { collectedOutput } from "./host-base.js";
 import { compileProgram, detectWasiVersion, isComponent } from "./module.js";
 import { signalOption } from "./waiting.js";
 import { WASI } from "./wasi.js";
@@ -16,13 +17,14 @@ import { WASI } from "./wasi.js";
  * DOMException (with `stdout`/`stderr`), and what it wrote to the MemFS stays.
  *
  * @param {Uint8Array | ArrayBuffer | WebAssembly.Module} program
- * @param {object} [options]
+ * @param {import("./wasi.js").WASIOptions & { cwd?: string, timeZone?: string, cache?: boolean, signal?: AbortSignal }} [options]
+ *   those of `new WASI()` (or of `new WASIp2()` for a component), and `signal`
  * @returns {Promise<{ exitCode: number, stdout: string, stderr: string }>}
  */
 export async function run(program, options = {}) {
   if (options === null || typeof options !== "object") throw new TypeError("options must be an object");
   for (const key of ["stdout", "stderr", "version", "returnOnExit"]) {
-    if (options[key] !== undefined) {
+    if (/** @type {Record<string, unknown>} */ (options)[key] !== undefined) {
       throw new TypeError(`run() does not take options.${key}: it detects the version and buffers output; use new WASI() for that`);
     }
   }
@@ -42,12 +44,9 @@ export async function run(program, options = {}) {
   const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
   try {
     const exitCode = options.async ? await wasi.startAsync(instance, { signal }) : wasi.start(instance);
-    return { exitCode, stdout: wasi.stdout.text(), stderr: wasi.stderr.text() };
+    return { exitCode, ...collectedOutput(wasi) };
   } catch (error) {
-    if (error !== null && typeof error === "object") {
-      error.stdout = wasi.stdout.text();
-      error.stderr = wasi.stderr.text();
-    }
+    if (error !== null && typeof error === "object") Object.assign(error, collectedOutput(wasi));
     throw error;
   }
 }

@@ -3,7 +3,7 @@
  * node:fs-style predicates.
  */
 export class Stats {
-  /** @param {{type: string, size: number, ino: number, nlink: number, dev: number, atimeMs: number, mtimeMs: number, ctimeMs: number}} raw */
+  /** @param {{type: "file" | "directory" | "symlink", size: number, ino: number, nlink: number, dev: number, atimeMs: number, mtimeMs: number, ctimeMs: number}} raw */
   constructor(raw) {
     /** @type {"file" | "directory" | "symlink"} */
     this.type = raw.type;

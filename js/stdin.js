@@ -1,5 +1,6 @@
 import { encoder, toBytes } from "./internal.js";
 
+/** @param {string | Uint8Array | ArrayBuffer} value */
 function asBytes(value) {
   return typeof value === "string" ? encoder.encode(value) : toBytes(value, "stdin data");
 }
@@ -13,11 +14,13 @@ function asBytes(value) {
  * kept for the next read.
  *
  * @param {undefined | null | string | Uint8Array | ArrayBuffer | ((max: number) => Uint8Array | string | null | undefined)} stdin
+ * @returns {Uint8Array | ((max: number) => Uint8Array | null)}
  */
 export function stdinSource(stdin) {
   if (stdin == null) return new Uint8Array(0);
   if (typeof stdin === "string") return encoder.encode(stdin);
   if (typeof stdin !== "function") return toBytes(stdin, "stdin");
+  /** @type {Uint8Array | null} */
   let pending = null;
   return (max) => {
     if (pending === null) {

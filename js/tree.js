@@ -9,6 +9,7 @@
  * before its contents.
  */
 
+/** @param {string} root @param {string} rel */
 function join(root, rel) {
   if (rel === "") return root;
   return root.endsWith("/") ? root + rel : `${root}/${rel}`;
@@ -21,7 +22,9 @@ function join(root, rel) {
  * @returns {TreeEntry[]}
  */
 export function exportTree(fs, root = "/") {
+  /** @type {TreeEntry[]} */
   const out = [];
+  /** @param {string} rel */
   const walk = (rel) => {
     for (const name of fs.readdir(join(root, rel))) {
       const path = rel === "" ? name : `${rel}/${name}`;
@@ -33,7 +36,8 @@ export function exportTree(fs, root = "/") {
       } else if (type === "symlink") {
         out.push({ path, type, target: fs.readlink(full) });
       } else {
-        out.push({ path, type: "file", data: fs.readFile(full) });
+        // Without an encoding, readFile gives bytes.
+        out.push({ path, type: "file", data: /** @type {Uint8Array} */ (fs.readFile(full)) });
       }
     }
   };
@@ -66,7 +70,7 @@ export function importTree(fs, root, entries) {
  * @typedef {{ path: string, reason: string }} Conflict
  */
 
-/** Byte equality, four bytes a step where both are aligned. */
+/** Byte equality, four bytes a step where both are aligned. @param {Uint8Array} a @param {Uint8Array} b */
 function equalBytes(a, b) {
   if (a.length !== b.length) return false;
   let i = 0;
@@ -81,12 +85,14 @@ function equalBytes(a, b) {
   return true;
 }
 
+/** @param {EntryState | TreeEntry} a @param {EntryState | TreeEntry} b */
 function sameState(a, b) {
   if (a.type !== b.type) return false;
-  if (a.type === "file") return equalBytes(a.data, b.data);
-  return a.type !== "symlink" || a.target === b.target;
+  if (a.type === "file") return b.type === "file" && equalBytes(a.data, b.data);
+  return a.type !== "symlink" || (b.type === "symlink" && a.target === b.target);
 }
 
+/** @param {TreeEntry} entry @returns {EntryState} */
 function stateOf(entry) {
   if (entry.type === "file") return { type: "file", data: entry.data };
   if (entry.type === "symlink") return { type: "symlink", target: entry.target };
@@ -104,6 +110,7 @@ function stateOf(entry) {
  */
 export function diffTree(root, before, after) {
   const old = new Map(before.map((e) => [e.path, e]));
+  /** @type {TreeChange[]} */
   const changes = [];
   for (const entry of after) {
     const was = old.get(entry.path);
@@ -115,31 +122,50 @@ export function diffTree(root, before, after) {
   return changes;
 }
 
-/** What `path` is in `fs` now, null if nothing; `want` (when given) spares reading a file of another size. */
+/**
+ * @typedef {EntryState | { type: "file", data: null, size: number }} CurrentState
+ * An entry as it is now; a file's `data` is null when its size alone shows it differs.
+ */
+
+/**
+ * What `path` is in `fs` now, null if nothing; `want` (when given) spares reading a file of another size.
+ * @param {import("./memfs.js").MemFS} fs
+ * @param {string} path
+ * @param {EntryState | null} [want]
+ * @returns {CurrentState | null}
+ */
 function currentState(fs, path, want) {
   let stat;
   try {
     stat = fs.lstat(path);
   } catch (error) {
-    if (error?.code === "ENOENT" || error?.code === "ENOTDIR") return null;
+    const code = /** @type {{ code?: unknown } | undefined} */ (error)?.code;
+    if (code === "ENOENT" || code === "ENOTDIR") return null;
     throw error;
   }
   if (stat.type === "directory") return { type: "directory" };
   if (stat.type === "symlink") return { type: "symlink", target: fs.readlink(path) };
   if (want?.type === "file" && want.data.length !== stat.size) return { type: "file", data: null, size: stat.size };
-  return { type: "file", data: fs.readFile(path) };
+  return { type: "file", data: /** @type {Uint8Array} */ (fs.readFile(path)) };
 }
 
+/** @param {CurrentState | null} state @param {EntryState | null} want */
 function matches(state, want) {
   if (state === null || want === null) return state === want;
   if (state.type === "file" && state.data === null) return false;
-  return sameState(state, want);
+  return sameState(/** @type {EntryState} */ (state), want);
 }
 
+/** @param {import("./memfs.js").MemFS} fs @param {string} path @param {EntryState} state */
 function create(fs, path, state) {
   if (state.type === "directory") fs.mkdir(path);
   else if (state.type === "symlink") fs.symlink(state.target, path);
   else fs.writeFile(path, state.data);
+}
+
+/** An error's message, or the thrown value itself. @param {unknown} error */
+function messageOf(error) {
+  return /** @type {{ message?: unknown } | undefined} */ (error)?.message ?? error;
 }
 
 /**
@@ -154,7 +180,9 @@ function create(fs, path, state) {
  * @returns {Conflict[]}
  */
 export function applyChanges(fs, changes) {
+  /** @type {Conflict[]} */
   const conflicts = [];
+  /** @param {string} path @param {string} reason */
   const conflict = (path, reason) => conflicts.push({ path, reason });
   // A prefix sorts first: parents come before their contents.
   const sorted = [...changes].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -176,7 +204,7 @@ export function applyChanges(fs, changes) {
         fs.rm(path);
       }
     } catch (error) {
-      conflict(path, `not removed: ${error?.message ?? error}`);
+      conflict(path, `not removed: ${messageOf(error)}`);
       blocked.add(path);
     }
   }
@@ -203,7 +231,7 @@ export function applyChanges(fs, changes) {
         create(fs, path, after);
       }
     } catch (error) {
-      conflict(path, `not written: ${error?.message ?? error}`);
+      conflict(path, `not written: ${messageOf(error)}`);
     }
   }
   return conflicts;

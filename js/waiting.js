@@ -9,8 +9,11 @@ export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
  * @returns {{ promise: Promise<void>, cancel(): void }}
  */
 export function longTimer(ms) {
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
   let id;
+  /** @type {Promise<void>} */
   const promise = new Promise((resolve) => {
+    /** @param {number} left */
     const step = (left) => {
       const now = Math.min(left, MAX_TIMEOUT_MS);
       id = setTimeout(() => (left > now ? step(left - now) : resolve()), now);
@@ -43,7 +46,11 @@ export function abortError(signal, what, detail = "") {
   return error;
 }
 
-/** Checks a `signal` option: undefined or an AbortSignal. */
+/**
+ * Checks a `signal` option: undefined or an AbortSignal.
+ * @param {unknown} signal
+ * @returns {AbortSignal | undefined}
+ */
 export function signalOption(signal, what = "options.signal") {
   if (signal === undefined) return undefined;
   if (typeof AbortSignal === "undefined" || !(signal instanceof AbortSignal)) {
@@ -68,7 +75,9 @@ export function signalOption(signal, what = "options.signal") {
 export function waitForCore(core, queue, external = [], signal = undefined) {
   if (signal?.aborted) return Promise.resolve();
   const ms = core.waitMs();
+  /** @type {Promise<unknown>[]} */
   const waits = [];
+  /** @type {(() => void)[]} */
   const cleanups = [];
   if (ms >= 0) {
     const timer = longTimer(ms);
@@ -80,8 +89,9 @@ export function waitForCore(core, queue, external = [], signal = undefined) {
   // Nothing to await would be a hang: yield a turn and retry instead.
   if (waits.length === 0) waits.push(new Promise((resolve) => setTimeout(resolve, 0)));
   if (signal !== undefined) {
-    let onAbort;
-    waits.push(new Promise((resolve) => signal.addEventListener("abort", (onAbort = resolve), { once: true })));
+    /** @type {() => void} */
+    let onAbort = () => {};
+    waits.push(new Promise((resolve) => signal.addEventListener("abort", (onAbort = () => resolve(undefined)), { once: true })));
     cleanups.push(() => signal.removeEventListener("abort", onAbort));
   }
   const done = Promise.race(waits);

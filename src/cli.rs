@@ -141,6 +141,10 @@ impl Default for Stdio {
 }
 
 #[cfg(test)]
+#[path = "cli_buffered_tests.rs"]
+mod buffered_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use std::cell::Cell;

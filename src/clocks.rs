@@ -1,95 +1,86 @@
-//! wasi:clocks — wall clock, monotonic clock, and sleeping.
+//! wasi:clocks — the wall and monotonic clocks a program sees, and sleeping.
 //!
-//! On wasm32 the wall clock is `performance.timeOrigin + performance.now()`
-//! (sub-millisecond, unlike `Date.now()`), and the monotonic clock is
-//! `performance.now()` clamped so it never goes backwards.
+//! The clocks themselves come from the platform, through the context
+//! builder (like wasmtime's `HostWallClock` / `HostMonotonicClock`): the
+//! bindings pass clocks over `performance` (src/bindings/host.rs), host
+//! builds and tests the [`SystemWallClock`] / [`SystemMonotonicClock`] over
+//! std, or fakes. This module holds no global state and never calls JS.
 
-use core::cell::Cell;
-use core::sync::atomic::{AtomicU64, Ordering};
+use std::cell::Cell;
+use std::fmt;
 use std::rc::Rc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-static LAST_MONOTONIC: AtomicU64 = AtomicU64::new(0);
-
-/// Resolution we report for every clock, in nanoseconds. Browsers coarsen
+/// Resolution the built-in clocks report, in nanoseconds. Browsers coarsen
 /// `performance.now()` to 5–100 µs; we claim 1 µs as Node gives it.
 pub const RESOLUTION_NS: u64 = 1_000;
 
-#[cfg(target_arch = "wasm32")]
-mod host {
-    pub fn realtime_ns() -> u64 {
-        // timeOrigin is constant: one JS call per clock read, not two.
-        use core::sync::atomic::{AtomicU64, Ordering};
-        static ORIGIN_BITS: AtomicU64 = AtomicU64::new(0);
-        let mut origin = f64::from_bits(ORIGIN_BITS.load(Ordering::Relaxed));
-        if origin == 0.0 {
-            origin = crate::bindings::host::time_origin();
-            ORIGIN_BITS.store(origin.to_bits(), Ordering::Relaxed);
-        }
-        ((origin + crate::bindings::host::perf_now()) * 1e6) as u64
-    }
-    pub fn monotonic_raw() -> u64 {
-        (crate::bindings::host::perf_now() * 1e6) as u64
-    }
-    pub fn sleep_ns(ns: u64) {
-        crate::bindings::host::sleep_ms(ns as f64 / 1e6);
-    }
-    pub fn can_block_on_input() -> bool {
-        crate::bindings::host::can_block_on_input()
-    }
-    pub fn block_on_input(ns: Option<u64>) {
-        let ms = ns.map_or(-1.0, |ns| ns as f64 / 1e6);
-        crate::bindings::host::block_ms(ms, true);
+/// Wall-clock time: nanoseconds since the Unix epoch. It may jump (the
+/// user sets the clock), so deadlines never use it.
+pub trait WallClock {
+    fn now(&self) -> u64;
+    /// Nanoseconds between two distinct readings, at best.
+    fn resolution(&self) -> u64 {
+        RESOLUTION_NS
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
-mod host {
-    use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-    pub fn realtime_ns() -> u64 {
+/// Monotonic time: nanoseconds since an arbitrary start, never decreasing.
+/// Deadlines and sleeps are measured on it.
+pub trait MonotonicClock {
+    fn now(&self) -> u64;
+    fn resolution(&self) -> u64 {
+        RESOLUTION_NS
+    }
+}
+
+/// Blocks the calling thread for a while (sync and worker modes).
+pub trait Sleep {
+    fn sleep(&self, ns: u64);
+}
+
+/// The system's wall clock, through std (host builds only: on
+/// wasm32-unknown-unknown std has no clock, the bindings pass their own).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SystemWallClock;
+
+impl WallClock for SystemWallClock {
+    fn now(&self) -> u64 {
         SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_nanos() as u64)
             .unwrap_or(0)
     }
-    pub fn monotonic_raw() -> u64 {
-        static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
-        START.get_or_init(Instant::now).elapsed().as_nanos() as u64
+}
+
+/// The system's monotonic clock, through std: time since it was made.
+#[derive(Clone, Copy, Debug)]
+pub struct SystemMonotonicClock {
+    start: Instant,
+}
+
+impl Default for SystemMonotonicClock {
+    fn default() -> Self {
+        SystemMonotonicClock {
+            start: Instant::now(),
+        }
     }
-    pub fn sleep_ns(ns: u64) {
+}
+
+impl MonotonicClock for SystemMonotonicClock {
+    fn now(&self) -> u64 {
+        self.start.elapsed().as_nanos() as u64
+    }
+}
+
+/// Sleeps with `std::thread::sleep` (host builds only).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ThreadSleep;
+
+impl Sleep for ThreadSleep {
+    fn sleep(&self, ns: u64) {
         std::thread::sleep(Duration::from_nanos(ns));
     }
-    pub fn can_block_on_input() -> bool {
-        false
-    }
-    pub fn block_on_input(_ns: Option<u64>) {}
-}
-
-/// Nanoseconds since the Unix epoch.
-pub fn realtime_ns() -> u64 {
-    host::realtime_ns()
-}
-
-/// Nanoseconds since an arbitrary start; never decreases.
-pub fn monotonic_ns() -> u64 {
-    let now = host::monotonic_raw();
-    let last = LAST_MONOTONIC.fetch_max(now, Ordering::Relaxed);
-    now.max(last)
-}
-
-/// Blocks the calling thread (see `js/core/host.js` for how on wasm32).
-pub fn sleep_ns(ns: u64) {
-    host::sleep_ns(ns)
-}
-
-/// Whether the host can block until input arrives (worker mode: a
-/// SharedArrayBuffer channel from the page).
-pub fn can_block_on_input() -> bool {
-    host::can_block_on_input()
-}
-
-/// Blocks until input may have arrived, or `ns` pass (None: no limit).
-pub fn block_on_input(ns: Option<u64>) {
-    host::block_on_input(ns)
 }
 
 /// The clock ids of Preview 1, shared with Preview 2's two clocks.
@@ -116,61 +107,280 @@ impl ClockId {
 /// Where virtual realtime starts in deterministic mode: 2024-01-01T00:00:00Z.
 pub const VIRTUAL_EPOCH_NS: u64 = 1_704_067_200_000_000_000;
 
+/// Deterministic mode's time: it starts at zero and moves only when told
+/// (a wait jumps it to its deadline). As a [`MonotonicClock`] it reads the
+/// time itself; as a [`WallClock`], [`VIRTUAL_EPOCH_NS`] plus it. Clones
+/// share one time.
+#[derive(Clone, Debug, Default)]
+pub struct VirtualClock(Rc<Cell<u64>>);
+
+impl VirtualClock {
+    /// Moves the time forward to `t`; an earlier `t` changes nothing.
+    pub fn advance_to(&self, t: u64) {
+        self.0.set(self.0.get().max(t));
+    }
+}
+
+impl MonotonicClock for VirtualClock {
+    fn now(&self) -> u64 {
+        self.0.get()
+    }
+}
+
+impl WallClock for VirtualClock {
+    fn now(&self) -> u64 {
+        VIRTUAL_EPOCH_NS.saturating_add(self.0.get())
+    }
+}
+
 /// Per-instance clocks. CPU time is the time since the instance started, as
 /// a guest in one JS thread has the thread to itself while it runs.
 ///
-/// In deterministic mode time is virtual: it starts at zero (realtime at
-/// [`VIRTUAL_EPOCH_NS`]) and moves only when the guest waits, jumping
-/// straight to the deadline, so runs are reproducible.
-#[derive(Clone, Debug)]
+/// In deterministic mode time is a [`VirtualClock`], so runs are
+/// reproducible: waits jump straight to their deadline instead of sleeping.
+#[derive(Clone)]
 pub struct Clocks {
+    wall: Rc<dyn WallClock>,
+    monotonic: Rc<dyn MonotonicClock>,
+    sleep: Rc<dyn Sleep>,
+    /// Deterministic mode's clock (also behind `wall` and `monotonic`).
+    virtual_time: Option<VirtualClock>,
+    /// The monotonic time when the instance started (CPU-time clocks).
     started: u64,
-    virtual_now: Option<Rc<Cell<u64>>>,
 }
 
-impl Default for Clocks {
-    fn default() -> Self {
-        Clocks {
-            started: monotonic_ns(),
-            virtual_now: None,
-        }
+impl fmt::Debug for Clocks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Clocks")
+            .field("virtual", &self.virtual_time.is_some())
+            .field("started", &self.started)
+            .finish()
     }
 }
 
 impl Clocks {
-    pub fn deterministic() -> Self {
+    /// Real clocks from the platform; CPU time counts from now.
+    pub fn new(
+        wall: Rc<dyn WallClock>,
+        monotonic: Rc<dyn MonotonicClock>,
+        sleep: Rc<dyn Sleep>,
+    ) -> Self {
+        let started = monotonic.now();
         Clocks {
-            started: 0,
-            virtual_now: Some(Rc::new(Cell::new(0))),
+            wall,
+            monotonic,
+            sleep,
+            virtual_time: None,
+            started,
         }
     }
 
+    /// Virtual clocks at zero (realtime at [`VIRTUAL_EPOCH_NS`]); nothing
+    /// of the platform is used.
+    pub fn deterministic() -> Self {
+        let v = VirtualClock::default();
+        Clocks {
+            wall: Rc::new(v.clone()),
+            monotonic: Rc::new(v.clone()),
+            sleep: Rc::new(NoSleep),
+            virtual_time: Some(v),
+            started: 0,
+        }
+    }
+
+    /// The std clocks (host builds and tests).
+    pub fn system() -> Self {
+        Clocks::new(
+            Rc::new(SystemWallClock),
+            Rc::new(SystemMonotonicClock::default()),
+            Rc::new(ThreadSleep),
+        )
+    }
+
     pub fn is_virtual(&self) -> bool {
-        self.virtual_now.is_some()
+        self.virtual_time.is_some()
     }
 
     pub fn now(&self, id: ClockId) -> u64 {
-        match (&self.virtual_now, id) {
-            (Some(v), ClockId::Realtime) => VIRTUAL_EPOCH_NS + v.get(),
-            (Some(v), _) => v.get(),
-            (None, ClockId::Realtime) => realtime_ns(),
-            (None, ClockId::Monotonic) => monotonic_ns(),
-            (None, _) => monotonic_ns() - self.started,
+        match id {
+            ClockId::Realtime => self.wall.now(),
+            ClockId::Monotonic => self.monotonic.now(),
+            ClockId::ProcessCputime | ClockId::ThreadCputime => {
+                self.monotonic.now().saturating_sub(self.started)
+            }
         }
     }
 
     pub fn monotonic(&self) -> u64 {
-        self.now(ClockId::Monotonic)
+        self.monotonic.now()
+    }
+
+    /// The wall clock, for stamping the files a program changes.
+    pub fn wall_clock(&self) -> Rc<dyn WallClock> {
+        self.wall.clone()
     }
 
     /// Moves virtual time forward to `t` (monotonic); real time ignores it.
     pub fn advance_to(&self, t: u64) {
-        if let Some(v) = &self.virtual_now {
-            v.set(v.get().max(t));
+        if let Some(v) = &self.virtual_time {
+            v.advance_to(t);
         }
     }
 
-    pub fn resolution(&self, _id: ClockId) -> u64 {
-        RESOLUTION_NS
+    /// Waits until monotonic time `deadline`: virtual time jumps there,
+    /// real time sleeps the thread.
+    pub fn wait_until(&self, deadline: u64) {
+        match &self.virtual_time {
+            Some(v) => v.advance_to(deadline),
+            None => self
+                .sleep
+                .sleep(deadline.saturating_sub(self.monotonic.now())),
+        }
+    }
+
+    pub fn resolution(&self, id: ClockId) -> u64 {
+        match id {
+            ClockId::Realtime => self.wall.resolution(),
+            _ => self.monotonic.resolution(),
+        }
+    }
+}
+
+/// Deterministic mode never sleeps: waits move virtual time instead.
+struct NoSleep;
+
+impl Sleep for NoSleep {
+    fn sleep(&self, _ns: u64) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A monotonic clock a test moves by hand, with a resolution of its own.
+    #[derive(Clone, Default)]
+    struct FakeMonotonic(Rc<Cell<u64>>);
+
+    impl MonotonicClock for FakeMonotonic {
+        fn now(&self) -> u64 {
+            self.0.get()
+        }
+        fn resolution(&self) -> u64 {
+            7
+        }
+    }
+
+    struct FakeWall;
+
+    impl WallClock for FakeWall {
+        fn now(&self) -> u64 {
+            1_000_000_000_123
+        }
+        fn resolution(&self) -> u64 {
+            1_000_000
+        }
+    }
+
+    /// Sleeping moves the fake monotonic clock, and is recorded.
+    struct FakeSleep(FakeMonotonic, Rc<Cell<u64>>);
+
+    impl Sleep for FakeSleep {
+        fn sleep(&self, ns: u64) {
+            self.1.set(self.1.get() + ns);
+            self.0 .0.set(self.0 .0.get() + ns);
+        }
+    }
+
+    fn fake() -> (Clocks, FakeMonotonic, Rc<Cell<u64>>) {
+        let mono = FakeMonotonic::default();
+        mono.0.set(500);
+        let slept = Rc::new(Cell::new(0));
+        let clocks = Clocks::new(
+            Rc::new(FakeWall),
+            Rc::new(mono.clone()),
+            Rc::new(FakeSleep(mono.clone(), slept.clone())),
+        );
+        (clocks, mono, slept)
+    }
+
+    #[test]
+    fn virtual_time_starts_at_zero_and_the_2024_epoch() {
+        let c = Clocks::deterministic();
+        assert!(c.is_virtual());
+        assert_eq!(c.monotonic(), 0);
+        assert_eq!(c.now(ClockId::Monotonic), 0);
+        assert_eq!(c.now(ClockId::Realtime), VIRTUAL_EPOCH_NS);
+        assert_eq!(c.now(ClockId::ProcessCputime), 0);
+        assert_eq!(c.now(ClockId::ThreadCputime), 0);
+        assert_eq!(c.wall_clock().now(), VIRTUAL_EPOCH_NS);
+    }
+
+    #[test]
+    fn virtual_time_moves_forward_only_and_clones_share_it() {
+        let c = Clocks::deterministic();
+        let twin = c.clone();
+        c.advance_to(2_500);
+        assert_eq!(twin.monotonic(), 2_500);
+        assert_eq!(twin.now(ClockId::Realtime), VIRTUAL_EPOCH_NS + 2_500);
+        assert_eq!(twin.now(ClockId::ProcessCputime), 2_500);
+        // Going back is ignored.
+        c.advance_to(1_000);
+        assert_eq!(c.monotonic(), 2_500);
+        // A wait jumps straight to its deadline.
+        twin.wait_until(1_000_000);
+        assert_eq!(c.monotonic(), 1_000_000);
+        assert_eq!(c.wall_clock().now(), VIRTUAL_EPOCH_NS + 1_000_000);
+        // A deadline already passed changes nothing.
+        c.wait_until(10);
+        assert_eq!(c.monotonic(), 1_000_000);
+    }
+
+    #[test]
+    fn deterministic_resolution_is_one_microsecond() {
+        let c = Clocks::deterministic();
+        for id in [0, 1, 2, 3] {
+            assert_eq!(c.resolution(ClockId::from_raw(id).unwrap()), RESOLUTION_NS);
+        }
+    }
+
+    #[test]
+    fn injected_clocks_answer_every_clock_id() {
+        let (c, mono, _) = fake();
+        assert!(!c.is_virtual());
+        assert_eq!(c.now(ClockId::Realtime), 1_000_000_000_123);
+        assert_eq!(c.now(ClockId::Monotonic), 500);
+        // CPU time counts from when the clocks were made (monotonic 500).
+        assert_eq!(c.now(ClockId::ProcessCputime), 0);
+        mono.0.set(2_000);
+        assert_eq!(c.now(ClockId::ThreadCputime), 1_500);
+        assert_eq!(c.resolution(ClockId::Realtime), 1_000_000);
+        assert_eq!(c.resolution(ClockId::Monotonic), 7);
+        assert_eq!(c.resolution(ClockId::ProcessCputime), 7);
+        // Real clocks ignore advance_to.
+        c.advance_to(1 << 40);
+        assert_eq!(c.monotonic(), 2_000);
+    }
+
+    #[test]
+    fn real_waits_sleep_for_what_is_left_of_the_deadline() {
+        let (c, _, slept) = fake();
+        c.wait_until(5_500);
+        assert_eq!(slept.get(), 5_000);
+        assert_eq!(c.monotonic(), 5_500);
+        // A deadline in the past sleeps 0 ns (not an underflow).
+        c.wait_until(100);
+        assert_eq!(slept.get(), 5_000);
+    }
+
+    #[test]
+    fn system_clocks_are_sane() {
+        let c = Clocks::system();
+        // After 2020-01-01 and before 2200: a real epoch-based clock.
+        let now = c.now(ClockId::Realtime);
+        assert!(now > 1_577_836_800_000_000_000 && now < 7_258_118_400_000_000_000);
+        let a = c.monotonic();
+        let b = c.monotonic();
+        assert!(b >= a);
+        assert_eq!(c.resolution(ClockId::Monotonic), RESOLUTION_NS);
     }
 }

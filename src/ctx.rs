@@ -1,19 +1,28 @@
 //! The per-program context and its builder.
+//!
+//! The builder is where the platform comes in, as in wasmtime's
+//! `WasiCtxBuilder`: the wall and monotonic clocks, sleeping, secure random
+//! bytes and the blocking mode (with worker mode's way to block on input)
+//! are small traits it takes. What is not given defaults to std's (host
+//! builds and tests); the bindings give the JS-backed ones. The core keeps
+//! no global state, so a test can drive a context with fakes.
 
 use crate::cli::Stdio;
-use crate::clocks::Clocks;
+use crate::clocks::{
+    Clocks, MonotonicClock, Sleep, SystemMonotonicClock, SystemWallClock, ThreadSleep, WallClock,
+};
+use crate::descriptor::FsHandle;
 use crate::error::{Errno, Result};
-use crate::filesystem::SharedFs;
 use crate::fs::{Ino, Kind};
 use crate::io::{Blocking, InputStream, OutputStream};
-use crate::random::Random;
+use crate::random::{Random, SecureRandom, StdRandom};
 use std::cell::RefCell;
 use std::rc::Rc;
 
 pub struct WasiCtx {
     pub args: Vec<String>,
     pub env: Vec<String>,
-    pub fs: SharedFs,
+    pub fs: FsHandle,
     /// (guest path, directory inode) for each preopen, in fd order.
     pub preopens: Vec<(String, Ino)>,
     pub stdio: Stdio,
@@ -36,24 +45,36 @@ pub const DEFAULT_MAX_IO: u32 = 16 << 20;
 
 pub struct WasiCtxBuilder {
     ctx: WasiCtx,
+    wall: Option<Rc<dyn WallClock>>,
+    monotonic: Option<Rc<dyn MonotonicClock>>,
+    sleep: Option<Rc<dyn Sleep>>,
+    secure_random: Option<Rc<dyn SecureRandom>>,
+    /// Deterministic mode's seed: virtual clocks, seeded random.
+    seed: Option<u64>,
 }
 
 impl WasiCtxBuilder {
-    pub fn new(fs: SharedFs) -> Self {
+    pub fn new(fs: impl Into<FsHandle>) -> Self {
         WasiCtxBuilder {
             ctx: WasiCtx {
                 args: Vec::new(),
                 env: Vec::new(),
-                fs,
+                fs: fs.into(),
                 preopens: Vec::new(),
                 stdio: Stdio::default(),
-                clocks: Clocks::default(),
-                random: Random::Secure,
+                // Placeholders: `build` puts in the platform's.
+                clocks: Clocks::deterministic(),
+                random: Random::Seeded(0),
                 blocking: Blocking::Sync,
                 exit_code: None,
                 max_fds: 1024,
                 max_io: DEFAULT_MAX_IO,
             },
+            wall: None,
+            monotonic: None,
+            sleep: None,
+            secure_random: None,
+            seed: None,
         }
     }
 
@@ -99,13 +120,39 @@ impl WasiCtxBuilder {
         self
     }
 
-    /// Virtual clocks and a seeded random source: reproducible runs.
-    pub fn deterministic(mut self, seed: u64) -> Self {
-        self.ctx.clocks = Clocks::deterministic();
-        self.ctx.random = Random::Seeded(seed);
+    /// The wall clock (`clock_time_get(REALTIME)`, `wall-clock.now`, and
+    /// the times of the files the program changes).
+    pub fn wall_clock(mut self, clock: impl WallClock + 'static) -> Self {
+        self.wall = Some(Rc::new(clock));
         self
     }
 
+    /// The monotonic clock: deadlines, and the CPU-time clocks.
+    pub fn monotonic_clock(mut self, clock: impl MonotonicClock + 'static) -> Self {
+        self.monotonic = Some(Rc::new(clock));
+        self
+    }
+
+    /// How the thread sleeps until a deadline (sync and worker modes).
+    pub fn sleep(mut self, sleep: impl Sleep + 'static) -> Self {
+        self.sleep = Some(Rc::new(sleep));
+        self
+    }
+
+    /// Where secure random bytes come from.
+    pub fn secure_random(mut self, source: impl SecureRandom + 'static) -> Self {
+        self.secure_random = Some(Rc::new(source));
+        self
+    }
+
+    /// Virtual clocks and a seeded random source: reproducible runs. It
+    /// replaces the clocks, sleep and random source, given or not.
+    pub fn deterministic(mut self, seed: u64) -> Self {
+        self.seed = Some(seed);
+        self
+    }
+
+    /// How calls that must wait do so (default [`Blocking::Sync`]).
     pub fn blocking(mut self, mode: Blocking) -> Self {
         self.ctx.blocking = mode;
         self
@@ -123,6 +170,28 @@ impl WasiCtxBuilder {
     }
 
     pub fn build(self) -> WasiCtx {
-        self.ctx
+        let mut ctx = self.ctx;
+        // Defaults are made only when not given: std's clocks do not exist
+        // on wasm32-unknown-unknown (the bindings give every one).
+        if let Some(seed) = self.seed {
+            ctx.clocks = Clocks::deterministic();
+            ctx.random = Random::Seeded(seed);
+        } else {
+            ctx.clocks = Clocks::new(
+                self.wall.unwrap_or_else(|| Rc::new(SystemWallClock)),
+                self.monotonic
+                    .unwrap_or_else(|| Rc::new(SystemMonotonicClock::default())),
+                self.sleep.unwrap_or_else(|| Rc::new(ThreadSleep)),
+            );
+            ctx.random = Random::Secure(self.secure_random.unwrap_or_else(|| Rc::new(StdRandom)));
+        }
+        // The program's changes to files are stamped with its wall clock
+        // (virtual in deterministic mode); the JS API's with the host's.
+        ctx.fs = ctx.fs.with_clock(ctx.clocks.wall_clock());
+        ctx
     }
 }
+
+#[cfg(test)]
+#[path = "ctx_tests.rs"]
+mod tests;

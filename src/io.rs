@@ -93,13 +93,54 @@ impl Pollable for InputReady {
 /// An input stream shared between its fd and the pollables that watch it.
 pub type SharedInput = Rc<RefCell<Box<dyn InputStream>>>;
 
-/// How a call that must wait does so.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Blocks the calling thread until input may have arrived (worker mode:
+/// the page feeds stdin over a SharedArrayBuffer while the worker waits).
+pub trait BlockOnInput {
+    /// Returns when input may have arrived or `timeout` nanoseconds have
+    /// passed (`None`: no limit). It may return early: callers check again.
+    fn block_on_input(&self, timeout: Option<u64>);
+}
+
+/// How a call that must wait does so: the embedder chooses (the bindings,
+/// from the options JS gives) and passes it to the context builder.
+#[derive(Clone)]
 pub enum Blocking {
-    /// Block the thread: sleep until a deadline (see `js/core/host.js`).
+    /// Block the thread: sleep until a deadline. Nothing can arrive on
+    /// stdin meanwhile (the thread that would deliver it is the one
+    /// blocked), so a wait on input alone returns at once.
     Sync,
+    /// Block the thread, and input can arrive meanwhile: waits on input go
+    /// through the `BlockOnInput` (a worker, fed by the page).
+    Worker(Rc<dyn BlockOnInput>),
     /// Return [`Wait`]: the JS side awaits the promises (JSPI) and retries.
     Async,
+}
+
+impl Blocking {
+    pub fn is_async(&self) -> bool {
+        matches!(self, Blocking::Async)
+    }
+}
+
+/// Same mode (and, for workers, the same waiter).
+impl PartialEq for Blocking {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Blocking::Sync, Blocking::Sync) | (Blocking::Async, Blocking::Async) => true,
+            (Blocking::Worker(a), Blocking::Worker(b)) => Rc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+impl std::fmt::Debug for Blocking {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Blocking::Sync => "Sync",
+            Blocking::Worker(_) => "Worker",
+            Blocking::Async => "Async",
+        })
+    }
 }
 
 /// What an async caller must await before retrying.
@@ -120,7 +161,7 @@ pub struct Wait {
 pub fn poll(
     list: &mut [Box<dyn Pollable + '_>],
     clocks: &Clocks,
-    mode: Blocking,
+    mode: &Blocking,
 ) -> Result<Vec<usize>, Wait> {
     loop {
         let ready: Vec<usize> = (0..list.len()).filter(|&i| list[i].ready()).collect();
@@ -130,7 +171,7 @@ pub fn poll(
         let deadline = list.iter().filter_map(|p| p.deadline()).min();
         let input = list.iter().any(|p| p.waits_on_input());
         match (deadline, mode) {
-            (Some(d), _) if clocks.is_virtual() && !(input && mode == Blocking::Async) => {
+            (Some(d), _) if clocks.is_virtual() && !(input && mode.is_async()) => {
                 clocks.advance_to(d)
             }
             (_, Blocking::Async) => {
@@ -140,16 +181,16 @@ pub fn poll(
                     since: clocks.monotonic(),
                 })
             }
-            (_, Blocking::Sync) if input && crate::clocks::can_block_on_input() => {
-                crate::clocks::block_on_input(
-                    deadline.map(|d| d.saturating_sub(clocks.monotonic())),
-                );
+            (_, Blocking::Worker(waiter)) if input => {
+                waiter.block_on_input(deadline.map(|d| d.saturating_sub(clocks.monotonic())));
             }
-            (Some(d), Blocking::Sync) => {
-                crate::clocks::sleep_ns(d.saturating_sub(clocks.monotonic()));
-            }
+            (Some(d), _) => clocks.wait_until(d),
             // Nothing can become ready while we block the only thread.
-            (None, Blocking::Sync) => return Ok(ready),
+            (None, _) => return Ok(ready),
         }
     }
 }
+
+#[cfg(test)]
+#[path = "io_tests.rs"]
+mod tests;

@@ -4,7 +4,7 @@
 //! interface over a shared core, with Preview 1 as an adapter.
 //!
 //! - [`fs`]: the in-memory filesystem (pure Rust, host-tested).
-//! - [`filesystem`]: wasi:filesystem descriptors over it.
+//! - [`descriptor`]: open files and directories over it (both previews').
 //! - [`io`]: wasi:io pollables and stream traits.
 //! - [`clocks`], [`random`], [`cli`]: the other interfaces.
 //! - [`table`]: the resource/fd table; [`ctx`]: the context builder.
@@ -15,8 +15,8 @@
 pub mod cli;
 pub mod clocks;
 pub mod ctx;
+pub mod descriptor;
 pub mod error;
-pub mod filesystem;
 pub mod fs;
 pub mod io;
 pub mod memory;

@@ -81,3 +81,7 @@ impl<T> Table<T> {
             .filter_map(|(i, s)| s.as_ref().map(|v| (i as u32, v)))
     }
 }
+
+#[cfg(test)]
+#[path = "table_tests.rs"]
+mod tests;

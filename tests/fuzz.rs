@@ -26,7 +26,7 @@ use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use wasi_web::cli::{BufferOutput, BytesInput};
-use wasi_web::filesystem::FsCell;
+use wasi_web::descriptor::FsCell;
 use wasi_web::fs::{Limits, MemFs, Stat};
 use wasi_web::memory::{Mem, VecMemory};
 use wasi_web::preview1::types::{rights, Abi};

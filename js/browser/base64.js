@@ -4,7 +4,9 @@
 export function toBase64(bytes) {
   let binary = "";
   for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    // apply() takes any array-like; its type wants an array.
+    const codes = /** @type {number[]} */ (/** @type {unknown} */ (bytes.subarray(i, i + 0x8000)));
+    binary += String.fromCharCode.apply(null, codes);
   }
   return btoa(binary);
 }

@@ -4,7 +4,7 @@
 
 /** @type {WebAssembly.Memory | null} */
 let coreMemory = null;
-/** @type {Uint8Array} */
+/** @type {Uint8Array<ArrayBuffer>} The core's memory is never shared (getRandomValues refuses shared views). */
 let coreView = new Uint8Array(0);
 /** @type {WebAssembly.Memory | null} */
 let lastGuest = null;
@@ -24,7 +24,8 @@ export function set_core_memory(memory) {
 // (The core has bounds-checked the access against the memory's real size.)
 /** @param {number} end */
 function core(end) {
-  if (coreView.byteLength < end) coreView = new Uint8Array(coreMemory.buffer);
+  // set_core_memory runs when the core starts, before any hook can be called.
+  if (coreView.byteLength < end) coreView = new Uint8Array(/** @type {WebAssembly.Memory} */ (coreMemory).buffer);
   return coreView;
 }
 
@@ -48,7 +49,10 @@ export function guest_size(memory) {
   return memory.buffer.byteLength;
 }
 
-/** Copies guest[g, g+len) to core[c, c+len). */
+/**
+ * Copies guest[g, g+len) to core[c, c+len).
+ * @param {WebAssembly.Memory} memory @param {number} g @param {number} len @param {number} c
+ */
 export function guest_read(memory, g, len, c) {
   const from = guest(memory, g + len);
   const to = core(c + len);
@@ -59,7 +63,10 @@ export function guest_read(memory, g, len, c) {
   }
 }
 
-/** Copies core[c, c+len) to guest[g, g+len). */
+/**
+ * Copies core[c, c+len) to guest[g, g+len).
+ * @param {WebAssembly.Memory} memory @param {number} g @param {number} c @param {number} len
+ */
 export function guest_write(memory, g, c, len) {
   const to = guest(memory, g + len);
   const from = core(c + len);
@@ -70,11 +77,18 @@ export function guest_write(memory, g, c, len) {
   }
 }
 
+/**
+ * Fills guest[g, g+len) with `byte`.
+ * @param {WebAssembly.Memory} memory @param {number} g @param {number} len @param {number} byte
+ */
 export function guest_fill(memory, g, len, byte) {
   guest(memory, g + len).fill(byte, g, g + len);
 }
 
-/** Fills core[c, c+len) with secure random bytes (getRandomValues takes 64 KiB at most). */
+/**
+ * Fills core[c, c+len) with secure random bytes (getRandomValues takes 64 KiB at most).
+ * @param {number} c @param {number} len
+ */
 export function random_fill(c, len) {
   const view = core(c + len);
   for (let off = 0; off < len; off += 65536) {
@@ -99,32 +113,27 @@ export function time_origin() {
 }
 
 /**
- * Worker mode installs `globalThis.__wasiWebBlock(ms, input)`: it waits on a
- * SharedArrayBuffer with Atomics.wait until `ms` pass (ms < 0: no limit) or,
- * when `input` is true, stdin data arrives from the page. It throws when the
- * page stops the program (js/worker/channel.js).
+ * Calls worker mode's `block(ms, input)` hook, which the program's options
+ * gave the core (js/worker/channel.js): it waits on a SharedArrayBuffer with
+ * Atomics.wait until `ms` pass (ms < 0: no limit) or, when `input` is true,
+ * stdin data arrives from the page. It throws when the page stops the
+ * program; the exception unwinds the core call it is in.
+ * @param {(ms: number, input: boolean) => void} hook @param {number} ms @param {boolean} input
  */
-export function can_block_on_input() {
-  return typeof globalThis.__wasiWebBlock === "function";
+export function block_with(hook, ms, input) {
+  hook(ms, input);
 }
 
-export function block_ms(ms, input) {
-  const hook = globalThis.__wasiWebBlock;
-  if (typeof hook === "function") return hook(ms, input);
-  sleep_ms(ms);
-}
-
+/** @type {Int32Array | null} */
 let sleepCell = null;
 
 /**
  * Blocks for `ms`. Atomics.wait really sleeps where it is allowed (Node,
  * workers); a browser's main thread forbids it, so there we spin.
+ * @param {number} ms
  */
 export function sleep_ms(ms) {
   if (!(ms > 0)) return;
-  // In worker mode the page can cut a sleep short (to stop the program).
-  const hook = globalThis.__wasiWebBlock;
-  if (typeof hook === "function") return hook(ms, false);
   try {
     if (sleepCell === null) sleepCell = new Int32Array(new SharedArrayBuffer(4));
     Atomics.wait(sleepCell, 0, 0, ms);

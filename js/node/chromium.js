@@ -35,6 +35,11 @@ export async function launchChromium() {
 }
 
 /**
+ * The page's global object once openRunnerPage has loaded the runner.
+ * @typedef {typeof globalThis & { __wasiWebRunner: typeof import("../browser/page-runner.js") }} RunnerGlobal
+ */
+
+/**
  * Opens a page on the server's blank page and loads the page runner in it.
  * @param {import("playwright-core").Browser} browser
  * @param {string} serverUrl
@@ -42,8 +47,9 @@ export async function launchChromium() {
 export async function openRunnerPage(browser, serverUrl) {
   const page = await browser.newPage();
   await page.goto(`${serverUrl}/__wasi-web/blank.html`);
-  await page.evaluate(async () => {
-    globalThis.__wasiWebRunner = await import("/js/browser/page-runner.js");
-  });
+  // In the page: the runner's URL on the server (a path, not this process's module).
+  await page.evaluate(async (url) => {
+    /** @type {RunnerGlobal} */ (globalThis).__wasiWebRunner = await import(url);
+  }, "/js/browser/page-runner.js");
   return page;
 }

@@ -20,16 +20,24 @@ is the program's; a trap exits with 134.`;
 export class UsageError extends Error {}
 
 /**
+ * A program to run, as the command line gives it.
+ * @typedef {{ file: string, args: string[], dirs: {host: string, guest: string}[], env: Record<string, string>, browser: boolean }} RunArgs
+ */
+
+/**
  * @param {string[]} argv process.argv.slice(2)
  * @param {Record<string, string | undefined>} hostEnv
- * @returns {{ help: true } | { version: true } | { file: string, args: string[], dirs: {host: string, guest: string}[], env: Record<string, string>, browser: boolean }}
+ * @returns {{ help: true } | { version: true } | RunArgs}
  */
 export function parseArgs(argv, hostEnv = {}) {
+  /** @type {RunArgs["dirs"]} */
   const dirs = [];
+  /** @type {Record<string, string>} */
   const env = {};
   let browser = false;
   let i = 0;
   if (argv[0] === "run") i++;
+  /** The flag's value: after "=", else the next argument. @param {string} flag @param {string | undefined} inline */
   const value = (flag, inline) => {
     if (inline !== undefined) return inline;
     if (i + 1 >= argv.length) throw new UsageError(`${flag} needs a value`);
@@ -72,7 +80,8 @@ export function parseArgs(argv, hostEnv = {}) {
         const sep = spec.indexOf("=");
         if (sep === 0) throw new UsageError(`bad --env ${JSON.stringify(spec)}: expected NAME=VALUE`);
         if (sep < 0) {
-          if (hostEnv[spec] !== undefined) env[spec] = hostEnv[spec];
+          const inherited = hostEnv[spec];
+          if (inherited !== undefined) env[spec] = inherited;
         } else {
           env[spec.slice(0, sep)] = spec.slice(sep + 1);
         }

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { MemFS } from "../memfs.js";
 
+/** @param {string} root @param {string} rel */
 function fsJoin(root, rel) {
   if (rel === "") return root;
   return root.endsWith("/") ? root + rel : `${root}/${rel}`;
@@ -20,11 +21,13 @@ function fsJoin(root, rel) {
 export function fromHostDir(hostDir, options = {}) {
   const memfs = options.fs ?? new MemFS();
   const at = options.at ?? "/";
+  /** @type {Map<string, "file" | "directory" | "symlink">} */
   const loaded = new Map();
   if (!fs.statSync(hostDir).isDirectory()) {
     throw Object.assign(new Error(`ENOTDIR: not a directory, '${hostDir}'`), { code: "ENOTDIR" });
   }
   memfs.mkdir(at, { recursive: true });
+  /** @param {string} rel */
   const walk = (rel) => {
     const names = fs.readdirSync(path.join(hostDir, rel)).sort();
     for (const name of names) {
@@ -49,6 +52,11 @@ export function fromHostDir(hostDir, options = {}) {
   return { fs: memfs, loaded };
 }
 
+/**
+ * What `host` is, not following a symlink; null if nothing.
+ * @param {string} host
+ * @returns {"directory" | "symlink" | "file" | "other" | null}
+ */
 function hostType(host) {
   try {
     const st = fs.lstatSync(host);
@@ -57,11 +65,12 @@ function hostType(host) {
     if (st.isFile()) return "file";
     return "other";
   } catch (error) {
-    if (error.code === "ENOENT") return null;
+    if (/** @type {NodeJS.ErrnoException} */ (error).code === "ENOENT") return null;
     throw error;
   }
 }
 
+/** @param {Uint8Array} a @param {Uint8Array} b */
 function sameBytes(a, b) {
   return a.length === b.length && Buffer.compare(a, b) === 0;
 }
@@ -81,7 +90,9 @@ function sameBytes(a, b) {
  * @returns {{ written: number, removed: number }}
  */
 export function toHostDir(memfs, fsPath, hostDir, options = {}) {
+  /** @type {Map<string, string>} */
   const entries = new Map();
+  /** @param {string} rel */
   const walk = (rel) => {
     for (const name of memfs.readdir(fsJoin(fsPath, rel))) {
       const relPath = rel === "" ? name : `${rel}/${name}`;
@@ -97,6 +108,7 @@ export function toHostDir(memfs, fsPath, hostDir, options = {}) {
   fs.mkdirSync(hostDir, { recursive: true });
 
   // Deletions first, deepest first, so that a type change is a delete + create.
+  /** @type {Map<string, string>} */
   const before = options.loaded ?? listHost(hostDir);
   const gone = [...before.keys()].filter((rel) => entries.get(rel) !== before.get(rel));
   gone.sort((a, b) => b.length - a.length);
@@ -124,7 +136,8 @@ export function toHostDir(memfs, fsPath, hostDir, options = {}) {
       fs.symlinkSync(target, host);
       written++;
     } else {
-      const data = memfs.readFile(full);
+      // Without an encoding, readFile gives bytes.
+      const data = /** @type {Uint8Array} */ (memfs.readFile(full));
       if (current === "file" && sameBytes(fs.readFileSync(host), data)) continue;
       if (current !== null && current !== "file") fs.rmSync(host, { recursive: true, force: true });
       fs.writeFileSync(host, data);
@@ -136,8 +149,14 @@ export function toHostDir(memfs, fsPath, hostDir, options = {}) {
   return { written, removed };
 }
 
+/**
+ * What `hostDir` holds (files, directories, symlinks), by relative path.
+ * @param {string} hostDir
+ */
 function listHost(hostDir) {
+  /** @type {Map<string, "directory" | "symlink" | "file">} */
   const out = new Map();
+  /** @param {string} rel */
   const walk = (rel) => {
     for (const name of fs.readdirSync(path.join(hostDir, rel))) {
       const relPath = rel === "" ? name : `${rel}/${name}`;

@@ -5,13 +5,18 @@ import path from "node:path";
 import { fromHostDir, toHostDir } from "./host-dirs.js";
 
 /**
+ * A host directory copied into the MemFS: where, and what was copied (for toHostDir).
+ * @typedef {{ host: string, fsPath: string, loaded: Map<string, string> }} MountRoot
+ */
+
+/**
  * Copies the host side of each `--dir` into `memfs`. A directory given twice,
  * or one inside another, is copied once, so that every preopen of it sees the
  * same files, as on a real filesystem.
  *
  * @param {import("../memfs.js").MemFS} memfs
  * @param {{host: string, guest: string}[]} dirs
- * @returns {{ preopens: Record<string, string>, roots: {host: string, fsPath: string, loaded: Map<string, string>}[] }}
+ * @returns {{ preopens: Record<string, string>, roots: MountRoot[] }}
  */
 export function mountHostDirs(memfs, dirs) {
   const resolved = dirs.map(({ host, guest }) => {
@@ -19,13 +24,16 @@ export function mountHostDirs(memfs, dirs) {
     try {
       real = fs.realpathSync(host);
     } catch (error) {
-      throw new Error(`--dir ${host}: ${error.code === "ENOENT" ? "no such directory" : error.message}`);
+      const { code, message } = /** @type {NodeJS.ErrnoException} */ (error);
+      throw new Error(`--dir ${host}: ${code === "ENOENT" ? "no such directory" : message}`, { cause: error });
     }
     if (!fs.statSync(real).isDirectory()) throw new Error(`--dir ${host}: not a directory`);
     return { real, guest };
   });
+  /** @type {MountRoot[]} */
   const roots = [];
   const byReal = [...new Set(resolved.map((d) => d.real))].sort((a, b) => a.length - b.length);
+  /** @type {Map<string, string>} */
   const fsPathOf = new Map();
   for (const real of byReal) {
     const parent = roots.find((r) => real.startsWith(r.host.endsWith(path.sep) ? r.host : r.host + path.sep));
@@ -37,15 +45,17 @@ export function mountHostDirs(memfs, dirs) {
       fsPathOf.set(real, fsPath);
     }
   }
+  /** @type {Record<string, string>} */
   const preopens = {};
-  for (const { real, guest } of resolved) preopens[guest] = fsPathOf.get(real);
+  // Every real path got its MemFS path above.
+  for (const { real, guest } of resolved) preopens[guest] = /** @type {string} */ (fsPathOf.get(real));
   return { preopens, roots };
 }
 
 /**
  * Writes the guest's changes back to every mounted host directory.
  * @param {import("../memfs.js").MemFS} memfs
- * @param {{host: string, fsPath: string, loaded: Map<string, string>}[]} roots
+ * @param {MountRoot[]} roots
  */
 export function syncHostDirs(memfs, roots) {
   for (const root of roots) toHostDir(memfs, root.fsPath, root.host, { loaded: root.loaded });

@@ -13,11 +13,22 @@ import { readAllStdin, writeQuietly } from "./stdio.js";
 
 const PACKAGE_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-/** Tree entries with file data as base64, for the page. */
+/** @typedef {import("../browser/page-runner.js").EncodedEntry} EncodedEntry */
+
+/**
+ * Tree entries with file data as base64, for the page.
+ * @param {import("../tree.js").TreeEntry[]} entries
+ * @returns {EncodedEntry[]}
+ */
 export function encodeTree(entries) {
   return entries.map((e) => (e.type === "file" ? { ...e, data: Buffer.from(e.data).toString("base64") } : e));
 }
 
+/**
+ * The page's tree entries back with bytes.
+ * @param {EncodedEntry[]} entries
+ * @returns {import("../tree.js").TreeEntry[]}
+ */
 export function decodeTree(entries) {
   return entries.map((e) => (e.type === "file" ? { ...e, data: Buffer.from(e.data, "base64") } : e));
 }
@@ -35,6 +46,9 @@ async function transpileForPage(bytes) {
 
 /**
  * Serves the program: the module itself, or a component's transpiled files.
+ * @param {import("./server.js").Server} server
+ * @param {Uint8Array} bytes
+ * @param {import("../preview2/transpile-cache.js").Transpiled | null} transpiled
  * @returns {{ wasmUrl: string } | { componentUrl: string, componentImports: string[] }}
  */
 function serveProgram(server, bytes, transpiled) {
@@ -57,8 +71,11 @@ export async function runInBrowser(job) {
   try {
     browser = await launchChromium();
     const page = await openRunnerPage(browser, server.url);
-    await page.exposeFunction("__wasiWebWrite", (fd, base64) => writeQuietly(fd, Buffer.from(base64, "base64")));
-    const result = await page.evaluate((pageJob) => globalThis.__wasiWebRunner.runJob(pageJob), {
+    await page.exposeFunction("__wasiWebWrite", (/** @type {number} */ fd, /** @type {string} */ base64) =>
+      writeQuietly(fd, Buffer.from(base64, "base64")),
+    );
+    /** @type {import("../browser/page-runner.js").PageJob} */
+    const pageJob = {
       ...serveProgram(server, job.bytes, transpiled),
       args: [job.argv0, ...job.args],
       env: job.env,
@@ -66,13 +83,19 @@ export async function runInBrowser(job) {
       tree: encodeTree(exportTree(fs, "/")),
       stdin: Buffer.from(readAllStdin()).toString("base64"),
       output: "stream",
-    });
+    };
+    // Runs in the page, where openRunnerPage loaded the runner.
+    const result = await page.evaluate(
+      (pageJob) => /** @type {import("./chromium.js").RunnerGlobal} */ (globalThis).__wasiWebRunner.runJob(pageJob),
+      pageJob,
+    );
     if (result.error) throw new Error(`in the browser: ${result.error}`);
     if (result.trap) writeQuietly(2, new TextEncoder().encode(`wasi-web: ${result.trap}\n`));
     const back = new MemFS();
     importTree(back, "/", decodeTree(result.tree));
     syncHostDirs(back, roots);
-    return result.exitCode & 0xff;
+    // Set whenever there is no error.
+    return /** @type {number} */ (result.exitCode) & 0xff;
   } finally {
     await browser?.close();
     await server.close();

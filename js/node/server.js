@@ -4,6 +4,7 @@ import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 
+/** @type {Record<string, string>} */
 const TYPES = {
   ".js": "text/javascript; charset=utf-8",
   ".mjs": "text/javascript; charset=utf-8",
@@ -17,17 +18,28 @@ const TYPES = {
 export const BLANK_PAGE = "/__wasi-web/blank.html";
 
 /**
+ * @typedef {object} Server
+ * @property {string} url its origin, `http://127.0.0.1:PORT`
+ * @property {(urlPath: string, body: Uint8Array | string, options?: { file?: boolean }) => string} route
+ *   serves `body` (bytes or text, or with `file: true` the host file at path `body`) at `urlPath`; returns its full URL
+ * @property {() => Promise<void>} close
+ */
+
+/**
  * @param {string} root directory served at "/"
  * @param {{ crossOriginIsolated?: boolean }} [options] send COOP/COEP (default
  *   true: worker mode needs SharedArrayBuffer); the benchmark turns it off so
  *   that both hosts it compares run in a plain page
- * @returns {Promise<{ url: string, route(urlPath: string, body: Uint8Array | string): string, close(): Promise<void> }>}
+ * @returns {Promise<Server>}
  */
 export async function startServer(root, { crossOriginIsolated = true } = {}) {
+  /** @type {Map<string, { body: Uint8Array | string, file?: boolean, type: string }>} */
   const routes = new Map([[BLANK_PAGE, { body: "<!doctype html><meta charset=utf-8><title>wasi-web</title>", type: TYPES[".html"] }]]);
   const rootReal = fs.realpathSync(root);
   const server = http.createServer((req, res) => {
-    const urlPath = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    // A request the server hands out always has its URL.
+    const urlPath = decodeURIComponent(new URL(/** @type {string} */ (req.url), "http://x").pathname);
+    /** @param {number} status @param {string | Uint8Array} body @param {string} type */
     const send = (status, body, type) => {
       res.writeHead(status, {
         "content-type": type,
@@ -52,11 +64,14 @@ export async function startServer(root, { crossOriginIsolated = true } = {}) {
       send(200, body, TYPES[path.extname(file)] ?? "application/octet-stream");
     });
   });
-  await new Promise((resolve, reject) => {
+  /** @type {Promise<void>} */
+  const listening = new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", resolve);
   });
-  const url = `http://127.0.0.1:${server.address().port}`;
+  await listening;
+  // Listening on a TCP port: the address is an AddressInfo.
+  const url = `http://127.0.0.1:${/** @type {import("node:net").AddressInfo} */ (server.address()).port}`;
   return {
     url,
     /** Serves `body` (bytes, or a host file path with `file: true`) at `urlPath`; returns its full URL. */

@@ -2,6 +2,7 @@
 import fs from "node:fs";
 
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+/** @param {number} ms */
 function sleep(ms) {
   Atomics.wait(sleepCell, 0, 0, ms);
 }
@@ -10,6 +11,8 @@ function sleep(ms) {
  * Writes all of `bytes` to a file descriptor, waiting out EAGAIN. A closed
  * pipe (`| head`) throws node:fs's EPIPE error: as the guest's sink, that
  * gives the guest EPIPE (js/recovery.js), as on a native host.
+ * @param {number} fd
+ * @param {Uint8Array} bytes
  */
 export function writeAll(fd, bytes) {
   let off = 0;
@@ -17,22 +20,29 @@ export function writeAll(fd, bytes) {
     try {
       off += fs.writeSync(fd, bytes, off, bytes.length - off);
     } catch (error) {
-      if (error.code === "EAGAIN") sleep(1);
+      if (/** @type {NodeJS.ErrnoException} */ (error).code === "EAGAIN") sleep(1);
       else throw error;
     }
   }
 }
 
-/** `writeAll` for wasi-web's own messages and for --browser mode's output: a closed pipe drops them. */
+/**
+ * `writeAll` for wasi-web's own messages and for --browser mode's output: a closed pipe drops them.
+ * @param {number} fd
+ * @param {Uint8Array} bytes
+ */
 export function writeQuietly(fd, bytes) {
   try {
     writeAll(fd, bytes);
   } catch (error) {
-    if (error?.code !== "EPIPE") throw error;
+    if (/** @type {NodeJS.ErrnoException | undefined} */ (error)?.code !== "EPIPE") throw error;
   }
 }
 
-/** A stdin callback reading the process's fd 0 as the guest asks for it. */
+/**
+ * A stdin callback reading the process's fd 0 as the guest asks for it.
+ * @returns {(max: number) => Uint8Array | null}
+ */
 export function processStdin() {
   let buf = Buffer.allocUnsafe(65536);
   let eof = false;
@@ -50,7 +60,7 @@ export function processStdin() {
         buf = Buffer.allocUnsafe(65536);
         return chunk;
       } catch (error) {
-        if (error.code === "EAGAIN") {
+        if (/** @type {NodeJS.ErrnoException} */ (error).code === "EAGAIN") {
           sleep(5);
           continue;
         }
@@ -61,7 +71,10 @@ export function processStdin() {
   };
 }
 
-/** All of stdin when it is a pipe or file (for --browser); empty for a terminal or none. */
+/**
+ * All of stdin when it is a pipe or file (for --browser); empty for a terminal or none.
+ * @returns {Uint8Array}
+ */
 export function readAllStdin() {
   try {
     if (fs.fstatSync(0).isCharacterDevice()) return new Uint8Array(0);

@@ -1,7 +1,259 @@
-// wasi:filesystem/* for `jco transpile --map 'wasi:filesystem/*=wasi-web/preview2/filesystem#*'`,
-// served by the host set with `configure()` from "wasi-web/preview2".
-import { defaultHost } from "./host.js";
-import { buildImports, packageExports } from "./interfaces.js";
+// wasi:filesystem (types, preopens): the descriptor and directory-entry
+// resources and the functions, and the module exports for
+// `jco transpile --map 'wasi:filesystem/*=wasi-web/preview2/filesystem#*'`
+// (served by the WASIp2 set with `configure()` from "wasi-web/preview2").
+// Files live in the host's MemFS; the core (src/preview2/filesystem.rs)
+// keeps the descriptors and their sandboxing.
+import { defaultHost } from "./default-host.js";
+import { InputStream, IoError, OutputStream } from "./io.js";
+import { bytesOf, define, handle, self, wrap } from "./resource.js";
 
-const imports = packageExports(buildImports(() => defaultHost().host), "wasi:filesystem");
-export const { types, preopens } = imports;
+/** @typedef {import("./resource.js").Preview2Host} Preview2Host */
+/** @typedef {{ seconds: bigint | number, nanoseconds: number }} Datetime */
+/** @typedef {{ tag: "no-change" | "now" } | { tag: "timestamp", val: Datetime }} NewTimestamp */
+/** @typedef {{ symlinkFollow?: boolean } | undefined} PathFlags */
+
+const TYPES = ["regular-file", "directory", "symbolic-link"];
+const ADVICE = ["normal", "sequential", "random", "will-need", "dont-need", "no-reuse"];
+const DESCRIPTOR_FLAGS = ["read", "write", "fileIntegritySync", "dataIntegritySync", "requestedWriteSync", "mutateDirectory"];
+const OPEN_FLAGS = ["create", "directory", "exclusive", "truncate"];
+const NS = 1_000_000_000n;
+
+/**
+ * A flags record (`{ read: true, ... }`) as bits, bit i for `names[i]`.
+ * @param {Record<string, unknown> | undefined} obj
+ * @param {string[]} names
+ */
+function bits(obj, names) {
+  let b = 0;
+  names.forEach((n, i) => {
+    if (obj?.[n]) b |= 1 << i;
+  });
+  return b;
+}
+
+/**
+ * @param {number} b
+ * @param {string[]} names
+ * @returns {Record<string, boolean>}
+ */
+function unbits(b, names) {
+  /** @type {Record<string, boolean>} */
+  const o = {};
+  names.forEach((n, i) => (o[n] = (b & (1 << i)) !== 0));
+  return o;
+}
+
+/** @param {bigint} ns */
+function datetime(ns) {
+  return { seconds: ns / NS, nanoseconds: Number(ns % NS) };
+}
+
+/**
+ * The core's stat ([type, links, size, atime, mtime, ctime]) as a `descriptor-stat`.
+ * @param {BigUint64Array} v
+ */
+function descriptorStat(v) {
+  return {
+    type: TYPES[Number(v[0])] ?? "unknown",
+    linkCount: v[1],
+    size: v[2],
+    dataAccessTimestamp: datetime(v[3]),
+    dataModificationTimestamp: datetime(v[4]),
+    statusChangeTimestamp: datetime(v[5]),
+  };
+}
+
+/**
+ * `new-timestamp` → [tag, ns].
+ * @param {NewTimestamp} t
+ * @returns {[number, bigint]}
+ */
+function newTimestamp(t) {
+  switch (t?.tag) {
+    case "no-change":
+      return [0, 0n];
+    case "now":
+      return [1, 0n];
+    case "timestamp":
+      return [2, BigInt(t.val.seconds) * NS + BigInt(t.val.nanoseconds)];
+    default:
+      throw new TypeError(`wasi-web: invalid new-timestamp ${JSON.stringify(t)}`);
+  }
+}
+
+/** @param {PathFlags} pathFlags */
+const follow = (pathFlags) => Boolean(pathFlags?.symlinkFollow);
+
+export const Descriptor = define("Descriptor", "wasi:filesystem/types.descriptor");
+Object.assign(Descriptor.prototype, {
+  /** @param {bigint | number} offset */
+  readViaStream(offset) {
+    const [core, id, host] = self(this, Descriptor);
+    return wrap(InputStream, host, core.readViaStream(id, BigInt(offset)));
+  },
+  /** @param {bigint | number} offset */
+  writeViaStream(offset) {
+    const [core, id, host] = self(this, Descriptor);
+    return wrap(OutputStream, host, core.writeViaStream(id, BigInt(offset)));
+  },
+  appendViaStream() {
+    const [core, id, host] = self(this, Descriptor);
+    return wrap(OutputStream, host, core.appendViaStream(id));
+  },
+  /** @param {bigint | number} offset @param {bigint | number} length @param {string} advice */
+  advise(offset, length, advice) {
+    const [core, id] = self(this, Descriptor);
+    const a = ADVICE.indexOf(advice);
+    core.advise(id, BigInt(offset), BigInt(length), a < 0 ? 255 : a);
+  },
+  syncData() {
+    const [core, id] = self(this, Descriptor);
+    core.sync(id);
+  },
+  getFlags() {
+    const [core, id] = self(this, Descriptor);
+    return unbits(core.getFlags(id), DESCRIPTOR_FLAGS);
+  },
+  getType() {
+    const [core, id] = self(this, Descriptor);
+    return core.getType(id);
+  },
+  /** @param {bigint | number} size */
+  setSize(size) {
+    const [core, id] = self(this, Descriptor);
+    core.setSize(id, BigInt(size));
+  },
+  /** @param {NewTimestamp} atime @param {NewTimestamp} mtime */
+  setTimes(atime, mtime) {
+    const [core, id] = self(this, Descriptor);
+    const [at, a] = newTimestamp(atime);
+    const [mt, m] = newTimestamp(mtime);
+    core.setTimes(id, at, a, mt, m);
+  },
+  /** @param {bigint | number} length @param {bigint | number} offset */
+  read(length, offset) {
+    const [core, id] = self(this, Descriptor);
+    return core.pread(id, BigInt(length), BigInt(offset));
+  },
+  /** @param {Uint8Array} buffer @param {bigint | number} offset */
+  write(buffer, offset) {
+    const [core, id] = self(this, Descriptor);
+    return core.pwrite(id, bytesOf(buffer), BigInt(offset));
+  },
+  readDirectory() {
+    const [core, id, host] = self(this, Descriptor);
+    return wrap(DirectoryEntryStream, host, core.readDirectory(id));
+  },
+  sync() {
+    const [core, id] = self(this, Descriptor);
+    core.sync(id);
+  },
+  /** @param {string} path */
+  createDirectoryAt(path) {
+    const [core, id] = self(this, Descriptor);
+    core.createDirectoryAt(id, path);
+  },
+  stat() {
+    const [core, id] = self(this, Descriptor);
+    return descriptorStat(core.stat(id));
+  },
+  /** @param {PathFlags} pathFlags @param {string} path */
+  statAt(pathFlags, path) {
+    const [core, id] = self(this, Descriptor);
+    return descriptorStat(core.statAt(id, follow(pathFlags), path));
+  },
+  /** @param {PathFlags} pathFlags @param {string} path @param {NewTimestamp} atime @param {NewTimestamp} mtime */
+  setTimesAt(pathFlags, path, atime, mtime) {
+    const [core, id] = self(this, Descriptor);
+    const [at, a] = newTimestamp(atime);
+    const [mt, m] = newTimestamp(mtime);
+    core.setTimesAt(id, follow(pathFlags), path, at, a, mt, m);
+  },
+  /** @param {PathFlags} oldPathFlags @param {string} oldPath @param {unknown} newDescriptor @param {string} newPath */
+  linkAt(oldPathFlags, oldPath, newDescriptor, newPath) {
+    const [core, id] = self(this, Descriptor);
+    core.linkAt(id, follow(oldPathFlags), oldPath, handle(newDescriptor, Descriptor), newPath);
+  },
+  /** @param {PathFlags} pathFlags @param {string} path @param {Record<string, boolean> | undefined} openFlags @param {Record<string, boolean> | undefined} flags */
+  openAt(pathFlags, path, openFlags, flags) {
+    const [core, id, host] = self(this, Descriptor);
+    const fd = core.openAt(id, follow(pathFlags), path, bits(openFlags, OPEN_FLAGS), bits(flags, DESCRIPTOR_FLAGS));
+    return wrap(Descriptor, host, fd);
+  },
+  /** @param {string} path */
+  readlinkAt(path) {
+    const [core, id] = self(this, Descriptor);
+    return core.readlinkAt(id, path);
+  },
+  /** @param {string} path */
+  removeDirectoryAt(path) {
+    const [core, id] = self(this, Descriptor);
+    core.removeDirectoryAt(id, path);
+  },
+  /** @param {string} oldPath @param {unknown} newDescriptor @param {string} newPath */
+  renameAt(oldPath, newDescriptor, newPath) {
+    const [core, id] = self(this, Descriptor);
+    core.renameAt(id, oldPath, handle(newDescriptor, Descriptor), newPath);
+  },
+  /** @param {string} oldPath @param {string} newPath */
+  symlinkAt(oldPath, newPath) {
+    const [core, id] = self(this, Descriptor);
+    core.symlinkAt(id, oldPath, newPath);
+  },
+  /** @param {string} path */
+  unlinkFileAt(path) {
+    const [core, id] = self(this, Descriptor);
+    core.unlinkFileAt(id, path);
+  },
+  /** @param {unknown} other */
+  isSameObject(other) {
+    const [core, id] = self(this, Descriptor);
+    return core.isSameObject(id, handle(other, Descriptor));
+  },
+  metadataHash() {
+    const [core, id] = self(this, Descriptor);
+    const [lower, upper] = core.metadataHash(id);
+    return { lower, upper };
+  },
+  /** @param {PathFlags} pathFlags @param {string} path */
+  metadataHashAt(pathFlags, path) {
+    const [core, id] = self(this, Descriptor);
+    const [lower, upper] = core.metadataHashAt(id, follow(pathFlags), path);
+    return { lower, upper };
+  },
+});
+
+export const DirectoryEntryStream = define("DirectoryEntryStream", "wasi:filesystem/types.directory-entry-stream");
+Object.assign(DirectoryEntryStream.prototype, {
+  readDirectoryEntry() {
+    const [core, id] = self(this, DirectoryEntryStream);
+    const e = core.readDirectoryEntry(id);
+    return e === undefined ? undefined : { type: TYPES[e[0]] ?? "unknown", name: /** @type {string} */ (e[1]) };
+  },
+});
+
+/**
+ * The wasi:filesystem interfaces, keyed as in jco's `--instantiation` import object.
+ * @param {() => Preview2Host} getHost the host at call time
+ */
+export function filesystemImports(getHost) {
+  return {
+    "wasi:filesystem/types": {
+      Descriptor,
+      DirectoryEntryStream,
+      /** @param {unknown} err */
+      filesystemErrorCode: (err) => getHost().core.filesystemErrorCode(handle(err, IoError)),
+    },
+    "wasi:filesystem/preopens": {
+      getDirectories() {
+        const host = getHost();
+        return host.core.getDirectories().map(([id, name]) => [wrap(Descriptor, host, id), name]);
+      },
+    },
+  };
+}
+
+const mapped = filesystemImports(defaultHost);
+export const types = mapped["wasi:filesystem/types"];
+export const preopens = mapped["wasi:filesystem/preopens"];

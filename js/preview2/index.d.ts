@@ -26,8 +26,12 @@ export interface WASIp2Options {
   deterministic?: boolean | { seed?: number };
   /** `wasi:cli/environment.initial-cwd`. */
   cwd?: string;
-  /** Whether stdin, stdout, stderr are terminals (`wasi:cli/terminal-*`). */
-  tty?: [boolean, boolean, boolean];
+  /**
+   * Whether stdin, stdout, stderr are terminals (`wasi:cli/terminal-*`), as
+   * for WASI: one boolean for all three, or one each. Default: a "console"
+   * output and a StdinQueue or stream input are terminals.
+   */
+  tty?: boolean | [boolean, boolean, boolean];
   /**
    * The IANA time zone `wasi:clocks/timezone` answers for ("Europe/Berlin").
    * Default: the browser's or Node's local zone; "UTC" when `deterministic`.

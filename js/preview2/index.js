@@ -1,5 +1,4 @@
 // wasi-web/preview2: a WASI 0.2 host for components transpiled by jco, on
 // the same core and MemFS as Preview 1.
-export { ASYNC_EXPORTS, ASYNC_IMPORTS, WASIp2, configure } from "./host.js";
+export { ASYNC_EXPORTS, ASYNC_IMPORTS, buildImports, configure, WASIp2 } from "./wasip2.js";
 export { clearTranspileCache, isComponent, runComponent, transpileCacheStats, transpileComponent, transpileFiles } from "./run.js";
-export { buildImports } from "./interfaces.js";

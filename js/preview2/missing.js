@@ -14,8 +14,7 @@
  */
 function unsupported(iface, name) {
   throw new WebAssembly.RuntimeError(
-    `wasi-web does not implement ${iface} (the component called ${name}); ` +
-      "pass your own implementation in the imports to provide it",
+    `wasi-web does not implement ${iface} (the component called ${name}); ` + "pass your own implementation in the imports to provide it",
   );
 }
 
@@ -31,23 +30,25 @@ export function missingInterface(iface) {
   return new Proxy(Object.create(null), {
     get(_, name) {
       if (typeof name !== "string") return undefined;
-      let f = members.get(name);
+      // A const, so that the closures below see it as a string.
+      const member = name;
+      let f = members.get(member);
       if (!f) {
         // A class, so that `new` and `instanceof` behave; calling it traps.
         f = class {
           constructor() {
-            unsupported(iface, name);
+            unsupported(iface, member);
           }
         };
         f = new Proxy(f, {
-          apply: () => unsupported(iface, name),
+          apply: () => unsupported(iface, member),
           // Own and Function.prototype members (prototype, name, call,
           // Symbol.hasInstance...) stay real; anything else is a static
           // method of the resource.
           get: (target, key) =>
-            typeof key === "symbol" || key in target ? Reflect.get(target, key) : () => unsupported(iface, `${name}.${key}`),
+            typeof key === "symbol" || key in target ? Reflect.get(target, key) : () => unsupported(iface, `${member}.${key}`),
         });
-        members.set(name, f);
+        members.set(member, f);
       }
       return f;
     },

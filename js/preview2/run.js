@@ -3,9 +3,10 @@
 // In async mode it also passes `--async-mode jspi` with the imports that may
 // wait (ASYNC_IMPORTS) and `wasi:cli/run#run` as async. jco's output is
 // cached (transpile-cache.js).
+import { collectedOutput } from "../host-base.js";
 import { toBytes } from "../internal.js";
 import { isComponent } from "../module.js";
-import { ASYNC_EXPORTS, ASYNC_IMPORTS, WASIp2 } from "./host.js";
+import { ASYNC_EXPORTS, ASYNC_IMPORTS, WASIp2 } from "./wasip2.js";
 import { withMissingInterfaces } from "./missing.js";
 import { cachedTranspile } from "./transpile-cache.js";
 
@@ -25,6 +26,7 @@ async function loadJco() {
   }
 }
 
+/** @param {string} source */
 function dataUrl(source) {
   return `data:text/javascript;charset=utf-8,${encodeURIComponent(source)}`;
 }
@@ -35,7 +37,7 @@ function dataUrl(source) {
  * `--instantiation` mode ("sync" by default; "async" lets getCoreModule
  * return Promises, for a page that fetches the modules); `async` transpiles
  * for JSPI; `cache: false` bypasses the cache.
- * @param {Uint8Array | ArrayBuffer} component
+ * @param {Uint8Array | ArrayBuffer | ArrayBufferView} component
  * @param {{ async?: boolean, instantiation?: "sync" | "async", cache?: boolean }} [options]
  * @returns {Promise<import("./transpile-cache.js").Transpiled>}
  */
@@ -52,7 +54,7 @@ export async function transpileFiles(component, options = {}) {
     noTypescript: true,
     base64Cutoff: 0,
     ...(options.async === true
-      ? { asyncMode: { tag: "jspi", val: { imports: ASYNC_IMPORTS, exports: ASYNC_EXPORTS } } }
+      ? { asyncMode: { tag: /** @type {const} */ ("jspi"), val: { imports: ASYNC_IMPORTS, exports: ASYNC_EXPORTS } } }
       : {}),
   };
   const transpile = async () => {
@@ -71,9 +73,9 @@ export async function transpileFiles(component, options = {}) {
  * Promises and `run` returns one (for `new WASIp2({ async: true })`).
  * `cache: false` transpiles again even if the output is cached. Imports the
  * component needs that are not given trap when called.
- * @param {Uint8Array | ArrayBuffer} component
+ * @param {Uint8Array | ArrayBuffer | ArrayBufferView} component
  * @param {{ async?: boolean, cache?: boolean }} [options]
- * @returns {Promise<{ instantiate(imports: object): object, imports: string[], exports: [string, string][] }>}
+ * @returns {Promise<{ instantiate(imports: Record<string, object>): object, imports: string[], exports: [string, string][] }>}
  */
 export async function transpileComponent(component, options = {}) {
   const { name, files, imports, exports } = await transpileFiles(component, {
@@ -81,9 +83,11 @@ export async function transpileComponent(component, options = {}) {
     cache: options.cache,
   });
   const source = new TextDecoder().decode(files.get(`${name}.js`));
+  /** @type {Map<string, WebAssembly.Module>} */
   const modules = new Map();
   for (const [file, data] of files) {
-    if (file.endsWith(".wasm")) modules.set(file, await WebAssembly.compile(data));
+    // jco's output and the cache's files are views of plain ArrayBuffers.
+    if (file.endsWith(".wasm")) modules.set(file, await WebAssembly.compile(/** @type {Uint8Array<ArrayBuffer>} */ (data)));
   }
   const generated = await import(/* webpackIgnore: true */ /* @vite-ignore */ dataUrl(source));
   return {
@@ -91,8 +95,9 @@ export async function transpileComponent(component, options = {}) {
     exports,
     // Interfaces the component imports that `imports` lacks get stand-ins
     // that trap when called (js/preview2/missing.js).
+    /** @param {Record<string, object>} given */
     instantiate(given) {
-      return generated.instantiate((file) => {
+      return generated.instantiate((/** @type {string} */ file) => {
         const m = modules.get(file);
         if (!m) throw new Error(`wasi-web: jco asked for an unknown core module ${file}`);
         return m;
@@ -106,6 +111,8 @@ export async function transpileComponent(component, options = {}) {
  * for `new WASIp2()` except stdout/stderr, which are collected. With
  * `async: true` (JSPI) its waits suspend it instead of blocking the thread;
  * `cache: false` transpiles it again even if jco's output is cached.
+ * @param {Uint8Array | ArrayBuffer | ArrayBufferView} component
+ * @param {Omit<import("./wasip2.js").WASIp2Options, "stdout" | "stderr"> & { cache?: boolean, signal?: AbortSignal }} [options]
  * @returns {Promise<{ exitCode: number, stdout: string, stderr: string }>}
  */
 export async function runComponent(component, options = {}) {
@@ -117,13 +124,10 @@ export async function runComponent(component, options = {}) {
   try {
     const instance = transpiled.instantiate(wasi.imports);
     const exitCode = async ? await wasi.runAsync(instance, { signal }) : wasi.run(instance);
-    return { exitCode, stdout: wasi.stdout.text(), stderr: wasi.stderr.text() };
+    return { exitCode, ...collectedOutput(wasi) };
   } catch (error) {
     wasi.flush();
-    if (error !== null && typeof error === "object") {
-      error.stdout = wasi.stdout.text();
-      error.stderr = wasi.stderr.text();
-    }
+    if (error !== null && typeof error === "object") Object.assign(error, collectedOutput(wasi));
     throw error;
   }
 }

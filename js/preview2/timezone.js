@@ -68,7 +68,7 @@ export class Timezone {
         second: "numeric",
       });
     } catch (error) {
-      throw new TypeError(`options.timeZone: ${error.message}`, { cause: error });
+      throw new TypeError(`options.timeZone: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
     return this.#format;
   }
@@ -95,12 +95,16 @@ export class Timezone {
   display(when) {
     const ms = toMs(when);
     const utcOffset = ms === undefined ? undefined : this.#offsetAt(ms);
-    if (utcOffset === undefined) return { ...UTC_DISPLAY };
+    if (ms === undefined || utcOffset === undefined) return { ...UTC_DISPLAY };
     return { utcOffset, name: this.#nameAt(ms, utcOffset), inDaylightSavingTime: this.#isDst(ms, utcOffset) };
   }
 
-  /** @returns {number | undefined} */
+  /**
+   * @param {number} ms
+   * @returns {number | undefined}
+   */
   #offsetAt(ms) {
+    /** @type {Record<string, number>} */
     const f = {};
     // Date#getTimezoneOffset would round to minutes; this keeps seconds.
     for (const part of this.#fields().formatToParts(ms)) f[part.type] = Number(part.value);
@@ -110,6 +114,10 @@ export class Timezone {
     return Number.isFinite(offset) ? offset : undefined;
   }
 
+  /**
+   * @param {number} ms
+   * @param {number} utcOffset
+   */
   #nameAt(ms, utcOffset) {
     const timeZone = this.id;
     this.#names ??= NAME_LOCALES.map((locale) => new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: "short" }));
@@ -124,6 +132,8 @@ export class Timezone {
    * JS has no DST flag: the zone's standard offset is taken as the smaller
    * of its offsets on 1 January and 1 July of that year (either hemisphere),
    * and a larger offset is daylight saving time.
+   * @param {number} ms
+   * @param {number} utcOffset
    */
   #isDst(ms, utcOffset) {
     const year = new Date(ms + utcOffset * 1000).getUTCFullYear();
@@ -137,7 +147,10 @@ export class Timezone {
   }
 }
 
-/** A datetime as ms since the epoch, or undefined past what a JS Date holds. */
+/**
+ * A datetime as ms since the epoch, or undefined past what a JS Date holds.
+ * @param {Datetime} when
+ */
 function toMs(when) {
   const seconds = BigInt(when.seconds);
   if (seconds < 0n || seconds > BigInt(MAX_MS / 1000)) return undefined;
@@ -145,9 +158,13 @@ function toMs(when) {
   return ms <= MAX_MS ? ms : undefined;
 }
 
-/** -14400 → "-04:00"; seconds only when there are some ("+00:17:30"). */
+/**
+ * -14400 → "-04:00"; seconds only when there are some ("+00:17:30").
+ * @param {number} seconds
+ */
 export function formatOffset(seconds) {
   const abs = Math.abs(seconds);
+  /** @param {number} n */
   const two = (n) => String(n).padStart(2, "0");
   const hm = `${two(Math.floor(abs / 3600))}:${two(Math.floor((abs % 3600) / 60))}`;
   return `${seconds < 0 ? "-" : "+"}${hm}${abs % 60 ? `:${two(abs % 60)}` : ""}`;

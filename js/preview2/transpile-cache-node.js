@@ -19,9 +19,15 @@ const STALE_MS = 24 * 3600 * 1000;
 
 /** @typedef {import("./transpile-cache.js").Transpiled} Transpiled */
 
+/** @param {Uint8Array} data */
 const sha256 = (data) => crypto.createHash("sha256").update(data).digest("hex");
 
-/** The nearest package.json above `file` whose name is `name`. */
+/**
+ * The nearest package.json above `file` whose name is `name`.
+ * @param {string} file
+ * @param {string} name
+ * @returns {{ file: string, version: string }}
+ */
 function packageJson(file, name) {
   for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, "package.json");
@@ -74,7 +80,9 @@ export function cacheDir() {
     let home = "";
     try {
       home = os.homedir();
-    } catch {}
+    } catch {
+      // No home directory: a temporary one below.
+    }
     dir = home ? path.join(home, ".cache", "wasi-web") : path.join(os.tmpdir(), `wasi-web-cache-${uid ?? "user"}`);
   }
   try {
@@ -88,15 +96,20 @@ export function cacheDir() {
   }
 }
 
+/** @param {string} dir */
 function discard(dir) {
   try {
     fs.rmSync(dir, { recursive: true, force: true });
-  } catch {}
+  } catch {
+    // Best effort: a later sweep or rebuild tries again.
+  }
 }
 
 /**
  * Reads the entry for `key`. `corrupt` says an entry was there but did not
  * check out (it is deleted, to be rebuilt).
+ * @param {string} root
+ * @param {string} key
  * @returns {{ entry: Transpiled | null, corrupt: boolean }}
  */
 export function readEntry(root, key) {
@@ -122,7 +135,10 @@ export function readEntry(root, key) {
   }
 }
 
-/** Removes temporary directories that crashed writers left behind. */
+/**
+ * Removes temporary directories that crashed writers left behind.
+ * @param {string} root
+ */
 function sweep(root) {
   try {
     for (const name of fs.readdirSync(root)) {
@@ -130,7 +146,9 @@ function sweep(root) {
       const p = path.join(root, name);
       if (Date.now() - fs.statSync(p).mtimeMs > STALE_MS) discard(p);
     }
-  } catch {}
+  } catch {
+    // Best effort: an unreadable cache directory is only not swept.
+  }
 }
 
 /**

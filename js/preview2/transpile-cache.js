@@ -29,23 +29,37 @@ function diskStore() {
   return nodeStore;
 }
 
-/** Whether caching is off: `options.cache === false`, or WASI_WEB_NO_CACHE set (not "0") in Node. */
-export function cacheDisabled(options = {}) {
+/**
+ * Whether caching is off: `options.cache === false`, or WASI_WEB_NO_CACHE set (not "0") in Node.
+ * @param {{ cache?: boolean }} [options]
+ */
+function cacheDisabled(options = {}) {
   if (options.cache === false) return true;
   const env = IS_NODE ? process.env.WASI_WEB_NO_CACHE : undefined;
   return env !== undefined && env !== "" && env !== "0";
 }
 
+/** @param {Uint8Array} data */
 async function sha256Hex(data) {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
+  // A copy when the view is over a SharedArrayBuffer, which digest() refuses.
+  const source = data.buffer instanceof ArrayBuffer ? /** @type {Uint8Array<ArrayBuffer>} */ (data) : data.slice();
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", source));
   return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** A copy whose file map callers may change without touching the cache. */
+/**
+ * A copy whose file map callers may change without touching the cache.
+ * @param {Transpiled} out
+ * @returns {Transpiled}
+ */
 function copy(out) {
   return { ...out, files: new Map(out.files) };
 }
 
+/**
+ * @param {string} key
+ * @param {Promise<Transpiled>} promise
+ */
 function remember(key, promise) {
   const slot = { promise, size: 0 };
   memory.set(key, slot);
@@ -99,7 +113,7 @@ export async function cachedTranspile(bytes, generateOptions, transpile, options
   const promise = (async () => {
     // On disk only with a known jco version: the key must change with jco.
     const dir = store && version ? store.cacheDir() : null;
-    if (dir) {
+    if (store && dir) {
       const found = store.readEntry(dir, key);
       if (found.entry) {
         stats.diskHits++;
@@ -109,7 +123,7 @@ export async function cachedTranspile(bytes, generateOptions, transpile, options
     }
     stats.misses++;
     const out = await transpile();
-    if (dir && store.writeEntry(dir, key, out)) stats.writes++;
+    if (store && dir && store.writeEntry(dir, key, out)) stats.writes++;
     return out;
   })();
   remember(key, promise);

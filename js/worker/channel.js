@@ -43,7 +43,11 @@ export class ChannelWriter {
     this.#wake();
   }
 
-  /** Copies as much of `bytes` as fits; returns how many bytes it took. */
+  /**
+   * Copies as much of `bytes` as fits; returns how many bytes it took.
+   * @param {Uint8Array} bytes
+   * @returns {number}
+   */
   write(bytes) {
     const h = this.#h;
     const w = Atomics.load(h, WRITTEN);
@@ -89,7 +93,11 @@ export class ChannelReader {
     if (Atomics.load(this.#h, STOP) !== 0) throw new StopRequested();
   }
 
-  /** Up to `max` bytes; null at end of input; undefined when none yet. */
+  /**
+   * Up to `max` bytes; null at end of input; undefined when none yet.
+   * @param {number} max
+   * @returns {Uint8Array | null | undefined}
+   */
   read(max) {
     const h = this.#h;
     // Read the sequence number first: a push after this wakes block().
@@ -110,6 +118,8 @@ export class ChannelReader {
    * stop. (Atomics.wait takes any timeout: no 2^31 ms limit as in setTimeout.)
    * The throw unwinds the core call that waits; the worker then only
    * collects the program's files.
+   * @param {number} ms
+   * @param {boolean} input
    */
   block(ms, input) {
     this.checkStop();

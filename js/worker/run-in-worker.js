@@ -26,15 +26,47 @@ import { abortError, signalOption } from "../waiting.js";
  */
 export const STOP_GRACE_MS = 500;
 
-/** "/a/b/" → "/a/b"; "/" stays. */
+/**
+ * runInWorker()'s options (js/index.d.ts has the public type).
+ * @typedef {object} WorkerOptions
+ * @property {string[]} [args]
+ * @property {Record<string, string>} [env]
+ * @property {Record<string, string>} [preopens]
+ * @property {WorkerStdin} [stdin]
+ * @property {MemFS} [fs]
+ * @property {AbortSignal} [signal]
+ * @property {(chunk: Uint8Array) => void} [stdout]
+ * @property {(chunk: Uint8Array) => void} [stderr]
+ */
+
+/**
+ * Stdin for a program in a worker: all of it at once, or fed live. (Not a
+ * callback: the program reads in the worker, where the page's function
+ * cannot be called.)
+ * @typedef {string | Uint8Array | ArrayBuffer | ArrayBufferView | StdinQueue | ReadableStream
+ *   | AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>} WorkerStdin
+ */
+
+/**
+ * The error a worker run rejects with: what it ended with, plus its output
+ * and the changes not applied.
+ * @typedef {Error & { stdout?: string, stderr?: string, conflicts?: Conflict[], lostChanges?: boolean }} WorkerError
+ * @typedef {import("../tree.js").Conflict} Conflict
+ */
+
+/** "/a/b/" → "/a/b"; "/" stays. @param {string} path */
 function trimSlash(path) {
   const trimmed = path.replace(/\/+$/, "");
   return trimmed === "" ? "/" : trimmed;
 }
 
-/** The directories to copy: each preopened one, minus those inside another. */
+/**
+ * The directories to copy: each preopened one, minus those inside another.
+ * @param {string[][]} preopens [guest path, MemFS path] pairs
+ */
 function treeRoots(preopens) {
   const paths = [...new Set(preopens.map(([, path]) => trimSlash(path)))].sort((a, b) => a.length - b.length);
+  /** @type {string[]} */
   const roots = [];
   for (const path of paths) {
     if (!roots.some((r) => r === "/" || path === r || path.startsWith(`${r}/`))) roots.push(path);
@@ -42,10 +74,23 @@ function treeRoots(preopens) {
   return roots;
 }
 
-/** An error from the worker, as the class it was (a trap is a WebAssembly.RuntimeError). */
+/** The classes an error from the worker is rebuilt as, by name (a Map: "constructor" is no class name). */
+const ERROR_CLASSES = new Map(
+  /** @type {[string, ErrorConstructor][]} */ ([
+    ["RangeError", RangeError],
+    ["TypeError", TypeError],
+    ["SyntaxError", SyntaxError],
+    ["ReferenceError", ReferenceError],
+  ]),
+);
+
+/**
+ * An error from the worker, as the class it was (a trap is a WebAssembly.RuntimeError).
+ * @param {import("./worker.js").ErrorData} data
+ * @returns {Error}
+ */
 function rebuildError(data) {
-  const Kind =
-    data.name === "RuntimeError" ? WebAssembly.RuntimeError : ({ RangeError, TypeError, SyntaxError, ReferenceError }[data.name] ?? Error);
+  const Kind = data.name === "RuntimeError" ? WebAssembly.RuntimeError : (ERROR_CLASSES.get(data.name) ?? Error);
   const options = data.cause ? { cause: rebuildError(data.cause) } : undefined;
   const error = new Kind(data.message, options);
   if (error.name !== data.name) error.name = data.name;
@@ -76,8 +121,8 @@ function rebuildError(data) {
  * `stdout` and `stderr`.
  *
  * @param {Uint8Array | ArrayBuffer | WebAssembly.Module} program
- * @param {object} [options] as for run(), plus stdout/stderr callbacks and `signal`
- * @returns {Promise<{ exitCode: number, stdout: string, stderr: string, conflicts: {path: string, reason: string}[] }>}
+ * @param {WorkerOptions} [options] as for run(), plus stdout/stderr callbacks and `signal`
+ * @returns {Promise<{ exitCode: number, stdout: string, stderr: string, conflicts: Conflict[] }>}
  */
 export async function runInWorker(program, options = {}) {
   if (options === null || typeof options !== "object") throw new TypeError("options must be an object");
@@ -88,10 +133,14 @@ export async function runInWorker(program, options = {}) {
   }
   const signal = signalOption(options.signal);
   const preopenPairs = preopenList(options.preopens);
-  for (const stream of ["stdout", "stderr"]) {
+  for (const stream of /** @type {const} */ (["stdout", "stderr"])) {
     if (options[stream] !== undefined && typeof options[stream] !== "function") {
       throw new TypeError(`runInWorker(): options.${stream} must be a function (output is also collected in the result)`);
     }
+  }
+  // It would have to be called in the worker, where the page's function is not.
+  if (typeof options.stdin === "function") {
+    throw new TypeError("runInWorker(): options.stdin cannot be a callback; use a StdinQueue, a stream, a string or bytes");
   }
   const name = options.args?.[0] ?? "the WebAssembly program";
   if (signal?.aborted) throw abortError(signal, name);
@@ -102,31 +151,43 @@ export async function runInWorker(program, options = {}) {
   if (!(fs instanceof MemFS)) throw new TypeError("options.fs must be a MemFS");
   if (signal?.aborted) throw abortError(signal, name);
   const preopens = options.preopens ?? {};
+  /** @type {import("./worker.js").WorkerJob["trees"]} */
   const trees = treeRoots(preopenPairs).map((path) => [path, exportTree(fs, path)]);
   // The copies are the worker's from here on: move their bytes, don't clone them.
   const transfer = [...new Set(trees.flatMap(([, entries]) => entries.filter((e) => e.type === "file").map((e) => e.data.buffer)))];
   const channel = createChannel();
   const writer = new ChannelWriter(channel);
   const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  /** @type {{ stdout: string[], stderr: string[] }} */
   const out = { stdout: [], stderr: [] };
   const decoder = { stdout: new TextDecoder(), stderr: new TextDecoder() };
+  /** @param {"stdout" | "stderr"} stream */
   const text = (stream) => out[stream].join("") + decoder[stream].decode();
   const pump = feedStdin(options.stdin, writer);
+  /** @type {(() => void) | undefined} */
   let onAbort;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
   let graceTimer;
   try {
     return await new Promise((resolve, reject) => {
+      /** @param {unknown} error @param {Conflict[]} [conflicts] */
       const fail = (error, conflicts = []) => {
         if (error !== null && typeof error === "object") {
-          error.stdout = text("stdout");
-          error.stderr = text("stderr");
-          error.conflicts = conflicts;
+          const failed = /** @type {WorkerError} */ (error);
+          failed.stdout = text("stdout");
+          failed.stderr = text("stderr");
+          failed.conflicts = conflicts;
         }
         reject(error);
       };
       let started = false;
-      /** Why the page stopped the program (an abort, a throwing callback); null while it runs. */
+      /**
+       * Why the page stopped the program (an abort, a throwing callback); null while it runs.
+       * What it makes is what the run rejects with: a callback may have thrown anything.
+       * @type {((detail: string) => unknown) | null}
+       */
       let stopReason = null;
+      /** @param {(detail: string) => unknown} makeError */
       const stop = (makeError) => {
         if (stopReason !== null) return;
         stopReason = makeError;
@@ -141,19 +202,24 @@ export async function runInWorker(program, options = {}) {
           const error = makeError(
             `; it made no WASI call within ${STOP_GRACE_MS} ms, so its worker was terminated and its file changes were lost`,
           );
-          error.lostChanges = true;
+          // (A thrown string or number cannot carry the flag; it is still the rejection.)
+          if (error !== null && typeof error === "object") /** @type {WorkerError} */ (error).lostChanges = true;
           fail(error);
         }, STOP_GRACE_MS);
       };
-      onAbort = () => stop((detail) => abortError(signal, name, detail));
-      signal?.addEventListener("abort", onAbort, { once: true });
+      if (signal) {
+        onAbort = () => stop((detail) => abortError(signal, name, detail));
+        signal.addEventListener("abort", onAbort, { once: true });
+      }
       worker.onerror = (e) => {
         e.preventDefault?.();
+        /** @type {WorkerError} */
         const error = new Error(`worker failed: ${e.message}; the program's file changes were lost`);
         error.lostChanges = true;
         fail(error);
       };
       worker.onmessageerror = () => fail(new Error("worker mode: a message from the worker could not be read"));
+      /** @type {import("./worker.js").WorkerJob} */
       const job = {
         module,
         version,
@@ -164,6 +230,7 @@ export async function runInWorker(program, options = {}) {
         limits: fs.limits,
         channel,
       };
+      /** @param {import("./worker.js").EndMessage} data */
       const onEnd = (data) => {
         clearTimeout(graceTimer);
         const conflicts = applyChanges(fs, data.changes);
@@ -179,13 +246,14 @@ export async function runInWorker(program, options = {}) {
         if (data.error && !data.stopped) fail(rebuildError(data.error), conflicts);
         // Stopped, or asked to stop as it ended (a callback threw at its last flush).
         else if (data.stopped || stopReason !== null) fail(stopReason?.("") ?? new Error(`${name} was stopped`), conflicts);
-        else resolve({ exitCode: data.exitCode, stdout: text("stdout"), stderr: text("stderr"), conflicts });
+        // Neither thrown nor stopped: start() returned the exit code.
+        else resolve({ exitCode: /** @type {number} */ (data.exitCode), stdout: text("stdout"), stderr: text("stderr"), conflicts });
       };
-      worker.onmessage = ({ data }) => {
+      worker.onmessage = (/** @type {MessageEvent<import("./worker.js").WorkerMessage>} */ { data }) => {
         try {
           if (data.type === "ready") {
             started = true;
-            worker.postMessage(job, transfer);
+            worker.postMessage(job, /** @type {Transferable[]} */ (transfer));
           } else if (data.type === "stdout" || data.type === "stderr") {
             out[data.type].push(decoder[data.type].decode(data.chunk, { stream: true }));
             try {
@@ -204,21 +272,26 @@ export async function runInWorker(program, options = {}) {
     });
   } finally {
     clearTimeout(graceTimer);
-    signal?.removeEventListener("abort", onAbort);
+    if (onAbort) signal?.removeEventListener("abort", onAbort);
     pump.stop();
     worker.terminate();
   }
 }
 
-/** Moves stdin from the page into the channel, retrying while the ring is full. */
+/**
+ * Moves stdin from the page into the channel, retrying while the ring is full.
+ * @param {WorkerStdin | undefined} stdin
+ * @param {ChannelWriter} writer
+ */
 function feedStdin(stdin, writer) {
   let stopped = false;
   const queue =
     stdin instanceof StdinQueue
       ? stdin
-      : stdin == null || typeof stdin === "string" || stdin instanceof Uint8Array || stdin instanceof ArrayBuffer
+      : stdin == null || typeof stdin === "string" || ArrayBuffer.isView(stdin) || stdin instanceof ArrayBuffer
         ? null
         : StdinQueue.from(stdin);
+  /** @param {Uint8Array} bytes */
   const writeAll = async (bytes) => {
     let off = 0;
     while (!stopped && off < bytes.length) {

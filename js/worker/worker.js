@@ -5,41 +5,101 @@
 // with each path's state before the run, for the page to merge
 // (js/tree.js applyChanges).
 import { ChannelReader } from "./channel.js";
+import { BLOCK } from "../internal.js";
 import { MemFS } from "../memfs.js";
 import { WASI } from "../wasi.js";
 import { diffTree, exportTree, importTree } from "../tree.js";
 
-/** An error as plain data for postMessage; the page rebuilds its class (RuntimeError...). */
+/**
+ * What the page posts to start a run (js/worker/run-in-worker.js).
+ * @typedef {object} WorkerJob
+ * @property {WebAssembly.Module} module
+ * @property {"preview1" | "unstable"} version
+ * @property {string[]} args
+ * @property {Record<string, string>} env
+ * @property {Record<string, string>} preopens
+ * @property {[string, import("../tree.js").TreeEntry[]][]} trees each preopened tree's root and entries
+ * @property {import("../index.js").MemFSLimits} limits
+ * @property {SharedArrayBuffer} channel
+ */
+
+/**
+ * An error as plain data (see errorData).
+ * @typedef {{ name: string, message: string, stack?: string, cause?: ErrorData }} ErrorData
+ */
+
+/**
+ * The worker's last message: how the program ended, and its file changes.
+ * @typedef {object} EndMessage
+ * @property {"end"} type
+ * @property {boolean} stopped the page asked it to stop
+ * @property {number} [exitCode]
+ * @property {ErrorData} [error] what the run threw
+ * @property {import("../tree.js").TreeChange[]} changes what the program changed in the trees
+ * @property {ErrorData} [syncError] why the changes could not be listed
+ */
+
+/**
+ * What the worker posts to the page.
+ * @typedef {{ type: "ready" } | { type: "stdout" | "stderr", chunk: Uint8Array } | EndMessage} WorkerMessage
+ */
+
+/**
+ * The worker's global scope, as far as used here (the project's types are
+ * the DOM's, where `self` is a Window).
+ * @typedef {{ postMessage(message: WorkerMessage, transfer?: Transferable[]): void, onmessage: ((event: MessageEvent<WorkerJob>) => void) | null }} WorkerScope
+ */
+const scope = /** @type {WorkerScope} */ (/** @type {unknown} */ (self));
+
+/**
+ * An error as plain data for postMessage; the page rebuilds its class (RuntimeError...).
+ * @param {unknown} error
+ * @returns {ErrorData}
+ */
 function errorData(error) {
   if (error === null || typeof error !== "object") return { name: "Error", message: String(error) };
-  const cause = error.cause;
+  const { cause, name, message, stack } = /** @type {{ cause?: unknown, name?: unknown, message?: unknown, stack?: unknown }} */ (error);
   return {
-    name: String(error.name ?? "Error"),
-    message: String(error.message ?? error),
-    stack: typeof error.stack === "string" ? error.stack : undefined,
+    name: String(name ?? "Error"),
+    message: String(message ?? error),
+    stack: typeof stack === "string" ? stack : undefined,
     cause: cause !== undefined && cause !== error ? errorData(cause) : undefined,
   };
 }
 
-/** Every import first checks whether the page asked the program to stop. */
+/**
+ * Every import first checks whether the page asked the program to stop.
+ * @param {Record<string, Record<string, unknown>>} importObject a sync WASI's: functions only
+ * @param {ChannelReader} reader
+ * @returns {WebAssembly.Imports}
+ */
 function stoppable(importObject, reader) {
+  /** @type {WebAssembly.Imports} */
   const out = {};
   for (const [ns, functions] of Object.entries(importObject)) {
-    out[ns] = {};
+    /** @type {WebAssembly.ModuleImports} */
+    const wrapped = (out[ns] = {});
     for (const [name, f] of Object.entries(functions)) {
-      out[ns][name] = (...args) => {
+      const call = /** @type {(...args: unknown[]) => unknown} */ (f);
+      wrapped[name] = (/** @type {unknown[]} */ ...args) => {
         reader.checkStop();
-        return f(...args);
+        return call(...args);
       };
     }
   }
   return out;
 }
 
-/** The changes in every tree, and the data buffers to transfer with them. */
+/**
+ * The changes in every tree, and the data buffers to transfer with them.
+ * @param {MemFS} fs
+ * @param {WorkerJob["trees"]} trees
+ */
 function collectChanges(fs, trees) {
+  /** @type {import("../tree.js").TreeChange[]} */
   const changes = [];
   for (const [root, before] of trees) changes.push(...diffTree(root, before, exportTree(fs, root)));
+  /** @type {Set<ArrayBufferLike>} */
   const transfer = new Set();
   for (const { before, after } of changes) {
     for (const state of [before, after]) if (state?.type === "file") transfer.add(state.data.buffer);
@@ -47,12 +107,13 @@ function collectChanges(fs, trees) {
   return { changes, transfer: [...transfer] };
 }
 
-self.onmessage = async ({ data: job }) => {
+scope.onmessage = async ({ data: job }) => {
   const reader = new ChannelReader(job.channel);
-  globalThis.__wasiWebBlock = (ms, input) => reader.block(ms, input);
   const fs = new MemFS({ limits: job.limits });
   for (const [path, entries] of job.trees) importTree(fs, path, entries);
-  const send = (type) => (chunk) => self.postMessage({ type, chunk: chunk.slice() });
+  /** @param {"stdout" | "stderr"} type */
+  const send = (type) => (/** @type {Uint8Array} */ chunk) => scope.postMessage({ type, chunk: chunk.slice() });
+  /** @type {Omit<EndMessage, "changes">} */
   const end = { type: "end", stopped: false };
   try {
     const wasi = new WASI({
@@ -60,10 +121,15 @@ self.onmessage = async ({ data: job }) => {
       env: job.env,
       preopens: job.preopens,
       fs,
-      stdin: reader,
+      // WASI reads any source with read(max) as it reads a StdinQueue
+      // (js/options.js stdinOption); the option's type lists only the public kinds.
+      stdin: /** @type {NonNullable<ConstructorParameters<typeof WASI>[0]>["stdin"]} */ (/** @type {unknown} */ (reader)),
       stdout: send("stdout"),
       stderr: send("stderr"),
       version: job.version,
+      // Worker mode: the core blocks on the channel, for sleeps and stdin,
+      // so the page can feed stdin and stop the program while it waits.
+      [BLOCK]: (/** @type {number} */ ms, /** @type {boolean} */ input) => reader.block(ms, input),
     });
     // A Module instantiates to an Instance (not { instance }).
     const instance = await WebAssembly.instantiate(job.module, stoppable(wasi.getImportObject(), reader));
@@ -77,15 +143,12 @@ self.onmessage = async ({ data: job }) => {
   // The files go back however the program ended: a trap keeps its writes too.
   try {
     const { changes, transfer } = collectChanges(fs, job.trees);
-    end.changes = changes;
-    self.postMessage(end, transfer);
+    scope.postMessage({ ...end, changes }, /** @type {Transferable[]} */ (transfer));
   } catch (error) {
-    end.changes = [];
-    end.syncError = errorData(error);
-    self.postMessage(end);
+    scope.postMessage({ ...end, changes: [], syncError: errorData(error) });
   }
 };
 
 // The page waits for this before sending the job: messages sent while the
 // module (and the core, with top-level await) is still loading can be lost.
-self.postMessage({ type: "ready" });
+scope.postMessage({ type: "ready" });

@@ -23,6 +23,11 @@ impl<'a> Fields<'a> {
         Ok(Fields { obj, what })
     }
 
+    /// What the options are for (`WasiCore`...), to begin error messages.
+    pub fn what(&self) -> &str {
+        self.what
+    }
+
     fn bad(&self, key: &str, expected: &str) -> JsValue {
         TypeError::new(&format!("{}: `{key}` must be {expected}", self.what)).into()
     }
@@ -112,6 +117,17 @@ impl<'a> Fields<'a> {
                 _ => Err(self.bad(key, expected)),
             },
             _ => Err(self.bad(key, expected)),
+        }
+    }
+
+    /// A function (missing: `None`).
+    pub fn function(&self, key: &str) -> R<Option<js_sys::Function>> {
+        match self.get(key)? {
+            None => Ok(None),
+            Some(v) => v
+                .dyn_into::<js_sys::Function>()
+                .map(Some)
+                .map_err(|_| self.bad(key, "a function")),
         }
     }
 

@@ -1,5 +1,11 @@
-//! Imports from `js/core/host.js`.
+//! Imports from `js/core/host.js`, and the platform the core is given
+//! from them: the clocks, random bytes, sleeping and worker mode's blocking
+//! (the traits of `clocks`, `random` and `io`).
 
+use crate::clocks::{MonotonicClock, Sleep, WallClock};
+use crate::io::BlockOnInput;
+use crate::random::SecureRandom;
+use js_sys::Function;
 use std::cell::Cell;
 use wasm_bindgen::prelude::*;
 
@@ -15,8 +21,83 @@ extern "C" {
     pub fn time_origin() -> f64;
     pub fn sleep_ms(ms: f64);
     pub fn forget_guest();
-    pub fn can_block_on_input() -> bool;
-    pub fn block_ms(ms: f64, input: bool);
+    pub fn block_with(hook: &Function, ms: f64, input: bool);
+}
+
+/// The wall clock: `performance.timeOrigin + performance.now()`, which is
+/// sub-millisecond, unlike `Date.now()`.
+pub struct JsWallClock {
+    /// `timeOrigin` is constant: read once, so a reading is one JS call.
+    origin: f64,
+}
+
+impl Default for JsWallClock {
+    fn default() -> Self {
+        JsWallClock {
+            origin: time_origin(),
+        }
+    }
+}
+
+impl WallClock for JsWallClock {
+    fn now(&self) -> u64 {
+        ((self.origin + perf_now()) * 1e6) as u64
+    }
+}
+
+/// The monotonic clock: `performance.now()`, clamped so that it never
+/// goes backwards even if an engine's did.
+#[derive(Default)]
+pub struct JsMonotonicClock {
+    last: Cell<u64>,
+}
+
+impl MonotonicClock for JsMonotonicClock {
+    fn now(&self) -> u64 {
+        let now = ((perf_now() * 1e6) as u64).max(self.last.get());
+        self.last.set(now);
+        now
+    }
+}
+
+/// `crypto.getRandomValues`, straight into the core's memory.
+pub struct JsRandom;
+
+impl SecureRandom for JsRandom {
+    fn fill(&self, buf: &mut [u8]) {
+        random_fill(buf.as_mut_ptr() as u32, buf.len() as u32);
+    }
+}
+
+/// Sync mode's sleep: `Atomics.wait` where allowed (Node, workers), a spin
+/// on a browser's main thread (see `js/core/host.js`).
+pub struct JsSleep;
+
+impl Sleep for JsSleep {
+    fn sleep(&self, ns: u64) {
+        sleep_ms(ns as f64 / 1e6);
+    }
+}
+
+/// Worker mode's hook, `block(ms, input)` (js/worker/channel.js): it waits
+/// on a SharedArrayBuffer until `ms` pass (ms < 0: no limit) or, when
+/// `input`, stdin data arrives from the page. Sleeps go through it too, so
+/// the page can cut them short: it throws to stop the program, and the
+/// exception unwinds the core call it was in.
+pub struct WorkerBlock(pub Function);
+
+impl Sleep for WorkerBlock {
+    fn sleep(&self, ns: u64) {
+        if ns > 0 {
+            block_with(&self.0, ns as f64 / 1e6, false);
+        }
+    }
+}
+
+impl BlockOnInput for WorkerBlock {
+    fn block_on_input(&self, timeout: Option<u64>) {
+        block_with(&self.0, timeout.map_or(-1.0, |ns| ns as f64 / 1e6), true);
+    }
 }
 
 /// The guest's `WebAssembly.Memory`, reached through the host hooks. Its

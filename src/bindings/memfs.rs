@@ -2,16 +2,36 @@
 //! the filesystem; `/` is its root and nothing is above it.
 
 use super::fields::{object, Fields};
+use super::host::JsWallClock;
 use super::{js_error, panic};
+use crate::descriptor::FsHandle;
 use crate::error::Errno;
-use crate::filesystem::SharedFs;
 use crate::fs::{Kind, Limits, MemFs};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 pub struct MemFsCore {
-    pub(crate) fs: SharedFs,
+    /// The JS API's handle: its changes are stamped with the page's wall
+    /// clock (a program's context makes its own handle, on its own clock).
+    pub(crate) fs: FsHandle,
+}
+
+/// Device numbers: each filesystem of the page gets its own.
+static NEXT_DEV: AtomicU64 = AtomicU64::new(1);
+
+/// A filesystem on the page's wall clock, with the next device number.
+fn new_fs(limits: Limits) -> FsHandle {
+    let fs = MemFs::with_clock(limits, Rc::new(JsWallClock::default()))
+        .with_dev(NEXT_DEV.fetch_add(1, Ordering::Relaxed));
+    #[cfg(feature = "test-seams")]
+    let fs = {
+        let mut fs = fs;
+        fs.set_test_panic_seam(seams::take_armed_panic);
+        fs
+    };
+    FsHandle::new(fs)
 }
 
 /// The names `withLimits` takes, in `Limits` order.
@@ -82,7 +102,7 @@ impl MemFsCore {
     pub fn new() -> MemFsCore {
         panic::install();
         MemFsCore {
-            fs: Rc::new(crate::filesystem::FsCell::new(MemFs::new())),
+            fs: new_fs(Limits::default()),
         }
     }
 
@@ -125,9 +145,7 @@ impl MemFsCore {
                 js_sys::RangeError::new("limits.maxInodes must be at least 1 (the root)").into(),
             );
         }
-        Ok(MemFsCore {
-            fs: Rc::new(crate::filesystem::FsCell::new(MemFs::with_limits(limits))),
-        })
+        Ok(MemFsCore { fs: new_fs(limits) })
     }
 
     /// The limits in force, as `withLimits` takes them (`Infinity` for
@@ -391,12 +409,29 @@ impl MemFsCore {
 /// Test seams: only in a core built with the `test-seams` feature (the
 /// tests' core in pkg-test/), never in the shipped one.
 #[cfg(feature = "test-seams")]
+mod seams {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static PANIC_NEXT_MKDIR: AtomicBool = AtomicBool::new(false);
+
+    pub fn arm_panic() {
+        PANIC_NEXT_MKDIR.store(true, Ordering::Relaxed);
+    }
+
+    /// Given to every MemFs (`set_test_panic_seam`): true once per arming.
+    pub fn take_armed_panic() -> bool {
+        PANIC_NEXT_MKDIR.load(Ordering::Relaxed) && PANIC_NEXT_MKDIR.swap(false, Ordering::Relaxed)
+    }
+}
+
+#[cfg(feature = "test-seams")]
 #[wasm_bindgen]
 impl MemFsCore {
-    /// The next mkdir (by JS or a guest) panics inside the core.
+    /// The next mkdir (by JS or a guest, in any MemFS) panics inside the
+    /// core.
     #[wasm_bindgen(js_name = armPanicForTests)]
     pub fn arm_panic_for_tests() {
-        crate::fs::arm_test_panic();
+        seams::arm_panic();
     }
 
     /// An address near the top of the core's shadow stack (for measuring

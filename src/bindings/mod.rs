@@ -1,6 +1,7 @@
 //! The wasm-bindgen layer: JS-facing classes that only convert arguments
 //! and call the core. See `docs/core-api.md` for the contract.
 
+mod call;
 mod fields;
 pub mod host;
 mod memfs;

@@ -1,13 +1,15 @@
 //! The options `WasiCore` and `Preview2Core` share, and the context builder
 //! they both start from.
 
+use super::host::{JsMonotonicClock, JsRandom, JsSleep, JsWallClock, WorkerBlock};
 use super::memfs::MemFsCore;
 use super::stdio::JsSource;
 use crate::cli::BytesInput;
 use crate::ctx::WasiCtxBuilder;
 use crate::io::Blocking;
 use bytes::Bytes;
-use js_sys::{Function, Reflect, Uint8Array};
+use js_sys::{Function, Reflect, TypeError, Uint8Array};
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 pub(crate) use super::fields::Fields;
@@ -21,8 +23,17 @@ pub(crate) struct CtxOptions {
     max_fds: Option<u32>,
     /// Deterministic mode: virtual clocks and random bytes from this seed.
     seed: Option<u64>,
-    /// Waits return "would block" for the JS side to await (JSPI).
-    is_async: bool,
+    /// How waits are done: `async` (return "would block" for the JS side to
+    /// await, JSPI), worker (`block`, the hook of js/worker/channel.js that
+    /// blocks the worker until a time passes or input comes), or sync.
+    blocking: Mode,
+}
+
+/// The blocking mode JS asked for (the core's [`Blocking`] is made from it).
+enum Mode {
+    Sync,
+    Worker(Function),
+    Async,
 }
 
 impl CtxOptions {
@@ -35,7 +46,18 @@ impl CtxOptions {
             tty: f.flags3("tty")?,
             max_fds: f.count("maxFds", u32::MAX as u64)?.map(|n| n as u32),
             seed: f.count("seed", u64::MAX)?,
-            is_async: f.boolean("async")?,
+            blocking: match (f.boolean("async")?, f.function("block")?) {
+                (false, None) => Mode::Sync,
+                (false, Some(hook)) => Mode::Worker(hook),
+                (true, None) => Mode::Async,
+                (true, Some(_)) => {
+                    let msg = format!(
+                        "{}: `async` and `block` (worker mode) exclude each other",
+                        f.what()
+                    );
+                    return Err(TypeError::new(&msg).into());
+                }
+            },
         })
     }
 }
@@ -50,7 +72,18 @@ pub(crate) fn context(
     if fs.fs.is_closed() {
         return Err(js_sys::Error::new("MemFS is closed: a program cannot run on it").into());
     }
-    let mut b = WasiCtxBuilder::new(fs.fs.clone());
+    // The platform: the page's clocks, randomness and ways to block.
+    let mut b = WasiCtxBuilder::new(fs.fs.clone())
+        .wall_clock(JsWallClock::default())
+        .monotonic_clock(JsMonotonicClock::default())
+        .secure_random(JsRandom);
+    b = match o.blocking {
+        Mode::Sync => b.sleep(JsSleep),
+        Mode::Worker(hook) => b
+            .sleep(WorkerBlock(hook.clone()))
+            .blocking(Blocking::Worker(Rc::new(WorkerBlock(hook)))),
+        Mode::Async => b.sleep(JsSleep).blocking(Blocking::Async),
+    };
     for a in o.args {
         b = b.arg(a);
     }
@@ -67,9 +100,6 @@ pub(crate) fn context(
     }
     if let Some(seed) = o.seed {
         b = b.deterministic(seed);
-    }
-    if o.is_async {
-        b = b.blocking(Blocking::Async);
     }
     let stdin = Reflect::get(opts, &"stdin".into())?;
     if let Some(f) = stdin.dyn_ref::<Function>() {

@@ -13,8 +13,8 @@
 //!   gone). `build.rs` exports `__stack_pointer`, and JS sets it back to
 //!   its value at load;
 //! - wasm-bindgen's hold on the object whose method trapped: a borrow flag
-//!   (a `&mut self` method's object stays unusable: `js/wasi.js` and
-//!   `js/preview2/host.js` stop using a program's core after that) and a
+//!   (a `&mut self` method's object stays unusable: `js/host-base.js`
+//!   (WASI, WASIp2) stops using a program's core after that) and a
 //!   reference count, which [`release_abandoned`] gives back so that the
 //!   object can be freed.
 //!
@@ -24,7 +24,7 @@
 //! done; the operations check before they change, so that is usually
 //! nothing, and `MemFsCore.checkInvariants()` tells.
 
-use crate::filesystem::FsCell;
+use crate::descriptor::FsCell;
 use std::rc::Rc;
 use std::sync::{Mutex, Once};
 use wasm_bindgen::__rt::WasmRefCell;

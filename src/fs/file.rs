@@ -25,8 +25,9 @@ pub const CHUNK: u64 = 64 << 10;
 pub const MIN_CHARGE: u64 = 4096;
 /// The first allocation of a first chunk that grows by appending.
 const MIN_GROW: usize = 64;
-/// Zeros to extend chunks with (in .bss: no bytes in the binary).
-static ZEROS: [u8; CHUNK as usize] = [0; CHUNK as usize];
+/// Zeros to extend chunks with, a piece at a time (4 KiB of read-only
+/// data: a constant, so the core keeps no `static`).
+const ZEROS: &[u8] = &[0; 4096];
 
 /// What chunk `index` holding `len` bytes counts against `max_bytes`.
 fn charge(index: u64, len: u64) -> u64 {
@@ -122,7 +123,12 @@ impl FileData {
         }
         // A copy from zeros is a memcpy even in a debug build (resize is a
         // byte loop there).
-        chunk.extend_from_slice(&ZEROS[..want - old]);
+        let mut left = want - old;
+        while left > 0 {
+            let n = left.min(ZEROS.len());
+            chunk.extend_from_slice(&ZEROS[..n]);
+            left -= n;
+        }
         self.charged += charge(k, want as u64) - charge(k, old as u64);
         old
     }

@@ -10,30 +10,25 @@ use super::file::FileData;
 use super::node::Node;
 use super::{Ino, Kind, MemFs, OpenOptions, Walk, MAX_FILE_SIZE, MAX_NAME};
 use crate::error::{Errno, Result};
-#[cfg(feature = "test-seams")]
-use std::sync::atomic::{AtomicBool, Ordering};
-
-/// A test seam: when armed, the next `mkdir` through any `MemFs` panics, with
-/// the filesystem borrowed (mid-syscall when a guest calls
-/// `path_create_directory`). It exists to test that the bindings survive a
-/// core panic. Only the embedder can arm it (`MemFsCore.armPanicForTests()`
-/// from JS); no guest call reaches `arm_test_panic`. Only a build with the
-/// `test-seams` feature has it (the tests' core, `scripts/build.sh`).
-#[cfg(feature = "test-seams")]
-static PANIC_NEXT_MKDIR: AtomicBool = AtomicBool::new(false);
-
-#[cfg(feature = "test-seams")]
-pub fn arm_test_panic() {
-    PANIC_NEXT_MKDIR.store(true, Ordering::Relaxed);
-}
 
 impl MemFs {
+    /// A test seam: when `armed` answers true, the next `mkdir` panics,
+    /// with the filesystem borrowed (mid-syscall when a guest calls
+    /// `path_create_directory`). It exists to test that the bindings survive
+    /// a core panic: they keep the flag and give this function to every
+    /// MemFs they make, and only the embedder can arm it
+    /// (`MemFsCore.armPanicForTests()` from JS); no guest call reaches it.
+    /// Only a build with the `test-seams` feature has it (the tests' core,
+    /// `scripts/build.sh`).
+    #[cfg(feature = "test-seams")]
+    pub fn set_test_panic_seam(&mut self, armed: fn() -> bool) {
+        self.test_seam = Some(armed);
+    }
+
     #[inline]
     pub(super) fn test_panic_seam(&self) {
         #[cfg(feature = "test-seams")]
-        if PANIC_NEXT_MKDIR.load(Ordering::Relaxed)
-            && PANIC_NEXT_MKDIR.swap(false, Ordering::Relaxed)
-        {
+        if self.test_seam.is_some_and(|armed| armed()) {
             panic!("deliberate test panic in mkdir (armed by the embedder)");
         }
     }

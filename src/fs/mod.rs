@@ -9,16 +9,14 @@ mod limits;
 mod node;
 mod path;
 
-#[cfg(feature = "test-seams")]
-pub use limits::arm_test_panic;
 pub use node::{Ino, Kind};
 pub use path::{Absolute, Walk};
 
-use crate::clocks;
+use crate::clocks::{SystemWallClock, WallClock};
 use crate::error::{Errno, Result};
 use file::FileData;
 use node::{Dir, Inode, Node};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::rc::Rc;
 
 /// Limits on what one filesystem may hold. Every change is checked before
 /// it is made, so a refused one leaves no trace. The defaults keep a hostile
@@ -111,8 +109,6 @@ pub struct DirEntry<'a> {
     pub name: &'a str,
 }
 
-static NEXT_DEV: AtomicU64 = AtomicU64::new(1);
-
 pub struct MemFs {
     inodes: Vec<Option<Inode>>,
     free: Vec<usize>,
@@ -124,6 +120,13 @@ pub struct MemFs {
     /// `capacity` up to which memory was reserved (see `reserve_ahead`).
     reserved: u64,
     dev: u64,
+    /// What changes are stamped with: set by whoever changes the files
+    /// (see `descriptor::FsHandle`: a program's own clock, which is virtual
+    /// in deterministic mode, or the host's for the JS API).
+    clock: Rc<dyn WallClock>,
+    /// Whether the next `mkdir` must panic (see `set_test_panic_seam`).
+    #[cfg(feature = "test-seams")]
+    test_seam: Option<fn() -> bool>,
     pub limits: Limits,
 }
 
@@ -138,7 +141,16 @@ impl MemFs {
         Self::with_limits(Limits::default())
     }
 
+    /// A filesystem on std's wall clock (host builds and tests; on wasm32
+    /// use [`MemFs::with_clock`]: std has no clock there).
     pub fn with_limits(limits: Limits) -> Self {
+        Self::with_clock(limits, Rc::new(SystemWallClock))
+    }
+
+    /// A filesystem whose changes `clock` stamps until a caller sets
+    /// another ([`MemFs::set_clock`]). Its device number is 1 until
+    /// [`MemFs::with_dev`].
+    pub fn with_clock(limits: Limits, clock: Rc<dyn WallClock>) -> Self {
         let mut fs = MemFs {
             inodes: Vec::new(),
             free: Vec::new(),
@@ -146,13 +158,37 @@ impl MemFs {
             bytes: 0,
             capacity: 0,
             reserved: 0,
-            dev: NEXT_DEV.fetch_add(1, Ordering::Relaxed),
+            dev: 1,
+            clock,
+            #[cfg(feature = "test-seams")]
+            test_seam: None,
             limits,
         };
         let root = fs.alloc(Node::Dir(Dir::new(1))).expect("root inode");
         debug_assert_eq!(root, 1);
         fs.inode_mut(root).nlink = 2;
         fs
+    }
+
+    /// The device number `stat` reports: the embedder numbers its
+    /// filesystems so that two of them differ.
+    pub fn with_dev(mut self, dev: u64) -> Self {
+        self.dev = dev;
+        self
+    }
+
+    /// The clock the next changes are stamped with.
+    pub fn clock(&self) -> Rc<dyn WallClock> {
+        self.clock.clone()
+    }
+
+    /// Stamps the changes from now on with `clock`.
+    pub fn set_clock(&mut self, clock: Rc<dyn WallClock>) {
+        self.clock = clock;
+    }
+
+    fn now(&self) -> u64 {
+        self.clock.now()
     }
 
     pub fn root(&self) -> Ino {
@@ -173,7 +209,7 @@ impl MemFs {
         if self.live >= self.limits.max_inodes {
             return Err(Errno::Nospc);
         }
-        let now = clocks::realtime_ns();
+        let now = self.now();
         let inode = Inode {
             node,
             nlink: 1,
@@ -335,7 +371,7 @@ impl MemFs {
     }
 
     pub fn set_times(&mut self, ino: Ino, atim: SetTime, mtim: SetTime) {
-        let now = clocks::realtime_ns();
+        let now = self.now();
         let i = self.inode_mut(ino);
         match atim {
             SetTime::Keep => {}
@@ -351,14 +387,14 @@ impl MemFs {
     }
 
     fn touch_modified(&mut self, ino: Ino) {
-        let now = clocks::realtime_ns();
+        let now = self.now();
         let i = self.inode_mut(ino);
         i.mtim = now;
         i.ctim = now;
     }
 
     fn touch_changed(&mut self, ino: Ino) {
-        self.inode_mut(ino).ctim = clocks::realtime_ns();
+        self.inode_mut(ino).ctim = self.now();
     }
 
     /// relatime: only a read after a change moves atime, so a read loop
@@ -366,7 +402,8 @@ impl MemFs {
     fn touch_accessed(&mut self, ino: Ino) {
         let i = self.inode(ino);
         if i.atim <= i.mtim {
-            self.inode_mut(ino).atim = clocks::realtime_ns();
+            let now = self.now();
+            self.inode_mut(ino).atim = now;
         }
     }
 

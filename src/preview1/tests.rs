@@ -4,6 +4,7 @@ use super::*;
 use crate::cli::BufferOutput;
 use crate::ctx::WasiCtxBuilder;
 use crate::fs::MemFs;
+use crate::io::Blocking;
 use crate::memory::VecMemory;
 use std::cell::Cell;
 use std::rc::Rc;
@@ -16,7 +17,7 @@ struct Guest {
 
 impl Guest {
     fn new() -> Self {
-        let fs = Rc::new(crate::filesystem::FsCell::new(MemFs::new()));
+        let fs = Rc::new(crate::descriptor::FsCell::new(MemFs::new()));
         {
             let mut f = fs.borrow_mut();
             let (w, r) = (f.host_walk(), f.root());
@@ -147,7 +148,7 @@ fn wild_pointers_give_efault_and_change_nothing() {
     );
     assert_eq!(g.p1.fd_read(&m, fd, 100, u32::MAX, 200), Err(Errno::Fault));
     assert_eq!(g.p1.fd_write(&m, 1, 100, 1, 200), Err(Errno::Fault));
-    let s = g.p1.fd(fd).unwrap().file().unwrap().size();
+    let s = file_bytes(&g, fd).len();
     assert_eq!(s, 0);
     assert_eq!(
         g.p1.path_create_directory(&m, 3, 65000, 1000),
@@ -290,10 +291,10 @@ fn poll_clock_and_fds() {
     assert_eq!(g.u32(2000), 1, "stdout is ready, the clock is not");
     assert_eq!(m.u64(1000).unwrap(), 9);
     assert_eq!(m.u8(1010).unwrap(), event::FD_WRITE);
-    let start = crate::clocks::monotonic_ns();
+    let start = g.p1.ctx().clocks.monotonic();
     g.p1.poll_oneoff(&m, 0, 1000, 1, 2000, Abi::Preview1)
         .unwrap();
-    assert!(crate::clocks::monotonic_ns() - start >= 2_000_000);
+    assert!(g.p1.ctx().clocks.monotonic() - start >= 2_000_000);
     assert_eq!((g.u32(2000), m.u64(1000).unwrap()), (1, 7));
     assert_eq!(
         g.p1.poll_oneoff(&m, 0, 1000, 0, 2000, Abi::Preview1),
@@ -329,9 +330,9 @@ fn proc_exit_and_raise() {
     let mut g = Guest::new();
     assert_eq!(g.p1.proc_raise(99), Err(Errno::Inval));
     g.p1.proc_raise(0).unwrap();
-    assert_eq!(g.p1.ctx.exit_code, None);
+    assert_eq!(g.p1.ctx().exit_code, None);
     g.p1.proc_raise(15).unwrap();
-    assert_eq!(g.p1.ctx.exit_code, Some(143));
+    assert_eq!(g.p1.ctx().exit_code, Some(143));
 }
 
 /// Stdin that has nothing yet, as a push queue that is still open.
@@ -347,7 +348,7 @@ impl crate::io::InputStream for Pending {
 }
 
 fn waiting_guest(build: impl FnOnce(WasiCtxBuilder) -> WasiCtxBuilder) -> Guest {
-    let fs = Rc::new(crate::filesystem::FsCell::new(MemFs::new()));
+    let fs = Rc::new(crate::descriptor::FsCell::new(MemFs::new()));
     let out = BufferOutput::default();
     let ctx = build(WasiCtxBuilder::new(fs))
         .stdin(Box::new(Pending), true)
@@ -431,7 +432,8 @@ fn put_iovs(g: &Guest, at: u32, list: &[(u32, u32)]) {
 }
 
 fn file_bytes(g: &Guest, fd: u32) -> Vec<u8> {
-    let d = g.p1.fd(fd).unwrap().file().unwrap();
+    let h = g.p1.fd(fd).unwrap().file().unwrap();
+    let (d, _) = g.p1.p2.descriptor(h).unwrap();
     let mut out = Vec::new();
     let size = d.size();
     d.fs_mut()
@@ -774,7 +776,7 @@ fn guest_lengths_are_checked_before_anything_is_copied() {
     let fd = g.open("f", oflags::CREAT, rights::ALL).unwrap();
     let huge = HugeMemory::default();
     let m = Mem::new(&huge);
-    let max_path = g.p1.ctx.fs.borrow().limits.max_path;
+    let max_path = g.p1.ctx().fs.borrow().limits.max_path;
     // every path argument: ENAMETOOLONG without reading the path
     for len in [max_path as u32 + 1, 0x8000_0000, u32::MAX - 0x1000] {
         let p1 = &mut g.p1;
@@ -821,4 +823,49 @@ fn guest_lengths_are_checked_before_anything_is_copied() {
         file_bytes(&g, fd).len(),
         crate::ctx::DEFAULT_MAX_IO as usize
     );
+}
+
+#[test]
+fn each_fd_is_a_preview2_resource_and_closing_drops_it() {
+    let mut g = Guest::new();
+    // stdin, stdout, stderr and the preopen.
+    assert_eq!(g.p1.p2.live(), 4);
+    let a = g.open("a", oflags::CREAT, rights::ALL).unwrap();
+    let b = g.open("b", oflags::CREAT, rights::ALL).unwrap();
+    assert_eq!(g.p1.p2.live(), 6);
+    // The fd names a Preview 2 descriptor: what Preview 1 wrote, Preview 2 reads.
+    g.write(a, b"hello").unwrap();
+    let h = g.p1.fd(a).unwrap().file().unwrap();
+    assert_eq!(g.p1.p2.pread(h, 10, 0).unwrap(), (b"hello".to_vec(), true));
+    // Renumbering over `b` drops what `b` held.
+    g.p1.fd_renumber(a, b).unwrap();
+    assert_eq!(g.p1.p2.live(), 5);
+    g.p1.fd_close(b).unwrap();
+    assert_eq!(g.p1.p2.live(), 4);
+    g.p1.close_files();
+    assert_eq!(g.p1.p2.live(), 3);
+}
+
+#[test]
+fn a_full_fd_table_leaves_no_preview2_resource_behind() {
+    let fs = Rc::new(crate::descriptor::FsCell::new(MemFs::new()));
+    {
+        let mut f = fs.borrow_mut();
+        let (w, r) = (f.host_walk(), f.root());
+        f.mkdir(w, r, "/sandbox").unwrap();
+    }
+    let ctx = WasiCtxBuilder::new(fs)
+        .preopen("/sandbox", "/sandbox")
+        .unwrap()
+        .max_fds(5)
+        .build();
+    let mut g = Guest {
+        p1: Preview1::new(ctx).unwrap(),
+        mem: Rc::new(VecMemory::new(65536)),
+        out: BufferOutput::default(),
+    };
+    let f = g.open("f", oflags::CREAT, rights::ALL).unwrap();
+    assert_eq!(f, 4);
+    assert_eq!(g.open("f", 0, rights::ALL), Err(Errno::Mfile));
+    assert_eq!(g.p1.p2.live(), 5);
 }

@@ -115,7 +115,6 @@ pub mod event {
     pub const FD_READ: u8 = 1;
     pub const FD_WRITE: u8 = 2;
     pub const SUBSCRIPTION_CLOCK_ABSTIME: u16 = 1;
-    pub const SIZE: u32 = 32;
 }
 
 /// Which ABI a call came through; they differ in a few layouts.
@@ -126,25 +125,6 @@ pub enum Abi {
 }
 
 impl Abi {
-    pub fn subscription_size(self) -> u32 {
-        match self {
-            Abi::Preview1 => 48,
-            Abi::Unstable => 56,
-        }
-    }
-    /// Offset of the clock id inside a clock subscription.
-    pub fn clock_offset(self) -> u32 {
-        match self {
-            Abi::Preview1 => 16,
-            Abi::Unstable => 24,
-        }
-    }
-    pub fn filestat_size(self) -> usize {
-        match self {
-            Abi::Preview1 => 64,
-            Abi::Unstable => 56,
-        }
-    }
     /// (set, cur, end) whence values.
     pub fn whence(self, w: u32) -> Option<Whence> {
         match (self, w) {

@@ -1,13 +1,18 @@
 //! wasi:filesystem — types (descriptor, directory-entry-stream) and preopens.
 //!
-//! Descriptors are the core's [`Descriptor`], the very type Preview 1
-//! wraps, over the same shared `MemFs`. Preview 2 adds only its flags.
+//! Descriptors are the core's [`Descriptor`] over the shared `MemFs`, plus
+//! their flags. Preview 1's `path_open`, stat, reads, writes and
+//! `fd_readdir` come here too (`crate::preview1`).
 
-use super::io::{gather, read_file, slice_fill, Fill, Input, Output, Sink, MAX_READ};
+use super::io::{gather, slice_fill, Fill, Input, Output, Sink, MAX_READ};
 use super::{wrong_type, Error, Preview2, Resource, Result};
+use crate::descriptor::Descriptor;
 use crate::error::Errno;
-use crate::filesystem::Descriptor;
-use crate::fs::{Kind, OpenOptions, SetTime, Stat, Walk};
+use crate::fs::{DirEntry, Kind, OpenOptions, SetTime, Stat, Walk};
+
+/// Receives a file read's pieces: `(n, bytes, zeros)`, see
+/// [`Preview2::pread_with`].
+pub type Pieces<'a> = &'a mut dyn FnMut(u64, &[u8], u64) -> crate::error::Result<()>;
 
 /// `descriptor-flags` bits, in WIT order.
 pub type DescFlags = u8;
@@ -80,6 +85,30 @@ pub struct DirStream {
     cookie: u64,
 }
 
+/// Lists `dir` from `cookie` on (see [`Preview2::read_directory_at`]).
+fn list_directory(
+    dir: &Descriptor,
+    cookie: u64,
+    f: impl FnMut(DirEntry<'_>) -> bool,
+) -> Result<()> {
+    Ok(dir.fs().readdir(dir.ino, cookie, f)?)
+}
+
+/// The flags `open-at` refuses whatever the path names.
+pub fn check_open_flags(oflags: u8, flags: DescFlags) -> Result<()> {
+    // A directory cannot be created, exclusive or truncated: `invalid`, as
+    // in wasmtime.
+    if oflags & O_DIRECTORY != 0 && oflags & (O_CREATE | O_EXCLUSIVE | O_TRUNCATE) != 0 {
+        return Err(Error::Code(Errno::Inval));
+    }
+    // No durable storage to sync to: as in wasmtime, the sync flags are
+    // refused rather than silently ignored.
+    if flags & (FILE_INTEGRITY_SYNC | DATA_INTEGRITY_SYNC | REQUESTED_WRITE_SYNC) != 0 {
+        return Err(Error::Code(Errno::Notsup));
+    }
+    Ok(())
+}
+
 /// `metadata-hash-value` of a file: a 128-bit mix of its device and inode
 /// numbers, so two descriptors hash alike exactly when `is-same-object`.
 pub fn metadata_hash(s: &Stat) -> (u64, u64) {
@@ -102,8 +131,9 @@ pub fn new_timestamp(tag: u8, ns: u64) -> Result<SetTime> {
     }
 }
 
-/// File offsets and sizes are `off_t` (i64) underneath: larger ones are `invalid`.
-fn check_offset(n: u64) -> Result<()> {
+/// File offsets and sizes are `off_t` (i64) underneath: larger ones are
+/// `invalid` (Preview 1 checks its offsets with this too).
+pub fn check_offset(n: u64) -> Result<()> {
     if n > i64::MAX as u64 {
         Err(Error::Code(Errno::Inval))
     } else {
@@ -248,6 +278,24 @@ impl Preview2 {
     /// `read` into a [`Sink`]: the count and whether that hit the end. At
     /// most [`MAX_READ`] bytes (a short read), however many are asked for.
     pub fn pread_into(&self, id: u32, len: u64, offset: u64, sink: Sink) -> Result<(u64, bool)> {
+        let mut at = 0;
+        self.pread_with(id, len, offset, &mut |n, bytes, zeros| {
+            if !bytes.is_empty() {
+                sink(n, at, bytes);
+            }
+            at += bytes.len() as u64 + zeros;
+            Ok(())
+        })
+    }
+
+    /// `read` of up to `len` bytes at `offset`, handed to `piece` as they
+    /// are stored: `piece(n, bytes, zeros)` gets the answer's length `n`,
+    /// then stored bytes followed by `zeros` bytes of hole, in order. The
+    /// one file read both previews use (Preview 1's `fd_read` and
+    /// `fd_pread` scatter the pieces into the guest's iovecs). At most
+    /// [`MAX_READ`] bytes (a short read); returns the count and whether
+    /// that reached the end.
+    pub fn pread_with(&self, id: u32, len: u64, offset: u64, piece: Pieces) -> Result<(u64, bool)> {
         check_offset(offset)?;
         let (d, f) = self.descriptor(id)?;
         if d.is_dir() || !readable(f) {
@@ -259,11 +307,11 @@ impl Preview2 {
         }
         let mut fs = d.fs_mut();
         let size = fs.size(d.ino);
-        if offset >= size {
-            return Ok((0, true));
+        if offset >= size || len == 0 {
+            return Ok((0, offset >= size));
         }
         let n = len.min(MAX_READ).min(size - offset);
-        read_file(&mut fs, d.ino, offset, n, sink)?;
+        fs.read_with(d.ino, offset, n, |bytes, zeros| piece(n, bytes, zeros))?;
         Ok((n, offset + n >= size))
     }
 
@@ -388,17 +436,10 @@ impl Preview2 {
         flags: DescFlags,
     ) -> Result<u32> {
         let (d, dflags) = self.dir(id)?;
-        // No durable storage to sync to: as in wasmtime, the sync flags are
-        // refused rather than silently ignored.
-        if flags & (FILE_INTEGRITY_SYNC | DATA_INTEGRITY_SYNC | REQUESTED_WRITE_SYNC) != 0 {
-            return Err(Error::Code(Errno::Notsup));
-        }
+        check_open_flags(oflags, flags)?;
         let creating = oflags & (O_CREATE | O_TRUNCATE) != 0;
         if (creating || flags & MUTATE_DIRECTORY != 0) && dflags & MUTATE_DIRECTORY == 0 {
             return Err(Error::Code(Errno::Perm));
-        }
-        if oflags & O_DIRECTORY != 0 && oflags & (O_CREATE | O_TRUNCATE) != 0 {
-            return Err(Error::Code(Errno::Inval));
         }
         let write = flags & WRITE != 0;
         let flags = if flags & (READ | WRITE) == 0 {
@@ -431,6 +472,21 @@ impl Preview2 {
 
     // ---- directory-entry-stream ----
 
+    /// Lists directory `id` from `cookie` on: `f` gets each entry, with
+    /// the cookie of the next, and says whether to go on. The one listing
+    /// both previews use: a `directory-entry-stream` reads it an entry at
+    /// a time from cookie 2 (after `.` and `..`), Preview 1's `fd_readdir`
+    /// from the guest's cookie.
+    pub fn read_directory_at(
+        &self,
+        id: u32,
+        cookie: u64,
+        f: impl FnMut(DirEntry<'_>) -> bool,
+    ) -> Result<()> {
+        let (d, _) = self.dir(id)?;
+        list_directory(d, cookie, f)
+    }
+
     /// The next entry (`.` and `..` are not listed), or `None` at the end.
     pub fn read_directory_entry(&mut self, id: u32) -> Result<Option<(Kind, String)>> {
         let s = match self.get_mut(id)? {
@@ -438,7 +494,7 @@ impl Preview2 {
             other => return Err(wrong_type(id, "directory-entry-stream", other)),
         };
         let mut found = None;
-        s.dir.fs().readdir(s.dir.ino, s.cookie, |e| {
+        list_directory(&s.dir, s.cookie, |e| {
             found = Some((e.next, e.kind, e.name.to_string()));
             false
         })?;

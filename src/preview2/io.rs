@@ -1,12 +1,14 @@
 //! wasi:io — error, poll, streams.
 //!
-//! Streams are the core's [`InputStream`]/[`OutputStream`] (stdio) or a
-//! file [`Descriptor`] at an offset; pollables are the core's
-//! [`Pollable`]s, and [`poll`](Preview2::poll) is the core's [`io::poll`].
+//! Streams are the core's [`InputStream`](crate::io::InputStream) and
+//! [`OutputStream`](crate::io::OutputStream) (stdio) or a file
+//! [`Descriptor`] at an offset; pollables are the core's [`Pollable`]s,
+//! and every wait, Preview 1's `poll_oneoff` too, is
+//! [`wait_on`](Preview2::wait_on) over the core's [`io::poll`].
 
 use super::{wrong_type, Error, Preview2, Resource, Result};
+use crate::descriptor::Descriptor;
 use crate::error::Errno;
-use crate::filesystem::Descriptor;
 use crate::io::{self, AlwaysReady, Deadline, InputReady, Pollable, StreamError};
 
 /// What `check-write` grants at most, per call.
@@ -182,11 +184,16 @@ impl Preview2 {
     // ---- wasi:io/poll ----
 
     fn pollable(&self, id: u32) -> Result<Box<dyn Pollable>> {
-        let kind = match self.get(id)? {
-            Resource::Pollable(k) => *k,
-            other => return Err(wrong_type(id, "pollable", other)),
-        };
-        Ok(match kind {
+        match self.get(id)? {
+            Resource::Pollable(k) => Ok(self.pollable_of(*k)),
+            other => Err(wrong_type(id, "pollable", other)),
+        }
+    }
+
+    /// The core pollable for a kind of wait (Preview 1's `poll_oneoff`
+    /// makes its subscriptions' pollables here, without table entries).
+    pub fn pollable_of(&self, kind: PollKind) -> Box<dyn Pollable> {
+        match kind {
             PollKind::Deadline(at) => Box::new(Deadline {
                 at,
                 clocks: self.ctx.clocks.clone(),
@@ -194,7 +201,19 @@ impl Preview2 {
             PollKind::Ready => Box::new(AlwaysReady),
             PollKind::Stdin => Box::new(InputReady(self.ctx.stdio.stdin.clone())),
             PollKind::External(ready) => Box::new(Flag(ready)),
-        })
+        }
+    }
+
+    /// Waits until one of `list` is ready: the one way both previews wait.
+    /// Output written before a wait shows while the program waits, so
+    /// stdout and stderr are flushed first; then [`io::poll`] blocks,
+    /// sleeps or (async mode) says what to await.
+    pub fn wait_on(
+        &mut self,
+        list: &mut [Box<dyn Pollable>],
+    ) -> core::result::Result<Vec<usize>, io::Wait> {
+        self.flush();
+        io::poll(list, &self.ctx.clocks, &self.ctx.blocking)
     }
 
     /// A pollable the host makes ready later (a JS promise, a fetch, ...).
@@ -217,7 +236,7 @@ impl Preview2 {
         Ok(self.pollable(id)?.ready())
     }
 
-    pub fn pollable_block(&self, id: u32) -> Result<()> {
+    pub fn pollable_block(&mut self, id: u32) -> Result<()> {
         self.poll(&[id]).map(drop)
     }
 
@@ -225,7 +244,7 @@ impl Preview2 {
     /// until at least one is. An empty list traps, as the spec says. In
     /// async mode ([`Blocking::Async`](io::Blocking)) a poll that would
     /// block is [`Error::Wait`] instead: the JS side awaits and retries.
-    pub fn poll(&self, ids: &[u32]) -> Result<Vec<u32>> {
+    pub fn poll(&mut self, ids: &[u32]) -> Result<Vec<u32>> {
         if ids.is_empty() {
             return Err(Error::Trap(
                 "wasi-web: poll needs at least one pollable".into(),
@@ -238,8 +257,7 @@ impl Preview2 {
             .iter()
             .map(|&id| self.pollable(id))
             .collect::<Result<Vec<_>>>()?;
-        let ready =
-            io::poll(&mut list, &self.ctx.clocks, self.ctx.blocking).map_err(Error::Wait)?;
+        let ready = self.wait_on(&mut list).map_err(Error::Wait)?;
         Ok(ready.into_iter().map(|i| i as u32).collect())
     }
 
@@ -278,6 +296,8 @@ impl Preview2 {
                 if max == 0 {
                     return Ok(0);
                 }
+                // A prompt must be out before the program takes its answer.
+                self.flush();
                 let r = stdin.borrow_mut().read(max as usize);
                 match r {
                     Ok(b) => {
@@ -301,9 +321,8 @@ impl Preview2 {
     /// `blocking-read` into a [`Sink`]; returns the count.
     pub fn blocking_read_into(&mut self, id: u32, len: u64, sink: Sink) -> Result<u64> {
         if matches!(self.input(id)?, Input::Stdin) && len > 0 {
-            let mut list: Vec<Box<dyn Pollable>> =
-                vec![Box::new(InputReady(self.ctx.stdio.stdin.clone()))];
-            if let Err(wait) = io::poll(&mut list, &self.ctx.clocks, self.ctx.blocking) {
+            let mut list = [self.pollable_of(PollKind::Stdin)];
+            if let Err(wait) = self.wait_on(&mut list) {
                 return Err(Error::Wait(wait));
             }
         }
@@ -370,6 +389,14 @@ impl Preview2 {
             self.output(id)?;
             return Err(over_budget(len));
         }
+        self.write_unbudgeted(id, len, fill)
+    }
+
+    /// A stream `write` of `len` bytes without `check-write`'s budget:
+    /// Preview 1's `fd_write`, whose length the context's `max_io` bounds
+    /// already, writes to stdout and stderr through this. One write of
+    /// the sink per call, however the bytes came.
+    pub fn write_unbudgeted(&mut self, id: u32, len: u64, fill: Fill) -> Result<()> {
         let stdout = match self.output(id)? {
             Output::File { desc, pos, append } => {
                 let at = if *append { desc.size() } else { *pos };
@@ -389,10 +416,15 @@ impl Preview2 {
         if let Err(e) = fill(0, &mut buf) {
             return Err(self.fs_failed(e));
         }
+        // Flushing the other stream first keeps stdout and stderr in the
+        // order the program wrote them.
+        let stdio = &mut self.ctx.stdio;
         let r = if stdout {
-            self.ctx.stdio.stdout.write(&buf)
+            let _ = stdio.stderr.flush();
+            stdio.stdout.write(&buf)
         } else {
-            self.ctx.stdio.stderr.write(&buf)
+            let _ = stdio.stdout.flush();
+            stdio.stderr.write(&buf)
         };
         r.map_err(|e| self.stream_error(e))
     }

@@ -1,11 +1,13 @@
 //! WASI Preview 2 (0.2.x) host on the shared core.
 //!
 //! [`Preview2`] owns one program's [`WasiCtx`] and a resource table. Every
-//! resource of the WASI 0.2 interfaces lives in it: descriptors (the same
-//! [`Descriptor`] Preview 1 uses, over the same `MemFs`), directory-entry
-//! streams, input/output streams (files at an offset, stdio), pollables,
+//! resource of the WASI 0.2 interfaces lives in it: descriptors
+//! ([`Descriptor`]s over the shared `MemFs`), directory-entry streams,
+//! input/output streams (files at an offset, stdio), pollables,
 //! `wasi:io/error`s and terminals. The JS side (`js/preview2/`) holds only
-//! handle numbers.
+//! handle numbers, and so does the Preview 1 adapter (`crate::preview1`),
+//! whose fds name resources here: the policies (sandboxed opens, offsets,
+//! caps, how waits block and flush) are this module's, for both.
 //!
 //! Drop semantics follow wasmtime: a pollable is a child of the stream it
 //! was subscribed from, and dropping a resource that still has children is
@@ -27,8 +29,8 @@ pub mod sockets;
 mod tests;
 
 use crate::ctx::WasiCtx;
+use crate::descriptor::Descriptor;
 use crate::error::Errno;
-use crate::filesystem::Descriptor;
 use crate::io::Wait;
 use crate::table::Table;
 
@@ -122,6 +124,12 @@ pub struct Preview2 {
 impl Preview2 {
     pub fn new(ctx: WasiCtx) -> Self {
         let limit = ctx.max_fds.saturating_mul(4).max(64);
+        Self::with_limit(ctx, limit)
+    }
+
+    /// A host whose table holds at most `limit` resources (the Preview 1
+    /// adapter sizes it to its fd table).
+    pub fn with_limit(ctx: WasiCtx, limit: u32) -> Self {
         Preview2 {
             ctx,
             table: Table::new(limit),

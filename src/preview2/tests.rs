@@ -5,8 +5,8 @@ use crate::ctx::WasiCtxBuilder;
 use crate::fs::{Kind, MemFs};
 use std::rc::Rc;
 
-fn setup() -> (Preview2, BufferOutput, crate::filesystem::SharedFs) {
-    let fs = Rc::new(crate::filesystem::FsCell::new(MemFs::new()));
+fn setup() -> (Preview2, BufferOutput, crate::descriptor::SharedFs) {
+    let fs = Rc::new(crate::descriptor::FsCell::new(MemFs::new()));
     {
         let mut f = fs.borrow_mut();
         let (w, r) = (f.host_walk(), f.root());
@@ -182,7 +182,7 @@ impl crate::io::InputStream for Later {
 
 #[test]
 fn async_mode_waits_are_returned_not_blocked() {
-    let fs = Rc::new(crate::filesystem::FsCell::new(MemFs::new()));
+    let fs = Rc::new(crate::descriptor::FsCell::new(MemFs::new()));
     let data = Rc::new(core::cell::RefCell::new(None));
     let ctx = WasiCtxBuilder::new(fs)
         .stdin(Box::new(Later(data.clone())), false)
@@ -350,4 +350,83 @@ fn a_closed_memfs_is_an_error_not_a_panic() {
     // Dropping handles on it still works.
     p.drop_resource(f).unwrap();
     p.close_all();
+}
+
+/// Stdout and stderr coalesced in one shared buffer, to see the order in
+/// which they reach it.
+fn buffered_stdio() -> (Preview2, BufferOutput) {
+    let fs = Rc::new(crate::descriptor::FsCell::new(MemFs::new()));
+    let out = BufferOutput::default();
+    let ctx = WasiCtxBuilder::new(fs)
+        .stdout(
+            Box::new(crate::cli::Buffered::new(out.clone(), false)),
+            false,
+        )
+        .stderr(
+            Box::new(crate::cli::Buffered::new(out.clone(), false)),
+            false,
+        )
+        .deterministic(1)
+        .build();
+    (Preview2::new(ctx), out)
+}
+
+#[test]
+fn a_write_flushes_the_other_stream_first_and_a_wait_flushes_both() {
+    let (mut p, out) = buffered_stdio();
+    let (o, e) = (p.get_stdout().unwrap(), p.get_stderr().unwrap());
+    p.write(e, b"err1 ").unwrap();
+    p.write(o, b"out1 ").unwrap();
+    // stderr went out before stdout's write; stdout's is still buffered.
+    assert_eq!(out.0.borrow().as_slice(), b"err1 ");
+    p.write(e, b"err2 ").unwrap();
+    assert_eq!(out.0.borrow().as_slice(), b"err1 out1 ");
+    // A wait (here on a deadline, virtual time) shows what was written.
+    let t = p.subscribe_duration(1_000).unwrap();
+    assert_eq!(p.poll(&[t]).unwrap(), vec![0]);
+    assert_eq!(out.0.borrow().as_slice(), b"err1 out1 err2 ");
+}
+
+#[test]
+fn open_at_refuses_a_directory_that_is_exclusive_before_the_sync_flags() {
+    use super::filesystem::{O_DIRECTORY, O_EXCLUSIVE};
+    let (mut p, _, _) = setup();
+    let d = root(&mut p);
+    // wasmtime: DIRECTORY with CREATE, EXCLUSIVE or TRUNCATE is `invalid`.
+    assert_eq!(
+        p.open_at(d, true, ".", O_DIRECTORY | O_EXCLUSIVE, READ),
+        Err(Error::Code(crate::Errno::Inval))
+    );
+    assert_eq!(
+        p.open_at(d, true, "x", O_DIRECTORY | O_CREATE, FILE_INTEGRITY_SYNC),
+        Err(Error::Code(crate::Errno::Inval))
+    );
+    assert_eq!(
+        p.open_at(d, true, "x", O_CREATE, FILE_INTEGRITY_SYNC),
+        Err(Error::Code(crate::Errno::Notsup))
+    );
+}
+
+#[test]
+fn read_directory_at_lists_from_a_cookie() {
+    let (mut p, _, _) = setup();
+    let d = root(&mut p);
+    p.create_directory_at(d, "a").unwrap();
+    p.create_directory_at(d, "b").unwrap();
+    let mut names = Vec::new();
+    p.read_directory_at(d, 0, |e| {
+        names.push((e.next, e.name.to_string()));
+        true
+    })
+    .unwrap();
+    let just: Vec<&str> = names.iter().map(|(_, n)| n.as_str()).collect();
+    assert_eq!(just, [".", "..", "a", "b"]);
+    // From the cookie after `a`: only `b`.
+    let mut rest = Vec::new();
+    p.read_directory_at(d, names[2].0, |e| {
+        rest.push(e.name.to_string());
+        true
+    })
+    .unwrap();
+    assert_eq!(rest, ["b"]);
 }

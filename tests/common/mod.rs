@@ -108,20 +108,20 @@ pub fn stdout_reaches_the_js_sink() {
     let (_fs, out, mut c, mem) = setup();
     put(&mem, 100, b"hi there\n");
     iovec(&mem, 0, 100, 9);
-    assert_eq!(c.fd_write(1, 0, 1, 50), 0);
-    assert_eq!(u32_at(&mem, 50), 9);
+    assert_eq!(c.fd_write(1, 0, 1, 52), 0);
+    assert_eq!(u32_at(&mem, 52), 9);
     // Output is coalesced in the core until a flush (exit, a wait, a read).
     assert_eq!(out.length(), 0);
     c.flush();
     assert_eq!(joined(&out), b"hi there\n");
-    assert_eq!(c.fd_write(42, 0, 1, 50), EBADF);
+    assert_eq!(c.fd_write(42, 0, 1, 52), EBADF);
 }
 
 pub fn stdin_and_args() {
     let (_fs, _out, mut c, mem) = setup();
     iovec(&mem, 0, 100, 5);
-    assert_eq!(c.fd_read(0, 0, 1, 50), 0);
-    assert_eq!(get(&mem, 100, u32_at(&mem, 50)), b"typed");
+    assert_eq!(c.fd_read(0, 0, 1, 52), 0);
+    assert_eq!(get(&mem, 100, u32_at(&mem, 52)), b"typed");
     assert_eq!(c.args_sizes_get(200, 204), 0);
     assert_eq!((u32_at(&mem, 200), u32_at(&mem, 204)), (2, 10));
     assert_eq!(c.args_get(300, 400), 0);
@@ -135,7 +135,7 @@ pub fn files_are_shared_with_memfs() {
     let fd = u32_at(&mem, 60);
     put(&mem, 100, b"written by the guest");
     iovec(&mem, 0, 100, 20);
-    assert_eq!(c.fd_write(fd, 0, 1, 50), 0);
+    assert_eq!(c.fd_write(fd, 0, 1, 52), 0);
     assert_eq!(
         fs.read_file("/data/out.txt").unwrap().to_vec(),
         b"written by the guest"
@@ -144,8 +144,8 @@ pub fn files_are_shared_with_memfs() {
     put(&mem, 1000, b"in.txt");
     assert_eq!(c.path_open(3, 0, 1000, 6, 0, -1, -1, 0, 60), 0);
     iovec(&mem, 0, 100, 64);
-    assert_eq!(c.fd_read(u32_at(&mem, 60), 0, 1, 50), 0);
-    assert_eq!(get(&mem, 100, u32_at(&mem, 50)), b"from js");
+    assert_eq!(c.fd_read(u32_at(&mem, 60), 0, 1, 52), 0);
+    assert_eq!(get(&mem, 100, u32_at(&mem, 52)), b"from js");
     put(&mem, 1000, b"../../etc");
     assert_eq!(c.path_open(3, 0, 1000, 9, 0, -1, -1, 0, 60), EPERM);
     put(&mem, 1000, b"missing");
@@ -158,14 +158,14 @@ pub fn bounds_follow_memory_growth() {
     let (_fs, out, mut c, mem) = setup();
     // Past the end of a 1-page memory: EFAULT, nothing written.
     iovec(&mem, 0, 70_000, 4);
-    assert_eq!(c.fd_write(1, 0, 1, 50), EFAULT);
-    assert_eq!(c.fd_write(1, 65_530, 1, 50), EFAULT);
+    assert_eq!(c.fd_write(1, 0, 1, 52), EFAULT);
+    assert_eq!(c.fd_write(1, 65_530, 1, 52), EFAULT);
     assert_eq!(c.random_get(65_000, 1_000), EFAULT);
     assert_eq!(out.length(), 0);
     // After memory.grow the same pointer is valid and the new buffer is used.
     mem.grow(1);
     put(&mem, 70_000, b"ok!\n");
-    assert_eq!(c.fd_write(1, 0, 1, 50), 0);
+    assert_eq!(c.fd_write(1, 0, 1, 52), 0);
     c.flush();
     assert_eq!(joined(&out), b"ok!\n");
     assert_eq!(c.random_get(65_000, 60_000), 0);

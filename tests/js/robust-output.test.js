@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { MemFS, WASI } from "../../js/index.js";
 import { ConsoleSink } from "../../js/console-sink.js";
-import { FLUSH, WRITE } from "../../js/internal.js";
+import { BLOCK, FLUSH, WRITE } from "../../js/internal.js";
 import { WASIp2 } from "../../js/preview2/index.js";
 import { guest, printer, scripted } from "./helpers/wat.js";
 
@@ -171,17 +171,16 @@ describe("a callback that throws, inside a call into the core (Preview 1)", () =
     const fs = new MemFS();
     fs.mkdir("/d");
     const boom = new Error("hook boom");
-    globalThis.__wasiWebBlock = () => {
-      throw boom;
-    };
-    let wasi;
-    try {
-      wasi = new WASI({ fs, preopens: { "/d": "/d" }, stdout: "buffer" });
-      const program = scripted([["write", "f.txt", "kept\n"], ["print", "before\n"], ["sleep"]]);
-      assert.throws(() => wasi.start(instance(program, wasi)), (e) => e === boom);
-    } finally {
-      delete globalThis.__wasiWebBlock;
-    }
+    const wasi = new WASI({
+      fs,
+      preopens: { "/d": "/d" },
+      stdout: "buffer",
+      [BLOCK]: () => {
+        throw boom;
+      },
+    });
+    const program = scripted([["write", "f.txt", "kept\n"], ["print", "before\n"], ["sleep"]]);
+    assert.throws(() => wasi.start(instance(program, wasi)), (e) => e === boom);
     assert.equal(fs.readFile("/d/f.txt", "utf8"), "kept\n");
     // The output the program had written before is delivered.
     assert.equal(wasi.stdout.text(), "before\n");

@@ -231,3 +231,49 @@ describe("a tree deeper than the core's stack", () => {
     fs.checkInvariants();
   });
 });
+
+describe("the call a panic struck", () => {
+  // With no stack trace at all, the name can only come from the core, which
+  // records the call it is in on entry (WasiCore/Preview2Core.currentCall()).
+  function thrownWithoutStacks(f) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      f();
+    } catch (error) {
+      return error;
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+    assert.fail("expected a throw");
+  }
+
+  test("is named by the core for a Preview 1 import", () => {
+    const mkdir = guest({
+      imports: ["path_create_directory"],
+      strings: { dir: "newdir" },
+      start: `(drop (call $path_create_directory (i32.const 3) $str:dir $len:dir))`,
+    });
+    const fs = sharedFs();
+    const wasi = new WASI({ fs, preopens: { "/d": "/d" }, stdout: "buffer" });
+    const inst = instance(mkdir, wasi);
+    MemFsCore.armPanicForTests();
+    const error = thrownWithoutStacks(() => wasi.start(inst));
+    assert.match(error.message, /^wasi-web core panicked in path_create_directory: deliberate test panic/);
+    assert.deepEqual(fs.readdir("/d"), ["keep.txt"]);
+  });
+
+  test("is named by the core for a Preview 2 call", async () => {
+    const { WASIp2 } = await import("../../js/preview2/index.js");
+    const fs = sharedFs();
+    const wasi = new WASIp2({ fs, preopens: { "/d": "/d" }, stdout: "buffer" });
+    const [[dir]] = wasi.imports["wasi:filesystem/preopens"].getDirectories();
+    // A stand-in for a component instance: its run makes one call.
+    const component = { run: { run: () => dir.createDirectoryAt("made") } };
+    MemFsCore.armPanicForTests();
+    const error = thrownWithoutStacks(() => wasi.run(component));
+    assert.match(error.message, /^wasi-web core panicked in createDirectoryAt: deliberate test panic/);
+    assert.deepEqual(fs.readdir("/d"), ["keep.txt"]);
+    fs.mkdir("/d/after");
+  });
+});

@@ -10,7 +10,7 @@ import { after, before, describe, test } from "node:test";
 import { MemFS } from "../../js/index.js";
 import { applyChanges, diffTree, exportTree } from "../../js/tree.js";
 import { openLibraryPage } from "./helpers/pages.js";
-import { scripted as script } from "./helpers/wat.js";
+import { cat, scripted as script } from "./helpers/wat.js";
 
 const enc = new TextEncoder();
 
@@ -382,6 +382,26 @@ describe("worker mode in Chromium", () => {
     assert.deepEqual(r, { same: true, kept: "kept\n", never: null });
   });
 
+  test("a callback throws a string, the program computes on: the run rejects with the string", { timeout: 60_000 }, async () => {
+    // The output arrives while the program is in the stdin read (its last WASI call), so the page's stop
+    // finds it spinning: the grace timer ends the run. It once set `lostChanges` on the thrown value,
+    // which a string refuses: the timer threw and the run never settled.
+    const bytes = [...script([["print", "spinning\n"], ["stdin"], ["spin"]])];
+    const r = await page.evaluate(async (bytes) => {
+      try {
+        await wasiWeb.runInWorker(bytesOf(bytes), {
+          stdout: () => {
+            throw "the sink broke";
+          },
+        });
+        return { resolved: true };
+      } catch (error) {
+        return { error };
+      }
+    }, bytes);
+    assert.deepEqual(r, { error: "the sink broke" });
+  });
+
   test("an already aborted signal: nothing runs", { timeout: 60_000 }, async () => {
     const bytes = [...script([["write", "ran.txt", "x"]])];
     const r = await page.evaluate(async (bytes) => {
@@ -395,6 +415,27 @@ describe("worker mode in Chromium", () => {
       }
     }, bytes);
     assert.deepEqual(r, { name: "AbortError", ran: false });
+  });
+
+  test("stdin as any binary view reaches the program; a stdin callback is refused", { timeout: 60_000 }, async () => {
+    const bytes = [...cat()];
+    const r = await page.evaluate(async (bytes) => {
+      const data = new TextEncoder().encode("héllo\n");
+      // An Int8Array or a DataView was once read as an iterable of numbers: no stdin at all.
+      const int8 = await wasiWeb.runInWorker(bytesOf(bytes), { stdin: new Int8Array(data.buffer) });
+      const view = await wasiWeb.runInWorker(bytesOf(bytes), { stdin: new DataView(data.buffer, 1) });
+      let callback;
+      try {
+        await wasiWeb.runInWorker(bytesOf(bytes), { stdin: () => "never read" });
+        callback = "resolved";
+      } catch (error) {
+        callback = `${error.name}: ${error.message}`;
+      }
+      return { int8: int8.stdout, view: view.stdout, callback };
+    }, bytes);
+    assert.equal(r.int8, "héllo\n");
+    assert.equal(r.view, "éllo\n");
+    assert.match(r.callback, /^TypeError: runInWorker\(\): options\.stdin cannot be a callback/);
   });
 
   test("two preopens with the same guest path are refused", { timeout: 60_000 }, async () => {

@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { MemFS, OutputBuffer, WASI } from "../../js/index.js";
-import { cat, catFile, guest, printer } from "./helpers/wat.js";
+import { cat, catFile, guest, printer, scripted } from "./helpers/wat.js";
 
 const instantiate = async (bytes, wasi) => (await WebAssembly.instantiate(bytes, wasi.getImportObject())).instance;
 
@@ -243,5 +243,27 @@ describe("terminals", () => {
 
   test("bad tty option", () => {
     assert.throws(() => new WASI({ tty: "yes" }), TypeError);
+  });
+});
+
+describe("deterministic mode and file times", () => {
+  test("a program's files get the virtual clock's times; the page's own changes keep real times", () => {
+    const fs = new MemFS();
+    fs.mkdir("/d");
+    const wasi = new WASI({ fs, preopens: { "/d": "/d" }, deterministic: { seed: 1 } });
+    // "sleep" waits 2^62 ns: virtual time jumps there at once.
+    const program = scripted([["write", "a.txt", "a"], ["sleep"], ["write", "b.txt", "b"]]);
+    assert.equal(wasi.start(new WebAssembly.Instance(new WebAssembly.Module(program), wasi.getImportObject())), 0);
+    const epochMs = Date.UTC(2024, 0, 1);
+    const a = fs.stat("/d/a.txt");
+    assert.equal(a.mtimeMs, epochMs);
+    assert.equal(a.ctimeMs, epochMs);
+    const b = fs.stat("/d/b.txt");
+    assert.ok(Math.abs(b.mtimeMs - (epochMs + 2 ** 62 / 1e6)) < 1, `b.txt's mtime ${b.mtimeMs}`);
+    // The page writes through the MemFS API: the page's clock (today, not
+    // 2024 or 2170; a day's slack covers any drift of Date from performance).
+    fs.writeFile("/d/c.txt", "c");
+    const c = fs.stat("/d/c.txt").mtimeMs;
+    assert.ok(Math.abs(c - Date.now()) < 86_400_000, `c.txt's mtime ${c} is not today`);
   });
 });

@@ -1,6 +1,6 @@
 // Calls the typings must refuse (tests/js/types.test.js expects one error
 // per line marked `// error`).
-import { MemFS, WASI, run } from "../../js/index.js";
+import { MemFS, WASI, run, runInWorker } from "../../js/index.js";
 import { WASIp2 } from "../../js/preview2/index.js";
 
 const fs = new MemFS();
@@ -15,3 +15,4 @@ new WASIp2({ stdout: 3 }); // error
 fs.closed = true; // error
 fs.close("now"); // error
 void n;
+void runInWorker(new Uint8Array(8), { stdin: () => null }); // error

@@ -1,9 +1,6 @@
-// Module hooks (node:module register) for seam-core.js: the two modules that
-// load the core, js/core.js and js/preview2/core.js, get pkg-test/ for pkg/.
-const CORE_LOADERS = new Set([
-  new URL("../../../js/core.js", import.meta.url).href,
-  new URL("../../../js/preview2/core.js", import.meta.url).href,
-]);
+// Module hooks (node:module register) for seam-core.js: the module that
+// loads the core, js/core.js, gets pkg-test/ for pkg/.
+const CORE_LOADERS = new Set([new URL("../../../js/core.js", import.meta.url).href]);
 
 export async function load(url, context, next) {
   const result = await next(url, context);

@@ -1,9 +1,11 @@
-//! wasi:filesystem — descriptors over a shared [`MemFs`].
+//! Descriptors: open files and directories over a shared [`MemFs`].
 //!
 //! A `Descriptor` is an open file or directory: an inode it keeps alive, the
 //! walk its paths resolve in, and its access mode. It has no position; that
-//! is Preview 1's business. Both Preview 1 and Preview 2 use it.
+//! is Preview 1's business (its fd table). The Preview 2 host keeps these
+//! in its resource table, and Preview 1 reaches them through it.
 
+use crate::clocks::WallClock;
 use crate::error::{Errno, Result};
 use crate::fs::{Ino, Kind, MemFs, OpenOptions, SetTime, Stat, Walk};
 use std::cell::{Cell, UnsafeCell};
@@ -12,6 +14,72 @@ use std::rc::Rc;
 
 /// A filesystem shared by every program that runs on it.
 pub type SharedFs = Rc<FsCell>;
+
+/// One caller's handle on a [`SharedFs`]: what it changes through the
+/// handle is stamped with the handle's wall clock. A program's context
+/// holds one with the program's clock (virtual in deterministic mode), and
+/// its descriptors copies of it; the JS API's has the host's clock. So the
+/// clock is chosen per operation, by whoever makes it, and a MemFS shared
+/// by a deterministic program and the page gets the right time from each.
+#[derive(Clone)]
+pub struct FsHandle {
+    fs: SharedFs,
+    /// `None`: whatever clock the filesystem has (see `From<SharedFs>`).
+    clock: Option<Rc<dyn WallClock>>,
+}
+
+impl FsHandle {
+    /// A new shared filesystem, and a handle on its own clock.
+    pub fn new(fs: MemFs) -> Self {
+        let clock = fs.clock();
+        FsHandle {
+            fs: Rc::new(FsCell::new(fs)),
+            clock: Some(clock),
+        }
+    }
+
+    /// A handle on the same filesystem that stamps with `clock`.
+    pub fn with_clock(&self, clock: Rc<dyn WallClock>) -> Self {
+        FsHandle {
+            fs: self.fs.clone(),
+            clock: Some(clock),
+        }
+    }
+
+    /// Whether both handles are on one filesystem.
+    pub fn same_fs(&self, other: &FsHandle) -> bool {
+        Rc::ptr_eq(&self.fs, &other.fs)
+    }
+
+    /// [`FsCell::try_borrow_mut`], with this handle's clock set for the
+    /// changes made through the guard.
+    pub fn try_borrow_mut(&self) -> Result<FsMut<'_>, Busy> {
+        let mut fs = self.fs.try_borrow_mut()?;
+        if let Some(clock) = &self.clock {
+            fs.set_clock(clock.clone());
+        }
+        Ok(fs)
+    }
+
+    pub fn borrow_mut(&self) -> FsMut<'_> {
+        self.try_borrow_mut().expect("MemFs is already borrowed")
+    }
+}
+
+/// Reads and the rest of [`FsCell`] need no clock.
+impl Deref for FsHandle {
+    type Target = FsCell;
+    fn deref(&self) -> &FsCell {
+        &self.fs
+    }
+}
+
+/// A handle that leaves the filesystem's clock as it is (tests, tools).
+impl From<SharedFs> for FsHandle {
+    fn from(fs: SharedFs) -> Self {
+        FsHandle { fs, clock: None }
+    }
+}
 
 /// A `RefCell` for the shared filesystem, plus one thing `RefCell` cannot
 /// do: forget borrows that a trap abandoned. The core is `panic = "abort"`,
@@ -46,11 +114,14 @@ impl FsCell {
     pub fn close(&self) -> Result<(), Busy> {
         let mut fs = self.try_borrow_mut()?;
         // An empty filesystem that holds nothing and takes nothing.
-        let empty = MemFs::with_limits(crate::fs::Limits {
-            max_bytes: 0,
-            max_inodes: 1,
-            ..fs.limits.clone()
-        });
+        let empty = MemFs::with_clock(
+            crate::fs::Limits {
+                max_bytes: 0,
+                max_inodes: 1,
+                ..fs.limits.clone()
+            },
+            fs.clock(),
+        );
         let old = std::mem::replace(&mut *fs, empty);
         self.closed.set(true);
         drop(fs);
@@ -140,7 +211,7 @@ impl Drop for FsMut<'_> {
 }
 
 pub struct Descriptor {
-    fs: SharedFs,
+    fs: FsHandle,
     pub ino: Ino,
     pub walk: Walk,
     pub read: bool,
@@ -149,7 +220,7 @@ pub struct Descriptor {
 }
 
 impl Descriptor {
-    pub fn new(fs: &SharedFs, ino: Ino, walk: Walk, read: bool, write: bool) -> Self {
+    pub fn new(fs: &FsHandle, ino: Ino, walk: Walk, read: bool, write: bool) -> Self {
         let kind = {
             let mut f = fs.borrow_mut();
             f.retain(ino);
@@ -256,7 +327,7 @@ impl Descriptor {
         if !other.is_dir() {
             return Err(Errno::Notdir);
         }
-        if Rc::ptr_eq(&self.fs, &other.fs) {
+        if self.fs.same_fs(&other.fs) {
             Ok(())
         } else {
             Err(Errno::Xdev)
