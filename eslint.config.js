@@ -4,7 +4,21 @@ import js from "@eslint/js";
 import globals from "globals";
 
 export default [
-  { ignores: ["pkg/**", "pkg-test/**", "test-output/**", "tools/**", "dist/**", "target/**", "node_modules/**", "tests/guests/**", "tests/p2guests/**", "bench/target/**", "bench/cache/**"] },
+  {
+    ignores: [
+      "pkg/**",
+      "pkg-test/**",
+      "test-output/**",
+      "tools/**",
+      "dist/**",
+      "target/**",
+      "node_modules/**",
+      "tests/guests/**",
+      "tests/p2guests/**",
+      "bench/target/**",
+      "bench/cache/**",
+    ],
+  },
   js.configs.recommended,
   {
     languageOptions: {

@@ -14,7 +14,6 @@ const repeats = Number(repeatsArg ?? 3);
 const workload = WORKLOADS.find((w) => w.name === workloadName);
 if (!workload) throw new Error(`unknown workload ${workloadName}`);
 
-
 async function nodeWasiRunner() {
   process.removeAllListeners("warning"); // node:wasi's ExperimentalWarning
   const { WASI } = await import("node:wasi");
@@ -28,7 +27,15 @@ async function nodeWasiRunner() {
     fs.mkdirSync(work);
     for (const [name, bytes] of Object.entries(job.inputs ?? {})) fs.writeFileSync(path.join(work, name), bytes);
     try {
-      const wasi = new WASI({ version: "preview1", args: job.args, env: {}, preopens: { [PREOPEN]: work }, stdout, stderr, returnOnExit: true });
+      const wasi = new WASI({
+        version: "preview1",
+        args: job.args,
+        env: {},
+        preopens: { [PREOPEN]: work },
+        stdout,
+        stderr,
+        returnOnExit: true,
+      });
       const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
       const exitCode = wasi.start(instance);
       return {

@@ -11,7 +11,12 @@ if (host === "wasi-web") {
   ready = new WASI({ args: ["x"], preopens: { "/work": "/work" }, fs, stdout: "buffer" }).getImportObject();
 } else if (host === "shim") {
   const shim = await import("@bjorn3/browser_wasi_shim");
-  const fds = [new shim.OpenFile(new shim.File([])), new shim.ConsoleStdout(() => {}), new shim.ConsoleStdout(() => {}), new shim.PreopenDirectory("/work", new Map())];
+  const fds = [
+    new shim.OpenFile(new shim.File([])),
+    new shim.ConsoleStdout(() => {}),
+    new shim.ConsoleStdout(() => {}),
+    new shim.PreopenDirectory("/work", new Map()),
+  ];
   ready = { wasi_snapshot_preview1: new shim.WASI(["x"], [], fds, { debug: false }).wasiImport };
 } else if (host === "node") {
   process.removeAllListeners("warning");

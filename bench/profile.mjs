@@ -92,7 +92,14 @@ function demangle(name) {
       i += Number(m[0]);
     }
     if (parts.length && /^h[0-9a-f]{16}$/.test(parts[parts.length - 1])) parts.pop();
-    return parts.join("::").replace(/\$LT\$/g, "<").replace(/\$GT\$/g, ">").replace(/\$u20\$/g, " ").replace(/\$RF\$/g, "&").replace(/\.\./g, "::").replace(/\$C\$/g, ",");
+    return parts
+      .join("::")
+      .replace(/\$LT\$/g, "<")
+      .replace(/\$GT\$/g, ">")
+      .replace(/\$u20\$/g, " ")
+      .replace(/\$RF\$/g, "&")
+      .replace(/\.\./g, "::")
+      .replace(/\$C\$/g, ",");
   }
   if (/^_R/.test(name)) {
     // v0, roughly: the identifiers in order (crate disambiguators and
@@ -126,7 +133,7 @@ function shortUrl(url) {
 }
 function section(title, a) {
   const pct = (ms) => `${((100 * ms) / a.total).toFixed(1)}%`;
-  const out = [`#### ${title} — ${Math.round(a.total * 1000 / SAMPLING_US)} samples`, ""];
+  const out = [`#### ${title} — ${Math.round((a.total * 1000) / SAMPLING_US)} samples`, ""];
   out.push("By category: " + a.cats.map(([c, ms]) => `${c} ${pct(ms)}`).join(", "), "");
   out.push("| self | function | where |", "| ---: | --- | --- |");
   for (const [key, ms] of a.fns) {
@@ -143,11 +150,19 @@ function section(title, a) {
 const PROF = path.join(BENCH, ".cache/prof");
 if (!process.env.BENCH_PROFILE_SHIPPED) {
   log("building the core with function names (bench/.cache/prof)");
-  const b = spawnSync("wasm-pack", ["--quiet", "build", "--release", "--target", "web", "--out-dir", path.relative(ROOT, path.join(PROF, "pkg"))], {
-    cwd: ROOT,
-    stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, CARGO_TARGET_DIR: path.join(BENCH, "target/core"), PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}` },
-  });
+  const b = spawnSync(
+    "wasm-pack",
+    ["--quiet", "build", "--release", "--target", "web", "--out-dir", path.relative(ROOT, path.join(PROF, "pkg"))],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "inherit", "inherit"],
+      env: {
+        ...process.env,
+        CARGO_TARGET_DIR: path.join(BENCH, "target/core"),
+        PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}`,
+      },
+    },
+  );
   if (b.status !== 0) throw new Error("wasm-pack build failed (set BENCH_PROFILE_SHIPPED=1 to profile pkg/ as shipped)");
   fs.rmSync(path.join(PROF, "js"), { recursive: true, force: true });
   fs.cpSync(path.join(ROOT, "js"), path.join(PROF, "js"), { recursive: true });
@@ -225,7 +240,10 @@ function sizeBreakdown(file) {
     [size, pos] = leb(bytes, pos);
     const start = pos;
     const end = pos + size;
-    let label = ["custom", "type", "import", "function", "table", "memory", "global", "export", "start", "element", "code", "data", "datacount"][id] ?? `#${id}`;
+    let label =
+      ["custom", "type", "import", "function", "table", "memory", "global", "export", "start", "element", "code", "data", "datacount"][
+        id
+      ] ?? `#${id}`;
     if (id === 0) {
       let n;
       [n, pos] = leb(bytes, pos);
@@ -303,7 +321,11 @@ function sizeBreakdown(file) {
     const name = demangle(names.get(imported + i) ?? "?");
     const m = /^<?([A-Za-z_][A-Za-z0-9_]*)(?:\[[0-9a-f]+\])?(?:::([A-Za-z_][A-Za-z0-9_]*))?(?:::([A-Za-z_][A-Za-z0-9_]*))?/.exec(name);
     let key = m ? m[1] : "(other)";
-    if (m && key === "wasi_web") key = [m[1], m[2], m[3]].filter(Boolean).slice(0, m[2] === "bindings" || m[2] === "preview1" || m[2] === "preview2" || m[2] === "fs" ? 3 : 2).join("::");
+    if (m && key === "wasi_web")
+      key = [m[1], m[2], m[3]]
+        .filter(Boolean)
+        .slice(0, m[2] === "bindings" || m[2] === "preview1" || m[2] === "preview2" || m[2] === "fs" ? 3 : 2)
+        .join("::");
     groups.set(key, (groups.get(key) ?? 0) + len);
   });
   return { total: bytes.length, sections, groups: [...groups].sort((a, b) => b[1] - a[1]) };

@@ -12,17 +12,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import {
-  BENCH,
-  GUEST_FILES,
-  GUEST_URLS,
-  ROOT,
-  fmtMs,
-  gzipSize,
-  launchChromium,
-  median,
-  nodeHost,
-} from "./lib/common.mjs";
+import { BENCH, GUEST_FILES, GUEST_URLS, ROOT, fmtMs, gzipSize, launchChromium, median, nodeHost } from "./lib/common.mjs";
 import { MIN_SAMPLE_MS, SIZE_TARGET_BYTES, TARGETS, WORKLOADS } from "./lib/workloads.mjs";
 import { startServer } from "../js/node/server.js";
 import { measureSizes } from "./lib/size.mjs";
@@ -162,8 +152,17 @@ const sizes = {};
   if (sizes.nameSection) {
     const copy = path.join(BENCH, ".cache/wasi_web_bg.oz.wasm");
     fs.mkdirSync(path.dirname(copy), { recursive: true });
-    const flags = ["--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals", "--enable-multivalue", "--enable-reference-types"];
-    const r = spawnSync(path.join(ROOT, "node_modules/.bin/wasm-opt"), ["-Oz", "--converge", ...flags, wasm, "-o", copy], { encoding: "utf8" });
+    const flags = [
+      "--enable-bulk-memory",
+      "--enable-nontrapping-float-to-int",
+      "--enable-sign-ext",
+      "--enable-mutable-globals",
+      "--enable-multivalue",
+      "--enable-reference-types",
+    ];
+    const r = spawnSync(path.join(ROOT, "node_modules/.bin/wasm-opt"), ["-Oz", "--converge", ...flags, wasm, "-o", copy], {
+      encoding: "utf8",
+    });
     if (r.status === 0) shipped = copy;
     else log(`wasm-opt failed (sizes are of the unoptimised core): ${r.stderr}`);
   }
@@ -176,7 +175,12 @@ const sizes = {};
 }
 
 // ---- Cross-checks ---------------------------------------------------------
-const HOST_LABEL = { "wasi-web": "wasi-web (page)", shim: "browser_wasi_shim (page)", "wasi-web-node": "wasi-web (Node)", node: "node:wasi" };
+const HOST_LABEL = {
+  "wasi-web": "wasi-web (page)",
+  shim: "browser_wasi_shim (page)",
+  "wasi-web-node": "wasi-web (Node)",
+  node: "node:wasi",
+};
 const problems = [];
 for (const w of workloads) {
   const byHost = results[w.name];
@@ -242,19 +246,25 @@ lines.push(
   `| the start-up files as published, unminified, each gzipped | ${kb(sizes.published.gzip)} (${sizes.published.files} files, js/ ${kb(sizes.published.jsGzip)}) | | | |`,
 );
 if (sizes["wasi-web"]) {
-  lines.push(`| files the bench page fetches, gzipped (unminified, as served) | ${kb(sizes["wasi-web"].gzip)} (${sizes["wasi-web"].files.length} files) | ${kb(sizes.shim.gzip)} (${sizes.shim.files.length} files) | | |`);
+  lines.push(
+    `| files the bench page fetches, gzipped (unminified, as served) | ${kb(sizes["wasi-web"].gzip)} (${sizes["wasi-web"].files.length} files) | ${kb(sizes.shim.gzip)} (${sizes.shim.files.length} files) | | |`,
+  );
 }
 if (startup["wasi-web"]) {
   lines.push(`| start-up in Chromium, import → ready | ${fmtMs(startup["wasi-web"].ms)} | ${fmtMs(startup.shim.ms)} | | |`);
 }
 if (nodeStartup["wasi-web"]) {
-  lines.push(`| start-up in Node, import → ready | ${fmtMs(nodeStartup["wasi-web"].ms)} | ${fmtMs(nodeStartup.shim.ms)} | ${fmtMs(nodeStartup.node.ms)} | |`);
+  lines.push(
+    `| start-up in Node, import → ready | ${fmtMs(nodeStartup["wasi-web"].ms)} | ${fmtMs(nodeStartup.shim.ms)} | ${fmtMs(nodeStartup.node.ms)} | |`,
+  );
 }
 
 function sizeLabel(w) {
   if (w.guest === "resvg") return "1 render, 320×240";
   const n = Number(w.args[2]);
-  const unit = { small: "writes+reads of 16 B", big: "MiB", meta: "files", clock: "calls", seek: "seeks+writes", print: "lines" }[w.args[1]];
+  const unit = { small: "writes+reads of 16 B", big: "MiB", meta: "files", clock: "calls", seek: "seeks+writes", print: "lines" }[
+    w.args[1]
+  ];
   return `${n.toLocaleString("en")} ${unit}`;
 }
 
@@ -274,7 +284,8 @@ function gitRev() {
 const crashLines = [];
 for (const w of workloads) {
   for (const [key, r] of Object.entries(results[w.name])) {
-    if (r.crashes) crashLines.push(`- ${HOST_LABEL[key]} crashed (SIGSEGV) ${r.crashes}× on ${w.name}; those samples were rerun in a fresh process.`);
+    if (r.crashes)
+      crashLines.push(`- ${HOST_LABEL[key]} crashed (SIGSEGV) ${r.crashes}× on ${w.name}; those samples were rerun in a fresh process.`);
   }
 }
 const problemLines = problems.length

@@ -324,4 +324,3 @@ export function runInWorker(
     stderr?: (chunk: Uint8Array) => void;
   },
 ): Promise<WorkerRunResult>;
-

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the core into pkg/ (release, then npm binaryen's wasm-opt), checks
 # that the optimised core still runs, builds the tests' core (pkg-test/,
-# with test seams) and the guests.
+# with test seams) and the test guests (Preview 1 and WASI 0.2).
 #   scripts/build.sh          release build
 #   scripts/build.sh --dev    debug build, no wasm-opt (faster)
 set -euo pipefail
@@ -44,8 +44,9 @@ log "wasm-pack build --dev --features test-seams (pkg-test/)"
 wasm-pack --quiet build --dev --target web --out-dir pkg-test -- --features test-seams
 rm -f pkg-test/.gitignore
 
-if [ -f tests/guests/build.sh ]; then
-  log "guests"
-  bash tests/guests/build.sh
-fi
+# Every test guest is built here, once: the tests only check that it is there.
+log "guests"
+bash tests/guests/build.sh
+log "WASI 0.2 test components"
+bash tests/p2guests/build.sh
 log "ok"

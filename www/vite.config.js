@@ -48,7 +48,8 @@ function examples() {
     generateBundle() {
       for (const [fileName, source] of exampleFiles()) {
         if (fs.existsSync(source)) this.emitFile({ type: "asset", fileName, source: fs.readFileSync(source) });
-        else if (fileName.startsWith("examples/p2/")) this.warn(`${path.relative(REPO, source)} is missing: that component example will not load`);
+        else if (fileName.startsWith("examples/p2/"))
+          this.warn(`${path.relative(REPO, source)} is missing: that component example will not load`);
         else this.error(`${path.relative(REPO, source)} is missing: run npm run build first`);
       }
     },

@@ -73,7 +73,8 @@ export async function runWasiWeb(api, module, job) {
     exitCode,
     stdout: wasi.stdout.bytes(),
     stderr: wasi.stderr.text(),
-    files: () => Object.fromEntries((job.outputs ?? []).map((n) => [n, fs.exists(`${PREOPEN}/${n}`) ? fs.readFile(`${PREOPEN}/${n}`) : null])),
+    files: () =>
+      Object.fromEntries((job.outputs ?? []).map((n) => [n, fs.exists(`${PREOPEN}/${n}`) ? fs.readFile(`${PREOPEN}/${n}`) : null])),
   };
 }
 
@@ -102,8 +103,7 @@ export async function runShim(shim, module, job) {
     exitCode,
     stdout: concat(out),
     stderr: decoder.decode(concat(err)),
-    files: () =>
-      Object.fromEntries((job.outputs ?? []).map((n) => [n, dir.dir.contents.get(n)?.data ?? null])),
+    files: () => Object.fromEntries((job.outputs ?? []).map((n) => [n, dir.dir.contents.get(n)?.data ?? null])),
   };
 }
 

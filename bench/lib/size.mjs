@@ -61,6 +61,13 @@ export async function measureSizes(wasm) {
     glueGzip,
     core: wasmGzip + glueGzip,
     published: { gzip: wasmGzip + glueGzip + jsGzip, jsGzip, files: graph.length + 2 },
-    bundled: { start: wasmGzip + b.start, all: wasmGzip + b.all, jsStart: b.start, jsAll: b.all, chunks: b.chunks, startChunks: b.startChunks },
+    bundled: {
+      start: wasmGzip + b.start,
+      all: wasmGzip + b.all,
+      jsStart: b.start,
+      jsAll: b.all,
+      chunks: b.chunks,
+      startChunks: b.startChunks,
+    },
   };
 }

@@ -135,7 +135,10 @@ export function transpileFiles(
 ): Promise<TranspiledFiles>;
 
 /** Transpiles with jco (`--instantiation sync`; `async`: `--async-mode jspi`), cached, and compiles the core modules. */
-export function transpileComponent(component: Uint8Array | ArrayBuffer, options?: TranspileOptions): Promise<{
+export function transpileComponent(
+  component: Uint8Array | ArrayBuffer,
+  options?: TranspileOptions,
+): Promise<{
   instantiate(imports: Preview2Imports): object;
   imports: string[];
   exports: [string, string][];

@@ -2,7 +2,6 @@
 // `wasi-web --browser comp.wasm` (headless Chromium) behave the same, and
 // both take jco's output from the transpile cache when it has it.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -10,17 +9,17 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { runCli } from "./helpers/cli.js";
 import { REPO } from "./helpers/corpus.js";
+import { requirePackage, requireP2Guests } from "./helpers/prereq.js";
 
 const OUT = path.join(REPO, "tests/p2guests/out");
 const guest = (name) => path.join(OUT, `${name}.wasm`);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wasi-web-cli-p2-test-"));
 /** One cache for the runs that are not about the cache: each component is transpiled once. */
 const sharedCache = { WASI_WEB_CACHE_DIR: path.join(tmp, "shared-cache"), WASI_WEB_NO_CACHE: "" };
-let ready = false;
 
 before(() => {
-  execFileSync("bash", [path.join(REPO, "tests/p2guests/build.sh")], { stdio: ["ignore", "inherit", "inherit"] });
-  ready = ["hello", "exit", "echo"].every((n) => fs.existsSync(guest(n))) && fs.existsSync(path.join(REPO, "node_modules/@bytecodealliance/jco"));
+  requireP2Guests("hello", "exit", "echo");
+  requirePackage("@bytecodealliance/jco");
 });
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -36,11 +35,13 @@ const HELLO_STDOUT =
   'hello from a component\nargs: ["hello.wasm", "/data/from-host.txt"]\nHOME=Some("/home/me")\nread: host text ✓\n' +
   "entry: from-host.txt\nentry: from-p2.txt\nstdin: typed line\n";
 
-describe("components through the CLI", () => {
+// Each test has its own directories (and caches, where they are the
+// subject), so they run side by side: most of the time is child processes
+// and Chromium starting.
+describe("components through the CLI", { concurrency: 2 }, () => {
   for (const browser of [false, true]) {
     const flag = browser ? ["--browser"] : [];
-    test(`${browser ? "--browser" : "node"}: args, env, --dir write-back, stdin, stdout, stderr, exit code`, async (t) => {
-      if (!ready) return t.skip("no p2 guests or no jco");
+    test(`${browser ? "--browser" : "node"}: args, env, --dir write-back, stdin, stdout, stderr, exit code`, async () => {
       const dir = dataDir(browser ? "data-browser" : "data-node");
       const r = await runCli([...flag, "--dir", `${dir}::/data`, "--env", "HOME=/home/me", guest("hello"), "/data/from-host.txt"], {
         input: "typed line\nmore\n",
@@ -53,8 +54,7 @@ describe("components through the CLI", () => {
     });
   }
 
-  test("--browser: exit-with-code, a trap, and stdin read to its end, as in Node", async (t) => {
-    if (!ready) return t.skip("no p2 guests or no jco");
+  test("--browser: exit-with-code, a trap, and stdin read to its end, as in Node", async () => {
     const runs = [
       { args: [guest("exit"), "code", "7"] },
       { args: [guest("exit"), "panic"] },
@@ -101,11 +101,10 @@ const MARK = "from the cache\n";
 /** Writes MARK to stderr in Node, or through the page's output channel in --browser. */
 const MARKER_CODE = `if (globalThis.__wasiWebWrite) globalThis.__wasiWebWrite(2, btoa(${JSON.stringify(MARK)})); else process.stderr.write(${JSON.stringify(MARK)});`;
 
-describe("the CLI and the transpile cache", () => {
+describe("the CLI and the transpile cache", { concurrency: 2 }, () => {
   for (const browser of [false, true]) {
     const flag = browser ? ["--browser"] : [];
-    test(`${browser ? "--browser" : "node"}: the second run uses the cached output; a corrupt entry is rebuilt`, async (t) => {
-      if (!ready) return t.skip("no p2 guests or no jco");
+    test(`${browser ? "--browser" : "node"}: the second run uses the cached output; a corrupt entry is rebuilt`, async () => {
       const cache = path.join(tmp, `cache-${browser ? "browser" : "node"}`);
       const env = { WASI_WEB_CACHE_DIR: cache, WASI_WEB_NO_CACHE: "" };
       const args = [...flag, guest("exit"), "code", "5"];
@@ -130,8 +129,7 @@ describe("the CLI and the transpile cache", () => {
     });
   }
 
-  test("WASI_WEB_NO_CACHE=1: nothing is read from or written to the cache", async (t) => {
-    if (!ready) return t.skip("no p2 guests or no jco");
+  test("WASI_WEB_NO_CACHE=1: nothing is read from or written to the cache", async () => {
     const cache = path.join(tmp, "cache-off");
     const env = { WASI_WEB_CACHE_DIR: cache, WASI_WEB_NO_CACHE: "" };
     const args = [guest("exit"), "code", "6"];

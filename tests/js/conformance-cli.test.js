@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { test } from "node:test";
+import { describe, test } from "node:test";
 import { runCli } from "./helpers/cli.js";
 import { checkResult, copyFixtures, loadCorpus, readGuest } from "./helpers/corpus.js";
 
@@ -17,14 +17,15 @@ function cliArgs(c, browser) {
   return [...args, c.wasmPath, ...c.args];
 }
 
-// Every case runs through the CLI in Node. --browser starts a Chromium per
-// run (~2 s), and the corpus runs in Chromium anyway (conformance-chromium),
-// so here it checks the CLI's transport (tree there and back, stdin, output,
-// exit code) on a sample: the first case, the first with stdin, the first with
-// a non-zero exit code, and the first four with dirs.
-// WASI_WEB_CLI_BROWSER=all runs every case with --browser too.
-const browserSample = new Set(
-  process.env.WASI_WEB_CLI_BROWSER === "all"
+// The corpus itself runs once per engine, through the library
+// (conformance-node, conformance-chromium). The CLI adds a transport around
+// it: host dirs copied in and written back, stdin, output, exit code, and for
+// --browser a Chromium per run (~2 s). So the CLI runs a sample, in Node and
+// with --browser: the first case, the first with stdin, the first with a
+// non-zero exit code, and the first four with dirs.
+// WASI_WEB_CLI=all runs every case, in both.
+const sample = new Set(
+  process.env.WASI_WEB_CLI === "all"
     ? corpus
     : [
         corpus[0],
@@ -33,21 +34,23 @@ const browserSample = new Set(
         ...corpus.filter((c) => c.dirs.length > 0).slice(0, 4),
       ].filter(Boolean),
 );
-const modes = (c) => (browserSample.has(c) ? [false, true] : [false]);
 
-for (const c of corpus) {
-  for (const browser of modes(c)) {
-    test(`cli${browser ? " --browser" : ""}: ${c.name}`, async () => {
-      readGuest(c);
-      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wasi-web-cli-"));
-      try {
-        copyFixtures(c, tmp);
-        // argv[0] is the file's base name, as with wasmtime.
-        const result = await runCli(cliArgs(c, browser), { cwd: tmp, input: c.stdin });
-        checkResult(c, result);
-      } finally {
-        fs.rmSync(tmp, { recursive: true, force: true });
-      }
-    });
+// Two at a time: each run is a child process (and a Chromium) in a temp dir of its own.
+describe("the CLI on a sample of the corpus", { concurrency: 2 }, () => {
+  for (const c of sample) {
+    for (const browser of [false, true]) {
+      test(`cli${browser ? " --browser" : ""}: ${c.name}`, async () => {
+        readGuest(c);
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wasi-web-cli-"));
+        try {
+          copyFixtures(c, tmp);
+          // argv[0] is the file's base name, as with wasmtime.
+          const result = await runCli(cliArgs(c, browser), { cwd: tmp, input: c.stdin });
+          checkResult(c, result);
+        } finally {
+          fs.rmSync(tmp, { recursive: true, force: true });
+        }
+      });
+    }
   }
-}
+});

@@ -89,7 +89,10 @@ describe("MemFS", () => {
     const fs = new MemFS();
     fs.writeFile("/f", "");
     fs.mkdir("/d");
-    assert.throws(() => fs.stat("/x"), (e) => e instanceof Error && e.code === "ENOENT" && /ENOENT.*\/x/.test(e.message));
+    assert.throws(
+      () => fs.stat("/x"),
+      (e) => e instanceof Error && e.code === "ENOENT" && /ENOENT.*\/x/.test(e.message),
+    );
     assert.throws(() => fs.readFile("/x"), code("ENOENT"));
     assert.throws(() => fs.mkdir("/d"), code("EEXIST"));
     assert.throws(() => fs.mkdir("/x/y"), code("ENOENT"));
@@ -170,11 +173,14 @@ describe("MemFS", () => {
     a.writeFile("/src/sub/f", "data");
     a.symlink("sub/f", "/src/link");
     const tree = exportTree(a, "/src");
-    assert.deepEqual(tree.map((e) => [e.path, e.type]), [
-      ["sub", "directory"],
-      ["sub/f", "file"],
-      ["link", "symlink"],
-    ]);
+    assert.deepEqual(
+      tree.map((e) => [e.path, e.type]),
+      [
+        ["sub", "directory"],
+        ["sub/f", "file"],
+        ["link", "symlink"],
+      ],
+    );
     const b = new MemFS();
     importTree(b, "/dst/here", tree);
     assert.equal(b.readFile("/dst/here/link", "utf8"), "data");

@@ -2,31 +2,24 @@
 // and on disk, corrupt entries rebuilt, WASI_WEB_NO_CACHE and `cache: false`.
 // Hits are seen through transpileCacheStats() and the cache directory.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, afterEach, before, beforeEach, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import {
-  clearTranspileCache,
-  runComponent,
-  transpileCacheStats,
-  transpileComponent,
-  transpileFiles,
-} from "../../js/preview2/index.js";
+import { clearTranspileCache, runComponent, transpileCacheStats, transpileComponent, transpileFiles } from "../../js/preview2/index.js";
+import { requirePackage, requireP2Guests } from "./helpers/prereq.js";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const OUT = path.join(REPO, "tests/p2guests/out");
 const component = (name) => fs.readFileSync(path.join(OUT, `${name}.wasm`));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wasi-web-cache-test-"));
-let ready = false;
 let cacheDir;
 let dirCount = 0;
 
 before(() => {
-  execFileSync("bash", [path.join(REPO, "tests/p2guests/build.sh")], { stdio: ["ignore", "inherit", "inherit"] });
-  ready = ["exit", "hello"].every((n) => fs.existsSync(path.join(OUT, `${n}.wasm`))) && fs.existsSync(path.join(REPO, "node_modules/@bytecodealliance/jco"));
+  requireP2Guests("exit", "hello");
+  requirePackage("@bytecodealliance/jco");
 });
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -49,7 +42,12 @@ function delta(before) {
 
 /** Entry directories (keys) in the cache directory; temporaries start with a dot. */
 function entries() {
-  return fs.existsSync(cacheDir) ? fs.readdirSync(cacheDir).filter((n) => !n.startsWith(".")).sort() : [];
+  return fs.existsSync(cacheDir)
+    ? fs
+        .readdirSync(cacheDir)
+        .filter((n) => !n.startsWith("."))
+        .sort()
+    : [];
 }
 
 function assertSameFiles(a, b) {
@@ -58,8 +56,7 @@ function assertSameFiles(a, b) {
 }
 
 describe("transpile cache", () => {
-  test("a second run of the same bytes hits memory; a new process (memory cleared) hits disk", async (t) => {
-    if (!ready) return t.skip("no p2 guests or no jco");
+  test("a second run of the same bytes hits memory; a new process (memory cleared) hits disk", async () => {
     const bytes = component("exit");
     let s = transpileCacheStats();
     const first = await transpileFiles(bytes);
@@ -86,8 +83,7 @@ describe("transpile cache", () => {
     assert.equal(delta(s).diskHits, 1);
   });
 
-  test("the options and the bytes are part of the key", async (t) => {
-    if (!ready) return t.skip("no p2 guests or no jco");
+  test("the options and the bytes are part of the key", async () => {
     const bytes = component("exit");
     await transpileFiles(bytes);
     const s = transpileCacheStats();
@@ -101,8 +97,7 @@ describe("transpile cache", () => {
     assert.equal(entries().length, 3);
   });
 
-  test("a corrupt or half-written entry is dropped and rebuilt, never trusted", async (t) => {
-    if (!ready) return t.skip("no p2 guests or no jco");
+  test("a corrupt or half-written entry is dropped and rebuilt, never trusted", async () => {
     const bytes = component("exit");
     await transpileFiles(bytes);
     const [key] = entries();
@@ -139,8 +134,7 @@ describe("transpile cache", () => {
     assert.equal((await runComponent(bytes, { args: ["exit"] })).stdout, "returned\n");
   });
 
-  test("a crashed writer's temporary directory is never read, and is swept once stale", async (t) => {
-    if (!ready) return t.skip("no p2 guests or no jco");
+  test("a crashed writer's temporary directory is never read, and is swept once stale", async () => {
     fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
     const stale = path.join(cacheDir, ".tmp-0123456789abcdef-crash");
     fs.mkdirSync(stale);
@@ -157,8 +151,7 @@ describe("transpile cache", () => {
     assert.equal(entries().length, 1);
   });
 
-  test("WASI_WEB_NO_CACHE=1 and cache: false turn it off", async (t) => {
-    if (!ready) return t.skip("no p2 guests or no jco");
+  test("WASI_WEB_NO_CACHE=1 and cache: false turn it off", async () => {
     const bytes = component("exit");
     process.env.WASI_WEB_NO_CACHE = "1";
     let s = transpileCacheStats();
@@ -179,9 +172,8 @@ describe("transpile cache", () => {
     assert.deepEqual(delta(s), { memoryHits: 0, diskHits: 0, misses: 1, corrupt: 0, writes: 0 });
   });
 
-  test("a cache directory that others may write to is not used (memory still is)", async (t) => {
-    if (!ready) return t.skip("no p2 guests or no jco");
-    if (typeof process.getuid !== "function") return t.skip("no POSIX owners");
+  // POSIX permissions: on Windows (no process.getuid) the cache does not check them.
+  test("a cache directory that others may write to is not used (memory still is)", { skip: process.platform === "win32" }, async () => {
     fs.mkdirSync(cacheDir, { mode: 0o777 });
     fs.chmodSync(cacheDir, 0o777);
     const bytes = component("exit");

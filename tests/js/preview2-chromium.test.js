@@ -4,26 +4,18 @@
 //      wasi-web/preview2, so jco runs on wasi-web too.
 //   2. A Preview 1 program and a component share one MemFS in the page.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
-import path from "node:path";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { openP2Page } from "./helpers/pages.js";
+import { requirePackage, requireP2Guests } from "./helpers/prereq.js";
 import { mutator } from "./helpers/wat.js";
-
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const OUT = path.join(REPO, "tests/p2guests/out");
 
 let server;
 let browser;
 let page;
-let ready = false;
 
 before(async () => {
-  execFileSync("bash", [path.join(REPO, "tests/p2guests/build.sh")], { stdio: ["ignore", "inherit", "inherit"] });
-  ready = fs.existsSync(path.join(OUT, "hello.wasm")) && fs.existsSync(path.join(REPO, `node_modules/@bytecodealliance/jco`));
-  if (!ready) return;
+  requireP2Guests("hello", "ifaces");
+  requirePackage("@bytecodealliance/jco");
   ({ server, browser, page } = await openP2Page("p2"));
 });
 
@@ -32,8 +24,7 @@ after(async () => {
   await server?.close();
 });
 
-test("chromium: run() transpiles a component with jco in the page and runs it on a MemFS", async (t) => {
-  if (!ready) return t.skip("no p2 guests or no jco");
+test("chromium: run() transpiles a component with jco in the page and runs it on a MemFS", async () => {
   const result = await page.evaluate(async () => {
     const { MemFS, run } = await import("/js/index.js");
     const bytes = new Uint8Array(await (await fetch("/tests/p2guests/out/hello.wasm")).arrayBuffer());
@@ -54,8 +45,7 @@ test("chromium: run() transpiles a component with jco in the page and runs it on
   assert.equal(result.written, "written by p2\n");
 });
 
-test("chromium: every interface (ifaces guest), and Preview 1 + Preview 2 on one MemFS", async (t) => {
-  if (!ready) return t.skip("no p2 guests or no jco");
+test("chromium: every interface (ifaces guest), and Preview 1 + Preview 2 on one MemFS", async () => {
   const result = await page.evaluate(
     async ({ p1 }) => {
       const { MemFS, run } = await import("/js/index.js");

@@ -2,15 +2,10 @@
 // componentize-js components import wasi:http) still instantiates; calling
 // the missing import traps with a message naming it.
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import path from "node:path";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { transpileComponent, WASIp2 } from "../../js/preview2/index.js";
 import { missingInterface, withMissingInterfaces } from "../../js/preview2/missing.js";
-
-const REPO = fileURLToPath(new URL("../..", import.meta.url));
-const HAS_JCO = fs.existsSync(path.join(REPO, "node_modules/@bytecodealliance/jco/package.json"));
+import { requirePackage } from "./helpers/prereq.js";
 
 test("stand-ins: present interfaces are kept, missing ones trap when used", () => {
   const given = { "wasi:io/poll": { poll() {} } };
@@ -18,7 +13,10 @@ test("stand-ins: present interfaces are kept, missing ones trap when used", () =
   assert.deepEqual(missing, ["wasi:http/types"]);
   assert.equal(imports["wasi:io/poll"], given["wasi:io/poll"]);
   const { Fields, OutgoingRequest } = imports["wasi:http/types"];
-  assert.throws(() => new Fields(), { name: "RuntimeError", message: /does not implement wasi:http\/types \(the component called Fields\)/ });
+  assert.throws(() => new Fields(), {
+    name: "RuntimeError",
+    message: /does not implement wasi:http\/types \(the component called Fields\)/,
+  });
   assert.throws(() => Fields.fromList([]), { message: /called Fields\.fromList/ });
   // Classes stay classes: instanceof works and is false for other objects.
   assert.equal({} instanceof OutgoingRequest, false);
@@ -27,12 +25,16 @@ test("stand-ins: present interfaces are kept, missing ones trap when used", () =
   assert.equal(withMissingInterfaces(given, ["wasi:io/poll"]).imports, given);
 });
 
-test("a component with a missing import runs until it calls it", { skip: !HAS_JCO && "jco is not installed" }, async () => {
+test("a component with a missing import runs until it calls it", async () => {
+  requirePackage("@bytecodealliance/jco");
   const transpiled = await transpileComponent(await probe(), { cache: false });
   assert.deepEqual(transpiled.imports, ["example:absent/thing"]);
   const instance = transpiled.instantiate(new WASIp2().imports);
   assert.equal(instance.ok(), 42);
-  assert.throws(() => instance.callIt(), { name: "RuntimeError", message: /wasi-web does not implement example:absent\/thing \(the component called doIt\)/ });
+  assert.throws(() => instance.callIt(), {
+    name: "RuntimeError",
+    message: /wasi-web does not implement example:absent\/thing \(the component called doIt\)/,
+  });
 });
 
 /** A component importing `example:absent/thing.do-it`, from WAT with jco's wasm-tools. */

@@ -9,26 +9,20 @@ import { before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { MemFS, run } from "../../js/index.js";
 import { WASIp2, configure, isComponent, runComponent, transpileComponent } from "../../js/preview2/index.js";
+import { p2Guest, requirePackage, requireP2Guests } from "./helpers/prereq.js";
 import { catFile, mutator } from "./helpers/wat.js";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const OUT = path.join(REPO, "tests/p2guests/out");
-const component = (name) => fs.readFileSync(path.join(OUT, `${name}.wasm`));
-let built = false;
+const component = (name) => fs.readFileSync(p2Guest(name));
 
 before(() => {
-  execFileSync("bash", [path.join(REPO, "tests/p2guests/build.sh")], { stdio: ["ignore", "inherit", "inherit"] });
-  built = ["hello", "ifaces", "exit", "misuse"].every((n) => fs.existsSync(path.join(OUT, `${n}.wasm`)));
+  requireP2Guests("hello", "ifaces", "exit", "misuse");
+  requirePackage("@bytecodealliance/jco");
 });
 
-function needGuests(t) {
-  if (!built) t.skip("tests/p2guests/out is not built (no wasm32-wasip2 target)");
-  return built;
-}
-
 describe("Preview 2 components through jco", () => {
-  test("run() detects a component and runs it: stdio, args, env, files", async (t) => {
-    if (!needGuests(t)) return;
+  test("run() detects a component and runs it: stdio, args, env, files", async () => {
     const bytes = component("hello");
     assert.ok(isComponent(bytes));
     const fs2 = new MemFS();
@@ -52,8 +46,7 @@ describe("Preview 2 components through jco", () => {
     assert.equal(fs2.readFile("/data/from-p2.txt", "utf8"), "written by p2\n");
   });
 
-  test("a Preview 1 program and a Preview 2 component share one MemFS", async (t) => {
-    if (!needGuests(t)) return;
+  test("a Preview 1 program and a Preview 2 component share one MemFS", async () => {
     const mfs = new MemFS();
     mfs.mkdir("/box");
     for (const f of ["hello.txt", "gone.txt", "old.txt"]) mfs.writeFile(`/box/${f}`, `${f}\n`);
@@ -70,8 +63,7 @@ describe("Preview 2 components through jco", () => {
     assert.equal(p1.stdout, "written by p2\n");
   });
 
-  test("every interface, errors included (ifaces guest)", async (t) => {
-    if (!needGuests(t)) return;
+  test("every interface, errors included (ifaces guest)", async () => {
     const mfs = new MemFS();
     mfs.mkdir("/data");
     const r = await runComponent(component("ifaces"), {
@@ -94,8 +86,7 @@ describe("Preview 2 components through jco", () => {
     assert.equal(r.exitCode, 0);
   });
 
-  test("exit, exit-with-code, a panic", async (t) => {
-    if (!needGuests(t)) return;
+  test("exit, exit-with-code, a panic", async () => {
     const bytes = component("exit");
     assert.deepEqual(await runComponent(bytes, { args: ["exit"] }), { exitCode: 0, stdout: "returned\n", stderr: "" });
     assert.equal((await runComponent(bytes, { args: ["exit", "code", "7"] })).exitCode, 7);
@@ -107,22 +98,20 @@ describe("Preview 2 components through jco", () => {
     });
   });
 
-  test("dropping a stream before its pollable is a clear error, not a crash", async (t) => {
-    if (!needGuests(t)) return;
+  test("dropping a stream before its pollable is a clear error, not a crash", async () => {
     await assert.rejects(runComponent(component("misuse"), { args: ["misuse", "parent-first"] }), /child resource/);
     assert.equal((await runComponent(component("misuse"), { args: ["misuse"] })).stdout, "not reached\n");
   });
 
-  test("the CLI runs a component", (t) => {
-    if (!needGuests(t)) return;
+  test("the CLI runs a component", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "p2cli-"));
     try {
       fs.writeFileSync(path.join(dir, "from-host.txt"), "on disk\n");
-      const out = execFileSync(
-        process.execPath,
-        [path.join(REPO, "js/cli.js"), "--dir", `${dir}::/data`, path.join(OUT, "hello.wasm")],
-        { input: "from the pipe\n", encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] },
-      );
+      const out = execFileSync(process.execPath, [path.join(REPO, "js/cli.js"), "--dir", `${dir}::/data`, path.join(OUT, "hello.wasm")], {
+        input: "from the pipe\n",
+        encoding: "utf8",
+        stdio: ["pipe", "pipe", "pipe"],
+      });
       assert.fail(`expected exit code 1, got 0 and ${out}`);
     } catch (e) {
       if (e instanceof assert.AssertionError) throw e;
@@ -135,17 +124,20 @@ describe("Preview 2 components through jco", () => {
     }
   });
 
-  test("jco transpile --map 'wasi:*=wasi-web/preview2/*#*' output runs on configure()", async (t) => {
-    if (!needGuests(t)) return;
+  test("jco transpile --map 'wasi:*=wasi-web/preview2/*#*' output runs on configure()", async () => {
     const dir = path.join(OUT, "mapped");
     fs.rmSync(dir, { recursive: true, force: true });
     const maps = ["cli", "io", "clocks", "random", "filesystem", "sockets"].flatMap((p) => [
       "--map",
       `wasi:${p}/*=wasi-web/preview2/${p}#*`,
     ]);
-    execFileSync(process.execPath, [path.join(REPO, "node_modules/.bin/jco"), "transpile", path.join(OUT, "hello.wasm"), "-o", dir, "-q", ...maps], {
-      stdio: ["ignore", "ignore", "inherit"],
-    });
+    execFileSync(
+      process.execPath,
+      [path.join(REPO, "node_modules/.bin/jco"), "transpile", path.join(OUT, "hello.wasm"), "-o", dir, "-q", ...maps],
+      {
+        stdio: ["ignore", "ignore", "inherit"],
+      },
+    );
     const mfs = new MemFS();
     mfs.mkdir("/d");
     mfs.writeFile("/d/from-host.txt", "mapped\n");
@@ -161,7 +153,14 @@ describe("WASIp2 imports without a component", () => {
   test("has jco's --instantiation keys and shapes", () => {
     const w = new WASIp2({ args: ["a"], env: { K: "v" }, deterministic: true, stdout: "buffer" });
     const i = w.imports;
-    for (const key of ["wasi:io/poll", "wasi:io/streams", "wasi:io/error", "wasi:cli/environment", "wasi:filesystem/types", "wasi:sockets/tcp"]) {
+    for (const key of [
+      "wasi:io/poll",
+      "wasi:io/streams",
+      "wasi:io/error",
+      "wasi:cli/environment",
+      "wasi:filesystem/types",
+      "wasi:sockets/tcp",
+    ]) {
       assert.ok(key in i, key);
     }
     assert.deepEqual(i["wasi:cli/environment"].getEnvironment(), [["K", "v"]]);
@@ -177,7 +176,10 @@ describe("WASIp2 imports without a component", () => {
     assert.ok(out instanceof i["wasi:io/streams"].OutputStream);
     out.blockingWriteAndFlush(new TextEncoder().encode("hi"));
     assert.equal(w.stdout.text(), "hi");
-    assert.throws(() => i["wasi:sockets/tcp-create-socket"].createTcpSocket("ipv4"), (e) => e === "not-supported");
+    assert.throws(
+      () => i["wasi:sockets/tcp-create-socket"].createTcpSocket("ipv4"),
+      (e) => e === "not-supported",
+    );
   });
 
   test("stream errors are { tag }, filesystem errors are error-code strings", () => {
@@ -186,7 +188,10 @@ describe("WASIp2 imports without a component", () => {
     const w = new WASIp2({ fs: mfs, preopens: { "/d": "/d" } });
     const [[dir, name]] = w.imports["wasi:filesystem/preopens"].getDirectories();
     assert.equal(name, "/d");
-    assert.throws(() => dir.openAt({}, "missing", {}, { read: true }), (e) => e === "no-entry");
+    assert.throws(
+      () => dir.openAt({}, "missing", {}, { read: true }),
+      (e) => e === "no-entry",
+    );
     const f = dir.openAt({ symlinkFollow: true }, "f", { create: true }, { read: true, write: true });
     assert.deepEqual(f.getFlags(), {
       read: true,
@@ -204,7 +209,10 @@ describe("WASIp2 imports without a component", () => {
     assert.equal(stat.type, "regular-file");
     assert.equal(stat.size, 3n);
     const s = f.readViaStream(3n);
-    assert.throws(() => s.read(1n), (e) => e.tag === "closed");
+    assert.throws(
+      () => s.read(1n),
+      (e) => e.tag === "closed",
+    );
     // A file may be sparse up to 2^63 - 1 bytes: past that is EFBIG.
     const w2 = f.writeViaStream(2n ** 63n - 2n);
     assert.throws(
@@ -238,8 +246,7 @@ describe("WASIp2 imports without a component", () => {
   });
 });
 
-test("transpileComponent gives jco's import and export names", async (t) => {
-  if (!needGuests(t)) return;
+test("transpileComponent gives jco's import and export names", async () => {
   const tr = await transpileComponent(component("hello"));
   assert.ok(tr.imports.includes("wasi:filesystem/types"));
   assert.ok(tr.exports.some(([name]) => name.startsWith("wasi:cli/run")));

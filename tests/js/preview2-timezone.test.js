@@ -3,14 +3,12 @@
 // zone (TZ in a child process), and a component calling it through jco.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
 import { configure, transpileComponent, WASIp2 } from "../../js/preview2/index.js";
 import { formatOffset } from "../../js/preview2/timezone.js";
 import { REPO } from "./helpers/corpus.js";
-
-const HAS_JCO = fs.existsSync(path.join(REPO, "node_modules/@bytecodealliance/jco/package.json"));
+import { requirePackage } from "./helpers/prereq.js";
 
 /** A wasi:clocks/wall-clock datetime as jco passes it (u64 seconds as a BigInt). */
 const at = (iso) => ({ seconds: BigInt(Date.parse(iso) / 1000), nanoseconds: 0 });
@@ -137,7 +135,8 @@ describe("wasi:clocks/timezone", () => {
     assert.deepEqual([utc.winter, utc.summer, utc.dst], [UTC, UTC, 0]);
   });
 
-  test("a component imports it through jco: record fields and s32 offsets", { skip: !HAS_JCO && "jco is not installed" }, async () => {
+  test("a component imports it through jco: record fields and s32 offsets", async () => {
+    requirePackage("@bytecodealliance/jco");
     const transpiled = await transpileComponent(await timezoneProbe());
     assert.deepEqual(transpiled.imports, ["wasi:clocks/timezone"]);
     const instance = transpiled.instantiate(new WASIp2({ timeZone: "America/New_York" }).imports);

@@ -16,19 +16,52 @@ const MAX_ERRNO = 76;
 
 // i = i32 (pointer, length, count, fd, flags...), I = i64
 const SIGNATURES = {
-  args_get: "ii", args_sizes_get: "ii", environ_get: "ii", environ_sizes_get: "ii",
-  clock_res_get: "ii", clock_time_get: "iIi", fd_advise: "iIIi", fd_allocate: "iII",
-  fd_close: "i", fd_datasync: "i", fd_fdstat_get: "ii", fd_fdstat_set_flags: "ii",
-  fd_fdstat_set_rights: "iII", fd_filestat_get: "ii", fd_filestat_set_size: "iI",
-  fd_filestat_set_times: "iIIi", fd_pread: "iiiIi", fd_prestat_get: "ii",
-  fd_prestat_dir_name: "iii", fd_pwrite: "iiiIi", fd_read: "iiii", fd_readdir: "iiiIi",
-  fd_renumber: "ii", fd_seek: "iIii", fd_sync: "i", fd_tell: "ii", fd_write: "iiii",
-  path_create_directory: "iii", path_filestat_get: "iiiii", path_filestat_set_times: "iiiiIIi",
-  path_link: "iiiiiii", path_open: "iiiiiIIii", path_readlink: "iiiiii",
-  path_remove_directory: "iii", path_rename: "iiiiii", path_symlink: "iiiii",
-  path_unlink_file: "iii", poll_oneoff: "iiii", proc_exit: "i", proc_raise: "i",
-  sched_yield: "", random_get: "ii", sock_accept: "iii", sock_recv: "iiiiii",
-  sock_send: "iiiii", sock_shutdown: "ii",
+  args_get: "ii",
+  args_sizes_get: "ii",
+  environ_get: "ii",
+  environ_sizes_get: "ii",
+  clock_res_get: "ii",
+  clock_time_get: "iIi",
+  fd_advise: "iIIi",
+  fd_allocate: "iII",
+  fd_close: "i",
+  fd_datasync: "i",
+  fd_fdstat_get: "ii",
+  fd_fdstat_set_flags: "ii",
+  fd_fdstat_set_rights: "iII",
+  fd_filestat_get: "ii",
+  fd_filestat_set_size: "iI",
+  fd_filestat_set_times: "iIIi",
+  fd_pread: "iiiIi",
+  fd_prestat_get: "ii",
+  fd_prestat_dir_name: "iii",
+  fd_pwrite: "iiiIi",
+  fd_read: "iiii",
+  fd_readdir: "iiiIi",
+  fd_renumber: "ii",
+  fd_seek: "iIii",
+  fd_sync: "i",
+  fd_tell: "ii",
+  fd_write: "iiii",
+  path_create_directory: "iii",
+  path_filestat_get: "iiiii",
+  path_filestat_set_times: "iiiiIIi",
+  path_link: "iiiiiii",
+  path_open: "iiiiiIIii",
+  path_readlink: "iiiiii",
+  path_remove_directory: "iii",
+  path_rename: "iiiiii",
+  path_symlink: "iiiii",
+  path_unlink_file: "iii",
+  poll_oneoff: "iiii",
+  proc_exit: "i",
+  proc_raise: "i",
+  sched_yield: "",
+  random_get: "ii",
+  sock_accept: "iii",
+  sock_recv: "iiiiii",
+  sock_send: "iiiii",
+  sock_shutdown: "ii",
 };
 
 /** mulberry32: a small seeded generator, so that a failure can be replayed. */
@@ -48,11 +81,28 @@ function rng(seed) {
 /** A reactor exporting `pages` of memory: the WASI attaches it at initialize(). */
 function attach(wasi, pages) {
   const bytes = new Uint8Array([
-    0, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    0,
+    0x61,
+    0x73,
+    0x6d,
+    1,
+    0,
+    0,
+    0,
     // memory section: one memory, min `pages` (LEB128)
-    5, 5, 1, 0, ...leb(pages, 3),
+    5,
+    5,
+    1,
+    0,
+    ...leb(pages, 3),
     // export "memory"
-    7, 10, 1, 6, ...new TextEncoder().encode("memory"), 2, 0,
+    7,
+    10,
+    1,
+    6,
+    ...new TextEncoder().encode("memory"),
+    2,
+    0,
   ]);
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), wasi.getImportObject());
   wasi.initialize(instance);
@@ -82,7 +132,12 @@ function fillMemory(memory, r) {
   u8.set(new TextEncoder().encode("f.txt\0"), STR);
   u8.set(new TextEncoder().encode("dir\0"), DIR);
   const size = u8.length;
-  const iovs = [[0x1000, 16], [0x2000, 0], [size - 8, 8], [size - 4, 64]];
+  const iovs = [
+    [0x1000, 16],
+    [0x2000, 0],
+    [size - 8, 8],
+    [size - 4, 64],
+  ];
   iovs.forEach(([p, l], i) => {
     dv.setUint32(IOVS + i * 8, p, true);
     dv.setUint32(IOVS + i * 8 + 4, l, true);
@@ -104,29 +159,46 @@ function i32(r, size) {
     case 13:
     case 14:
       return 0x3000 + 8 * r.int(1024); // an aligned out-pointer
-    case 0: return r.int(10);
-    case 1: return r.pick([0, 1, 2, 3, 4, 5, 6, 7]);
-    case 2: return r.pick([STR, DIR, IOVS, SUBS]);
-    case 3: return r.pick([5, 3, 1, 4, 2]);
-    case 4: return r.int(size);
-    case 5: return size - r.int(64);
-    case 6: return r.pick([size, size + 1, 0x7fffffff, 0x80000000, 0xfffffff0, 0xffffffff, 0x10000, 0x10001]);
-    case 7: return r.u32();
-    case 8: return 0x1000 + r.int(64);
-    case 9: return r.pick([0x20, 0x1_0000, 0x1_0001, 0xff, 0x100, 0x8000_0000]);
-    default: return r.int(64);
+    case 0:
+      return r.int(10);
+    case 1:
+      return r.pick([0, 1, 2, 3, 4, 5, 6, 7]);
+    case 2:
+      return r.pick([STR, DIR, IOVS, SUBS]);
+    case 3:
+      return r.pick([5, 3, 1, 4, 2]);
+    case 4:
+      return r.int(size);
+    case 5:
+      return size - r.int(64);
+    case 6:
+      return r.pick([size, size + 1, 0x7fffffff, 0x80000000, 0xfffffff0, 0xffffffff, 0x10000, 0x10001]);
+    case 7:
+      return r.u32();
+    case 8:
+      return 0x1000 + r.int(64);
+    case 9:
+      return r.pick([0x20, 0x1_0000, 0x1_0001, 0xff, 0x100, 0x8000_0000]);
+    default:
+      return r.int(64);
   }
 }
 
 /** An i64 argument, as a BigInt (wrapped modulo 2^64 on the way in). */
 function i64(r) {
   switch (r.int(6)) {
-    case 0: return BigInt(r.int(100));
-    case 1: return r.pick([2n ** 63n - 1n, 2n ** 63n, 2n ** 64n - 1n, -1n, 2n ** 31n, 2n ** 32n, 2n ** 40n]);
-    case 2: return (BigInt(r.u32()) << 32n) | BigInt(r.u32());
-    case 3: return BigInt(r.pick([0, 1, 5, 6, 0x1fffffff, 0x3fffffff]));
-    case 4: return -BigInt(r.int(100));
-    default: return BigInt(r.int(0x10000));
+    case 0:
+      return BigInt(r.int(100));
+    case 1:
+      return r.pick([2n ** 63n - 1n, 2n ** 63n, 2n ** 64n - 1n, -1n, 2n ** 31n, 2n ** 32n, 2n ** 40n]);
+    case 2:
+      return (BigInt(r.u32()) << 32n) | BigInt(r.u32());
+    case 3:
+      return BigInt(r.pick([0, 1, 5, 6, 0x1fffffff, 0x3fffffff]));
+    case 4:
+      return -BigInt(r.int(100));
+    default:
+      return BigInt(r.int(0x10000));
   }
 }
 
@@ -134,15 +206,28 @@ function i64(r) {
 // subscriptions: half of the time it is a valid one, so that calls get past
 // the argument checks and reach the filesystem.
 const PATHS = {
-  path_create_directory: [1], path_filestat_get: [2], path_filestat_set_times: [2], path_link: [2, 5],
-  path_open: [2], path_readlink: [1], path_remove_directory: [1], path_rename: [1, 4],
-  path_symlink: [0, 3], path_unlink_file: [1],
+  path_create_directory: [1],
+  path_filestat_get: [2],
+  path_filestat_set_times: [2],
+  path_link: [2, 5],
+  path_open: [2],
+  path_readlink: [1],
+  path_remove_directory: [1],
+  path_rename: [1, 4],
+  path_symlink: [0, 3],
+  path_unlink_file: [1],
 };
 const LISTS = { fd_read: [1, IOVS], fd_write: [1, IOVS], fd_pread: [1, IOVS], fd_pwrite: [1, IOVS], poll_oneoff: [0, SUBS] };
 
 function plausible(r, name, args) {
   for (const at of PATHS[name] ?? []) {
-    if (r.int(2)) [args[at], args[at + 1]] = r.pick([[STR, 5], [DIR, 3], [STR, 1 + r.int(5)], [DIR, 0]]);
+    if (r.int(2))
+      [args[at], args[at + 1]] = r.pick([
+        [STR, 5],
+        [DIR, 3],
+        [STR, 1 + r.int(5)],
+        [DIR, 0],
+      ]);
   }
   if (name in LISTS && r.int(2)) {
     const [at, ptr] = LISTS[name];

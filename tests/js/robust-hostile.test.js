@@ -53,11 +53,14 @@ describe("hostile guests in Chromium", () => {
         const out = [];
         for (const { name, bytes } of cases) {
           const fs = setupFs(wasiWeb);
-          const r = await wasiWeb.run(Uint8Array.from(atob(bytes), (ch) => ch.charCodeAt(0)), {
-            args: [name],
-            fs,
-            preopens: { "/sandbox": "/sandbox" },
-          });
+          const r = await wasiWeb.run(
+            Uint8Array.from(atob(bytes), (ch) => ch.charCodeAt(0)),
+            {
+              args: [name],
+              fs,
+              preopens: { "/sandbox": "/sandbox" },
+            },
+          );
           let consistent = "ok";
           try {
             fs.checkInvariants();

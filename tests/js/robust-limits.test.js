@@ -11,7 +11,16 @@ async function guest(fs, source, options = {}) {
   const { bytes, checks } = assemble(source);
   const r = await run(bytes, { args: ["limits"], fs, preopens: { "/sandbox": "/sandbox" }, ...options });
   assert.equal(r.exitCode, 0, r.stderr);
-  assert.deepEqual(compare(checks, r.stdout.split("\n").filter((l) => /^\d+ \d+$/.test(l)).join("\n")), []);
+  assert.deepEqual(
+    compare(
+      checks,
+      r.stdout
+        .split("\n")
+        .filter((l) => /^\d+ \d+$/.test(l))
+        .join("\n"),
+    ),
+    [],
+  );
   return r;
 }
 
@@ -142,7 +151,13 @@ describe("MemFS limits, from a guest", () => {
   test("maxSymlinks: ELOOP past the chain's limit", async () => {
     const fs = fsWith({ maxSymlinks: 3 });
     fs.writeFile("/sandbox/f", "end");
-    for (const [link, to] of [["l1", "l2"], ["l2", "l3"], ["l3", "l4"], ["l4", "f"]]) fs.symlink(to, `/sandbox/${link}`);
+    for (const [link, to] of [
+      ["l1", "l2"],
+      ["l2", "l3"],
+      ["l3", "l4"],
+      ["l4", "f"],
+    ])
+      fs.symlink(to, `/sandbox/${link}`);
     await guest(
       fs,
       `(data (i32.const 0x100) "l1") (data (i32.const 0x108) "l2") (data (i32.const 0x110) "l1/")

@@ -27,7 +27,6 @@ async function collect() {
  */
 function program(id, rounds, sleepNs = 0) {
   const tag = String(id).padStart(2, "0");
-  const line = (r) => `${tag}:${String(r).padStart(3, "0")}\n`;
   return assemble(`
     (data (i32.const 0x100) "log") (data (i32.const 0x108) "own-${tag}") (data (i32.const 0x118) "tmp-${tag}")
     (data (i32.const 0x128) "input.txt")
@@ -147,9 +146,7 @@ describe("20 programs at once on one MemFS (Chromium, JSPI)", () => {
         const fs = new MemFS();
         fs.mkdir("/work");
         fs.writeFile("/work/input.txt", "the input\n");
-        const modules = await Promise.all(
-          programs.map((b) => WebAssembly.compile(Uint8Array.from(atob(b), (c) => c.charCodeAt(0)))),
-        );
+        const modules = await Promise.all(programs.map((b) => WebAssembly.compile(Uint8Array.from(atob(b), (c) => c.charCodeAt(0)))));
         const memory0 = MemFS.coreMemoryBytes();
         const batch = async () => {
           const runs = modules.map(async (module, i) => {
@@ -176,7 +173,10 @@ describe("20 programs at once on one MemFS (Chromium, JSPI)", () => {
           first,
           ms,
           log1,
-          own: fs.readdir("/work").filter((n) => n.startsWith("own-")).map((n) => fs.readFile(`/work/${n}`, "utf8")),
+          own: fs
+            .readdir("/work")
+            .filter((n) => n.startsWith("own-"))
+            .map((n) => fs.readFile(`/work/${n}`, "utf8")),
           logLines: fs.readFile("/work/log", "utf8").split("\n").length - 1,
           usage: fs.usage(),
           memory: [memory0, memory1, MemFS.coreMemoryBytes()],
@@ -188,16 +188,25 @@ describe("20 programs at once on one MemFS (Chromium, JSPI)", () => {
     console.log(
       `20 at once: first batch in ${r.ms.toFixed(0)} ms; core memory ${r.memory.join(" -> ")} bytes (start, after 1 batch, after 5); usage ${JSON.stringify(r.usage)}`,
     );
-    assert.deepEqual(r.first.map((x) => x.code), Array(20).fill(0));
+    assert.deepEqual(
+      r.first.map((x) => x.code),
+      Array(20).fill(0),
+    );
     assert.ok(r.first.every((x) => x.out === "the input\n"));
     const lines = r.log1.split("\n").slice(0, -1);
     assert.equal(lines.length, 20 * rounds);
     // Every line whole, each program's rounds in order, and the programs interleaved.
     for (let i = 0; i < 20; i++) {
       const mine = lines.filter((l) => l.startsWith(`${String(i).padStart(2, "0")}:`));
-      assert.deepEqual(mine, Array.from({ length: rounds }, (_, k) => `${String(i).padStart(2, "0")}:${String(k).padStart(3, "0")}`));
+      assert.deepEqual(
+        mine,
+        Array.from({ length: rounds }, (_, k) => `${String(i).padStart(2, "0")}:${String(k).padStart(3, "0")}`),
+      );
     }
-    assert.ok(lines.slice(0, 20).some((l) => !l.startsWith("00:")), "the programs ran at the same time");
+    assert.ok(
+      lines.slice(0, 20).some((l) => !l.startsWith("00:")),
+      "the programs ran at the same time",
+    );
     assert.equal(r.logLines, 5 * 20 * rounds);
     assert.equal(r.own.length, 20);
     assert.equal(r.consistent, "ok");

@@ -15,7 +15,16 @@ const MiB = 1 << 20;
 async function guest(fs, source) {
   const { bytes, checks } = assemble(source);
   const r = await run(bytes, { args: ["memory"], fs, preopens: { "/s": "/s" } });
-  assert.deepEqual(compare(checks, r.stdout.split("\n").filter((l) => /^\d+ \d+$/.test(l)).join("\n")), []);
+  assert.deepEqual(
+    compare(
+      checks,
+      r.stdout
+        .split("\n")
+        .filter((l) => /^\d+ \d+$/.test(l))
+        .join("\n"),
+    ),
+    [],
+  );
   return r;
 }
 

@@ -79,16 +79,33 @@ function assertUsable(wasi) {
 describe("a callback that throws, inside a call into the core (Preview 1)", () => {
   test("stdout: the guest gets EIO, start() throws the exception, the WASI goes on", () => {
     const boom = new Error("stdout boom");
-    const wasi = new WASI({ tty: true, stdout: () => { throw boom; }, stderr: "buffer" });
-    assert.throws(() => wasi.start(instance(writeOnce(1), wasi)), (e) => e === boom);
+    const wasi = new WASI({
+      tty: true,
+      stdout: () => {
+        throw boom;
+      },
+      stderr: "buffer",
+    });
+    assert.throws(
+      () => wasi.start(instance(writeOnce(1), wasi)),
+      (e) => e === boom,
+    );
     assert.equal(wasi.exitCode, EIO);
     assertUsable(wasi);
   });
 
   test("stderr: the same", () => {
     const boom = new TypeError("stderr boom");
-    const wasi = new WASI({ tty: true, stderr: () => { throw boom; } });
-    assert.throws(() => wasi.start(instance(writeOnce(2), wasi)), (e) => e === boom);
+    const wasi = new WASI({
+      tty: true,
+      stderr: () => {
+        throw boom;
+      },
+    });
+    assert.throws(
+      () => wasi.start(instance(writeOnce(2), wasi)),
+      (e) => e === boom,
+    );
     assert.equal(wasi.exitCode, EIO);
     assertUsable(wasi);
   });
@@ -112,15 +129,29 @@ describe("a callback that throws, inside a call into the core (Preview 1)", () =
   test("buffered output that fails at the end of the run still makes start() throw", () => {
     // Not a terminal: the core holds "hello\n" until the run ends.
     const boom = new Error("late boom");
-    const wasi = new WASI({ stdout: () => { throw boom; } });
-    assert.throws(() => wasi.start(instance(printer("hello\n"), wasi)), (e) => e === boom);
+    const wasi = new WASI({
+      stdout: () => {
+        throw boom;
+      },
+    });
+    assert.throws(
+      () => wasi.start(instance(printer("hello\n"), wasi)),
+      (e) => e === boom,
+    );
     assertUsable(wasi);
   });
 
   test("the stdin callback: the guest gets EIO, start() throws", () => {
     const boom = new Error("stdin boom");
-    const wasi = new WASI({ stdin: () => { throw boom; } });
-    assert.throws(() => wasi.start(instance(readOnce, wasi)), (e) => e === boom);
+    const wasi = new WASI({
+      stdin: () => {
+        throw boom;
+      },
+    });
+    assert.throws(
+      () => wasi.start(instance(readOnce, wasi)),
+      (e) => e === boom,
+    );
     assert.equal(wasi.exitCode, EIO);
     assertUsable(wasi);
   });
@@ -134,7 +165,10 @@ describe("a callback that throws, inside a call into the core (Preview 1)", () =
     let wasi;
     try {
       wasi = new WASI({ tty: true });
-      assert.throws(() => wasi.start(instance(writeOnce(1), wasi)), (e) => e === boom);
+      assert.throws(
+        () => wasi.start(instance(writeOnce(1), wasi)),
+        (e) => e === boom,
+      );
     } finally {
       console.log = log;
     }
@@ -180,7 +214,10 @@ describe("a callback that throws, inside a call into the core (Preview 1)", () =
       },
     });
     const program = scripted([["write", "f.txt", "kept\n"], ["print", "before\n"], ["sleep"]]);
-    assert.throws(() => wasi.start(instance(program, wasi)), (e) => e === boom);
+    assert.throws(
+      () => wasi.start(instance(program, wasi)),
+      (e) => e === boom,
+    );
     assert.equal(fs.readFile("/d/f.txt", "utf8"), "kept\n");
     // The output the program had written before is delivered.
     assert.equal(wasi.stdout.text(), "before\n");
@@ -345,7 +382,10 @@ describe("Preview 2: the same sinks and the same errors", () => {
     });
     const out = wasi.imports["wasi:cli/stdout"].getStdout();
     for (let i = 0; i < 3; i++) {
-      assert.throws(() => out.blockingWriteAndFlush(encode("y\n")), (e) => e?.tag === "closed");
+      assert.throws(
+        () => out.blockingWriteAndFlush(encode("y\n")),
+        (e) => e?.tag === "closed",
+      );
     }
     assert.equal(calls, 1);
     wasi.flush();
@@ -355,14 +395,21 @@ describe("Preview 2: the same sinks and the same errors", () => {
     const wasi = new WASIp2({ stdout: "buffer", maxBufferBytes: 5 });
     const out = wasi.imports["wasi:cli/stdout"].getStdout();
     out.blockingWriteAndFlush(encode("1234"));
-    assert.throws(() => out.blockingWriteAndFlush(encode("5678")), (e) => e?.tag === "last-operation-failed");
+    assert.throws(
+      () => out.blockingWriteAndFlush(encode("5678")),
+      (e) => e?.tag === "last-operation-failed",
+    );
     assert.equal(wasi.stdout.text(), "12345");
     assert.equal(wasi.stdout.truncated, true);
   });
 
   test("the stdin callback that throws: run() throws it", () => {
     const boom = new Error("p2 stdin boom");
-    const wasi = new WASIp2({ stdin: () => { throw boom; } });
+    const wasi = new WASIp2({
+      stdin: () => {
+        throw boom;
+      },
+    });
     const imports = wasi.imports;
     let streamError;
     assert.throws(

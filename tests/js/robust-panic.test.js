@@ -152,11 +152,11 @@ describe("a panic in the core", () => {
       assert.throws(() => fs.mkdir("/d/x"), /core panicked: .* in MemFS\.mkdir/);
     };
     // Warm up: the allocator's first blocks, V8's compiled code.
-    for (let i = 0; i < 50; i++) panicInWasi(), panicInMemFs();
+    for (let i = 0; i < 50; i++) (panicInWasi(), panicInMemFs());
     const stack0 = MemFsCore.coreStackProbe();
     const memory0 = MemFS.coreMemoryBytes();
     const rounds = 10_000;
-    for (let i = 0; i < rounds; i++) panicInWasi(), panicInMemFs();
+    for (let i = 0; i < rounds; i++) (panicInWasi(), panicInMemFs());
     const panics = 2 * rounds;
     const grown = MemFS.coreMemoryBytes() - memory0;
     console.log(`${panics} panics: core stack moved ${stack0 - MemFsCore.coreStackProbe()} bytes; core memory +${grown} bytes`);

@@ -4,7 +4,7 @@
 // applyChanges). Also: a trapped program's files are kept and its error is a
 // real WebAssembly.RuntimeError; an AbortSignal stops a program and keeps
 // what it wrote. The merge rules are tested in Node, the rest in Chromium.
-/* global wasiWeb, bytesOf, until, text -- defined in the Chromium page */
+/* global bytesOf, until, text -- defined in the Chromium page (wasiWeb too: see eslint.config.js) */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { MemFS } from "../../js/index.js";

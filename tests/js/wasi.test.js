@@ -131,7 +131,11 @@ describe("WASI.start", () => {
     const wasi = new WASI({ args: ["crashy.wasm"], stdout: "buffer", fs, preopens: { "/d": "/d" } });
     assert.throws(
       () => wasi.start(new WebAssembly.Instance(new WebAssembly.Module(bytes), wasi.getImportObject())),
-      (e) => e instanceof WebAssembly.RuntimeError && /crashy\.wasm/.test(e.message) && /unreachable/.test(e.message) && e.cause instanceof Error,
+      (e) =>
+        e instanceof WebAssembly.RuntimeError &&
+        /crashy\.wasm/.test(e.message) &&
+        /unreachable/.test(e.message) &&
+        e.cause instanceof Error,
     );
     assert.equal(wasi.stdout.text(), "before");
     const next = new WASI({ stdout: "buffer", fs, preopens: { "/d": "/d" } });
@@ -142,8 +146,9 @@ describe("WASI.start", () => {
   test("stack exhaustion comes out as a RangeError naming the program", async () => {
     const bytes = guest({ funcs: `(func $r (call $r))`, start: `(call $r)` });
     const wasi = new WASI({ args: ["deep.wasm"] });
-    assert.throws(() => wasi.start(new WebAssembly.Instance(new WebAssembly.Module(bytes), wasi.getImportObject())), (e) =>
-      /deep\.wasm/.test(e.message),
+    assert.throws(
+      () => wasi.start(new WebAssembly.Instance(new WebAssembly.Module(bytes), wasi.getImportObject())),
+      (e) => /deep\.wasm/.test(e.message),
     );
   });
 

@@ -14,6 +14,7 @@ import { unzipSync, zipSync } from "fflate";
 import { launchChromium } from "../../js/node/chromium.js";
 import { startPlaygroundServer } from "../../www/tools/serve.js";
 import { REPO } from "./helpers/corpus.js";
+import { requirePackage, requireP2Guests } from "./helpers/prereq.js";
 import { guest } from "./helpers/wat.js";
 
 const SHOTS = path.join(REPO, "test-output", "www");
@@ -43,18 +44,19 @@ async function open(p, url) {
   await p.waitForSelector("html[data-ready]");
 }
 
-/** Whether the component example is built (wasm32-wasip2) and jco is installed. */
-let components = false;
-
 before(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
-  const p2hello = path.join(REPO, "tests/p2guests/out/hello.wasm");
-  if (!fs.existsSync(p2hello)) execFileSync("bash", [path.join(REPO, "tests/p2guests/build.sh")], { stdio: ["ignore", "inherit", "inherit"] });
-  components = fs.existsSync(p2hello) && fs.existsSync(path.join(REPO, "node_modules/@bytecodealliance/jco/dist/browser.js"));
-  execFileSync(path.join(REPO, "node_modules/.bin/vite"), ["build", "--config", path.join(REPO, "www/vite.config.js"), "--outDir", BUILT, "--logLevel", "error"], {
-    cwd: REPO,
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  // The component example is the built p2 hello guest; jco's browser build transpiles it in the page.
+  requireP2Guests("hello");
+  requirePackage("@bytecodealliance/jco", "dist/browser.js");
+  execFileSync(
+    path.join(REPO, "node_modules/.bin/vite"),
+    ["build", "--config", path.join(REPO, "www/vite.config.js"), "--outDir", BUILT, "--logLevel", "error"],
+    {
+      cwd: REPO,
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
   server = await startPlaygroundServer({ root: BUILT });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
@@ -69,7 +71,10 @@ after(async () => {
 
 /** The terminal's text. */
 function terminalText(p = page) {
-  return p.locator("#terminal-output").textContent().then((t) => t ?? "");
+  return p
+    .locator("#terminal-output")
+    .textContent()
+    .then((t) => t ?? "");
 }
 
 /** How many runs have ended. */
@@ -101,7 +106,7 @@ async function waitForTerminal(text, p = page) {
 }
 
 test("hello prints its greeting and arguments, and the exit code shows", async () => {
-  const out = await runProgram("example:hello", "world 'with spaces' \"a \\\"b\\\"\"");
+  const out = await runProgram("example:hello", 'world \'with spaces\' "a \\"b\\""');
   assert.match(out, /Hello from WASI!\nargv\[1\] = world\nargv\[2\] = with spaces\nargv\[3\] = a "b"\n/);
   assert.match(out, /hello\.wasm exited with code 0/);
   assert.equal(await page.textContent("#run-state"), "hello.wasm exited with code 0");
@@ -129,7 +134,7 @@ test("grep searches the starter files", async () => {
 
 test("tree walks the filesystem", async () => {
   const out = await runProgram("example:tree", "/");
-  assert.match(out, /├── notes\n│   ├── README\.md\n│   └── todo\.txt\n└── poem\.txt\n\n1 directory, 3 files\n/);
+  assert.match(out, /├── notes\n│ {3}├── README\.md\n│ {3}└── todo\.txt\n└── poem\.txt\n\n1 directory, 3 files\n/);
 });
 
 test("the echo REPL answers lines typed into stdin while it runs", async () => {
@@ -242,18 +247,26 @@ test("an uploaded file goes through grep into a file that downloads", async () =
 
 test("archives: an uploaded .zip and .tar.gz unpack into the files; Download all gives the tree as a .zip", async () => {
   await page.click('#file-tree [data-path="/"]');
-  const zip = zipSync({ "proj/": new Uint8Array(0), "proj/a.txt": Buffer.from("alpha from zip\n"), "proj/sub/b.txt": Buffer.from("beta\n") });
+  const zip = zipSync({
+    "proj/": new Uint8Array(0),
+    "proj/a.txt": Buffer.from("alpha from zip\n"),
+    "proj/sub/b.txt": Buffer.from("beta\n"),
+  });
   await page.setInputFiles("#upload-input", { name: "proj.zip", mimeType: "application/zip", buffer: Buffer.from(zip) });
   await page.waitForSelector('#file-tree [data-path="/proj/sub/b.txt"]');
   assert.match(await runProgram("example:cat", "/proj/a.txt"), /alpha from zip\n/);
-  assert.match(await runProgram("example:tree", "/proj"), /├── a\.txt\n└── sub\n    └── b\.txt\n/);
+  assert.match(await runProgram("example:tree", "/proj"), /├── a\.txt\n└── sub\n {4}└── b\.txt\n/);
   // A .tar.gz made by tar(1).
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "www-tar-"));
   fs.mkdirSync(path.join(dir, "tarred/deep"), { recursive: true });
   fs.writeFileSync(path.join(dir, "tarred/deep/c.txt"), "gamma from tar\n");
   execFileSync("tar", ["czf", path.join(dir, "t.tar.gz"), "-C", dir, "tarred"]);
   await page.click('#file-tree [data-path="/"]');
-  await page.setInputFiles("#upload-input", { name: "t.tar.gz", mimeType: "application/gzip", buffer: fs.readFileSync(path.join(dir, "t.tar.gz")) });
+  await page.setInputFiles("#upload-input", {
+    name: "t.tar.gz",
+    mimeType: "application/gzip",
+    buffer: fs.readFileSync(path.join(dir, "t.tar.gz")),
+  });
   await page.waitForSelector('#file-tree [data-path="/tarred/deep/c.txt"]');
   assert.match(await runProgram("example:cat", "tarred/deep/c.txt"), /gamma from tar\n/);
   fs.rmSync(dir, { recursive: true, force: true });
@@ -297,7 +310,7 @@ test("files can be created, edited, used by a program and deleted", async () => 
 test("bad files get clear errors: not wasm, a trap", async () => {
   await page.setInputFiles("#wasm-input", { name: "notes.wasm", mimeType: "application/wasm", buffer: Buffer.from("just some text\n") });
   await page.waitForSelector("#program-error:not([hidden])");
-  assert.match(await page.textContent("#program-error") ?? "", /Cannot run notes\.wasm: not a WebAssembly binary/);
+  assert.match((await page.textContent("#program-error")) ?? "", /Cannot run notes\.wasm: not a WebAssembly binary/);
 
   // It was not added to the menu.
   assert.equal(await page.locator("#your-programs option").count(), 0);
@@ -333,10 +346,9 @@ test("a .wasm dropped on the Program panel runs; files dropped on Files are uplo
   assert.match(await runProgram("example:cat", "dropped.txt"), /\ndropped text\n/);
 });
 
-test("the component example runs through jco: args, env, files, stdin typed before Run, exit code", async (t) => {
-  if (!components) return t.skip("no tests/p2guests/out/hello.wasm (wasm32-wasip2) or no jco");
+test("the component example runs through jco: args, env, files, stdin typed before Run, exit code", async () => {
   await page.selectOption("#program-select", "component:hello");
-  assert.match(await page.textContent("#stdin-hint") ?? "", /Components run synchronously/);
+  assert.match((await page.textContent("#stdin-hint")) ?? "", /Components run synchronously/);
   assert.equal(await page.getAttribute("#stdin", "aria-disabled"), "false");
   await page.fill("#env", "LANG=C.UTF-8\nHOME=/home/p2");
   await page.fill("#stdin", "typed before Run");
@@ -361,16 +373,17 @@ test("the component example runs through jco: args, env, files, stdin typed befo
   assert.match(await runProgram("example:cat", "/data/out.txt"), /read: written by p2\n[^]*stdin: \n/);
 });
 
-test("a component dropped on the Program panel runs; a broken one gets an error", async (t) => {
-  if (!components) return t.skip("no tests/p2guests/out/hello.wasm (wasm32-wasip2) or no jco");
+test("a component dropped on the Program panel runs; a broken one gets an error", async () => {
   await page.evaluate(async () => {
     const data = new DataTransfer();
     const hello = await (await fetch("examples/p2/hello.wasm")).arrayBuffer();
     data.items.add(new File([hello], "comp.wasm"));
     document.getElementById("program")?.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
   });
-  await page.waitForFunction(() => document.getElementById("program-select")?.selectedOptions[0]?.textContent?.startsWith("comp.wasm (component"));
-  assert.match(await page.textContent("#program-description") ?? "", /a WASI 0\.2 component/);
+  await page.waitForFunction(() =>
+    document.getElementById("program-select")?.selectedOptions[0]?.textContent?.startsWith("comp.wasm (component"),
+  );
+  assert.match((await page.textContent("#program-description")) ?? "", /a WASI 0\.2 component/);
   await page.fill("#stdin", "from the drop");
   // Enter in stdin runs a component with what was typed.
   const runs = await runsDone();
@@ -407,14 +420,17 @@ test("a share link restores the example, its arguments and environment", async (
   assert.equal(await other.inputValue("#env"), "LANG=C.UTF-8\nGREETING=hi there");
   // A fresh page fetches the example: the download progress shows while it loads.
   await other.evaluate(() => {
-    const seen = /** @type {string[]} */ ((/** @type {any} */ (window).seenStates = []));
+    const seen = /** @type {string[]} */ (/** @type {any} */ (window).seenStates = []);
     const el = /** @type {HTMLElement} */ (document.getElementById("run-state"));
     new MutationObserver(() => seen.push(el.textContent ?? "")).observe(el, { childList: true, characterData: true, subtree: true });
   });
   await other.click("#run");
   await other.waitForFunction(() => Number(document.getElementById("terminal-panel")?.dataset.runs ?? 0) > 0);
   const states = await other.evaluate(() => /** @type {any} */ (window).seenStates);
-  assert.ok(states.some((/** @type {string} */ t) => /^Downloading grep\.wasm… \d+ kB/.test(t)), states.join(" | "));
+  assert.ok(
+    states.some((/** @type {string} */ t) => /^Downloading grep\.wasm… \d+ kB/.test(t)),
+    states.join(" | "),
+  );
   assert.match((await other.textContent("#terminal-output")) ?? "", /\$ grep\.wasm -c 'the road' poem\.txt\n\d+\n/);
   assert.equal(await other.isHidden("#load-progress"), true);
   await other.close();
@@ -425,11 +441,11 @@ test("bad arguments and environment lines are reported, not run", async () => {
   await page.selectOption("#program-select", "example:hello");
   await page.fill("#args", "'unclosed");
   await page.click("#run");
-  assert.match(await page.textContent("#settings-error") ?? "", /Arguments: unclosed ' quote/);
+  assert.match((await page.textContent("#settings-error")) ?? "", /Arguments: unclosed ' quote/);
   await page.fill("#args", "x");
   await page.fill("#env", "GOOD=1\nnot a variable");
   await page.click("#run");
-  assert.match(await page.textContent("#settings-error") ?? "", /Environment: line 2/);
+  assert.match((await page.textContent("#settings-error")) ?? "", /Environment: line 2/);
   await page.fill("#env", "LANG=C.UTF-8");
   assert.match(await runProgram("example:hello", "x"), /argv\[1\] = x/);
   assert.equal(await page.isHidden("#settings-error"), true);
@@ -459,15 +475,15 @@ test("screenshots at desktop and phone widths, light and dark", async () => {
 });
 
 test("the Vite build is a static folder that works under any prefix", async () => {
-  const files = [
-    "index.html", "examples/hello.wasm", "examples/grep.wasm",
-    ...(components ? ["examples/p2/hello.wasm"] : []),
-  ];
+  const files = ["index.html", "examples/hello.wasm", "examples/grep.wasm", "examples/p2/hello.wasm"];
   for (const file of files) {
     assert.ok(fs.existsSync(path.join(BUILT, file)), `${file} is in the build`);
   }
   const assets = fs.readdirSync(path.join(BUILT, "assets"));
-  assert.ok(assets.some((name) => /^wasi_web_bg-[\w-]+\.wasm$/.test(name)), `the core's .wasm is an asset: ${assets.join(" ")}`);
+  assert.ok(
+    assets.some((name) => /^wasi_web_bg-[\w-]+\.wasm$/.test(name)),
+    `the core's .wasm is an asset: ${assets.join(" ")}`,
+  );
   const html = fs.readFileSync(path.join(BUILT, "index.html"), "utf8");
   assert.doesNotMatch(html, /importmap|node_modules|"\/(assets|app)\//, "no import map; only relative URLs");
   const dist = await startPlaygroundServer({ root: path.dirname(BUILT) });
@@ -478,7 +494,6 @@ test("the Vite build is a static folder that works under any prefix", async () =
     await open(p, `${dist.url}/dist/`);
     assert.match(await runProgram("example:hello", "built", { p }), /Hello from WASI!\nargv\[1\] = built\n/);
     // A component: jco (bundled by Vite) transpiles it in the page.
-    if (!components) return;
     const out = await runProgram("component:hello", "/poem.txt", { p });
     assert.match(out, /hello from a component\n[^]*read: The Road Not Taken/);
     assert.match(out, /exited with code 1/);

@@ -74,7 +74,10 @@ function number(block, at, length) {
     for (let i = 1; i < length; i++) n = n * 256 + block[at + i];
     return n;
   }
-  const text = latin1.decode(block.subarray(at, at + length)).replace(/\0.*$/s, "").trim();
+  const text = latin1
+    .decode(block.subarray(at, at + length))
+    .replace(/\0.*$/s, "")
+    .trim();
   return text === "" ? 0 : Number.parseInt(text, 8);
 }
 

@@ -248,11 +248,15 @@ export class FilesPanel {
   #children(dir) {
     const names = this.fs.readdir(dir).sort((a, b) => a.localeCompare(b));
     if (names.length === 0) return null;
-    return h("ul", {}, ...names.map((name) => {
-      const path = join(dir, name);
-      const stat = this.fs.lstat(path);
-      return h("li", {}, this.#row(path, stat.type, stat.size), stat.type === "directory" ? this.#children(path) : null);
-    }));
+    return h(
+      "ul",
+      {},
+      ...names.map((name) => {
+        const path = join(dir, name);
+        const stat = this.fs.lstat(path);
+        return h("li", {}, this.#row(path, stat.type, stat.size), stat.type === "directory" ? this.#children(path) : null);
+      }),
+    );
   }
 
   /**
@@ -261,8 +265,7 @@ export class FilesPanel {
    * @param {number} [size]
    */
   #row(path, type, size = 0) {
-    const detail =
-      type === "file" ? formatSize(size) : type === "symlink" ? `→ ${this.fs.readlink(path)}` : "folder";
+    const detail = type === "file" ? formatSize(size) : type === "symlink" ? `→ ${this.fs.readlink(path)}` : "folder";
     const current = path === this.selected;
     return h(
       "button",

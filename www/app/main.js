@@ -61,7 +61,7 @@ function setState(state, message) {
   // A button that just became disabled would drop the focus to <body>.
   if (active instanceof HTMLButtonElement && active.disabled) (busy ? stopButton : runButton).focus();
   runState.textContent =
-    state === "starting" ? `Starting ${runningName}…` : state === "running" ? `Running ${runningName}` : message ?? "Ready";
+    state === "starting" ? `Starting ${runningName}…` : state === "running" ? `Running ${runningName}` : (message ?? "Ready");
 }
 
 /**

@@ -197,7 +197,7 @@ export class ProgramPanel {
       bytes.catch(() => this.#fetched.delete(value));
       this.#fetched.set(value, bytes);
     }
-    const dirs = component ? COMPONENT_EXAMPLES.find((e) => e.name === name)?.dirs ?? [] : [];
+    const dirs = component ? (COMPONENT_EXAMPLES.find((e) => e.name === name)?.dirs ?? []) : [];
     return { name: `${name}.wasm`, bytes: await bytes, component, dirs };
   }
 
@@ -213,11 +213,10 @@ export class ProgramPanel {
     this.#shown = value;
     this.#args.value = this.#argsFor.get(value) ?? "";
     const file = this.#files.get(value);
-    const example =
-      EXAMPLES.find((e) => `example:${e.name}` === value) ?? COMPONENT_EXAMPLES.find((e) => `component:${e.name}` === value);
+    const example = EXAMPLES.find((e) => `example:${e.name}` === value) ?? COMPONENT_EXAMPLES.find((e) => `component:${e.name}` === value);
     this.#description.textContent = file
       ? `Your file ${file.name}, ${file.component ? "a WASI 0.2 component" : "a core module"}, ${formatSize(file.bytes.length)}.`
-      : example?.description ?? "";
+      : (example?.description ?? "");
     this.#onChange();
   }
 }

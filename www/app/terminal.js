@@ -7,7 +7,7 @@
 import { Terminal as XTerm } from "@xterm/xterm";
 
 /** CSI, OSC and two-character escape sequences: dropped from the text mirror. */
-const ESCAPES = /\x1b\[[0-?]*[ -\/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[ -\/]*[0-~]/g;
+const ESCAPES = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[ -/]*[0-~]/g;
 
 /** The emulator's style for each kind (stdout keeps the program's own). */
 const STYLE = { stdout: "", stderr: "\x1b[31m", stdin: "\x1b[34m", note: "\x1b[90m", error: "\x1b[91m" };
@@ -48,7 +48,9 @@ export class Terminal {
         rows: 20,
         cols: 80,
         scrollback: 5000,
-        theme: dark ? { background: "#111318", foreground: "#e6e6e6" } : { background: "#fbfbfd", foreground: "#1a1a1a", cursor: "#1a1a1a", selectionBackground: "#b5d5ff" },
+        theme: dark
+          ? { background: "#111318", foreground: "#e6e6e6" }
+          : { background: "#fbfbfd", foreground: "#1a1a1a", cursor: "#1a1a1a", selectionBackground: "#b5d5ff" },
       });
       this.xterm.open(screen);
       this.xterm.textarea?.setAttribute("aria-label", "Terminal: type here to send input to the running program");

@@ -39,7 +39,7 @@ import { WASIp2 } from "wasi-web/preview2";
  *   | { type: "failed", kind: "load" | "trap" | "error", message: string, tree: TreeEntry[] | null }} WorkerMessage
  */
 
-const JSPI = typeof (/** @type {Record<string, unknown>} */ (/** @type {unknown} */ (WebAssembly))).Suspending === "function";
+const JSPI = typeof (/** @type {Record<string, unknown>} */ (/** @type {unknown} */ (WebAssembly)).Suspending) === "function";
 
 /** The running program's stdin, while it runs in async mode. @type {StdinQueue | null} */
 let stdin = null;
@@ -196,9 +196,10 @@ async function runComponent(request, fs, captured, setPrefix) {
     tty: [false, out === null, true],
     stdin: stdinBytes,
     // Each chunk is a copy of its own (CallbackSink), so it can be transferred.
-    stdout: out !== null
-      ? (/** @type {Uint8Array} */ chunk) => captured.push(chunk)
-      : (/** @type {Uint8Array} */ chunk) => send({ type: "output", fd: 1, chunk }, [chunk.buffer]),
+    stdout:
+      out !== null
+        ? (/** @type {Uint8Array} */ chunk) => captured.push(chunk)
+        : (/** @type {Uint8Array} */ chunk) => send({ type: "output", fd: 1, chunk }, [chunk.buffer]),
     stderr: (/** @type {Uint8Array} */ chunk) => send({ type: "output", fd: 2, chunk }, [chunk.buffer]),
   });
   let instance;

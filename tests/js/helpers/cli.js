@@ -24,4 +24,3 @@ export function runCli(args, { cwd = REPO, input = "", env = {} } = {}) {
     child.stdin.end(input);
   });
 }
-

@@ -18,11 +18,40 @@ import binaryen from "binaryen";
 export const HOSTILE_DIR = new URL("../../hostile/", import.meta.url);
 
 export const ERRNO = {
-  ESUCCESS: 0, E2BIG: 1, EACCES: 2, EAGAIN: 6, EALREADY: 7, EBADF: 8, EBUSY: 10, EEXIST: 20, EFAULT: 21,
-  EFBIG: 22, EILSEQ: 25, EINVAL: 28, EIO: 29, EISDIR: 31, ELOOP: 32, EMFILE: 33, EMLINK: 34,
-  ENAMETOOLONG: 37, ENFILE: 41, ENOENT: 44, ENOMEM: 48, ENOSPC: 51, ENOSYS: 52, ENOTDIR: 54,
-  ENOTEMPTY: 55, ENOTSOCK: 57, ENOTSUP: 58, ENOTTY: 59, EOVERFLOW: 61, EPERM: 63, EPIPE: 64,
-  ESPIPE: 70, EXDEV: 75, ENOTCAPABLE: 76,
+  ESUCCESS: 0,
+  E2BIG: 1,
+  EACCES: 2,
+  EAGAIN: 6,
+  EALREADY: 7,
+  EBADF: 8,
+  EBUSY: 10,
+  EEXIST: 20,
+  EFAULT: 21,
+  EFBIG: 22,
+  EILSEQ: 25,
+  EINVAL: 28,
+  EIO: 29,
+  EISDIR: 31,
+  ELOOP: 32,
+  EMFILE: 33,
+  EMLINK: 34,
+  ENAMETOOLONG: 37,
+  ENFILE: 41,
+  ENOENT: 44,
+  ENOMEM: 48,
+  ENOSPC: 51,
+  ENOSYS: 52,
+  ENOTDIR: 54,
+  ENOTEMPTY: 55,
+  ENOTSOCK: 57,
+  ENOTSUP: 58,
+  ENOTTY: 59,
+  EOVERFLOW: 61,
+  EPERM: 63,
+  EPIPE: 64,
+  ESPIPE: 70,
+  EXDEV: 75,
+  ENOTCAPABLE: 76,
 };
 
 const SIGNATURES = {
@@ -160,7 +189,8 @@ export function compare(checks, stdout) {
   const problems = [];
   checks.forEach((c, i) => {
     if (!got.has(i)) problems.push(`line ${c.line}: not reached: ${c.text}`);
-    else if (got.get(i) !== c.want) problems.push(`line ${c.line}: got ${name(got.get(i))} (${got.get(i)}), want ${name(c.want)}: ${c.text}`);
+    else if (got.get(i) !== c.want)
+      problems.push(`line ${c.line}: got ${name(got.get(i))} (${got.get(i)}), want ${name(c.want)}: ${c.text}`);
   });
   return problems;
 }

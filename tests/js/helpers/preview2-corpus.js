@@ -1,8 +1,7 @@
 // The Preview 1 corpus as WASI 0.2 components: each guest componentized with
 // jco's wasi_snapshot_preview1 command adapter (`jco new --wasi-command`),
 // then run on wasi-web's Preview 2 host or on @bytecodealliance/preview2-shim.
-// Shared by preview2-corpus.test.js, preview2-shim-compare.test.js and
-// scripts/preview2-compare.mjs.
+// Shared by preview2-corpus.test.js and scripts/preview2-compare.mjs.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";

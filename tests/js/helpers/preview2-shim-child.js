@@ -18,10 +18,7 @@ const job = JSON.parse(process.argv[2]);
 const shim = new WASIShim({ sandbox: { preopens: job.preopens, env: job.env, args: job.args } });
 try {
   const { instantiate } = await import(pathToFileURL(path.join(job.out, "component.js")).href);
-  const instance = await instantiate(
-    (file) => WebAssembly.compile(fs.readFileSync(path.join(job.out, file))),
-    shim.getImportObject(),
-  );
+  const instance = await instantiate((file) => WebAssembly.compile(fs.readFileSync(path.join(job.out, file))), shim.getImportObject());
   instance.run.run();
   process.exit(0);
 } catch (error) {
