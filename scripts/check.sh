@@ -28,6 +28,8 @@ step "clippy (wasm32, test-seams)" cargo clippy --quiet --target wasm32-unknown-
 step "rustdoc" env RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps --lib
 step "eslint" "$bin/eslint" --max-warnings 0 .
 step "prettier" "$bin/prettier" --check --log-level warn "**/*.{js,mjs,ts,css,html}"
+# js/core.js imports the core's glue and its types from pkg/.
+[ -f pkg/wasi_web.d.ts ] || echo "check: pkg/ is missing: run npm run build first (tsc reads the core's types)" >&2
 step "tsc js/" "$bin/tsc" -p tsconfig.json
 step "tsc www/" "$bin/tsc" -p www/jsconfig.json
 step "npm ci accepts the lock" npm ci --dry-run --ignore-scripts --no-audit --no-fund --loglevel error

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: bootstrap, the check gate (npm run check: fmt,
-# clippy, rustdoc, eslint, prettier, tsc, the lock), build (the core and
-# every test guest, once), then
+# The whole test suite: bootstrap, build (the core and every test guest,
+# once), the check gate (npm run check: fmt, clippy, rustdoc, eslint,
+# prettier, tsc, the lock), then
 #   cargo test                       host unit tests of the core
 #   wasm-pack test --headless --chrome   wasm-bindgen layer in Chromium
 #   wasm-pack test --node                 ... and in Node
@@ -19,11 +19,12 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 [ "${SKIP_BOOTSTRAP:-0}" = 1 ] || bash scripts/bootstrap.sh
 
-# The gate runs first; a failure is reported with the others at the end.
+[ "${SKIP_BUILD:-0}" = 1 ] || bash scripts/build.sh
+
+# The gate runs before every suite (after the build: tsc reads the core's
+# types in pkg/); a failure is reported with the others at the end.
 check_failed=0
 bash scripts/check.sh </dev/null || check_failed=1
-
-[ "${SKIP_BUILD:-0}" = 1 ] || bash scripts/build.sh
 
 failed=()
 ((check_failed == 0)) || failed+=("npm run check")
