@@ -1,19 +1,33 @@
 import type { MemFS } from "../index.js";
 
+/**
+ * What `fromHostDir` copied at one path: for files their size, mtime and a
+ * SHA-256 of the content, so that `toHostDir` can tell who changed what.
+ */
+export type LoadedEntry =
+  { type: "directory" } | { type: "symlink"; target: string } | { type: "file"; size: number; mtimeMs: number; sha256: string };
+
+/** A host path that `toHostDir` left alone, and why. */
+export interface HostDirConflict {
+  path: string;
+  reason: string;
+}
+
 /** Copies a host directory (files, directories, symlinks) into a MemFS at `at` (default "/"). */
-export function fromHostDir(
-  hostDir: string,
-  options?: { fs?: MemFS; at?: string },
-): { fs: MemFS; loaded: Map<string, "file" | "directory" | "symlink"> };
+export function fromHostDir(hostDir: string, options?: { fs?: MemFS; at?: string }): { fs: MemFS; loaded: Map<string, LoadedEntry> };
 
 /**
- * Makes `hostDir` match the MemFS directory `fsPath` (writes new/changed files,
- * directories, symlinks; deletes what is gone). With `loaded` from
- * `fromHostDir`, only entries that were copied in are ever deleted.
+ * Writes the MemFS directory `fsPath` back to `hostDir`.
+ *
+ * With `loaded` from `fromHostDir`, only what changed in the MemFS since the
+ * copy is written or deleted; a path the host also changed meanwhile is kept
+ * as the host has it and listed in `conflicts`, and directories are only
+ * removed if empty. Without it, new and differing entries are written and
+ * nothing is deleted unless `delete: true` (which mirrors the MemFS exactly).
  */
 export function toHostDir(
   memfs: MemFS,
   fsPath: string,
   hostDir: string,
-  options?: { loaded?: Map<string, string> },
-): { written: number; removed: number };
+  options?: { loaded?: Map<string, LoadedEntry | string>; delete?: boolean },
+): { written: number; removed: number; conflicts: HostDirConflict[] };

@@ -3,10 +3,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fromHostDir, toHostDir } from "./host-dirs.js";
+import { writeQuietly } from "./stdio.js";
 
 /**
  * A host directory copied into the MemFS: where, and what was copied (for toHostDir).
- * @typedef {{ host: string, fsPath: string, loaded: Map<string, string> }} MountRoot
+ * @typedef {{ host: string, fsPath: string, loaded: Map<string, import("./host-dirs.js").Loaded> }} MountRoot
  */
 
 /**
@@ -53,10 +54,16 @@ export function mountHostDirs(memfs, dirs) {
 }
 
 /**
- * Writes the guest's changes back to every mounted host directory.
+ * Writes the guest's changes back to every mounted host directory, and says
+ * on stderr which were not written because the host changed them meanwhile.
  * @param {import("../memfs.js").MemFS} memfs
  * @param {MountRoot[]} roots
+ * @returns {import("./host-dirs.js").Conflict[]}
  */
 export function syncHostDirs(memfs, roots) {
-  for (const root of roots) toHostDir(memfs, root.fsPath, root.host, { loaded: root.loaded });
+  const conflicts = roots.flatMap((root) => toHostDir(memfs, root.fsPath, root.host, { loaded: root.loaded }).conflicts);
+  for (const { path: where, reason } of conflicts) {
+    writeQuietly(2, new TextEncoder().encode(`wasi-web: not writing back ${where}: ${reason}\n`));
+  }
+  return conflicts;
 }
