@@ -92,10 +92,7 @@ impl Preview1 {
     // ---- fd: reading and writing ----
 
     pub fn fd_read(&mut self, m: &Mem, fd: u32, iovs: u32, n: u32, out: u32) -> Result<()> {
-        m.check_out(out, 4, 4)?;
-        let list = m.iovecs(iovs, n, self.p2.ctx.max_io)?;
-        let total = self.read_iovs(m, fd, &list, None)?;
-        m.put_u32(out, total)
+        self.transfer(m, iovs, n, out, |p, list| p.read_iovs(m, fd, list, None))
     }
 
     pub fn fd_pread(
@@ -107,17 +104,13 @@ impl Preview1 {
         at: u64,
         out: u32,
     ) -> Result<()> {
-        m.check_out(out, 4, 4)?;
-        let list = m.iovecs(iovs, n, self.p2.ctx.max_io)?;
-        let total = self.read_iovs(m, fd, &list, Some(at))?;
-        m.put_u32(out, total)
+        self.transfer(m, iovs, n, out, |p, list| {
+            p.read_iovs(m, fd, list, Some(at))
+        })
     }
 
     pub fn fd_write(&mut self, m: &Mem, fd: u32, iovs: u32, n: u32, out: u32) -> Result<()> {
-        m.check_out(out, 4, 4)?;
-        let list = m.iovecs(iovs, n, self.p2.ctx.max_io)?;
-        let total = self.write_iovs(m, fd, &list, None)?;
-        m.put_u32(out, total)
+        self.transfer(m, iovs, n, out, |p, list| p.write_iovs(m, fd, list, None))
     }
 
     pub fn fd_pwrite(
@@ -129,9 +122,24 @@ impl Preview1 {
         at: u64,
         out: u32,
     ) -> Result<()> {
+        self.transfer(m, iovs, n, out, |p, list| {
+            p.write_iovs(m, fd, list, Some(at))
+        })
+    }
+
+    /// The shared shape of the four: check the count's out-pointer, decode
+    /// the iovecs (capped by `max_io`), move the bytes, store the count.
+    fn transfer(
+        &mut self,
+        m: &Mem,
+        iovs: u32,
+        n: u32,
+        out: u32,
+        io: impl FnOnce(&mut Self, &[(u32, u32)]) -> Result<u32>,
+    ) -> Result<()> {
         m.check_out(out, 4, 4)?;
         let list = m.iovecs(iovs, n, self.p2.ctx.max_io)?;
-        let total = self.write_iovs(m, fd, &list, Some(at))?;
+        let total = io(self, &list)?;
         m.put_u32(out, total)
     }
 
