@@ -34,19 +34,7 @@ QUICK_FILES=(
   tests/js/wasi.test.js
 )
 
-failed=()
-step() {
-  local name="$1"
-  shift
-  echo "::: $name" >&2
-  local t=$SECONDS
-  if "$@" </dev/null; then
-    echo "::: $name: ok ($((SECONDS - t))s)" >&2
-  else
-    echo "::: $name: FAILED ($((SECONDS - t))s)" >&2
-    failed+=("$name")
-  fi
-}
+. scripts/step.sh
 
 # Whether the wasm core must be rebuilt: a Rust source or the manifest is
 # newer than pkg/, or a build output is missing. (The guests are checked by

@@ -26,20 +26,8 @@ export PATH="$HOME/.cargo/bin:$PATH"
 check_failed=0
 bash scripts/check.sh </dev/null || check_failed=1
 
-failed=()
+. scripts/step.sh
 ((check_failed == 0)) || failed+=("npm run check")
-step() {
-  local name="$1"
-  shift
-  echo "::: $name" >&2
-  local start=$SECONDS
-  if "$@" </dev/null; then
-    echo "::: $name: ok ($((SECONDS - start))s)" >&2
-  else
-    echo "::: $name: FAILED ($((SECONDS - start))s)" >&2
-    failed+=("$name")
-  fi
-}
 
 # chromedriver runs Chromium as root here: it needs --no-sandbox, which
 # wasm-bindgen-test-runner takes from webdriver.json in the crate root or
