@@ -1,6 +1,7 @@
 // One host × one workload in this Node process, as a child of run.mjs:
 //   node bench/node-host.mjs <host> <workload name> [repeats]
-// host: "node" (node:wasi), "wasi-web", or "shim" (browser_wasi_shim under Node, for reference).
+// host: "node" (node:wasi), "wasi-web", "wasi-web-mount" (wasi-web with /work a live
+// hostFolder mount of a temp dir, as the CLI's --dir), or "shim" (browser_wasi_shim under Node, for reference).
 // Prints one JSON line: { ms: [..], result }.
 import fs from "node:fs";
 import os from "node:os";
@@ -63,6 +64,18 @@ async function runner(name) {
     // BENCH_WASI_WEB: another copy of the package (profile.mjs's build with function names).
     const api = await import(process.env.BENCH_WASI_WEB ? path.resolve(process.env.BENCH_WASI_WEB, "js/index.js") : "../js/index.js");
     return (module, job) => runWasiWeb(api, module, job);
+  }
+  if (name === "wasi-web-mount") {
+    const api = await import("../js/index.js");
+    const { hostFolder } = await import("../js/node/index.js");
+    return async (module, job) => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wasi-web-bench-"));
+      for (const [name, bytes] of Object.entries(job.inputs ?? {})) fs.writeFileSync(path.join(dir, name), bytes);
+      const r = await runWasiWeb(api, module, job, (memfs) => memfs.mount(PREOPEN, hostFolder(fs, dir)));
+      const files = r.files();
+      fs.rmSync(dir, { recursive: true, force: true });
+      return { ...r, files: () => files };
+    };
   }
   if (name === "shim") {
     const shim = await import("@bjorn3/browser_wasi_shim");

@@ -37,7 +37,10 @@ const workloads = WORKLOADS.filter((w) => !only || only.has(w.name) || only.has(
   return false;
 });
 
-/** results[workload][host] = { ms: median, samples, result } ; host: wasi-web, shim (page), wasi-web-node, node */
+/** results[workload][host] = { ms: median, samples, result } ; host: wasi-web, shim (page), wasi-web-node, wasi-web-mount, node */
+/** Workloads also run on a host-folder mount, against node:wasi (target: within 1.5×). */
+const MOUNT_WORKLOADS = ["small", "meta"];
+const MOUNT_TARGET = 1.5;
 const results = Object.fromEntries(workloads.map((w) => [w.name, {}]));
 
 // ---- Node: wasi-web and node:wasi, each workload in a fresh process -------
@@ -45,7 +48,12 @@ if (!opts["no-node"]) {
   // Samples alternate between the hosts (A B A B ...), so a burst of load
   // from someone else's build hits both rather than one.
   for (const w of workloads) {
-    const hosts = [["wasi-web-node", "wasi-web"], ...(w.peers.includes("node") ? [["node", "node"]] : [])];
+    const hosts = [
+      ["wasi-web-node", "wasi-web"],
+      // The CLI's --dir: /work a live hostFolder mount (issue 13).
+      ...(MOUNT_WORKLOADS.includes(w.name) ? [["wasi-web-mount", "wasi-web-mount"]] : []),
+      ...(w.peers.includes("node") ? [["node", "node"]] : []),
+    ];
     log(`node  ${hosts.map(([, h]) => h).join(" vs ")}: ${w.name} ${w.args.slice(1).join(" ")}`);
     const acc = Object.fromEntries(hosts.map(([key]) => [key, { samples: [], runs: [], crashes: 0 }]));
     for (let i = 0; i < REPEATS; i++) {
@@ -179,6 +187,7 @@ const HOST_LABEL = {
   "wasi-web": "wasi-web (page)",
   shim: "browser_wasi_shim (page)",
   "wasi-web-node": "wasi-web (Node)",
+  "wasi-web-mount": "wasi-web on a host mount (Node)",
   node: "node:wasi",
 };
 const problems = [];
@@ -234,6 +243,18 @@ for (const w of workloads) {
   if (!r["wasi-web-node"] && !r.node) continue;
   const [ratio, met] = ratioCells(r["wasi-web-node"], r.node, TARGETS[w.name]?.node);
   lines.push(`| ${w.name} | ${sizeLabel(w)} | ${cell(r["wasi-web-node"])} | ${cell(r.node)} | ${ratio} | ${met} |`);
+}
+lines.push("", "### Node: wasi-web on a host-folder mount (the CLI's --dir) vs node:wasi", "");
+lines.push(
+  "The guest's /work is a live `hostFolder(fs, dir)` mount of a temp directory (as node:wasi's preopen is): every file operation is a host one.",
+  "",
+);
+lines.push("| workload | size | wasi-web, mount | node:wasi | ratio | target |", "| --- | --- | ---: | ---: | ---: | --- |");
+for (const w of workloads) {
+  const r = results[w.name];
+  if (!r["wasi-web-mount"]) continue;
+  const [ratio, met] = ratioCells(r["wasi-web-mount"], r.node, MOUNT_TARGET);
+  lines.push(`| ${w.name} | ${sizeLabel(w)} | ${cell(r["wasi-web-mount"])} | ${cell(r.node)} | ${ratio} | ${met} |`);
 }
 lines.push("", "### Size and start-up", "");
 lines.push("| what | wasi-web | browser_wasi_shim | node:wasi | target |", "| --- | ---: | ---: | ---: | --- |");

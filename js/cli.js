@@ -1,8 +1,19 @@
 #!/usr/bin/env node
-// wasi-web's command line: `wasi-web [run] [--dir H[::G]]... [--env K=V]... [--browser] FILE.wasm [ARGS...]`
+// wasi-web's command line: `wasi-web [run] [OPTIONS] FILE [ARGS...]`, with the flags of `wasmtime run` (see USAGE).
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs, USAGE, UsageError } from "./node/cli-args.js";
+import { isWat, watToWasm } from "./node/wat.js";
+
+/** Flags the --browser path does not carry out yet: refused rather than ignored. */
+const NODE_ONLY = /** @type {const} */ ([
+  ["invoke", "--invoke"],
+  ["timeout", "--timeout"],
+  ["maxMemory", "--max-memory"],
+  ["maxFds", "--max-fds"],
+  ["maxBytes", "--max-bytes"],
+  ["memDirs", "--mem-dir"],
+]);
 
 function version() {
   const pkg = JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8"));
@@ -16,7 +27,8 @@ async function main(argv) {
     options = parseArgs(argv, process.env);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`wasi-web: ${error.message}\n\n${USAGE}\n`);
+    // One line: the problem, and where the usage is.
+    process.stderr.write(`wasi-web: ${error.message} (see wasi-web --help)\n`);
     return 2;
   }
   if ("help" in options) {
@@ -29,19 +41,29 @@ async function main(argv) {
   }
   let bytes;
   try {
-    bytes = fs.readFileSync(options.file);
+    bytes = new Uint8Array(fs.readFileSync(options.file));
   } catch (error) {
     const { code, message } = /** @type {NodeJS.ErrnoException} */ (error);
     throw new Error(`cannot read ${options.file}: ${code ?? message}`, { cause: error });
   }
-  const job = { ...options, bytes, argv0: path.basename(options.file) };
+  if (isWat(options.file, bytes)) bytes = await watToWasm(options.file, bytes);
+  const job = { ...options, bytes, argv0: options.argv0 ?? path.basename(options.file) };
   if (options.browser) {
+    for (const [key, flag] of NODE_ONLY) {
+      if (options[key] !== undefined) {
+        process.stderr.write(`wasi-web: ${flag} is not supported with --browser (see wasi-web --help)\n`);
+        return 2;
+      }
+    }
     const { runInBrowser } = await import("./node/run-browser.js");
     return runInBrowser(job);
   }
   const { runInNode } = await import("./node/run-node.js");
   return runInNode(job);
 }
+
+// Trap backtraces show the guest's frames; V8 keeps 10 by default.
+Error.stackTraceLimit = 200;
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

@@ -30,13 +30,14 @@ import {
   envList,
   makeSink,
   maxBufferOption,
+  optionalCount,
   preopenList,
   stdinOption,
   stringList,
   ttyOption,
 } from "./options.js";
 import { OutputBuffer } from "./output-buffer.js";
-import { afterTrap, CallbackErrors, repair, wasAbandoned } from "./recovery.js";
+import { abandon, CallbackErrors, recoverFs, repair } from "./recovery.js";
 import { waitForCore } from "./waiting.js";
 
 /**
@@ -55,6 +56,7 @@ import { waitForCore } from "./waiting.js";
  * @property {() => number} waitMs
  * @property {() => boolean} waitsForInput
  * @property {() => void} free
+ * @property {() => unknown} [takeMemoryError] what a guest-memory copy threw (Preview 1 only), once
  */
 
 /**
@@ -69,6 +71,7 @@ import { waitForCore } from "./waiting.js";
  * @property {[boolean, boolean, boolean]} tty
  * @property {boolean} async
  * @property {number | undefined} seed
+ * @property {number | undefined} maxIoBytes undefined: the core's default
  * @property {((ms: number, input: boolean) => void) | undefined} block worker mode's hook (`BLOCK`)
  */
 
@@ -107,7 +110,6 @@ export class HostBase {
   #stdinQueue;
   #async;
   #name;
-  #kind;
   /** @type {CoreOptions} */
   #coreOptions;
   /** @type {C | undefined} */
@@ -119,15 +121,14 @@ export class HostBase {
 
   /**
    * @param {HostOptions} options
-   * @param {{ kind: number, guest: string }} what `kind` as js/recovery.js
-   *   counts core objects; `guest` names an unnamed guest (no args) in errors
+   * @param {{ kind: number, guest: string }} what `kind` says which core
+   *   object it makes (js/recovery.js); `guest` names an unnamed guest (no args) in errors
    */
-  constructor(options, { kind, guest }) {
+  constructor(options, { guest }) {
     if (options === null || typeof options !== "object") throw new TypeError("options must be an object");
     const fs = options.fs ?? new MemFS();
     if (!(fs instanceof MemFS)) throw new TypeError("options.fs must be a MemFS");
     this.#fs = fs;
-    this.#kind = kind;
     const args = stringList(options.args, "options.args");
     this.#name = args[0] ?? guest;
     this.#async = asyncOption(options.async);
@@ -149,6 +150,8 @@ export class HostBase {
       tty: ttyOption(options.tty, { liveStdin: this.#stdinQueue !== null, stdout: options.stdout, stderr: options.stderr }),
       async: this.#async,
       seed: deterministicSeed(options.deterministic),
+      // One cap for both previews; the core holds its default (ctx.rs DEFAULT_MAX_IO).
+      maxIoBytes: optionalCount(options.maxIoBytes, "options.maxIoBytes", 1, 2 ** 32 - 1),
       // Worker mode, chosen explicitly by js/worker/worker.js.
       block: /** @type {{ [BLOCK]?: (ms: number, input: boolean) => void }} */ (options)[BLOCK],
     };
@@ -225,7 +228,8 @@ export class HostBase {
   /**
    * Prints or delivers output the core or a console sink still holds. Then
    * throws what an output sink or the stdin callback threw since the last
-   * flush, if one did (the guest got an I/O error for it).
+   * flush, if one did (the guest got an I/O error for it), or else what a
+   * copy of guest memory threw (the guest got EFAULT).
    */
   flush() {
     if (!this.#coreDead) {
@@ -237,6 +241,9 @@ export class HostBase {
     }
     this.flushSinks();
     this.#callbacks.rethrow();
+    // A guest-memory copy that threw in js/core/host.js (the guest got EFAULT).
+    const memoryError = this.#coreDead ? undefined : this.core.takeMemoryError?.();
+    if (memoryError !== undefined) throw memoryError;
   }
 
   /** Delivers what the sinks hold (a console sink's last partial line). @protected */
@@ -355,16 +362,18 @@ export class HostBase {
    */
   describe(error) {
     const panic = MemFsCore.takePanic();
-    // Asked first: the calls below enter the core again.
+    // Asked first: the calls below enter the core again. The core records
+    // each call's name on entry and puts it back on return, so a name here
+    // is a call of this program's core that never returned.
     const call = this.currentCall();
     const core = this.#core;
-    const abandoned = !this.#coreDead && core !== undefined && wasAbandoned(core, this.#kind, () => this.#coreStuck());
+    const abandoned = !this.#coreDead && core !== undefined && (call !== undefined || this.#coreStuck());
     if (abandoned) {
       this.#coreDead = true;
-      afterTrap(core, this.#kind, true);
+      abandon(core);
     }
     const trap = isTrap(error);
-    if (abandoned || trap) this.#fs[CORE].recoverAfterTrap();
+    if (abandoned || trap) recoverFs(this.#fs[CORE]);
     if (!trap) return error;
     if (panic !== undefined || abandoned) {
       // Stack exhaustion that struck inside a call is still the guest's.

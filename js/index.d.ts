@@ -1,6 +1,32 @@
 // Types for wasi-web (hand-written; the JS is JSDoc-typed ESM).
-// Importing the package loads the core with top-level await: no init().
+// No top-level await: Node loads the core on import; a page calls init()
+// (run() and runInWorker() do it themselves).
 /// <reference lib="esnext.disposable" />
+
+/** Where init() may load the core from: its bytes, a compiled module, a URL, or a fetch Response. */
+export type CoreSource = Binary | WebAssembly.Module | URL | string | Response | Promise<Response>;
+
+/**
+ * Loads the Rust core. In a page: call it (and await it) before `new MemFS()`,
+ * `new WASI()` or `new WASIp2()`, which otherwise throw an Error saying so;
+ * `run()`, `runInWorker()` and `runComponent()` call it themselves. It fetches
+ * `wasi_web_bg.wasm` from next to the module (a bundler ships it), or loads
+ * `source`. In Node, Deno and Bun importing wasi-web has already loaded it
+ * from disk, and this resolves at once. Calling it again returns the same
+ * promise; a failed load may be retried.
+ */
+export function init(source?: CoreSource): Promise<void>;
+
+/**
+ * Loads the core synchronously from its bytes or a compiled
+ * `WebAssembly.Module` (e.g. in a worker that was sent it). In Node it may
+ * be called without an argument (it reads the file). Once loaded, later
+ * calls do nothing.
+ */
+export function initSync(source?: Binary | WebAssembly.Module): void;
+
+/** Whether the core is loaded. */
+export function isReady(): boolean;
 
 /** What `MemFS.stat` / `lstat` return. */
 export class Stats {
@@ -52,6 +78,66 @@ export interface MemFSOptions {
  * An in-memory filesystem with absolute paths ("/a/b"). Synchronous; errors
  * are `MemFSError`s. One MemFS may back several WASI instances.
  */
+/** A node's kind, as an FsProvider reports it. */
+export type FsProviderType = "file" | "directory" | "symlink";
+
+/**
+ * A filesystem behind `MemFS.mount()` (e.g. `hostFolder()` from
+ * wasi-web/node). Handles are the provider's own numbers (safe integers
+ * >= 0) for its nodes; `name` is always one path component. Every call is
+ * synchronous and runs inside a core call: it must not use the MemFS. To
+ * fail, throw an Error whose `code` is a node-style code (ENOENT, EACCES,
+ * ENOTEMPTY, ...); anything else (or an answer of the wrong shape) is EIO.
+ */
+export interface FsProvider {
+  /** Refuse every change (EPERM), unless mount() says otherwise. */
+  readonly?: boolean;
+  /**
+   * May answer "would block" (js/providers/wait.js): async-mode WASIs made
+   * on this MemFS after the mount suspend on file reads and writes.
+   */
+  suspends?: boolean;
+  /** The mounted directory's handle. */
+  root(): number;
+  /** Entry `name` of directory `dir`, or null if there is none. */
+  lookup(dir: number, name: string): { handle: number; type: FsProviderType } | null;
+  stat(handle: number): {
+    dev: bigint | number;
+    ino: bigint | number;
+    type: FsProviderType;
+    nlink: bigint | number;
+    size: bigint | number;
+    atimeNs: bigint | number;
+    mtimeNs: bigint | number;
+    ctimeNs: bigint | number;
+  };
+  /** The size alone (asked for on every read): optional, else `stat(handle).size`. */
+  size?(handle: number): bigint | number;
+  readlink(handle: number): string;
+  /** A descriptor opened the node (one close() follows each open()). */
+  open?(handle: number): void;
+  close?(handle: number): void;
+  /** The core holds no more references to the handle. */
+  forget?(handle: number): void;
+  /** Up to `length` bytes at `offset`; fewer only at the end of the file. */
+  read(handle: number, offset: number, length: number): Uint8Array;
+  /** Bytes written (> 0); `data` is valid during the call only. */
+  write(handle: number, offset: number, data: Uint8Array): number;
+  truncate(handle: number, size: number): void;
+  /** Entries without "." and ".."; `ino` may be 0 if unknown. */
+  readdir(handle: number): { name: string; type: FsProviderType; ino?: number }[];
+  /** Creates (or opens, unless `exclusive`) regular file `name`: its handle. */
+  create(dir: number, name: string, exclusive: boolean): number;
+  mkdir(dir: number, name: string): void;
+  unlink(dir: number, name: string): void;
+  rmdir(dir: number, name: string): void;
+  rename(dir: number, name: string, toDir: number, toName: string): void;
+  symlink(dir: number, name: string, target: string): void;
+  link(handle: number, dir: number, name: string): void;
+  /** null keeps a time. */
+  setTimes(handle: number, atimeNs: bigint | null, mtimeNs: bigint | null): void;
+}
+
 export class MemFS {
   constructor(options?: MemFSOptions);
   /** The limits in force, defaults filled in. */
@@ -83,7 +169,31 @@ export class MemFS {
   readlink(path: string): string;
   rename(from: string, to: string): void;
   rm(path: string, options?: { recursive?: boolean }): void;
+  /**
+   * Mounts `provider` at `path` (a new name, or an empty directory nothing
+   * has open): everything under it is the provider's, live, for this API
+   * and every program on this MemFS. Paths and symlinks are still resolved
+   * by the MemFS (the provider gets one name at a time, never "/" or ".."),
+   * so its sandbox holds. `readonly` (or `provider.readonly`) refuses every
+   * change with EPERM. rename/link across mounts: EXDEV. The MemFS limits
+   * do not count the provider's files.
+   */
+  mount(path: string, provider: FsProvider, options?: { readonly?: boolean }): void;
   exists(path: string): boolean;
+  /**
+   * The whole filesystem as a tar archive (POSIX pax, readable by `tar`):
+   * directories, files (holes as zeros), symlinks, hard links, atime and
+   * mtime in nanoseconds. Files only held open (unlinked) are left out.
+   */
+  snapshot(): Uint8Array<ArrayBuffer>;
+  /**
+   * A new MemFS holding what a tar archive holds (from `snapshot()`, or a
+   * pax/ustar/GNU tar). Hard links share an inode again; ctime is the restore
+   * time; modes and owners are ignored. A bad archive (truncated, a name
+   * outside the root, a device entry...) throws a `MemFSError` with code
+   * EINVAL; one beyond `options.limits`, ENOSPC / EFBIG / ENAMETOOLONG.
+   */
+  static fromSnapshot(bytes: Binary, options?: MemFSOptions): MemFS;
 }
 
 /**
@@ -186,7 +296,7 @@ export interface WASIOptions {
   /**
    * Most bytes one fd_read / fd_write / fd_pread / fd_pwrite moves; a larger
    * one is shortened to this (a short read or write, as POSIX allows).
-   * Default 16 MiB.
+   * Default 16 MiB. The same cap as WASIp2's `maxIoBytes`.
    */
   maxIoBytes?: number;
 }
@@ -223,25 +333,48 @@ export class WASI {
   startAsync(instance: WebAssembly.Instance, options?: { signal?: AbortSignal }): Promise<number>;
   /** The queue behind stdin when it is a StdinQueue or a stream. */
   readonly stdinQueue: StdinQueue | null;
-  /** Sets up a reactor (`_initialize`, if exported). */
+  /**
+   * Sets up a reactor: calls `_initialize` if it is exported (it may be
+   * absent); then call the instance's exports, and `flush()` for pending
+   * output. As in node:wasi, a module that exports `_start` is a command:
+   * `initialize()` throws a TypeError for it (use `start()`), and `start()`
+   * throws one for a module that also exports `_initialize`.
+   */
   initialize(instance: WebAssembly.Instance): void;
   /** Delivers output still held by the core or a console sink. */
   flush(): void;
 }
 
-export interface RunOptions {
-  args?: string[];
-  env?: Record<string, string>;
-  preopens?: Record<string, string>;
-  stdin?: StdinOption;
-  fs?: MemFS;
-  /** Run with JSPI: blocking calls really wait (see WASIOptions.async). */
-  async?: boolean;
-  deterministic?: boolean | { seed?: number };
+/**
+ * jco's browser module, `@bytecodealliance/jco/component` (its `generate()`
+ * is what wasi-web calls to transpile a component).
+ */
+export interface JcoModule {
+  generate(
+    component: Uint8Array,
+    options: object,
+  ): Promise<{ files: [string, Uint8Array][]; imports: string[]; exports: [string, string][] }>;
+}
+
+/**
+ * The options of `run()`: those of `new WASI()` except `version` (detected),
+ * `stdout`/`stderr` (collected into the result) and `returnOnExit` (always
+ * true), and a few for components.
+ */
+export interface RunOptions extends Omit<WASIOptions, "version" | "stdout" | "stderr" | "returnOnExit"> {
+  /** For a component: the `initial-cwd` it sees. */
+  cwd?: string;
   /** For a component: `false` transpiles it again rather than use jco's cached output. */
   cache?: boolean;
   /** For a component: the IANA zone of `wasi:clocks/timezone` (default local; UTC when deterministic). */
   timeZone?: string;
+  /**
+   * For a component: jco's module, if you load it yourself (e.g. from a CDN:
+   * `await import("https://esm.sh/@bytecodealliance/jco/component")`).
+   * Without it, wasi-web imports `@bytecodealliance/jco/component` when the
+   * first component runs (a bundler makes that a chunk of its own).
+   */
+  jco?: JcoModule;
   /**
    * Stops the program when aborted (see `WASI.startAsync`): rejects with an
    * "AbortError" DOMException. Needs `async: true` (a TypeError without);
@@ -315,12 +448,159 @@ export function importTree(fs: MemFS, root: string, entries: TreeEntry[]): void;
  * terminated and its changes are lost (`lostChanges: true` on the error).
  * Errors carry `stdout`, `stderr` and `conflicts`. `stdin` cannot be a
  * callback (the program reads it in the worker): a TypeError.
+ * `deterministic`, `maxIoBytes`, `maxFds` and `tty` work as in `run()`
+ * (`tty` defaults to no terminal: output goes to callbacks); `async` (the
+ * worker blocks instead), `cache`, `timeZone`, `cwd`, `jco` (component
+ * options; a worker runs Preview 1 programs) and `maxBufferBytes` (output
+ * is not buffered) are a TypeError.
  */
 export function runInWorker(
   program: Binary | WebAssembly.Module,
-  options?: Omit<RunOptions, "stdin"> & {
+  options?: Omit<RunOptions, "stdin" | "async" | "cache" | "timeZone" | "cwd" | "jco" | "maxBufferBytes"> & {
     stdin?: Exclude<StdinOption, (max: number) => unknown>;
     stdout?: (chunk: Uint8Array) => void;
     stderr?: (chunk: Uint8Array) => void;
+    /**
+     * Mounts made in the worker (a provider cannot be posted to it), by
+     * MemFS path: preopen them (`preopens: { "/data": "/data" }`). A URL
+     * mount reads with synchronous XMLHttpRequest; an OPFS mount uses sync
+     * access handles and stores its changes before the promise settles.
+     * A copied preopen must not contain a mount (TypeError).
+     */
+    mounts?: Record<string, WorkerMount>;
   },
 ): Promise<WorkerRunResult>;
+
+/** A mount for `runInWorker()`: plain data the worker turns into a provider. */
+export type WorkerMount =
+  | { url: UrlManifest; blockSize?: number }
+  | { opfs: string | FileSystemDirectoryHandle; preload?: boolean; syncHandles?: boolean; create?: boolean };
+
+/** One file of a `urlMount` manifest. */
+export interface UrlFileEntry {
+  /** "/"-separated, relative to the mount ("lib/os.py"). */
+  path: string;
+  /** Bytes (what the server must send). */
+  size: number;
+  /** Absolute, or relative to `base`; default: `base` + the path. */
+  url?: string;
+  /** ms since the epoch, or a date string; default 0. */
+  mtime?: number | string | Date;
+}
+
+/** The tree of a `urlMount`: listing and stat never fetch. */
+export interface UrlManifest {
+  /** What relative URLs (and paths) resolve against; default the page's address. */
+  base?: string;
+  files: UrlFileEntry[] | Record<string, Omit<UrlFileEntry, "path">>;
+  /** Extra (e.g. empty) directories. */
+  directories?: string[];
+}
+
+export interface UrlMountOptions {
+  /** Bytes per fetched block: a power of two, 4 KiB to 64 MiB (default 256 KiB). */
+  blockSize?: number;
+  /** The fetch() for async-mode reads and prefetch() (default globalThis.fetch). */
+  fetch?: typeof fetch;
+  /** Fetch with synchronous XMLHttpRequest when a call cannot wait (default: in a Web Worker only). */
+  syncXhr?: boolean;
+  /** Fetched blocks kept, least recently used dropped first (default 256 MiB; Infinity keeps all). */
+  maxCacheBytes?: number;
+}
+
+/**
+ * A read-only provider serving a manifest's files from their URLs, fetched
+ * on first read in blocks (HTTP Range where the server answers 206, the
+ * whole file once where it answers 200), cached. A read that needs a fetch
+ * suspends the guest in async mode (JSPI), uses synchronous XMLHttpRequest
+ * in a Web Worker, and is EIO (with a console warning) in sync mode unless
+ * `prefetch()` fetched it. Writes are EPERM. Fetch failures, and a server
+ * whose bytes disagree with the manifest or change (ETag), are EIO.
+ */
+export class UrlProvider implements FsProvider {
+  readonly readonly: true;
+  /** Whether reads may wait for a fetch (false with synchronous XMLHttpRequest): async-mode programs on its MemFS then suspend on file reads and writes. */
+  suspends: boolean;
+  /** Bytes received so far, and requests sent (with and without a Range header). */
+  readonly stats: { bytesFetched: number; requests: number; rangeRequests: number; wholeFileRequests: number };
+  constructor(manifest: UrlManifest, options?: UrlMountOptions);
+  /** Bytes of fetched blocks held now (at most about maxCacheBytes). */
+  readonly cachedBytes: number;
+  /** Fetches the files at `paths` (a directory: all below it), or every file; rejects naming those that failed (RangeError if they exceed maxCacheBytes). */
+  prefetch(paths?: string[]): Promise<void>;
+  root(): number;
+  lookup(dir: number, name: string): { handle: number; type: FsProviderType } | null;
+  stat(handle: number): ReturnType<FsProvider["stat"]>;
+  readlink(handle: number): never;
+  read(handle: number, offset: number, length: number): Uint8Array;
+  write(): never;
+  truncate(): never;
+  readdir(handle: number): { name: string; type: FsProviderType; ino: number }[];
+  create(): never;
+  mkdir(): never;
+  unlink(): never;
+  rmdir(): never;
+  rename(): never;
+  symlink(): never;
+  link(): never;
+  setTimes(): never;
+}
+
+/** `fs.mount("/data", urlMount({ base: "https://example.org/data/", files: [{ path: "a.csv", size: 1234 }] }))`. */
+export function urlMount(manifest: UrlManifest, options?: UrlMountOptions): UrlProvider;
+
+/** Fetches a JSON `UrlManifest`; its relative URLs resolve against the manifest's own URL. */
+export function urlMountFromManifest(url: string | URL, options?: UrlMountOptions): Promise<UrlProvider>;
+
+export interface OpfsMountOptions {
+  /** File data through FileSystemSyncAccessHandles opened at mount (default: in a worker; they exist only there). */
+  syncHandles?: boolean;
+  /** Load every file's contents at mount, for programs in sync mode on a page. */
+  preload?: boolean;
+  /** With a name: make the directory if it is missing (default true). */
+  create?: boolean;
+}
+
+/**
+ * A provider over an OPFS directory (see `opfsMount`). The tree is read at
+ * mount; directory changes apply to a mirror at once and to OPFS in order,
+ * written behind; file contents load on first use (a page: the guest
+ * suspends under JSPI; sync mode: EIO unless preloaded) or go through sync
+ * access handles (a worker). Symlinks and hard links: ENOTSUP; times a
+ * program sets last for the session only.
+ */
+export class OpfsProvider implements FsProvider {
+  /** Whether file contents may have to load (false with sync access handles). */
+  suspends: boolean;
+  /** Stores every change so far in OPFS; rejects listing what could not be stored. run() and startAsync() call it. */
+  flush(): Promise<void>;
+  /** flush(), then closes the sync access handles; do not use the provider after. */
+  unmount(): Promise<void>;
+  /** Loads the contents of the files at `paths` (all by default), for sync mode. */
+  prefetch(paths?: string[]): Promise<void>;
+  root(): number;
+  lookup(dir: number, name: string): { handle: number; type: FsProviderType } | null;
+  stat(handle: number): ReturnType<FsProvider["stat"]>;
+  readlink(handle: number): never;
+  open(handle: number): void;
+  close(handle: number): void;
+  read(handle: number, offset: number, length: number): Uint8Array;
+  write(handle: number, offset: number, data: Uint8Array): number;
+  truncate(handle: number, size: number): void;
+  readdir(handle: number): { name: string; type: FsProviderType; ino: number }[];
+  create(dir: number, name: string, exclusive: boolean): number;
+  mkdir(dir: number, name: string): void;
+  unlink(dir: number, name: string): void;
+  rmdir(dir: number, name: string): void;
+  rename(dir: number, name: string, toDir: number, toName: string): void;
+  symlink(): never;
+  link(): never;
+  setTimes(handle: number, atimeNs: bigint | null, mtimeNs: bigint | null): void;
+}
+
+/**
+ * Mounts an OPFS directory so that a page's files persist across reloads:
+ * `fs.mount("/home", await opfsMount("home"))`. `dir` is a
+ * FileSystemDirectoryHandle or the name of a directory at the OPFS root.
+ */
+export function opfsMount(dir: string | FileSystemDirectoryHandle, options?: OpfsMountOptions): Promise<OpfsProvider>;

@@ -1,7 +1,10 @@
-// wasi-web: a WASI Preview 1 host for browsers and Node.
+// wasi-web: a WASI host (Preview 1 modules, WASI 0.2 components) for
+// browsers and Node.
 //
-// Importing this module loads the Rust core (top-level await): there is no
-// init() to call.
+// No top-level await: in Node importing this module loads the Rust core
+// synchronously; in a page `await init()` loads it (run() and runInWorker()
+// call it themselves). See js/core.js.
+export { init, initSync, isReady } from "./core.js";
 export { MemFS } from "./memfs.js";
 export { Stats } from "./stats.js";
 export { WASI } from "./wasi.js";
@@ -11,3 +14,5 @@ export { StdinQueue } from "./stdin-queue.js";
 export { runInWorker } from "./worker/run-in-worker.js";
 export { checkModuleBytes, compileProgram, detectWasiVersion } from "./module.js";
 export { exportTree, importTree } from "./tree.js";
+export { UrlProvider, urlMount, urlMountFromManifest } from "./providers/url.js";
+export { OpfsProvider, opfsMount } from "./providers/opfs.js";

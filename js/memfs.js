@@ -1,7 +1,9 @@
-import { MemFsCore } from "./core.js";
+import { MemFsCore, requireCore } from "./core.js";
 import { CORE, decoder, encoder, toBytes } from "./internal.js";
-import { afterTrap, MEMFS_CORE } from "./recovery.js";
+import { abandon, recoverFs, repair } from "./recovery.js";
 import { Stats } from "./stats.js";
+import { checkProvider, ProviderAdapter } from "./mount.js";
+import { noteMount } from "./providers/wait.js";
 
 /** `Symbol.dispose`, or Node's name for it where the engine lacks it. */
 const symbolDispose = Symbol.dispose ?? Symbol.for("nodejs.dispose");
@@ -69,6 +71,7 @@ export class MemFS {
    *   (ELOOP, default 40); maxPathLength: bytes in a path or symlink target (ENAMETOOLONG, default 4096).
    */
   constructor(options = {}) {
+    requireCore("new MemFS()");
     if (options === null || typeof options !== "object") throw new TypeError("options must be an object");
     const limits = checkLimits(options.limits);
     /** @internal */
@@ -94,11 +97,29 @@ export class MemFS {
     } catch (error) {
       if (!(error instanceof WebAssembly.RuntimeError || error instanceof RangeError)) throw error;
       const panic = MemFsCore.takePanic();
-      afterTrap(this[CORE], MEMFS_CORE);
-      this[CORE].recoverAfterTrap();
+      this.#replaceCore();
       const what = panic === undefined ? `trapped (${error.message})` : `panicked: ${panic}`;
       throw new Error(`wasi-web core ${what} in MemFS.${name}`, { cause: error });
+    } finally {
+      // A trap in a callback this call made (a mount's provider) is
+      // repaired now that the call is over.
+      repair();
     }
+  }
+
+  /**
+   * After a trap in a method of this MemFS's core object: that object is
+   * still referenced (and borrowed) by the call the trap cut short, so a
+   * new one on the same filesystem takes its place and the old one is
+   * freed, and the filesystem's borrow released, once no call into the
+   * core is in progress (js/recovery.js). Until then the filesystem is
+   * "busy" (EBUSY).
+   */
+  #replaceCore() {
+    const old = this[CORE];
+    this[CORE] = MemFsCore.share(old);
+    abandon(old);
+    recoverFs(this[CORE]);
   }
 
   /** The limits in force (defaults filled in). */
@@ -119,6 +140,7 @@ export class MemFS {
 
   /** Bytes of the core's own WebAssembly.Memory, shared by every MemFS and WASI (for leak checks). */
   static coreMemoryBytes() {
+    requireCore("MemFS.coreMemoryBytes()");
     return MemFsCore.coreMemoryBytes();
   }
 
@@ -221,6 +243,69 @@ export class MemFS {
    */
   rm(path, options = {}) {
     this.#call("rm", checkPath(path), Boolean(options?.recursive));
+  }
+
+  /**
+   * Mounts `provider` at `path` (a new name, or an empty directory that
+   * nothing has open): from then on, everything under `path` is the
+   * provider's, live, for this API and for every program on this MemFS.
+   * Paths and symlinks are still resolved here, so the provider only ever
+   * gets one name at a time. `readonly` (or `provider.readonly`) refuses
+   * every change with EPERM. Renames and links across mounts are EXDEV;
+   * the MemFS limits do not count the provider's files.
+   * @param {string} path
+   * @param {import("./index.js").FsProvider} provider e.g. `hostFolder(fs, dir)` from wasi-web/node
+   * @param {{ readonly?: boolean }} [options]
+   */
+  mount(path, provider, options = {}) {
+    const p = checkProvider(provider);
+    const readonly = Boolean(options?.readonly ?? /** @type {{ readonly?: unknown }} */ (p).readonly);
+    this.#call("mount", checkPath(path), new ProviderAdapter(p), readonly);
+    // A provider that may have to wait (URL, OPFS): async-mode programs made after this suspend on file data.
+    noteMount(this, p);
+  }
+
+  /**
+   * The whole filesystem as a tar archive (POSIX pax, readable by `tar`):
+   * directories, files (holes as zeros), symlinks, hard links, atime and
+   * mtime to the nanosecond. Files only held open (unlinked) are left out.
+   * @returns {Uint8Array}
+   */
+  snapshot() {
+    return this.#call("snapshot");
+  }
+
+  /**
+   * A new MemFS holding what a tar archive holds (from `snapshot()`, or
+   * `tar --format=pax`/ustar/GNU). Hard links share an inode again; ctime is
+   * the restore time; modes and owners are ignored (a MemFS has none). A
+   * malformed or truncated archive, a name outside the root (`/x`, `..`,
+   * through a symlink), a device or FIFO entry throws an Error with code
+   * `EINVAL`; one beyond `options.limits` throws `ENOSPC`/`EFBIG`/
+   * `ENAMETOOLONG` (checked before the data is stored).
+   * @param {Uint8Array | ArrayBuffer | ArrayBufferView} bytes
+   * @param {{ limits?: {maxBytes?: number, maxFileSize?: number, maxInodes?: number, maxSymlinks?: number, maxPathLength?: number} }} [options]
+   * @returns {MemFS}
+   */
+  static fromSnapshot(bytes, options = {}) {
+    if (options === null || typeof options !== "object") throw new TypeError("options must be an object");
+    const limits = checkLimits(options.limits);
+    const data = toBytes(bytes, "bytes");
+    const fs = new MemFS();
+    let core;
+    try {
+      core = MemFsCore.fromSnapshot(data, limits);
+    } catch (error) {
+      fs.close();
+      if (!(error instanceof WebAssembly.RuntimeError || error instanceof RangeError)) throw error;
+      const panic = MemFsCore.takePanic();
+      throw new Error(`wasi-web core ${panic === undefined ? `trapped (${error.message})` : `panicked: ${panic}`} in MemFS.fromSnapshot`, {
+        cause: error,
+      });
+    }
+    fs[CORE].free();
+    fs[CORE] = core;
+    return fs;
   }
 
   /** Whether `path` exists (following symlinks). @param {string} path */

@@ -19,6 +19,7 @@ import { StdinQueue } from "./stdin-queue.js";
  * @property {OutputOption} [stdout]
  * @property {OutputOption} [stderr]
  * @property {number} [maxBufferBytes] the most a "buffer" stdout/stderr holds (default 64 MiB); past it the guest's writes fail
+ * @property {number} [maxIoBytes] the most one read or write moves, in either preview (default 16 MiB, the core's); a longer one is a short read or write
  * @property {import("./memfs.js").MemFS} [fs] default: a new empty MemFS
  */
 

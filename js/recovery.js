@@ -2,20 +2,22 @@
 //
 // The core is `panic = "abort"`: a Rust panic (or any exception thrown
 // through its frames) unwinds straight to JS without running a destructor
-// or an epilogue. That leaves the core's shadow-stack pointer low, the
-// filesystem borrowed, and wasm-bindgen's borrow and reference count on the
+// or an epilogue. That leaves the core's stack pointers low, the
+// filesystem borrowed, and wasm-bindgen's reference and borrow on the
 // object whose method was running (see src/bindings/panic.rs). The owners
 // (MemFS, WASI, WASIp2) report such failures here; the repair waits until
 // no call into the core is in progress, which is when no callback the core
 // made (output, stdin) is running: only those run JS code that can call
-// the core again while a core frame is on the stack.
+// the core again while a core frame is on the stack. Until then the
+// filesystem answers "busy" (EBUSY), rather than being released while a
+// live frame may still hold it.
 //
 // Exceptions thrown by those callbacks never cross the core: the core gets
 // them as an error result (the guest sees EIO, or EPIPE for a broken pipe)
 // and `CallbackErrors` keeps the first one for the JS caller to rethrow.
-import { MemFsCore, resetCoreStack } from "./core.js";
+import { resetCoreStack } from "./core.js";
 
-/** Kinds of core objects, as `MemFsCore.releaseAbandoned` takes them. @internal */
+/** Kinds of core objects (the hosts name theirs). @internal */
 export const MEMFS_CORE = 0;
 /** @internal */
 export const WASI_CORE = 1;
@@ -26,8 +28,13 @@ export const PREVIEW2_CORE = 2;
 let depth = 0;
 /** Set when a call into the core may have been abandoned since the last repair. */
 let dirty = false;
-/** Core objects to repair: object → [kind, free it too]. @type {Map<CoreObject, [number, boolean]>} */
-const pending = new Map();
+/** Core objects a trap left referenced, to free. @type {Set<CoreObject>} */
+const toFree = new Set();
+/** MemFsCores whose filesystem a trap may have left borrowed. @type {Set<{ recoverAfterTrap(): boolean } & CoreObject>} */
+const toRecover = new Set();
+
+/** At most this many references of one object are given back (a guard against a wasm-bindgen that behaves otherwise). */
+const MAX_REFERENCES = 64;
 
 /**
  * A core object: a wasm-bindgen wrapper, whose `__wbg_ptr` is its address in
@@ -36,36 +43,28 @@ const pending = new Map();
  */
 
 /**
- * A call into `object` (a core object of `kind`) may have been abandoned by
- * a trap or an exception. Its stray references are released, and with
- * `free` the object is freed (its owner no longer uses it), as soon as no
- * call into the core is in progress.
+ * A call into `object` was cut short by a trap (or an exception thrown
+ * through the core): its owner no longer uses it, and it is freed as soon
+ * as no call into the core is in progress.
  * @internal
- * @param {CoreObject | null | undefined} object
- * @param {number} kind MEMFS_CORE, WASI_CORE or PREVIEW2_CORE
+ * @param {CoreObject} object
  */
-export function afterTrap(object, kind, free = false) {
+export function abandon(object) {
   dirty = true;
-  if (object != null) pending.set(object, [kind, free || pending.get(object)?.[1] === true]);
+  toFree.add(object);
   repair();
 }
 
 /**
- * Whether a call into `object` was abandoned, after an exception came out
- * of code that may have called it. Exact when no call into the core is in
- * progress (the object then holds no reference but its JS wrapper's);
- * otherwise `stuck()` says (a `&mut self` method's borrow is still held).
+ * A trap may have left the filesystem of `memfsCore` borrowed: it is
+ * released as soon as no call into the core is in progress.
  * @internal
- * @param {CoreObject} object
- * @param {number} kind
- * @param {() => boolean} stuck
+ * @param {{ recoverAfterTrap(): boolean } & CoreObject} memfsCore
  */
-export function wasAbandoned(object, kind, stuck) {
-  if (depth === 0) {
-    dirty = true;
-    return release(object, kind) > 0;
-  }
-  return stuck();
+export function recoverFs(memfsCore) {
+  dirty = true;
+  toRecover.add(memfsCore);
+  repair();
 }
 
 /** Repairs what failed calls left behind, if no call into the core is in progress. @internal */
@@ -73,29 +72,67 @@ export function repair() {
   if (depth !== 0 || !dirty) return;
   dirty = false;
   resetCoreStack();
-  const objects = [...pending];
-  pending.clear();
-  for (const [object, [kind, free]] of objects) {
-    release(object, kind);
-    if (free) {
-      try {
-        object.free();
-      } catch {
-        // Dropping it failed (a trap in a destructor): it stays allocated.
+  // The filesystems first: freeing a program's core closes its files in them.
+  const filesystems = [...toRecover];
+  toRecover.clear();
+  for (const fs of filesystems) if (live(fs)) fs.recoverAfterTrap();
+  const objects = [...toFree];
+  toFree.clear();
+  for (const object of objects) free(object);
+  // Each refusal in free() was thrown through the core's frames.
+  if (objects.length > 0) resetCoreStack();
+}
+
+/** @param {CoreObject} object */
+function live(object) {
+  const ptr = /** @type {{ __wbg_ptr?: unknown }} */ (object).__wbg_ptr;
+  return typeof ptr === "number" && ptr !== 0;
+}
+
+/**
+ * Frees `object`, whose calls cut short by traps still hold references to
+ * it. wasm-bindgen's `free()` gives back one reference and throws while
+ * others remain (each call in progress holds one); with no call in
+ * progress those are all abandoned, so it is called until it stops
+ * throwing. Nothing here reads wasm-bindgen's memory layout.
+ * @param {CoreObject} object
+ */
+function free(object) {
+  const holder = /** @type {{ __wbg_ptr: number }} */ (/** @type {unknown} */ (object));
+  const ptr = holder.__wbg_ptr;
+  if (!live(object)) return;
+  for (let i = 0; i < MAX_REFERENCES; i++) {
+    holder.__wbg_ptr = ptr;
+    try {
+      object.free();
+      return;
+    } catch (error) {
+      if (error instanceof WebAssembly.RuntimeError || error instanceof RangeError) {
+        // Dropping it trapped (in a destructor): it stays allocated.
         dirty = true;
-        resetCoreStack();
+        return;
       }
+      // One reference given back; more remain.
     }
   }
 }
 
 /**
- * @param {CoreObject} object
- * @param {number} kind
+ * Runs `f`, a callback the core makes into user code (besides output and
+ * stdin, which `CallbackErrors` wraps), counted as one: while it runs a
+ * core frame is live and nothing a trap left is released.
+ * @internal
+ * @template T
+ * @param {() => T} f
+ * @returns {T}
  */
-function release(object, kind) {
-  const ptr = /** @type {{ __wbg_ptr?: unknown }} */ (object).__wbg_ptr;
-  return typeof ptr === "number" && ptr !== 0 ? MemFsCore.releaseAbandoned(kind, ptr) : 0;
+export function inCallback(f) {
+  depth++;
+  try {
+    return f();
+  } finally {
+    depth--;
+  }
 }
 
 /** What a sink function returns for a closed stream (a broken pipe): the guest gets EPIPE. */

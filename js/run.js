@@ -1,5 +1,7 @@
+import { init } from "./core.js";
 import { collectedOutput } from "./host-base.js";
 import { compileProgram, detectWasiVersion, isComponent } from "./module.js";
+import { settleWriteBehind } from "./providers/wait.js";
 import { signalOption } from "./waiting.js";
 import { WASI } from "./wasi.js";
 
@@ -32,6 +34,8 @@ export async function run(program, options = {}) {
   if (signalOption(options.signal) !== undefined && options.async !== true) {
     throw new TypeError("options.signal needs async: true (JSPI); without JSPI use runInWorker()");
   }
+  // In a page the core loads on first use (js/core.js); in Node it already has.
+  await init();
   // A WASI 0.2 component runs through jco on the Preview 2 host.
   if (isComponent(program)) return (await import("./preview2/run.js")).runComponent(program, options);
   const module = await compileProgram(program);
@@ -44,6 +48,8 @@ export async function run(program, options = {}) {
   const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
   try {
     const exitCode = options.async ? await wasi.startAsync(instance, { signal }) : wasi.start(instance);
+    // Mounts that store changes later (OPFS) store them before the end is reported.
+    await settleWriteBehind();
     return { exitCode, ...collectedOutput(wasi) };
   } catch (error) {
     if (error !== null && typeof error === "object") Object.assign(error, collectedOutput(wasi));

@@ -3,6 +3,7 @@ import { HostBase } from "./host-base.js";
 import { CORE } from "./internal.js";
 import { optionalCount } from "./options.js";
 import { WASI_CORE } from "./recovery.js";
+import { collectWaits, hasSuspendingMounts, settleWriteBehind } from "./providers/wait.js";
 import { abortError, signalOption } from "./waiting.js";
 import { WASIExit } from "./wasi-exit.js";
 
@@ -11,6 +12,13 @@ const WOULD_BLOCK = 65535;
 
 /** The imports that may wait; in async mode they suspend the guest (JSPI). */
 const WAITING = ["fd_read", "poll_oneoff"];
+
+/**
+ * Also suspending in async mode when the MemFS has a mount that may wait
+ * for a fetch or a load (js/providers/wait.js): file data reads and writes.
+ * Not otherwise: a suspending import yields on every call.
+ */
+const MOUNT_WAITING = ["fd_pread", "fd_write", "fd_pwrite", "fd_filestat_set_size"];
 
 /** Preview 1 functions whose `wasi_unstable` layout differs; the core has `<name>_unstable`. */
 const UNSTABLE_VARIANTS = new Set(["fd_seek", "fd_filestat_get", "path_filestat_get", "poll_oneoff"]);
@@ -28,12 +36,11 @@ const NAMESPACE = { preview1: "wasi_snapshot_preview1", unstable: "wasi_unstable
  *   version?: Version,
  *   returnOnExit?: boolean,
  *   maxFds?: number,
- *   maxIoBytes?: number,
  * }} WASIOptions
  *   `version`: the import namespace (default "preview1"); `returnOnExit`
  *   (default true): `start()` returns proc_exit's code, else the process
  *   exits; `maxFds`: open descriptors, stdio and preopens included (EMFILE
- *   past it); `maxIoBytes`: the most one read or write moves (a short one past it)
+ *   past it)
  */
 
 /**
@@ -69,7 +76,6 @@ export class WASI extends HostBase {
       new WasiCore(this.fs[CORE], {
         ...this.coreOptions,
         maxFds: optionalCount(options.maxFds, "options.maxFds", 1, 2 ** 31),
-        maxIoBytes: optionalCount(options.maxIoBytes, "options.maxIoBytes", 1, 2 ** 32 - 1),
       }),
     );
 
@@ -111,7 +117,8 @@ export class WASI extends HostBase {
       // code (and so an abort) runs only while the program is suspended in a
       // wait, or from a callback the program's calls make.
       for (const name of Object.keys(imports)) imports[name] = this.#abortable(/** @type {ImportFunction} */ (imports[name]));
-      for (const name of WAITING) imports[name] = this.#suspending(/** @type {ImportFunction} */ (imports[name]));
+      const waiting = hasSuspendingMounts(this.fs) ? [...WAITING, ...MOUNT_WAITING] : WAITING;
+      for (const name of waiting) imports[name] = this.#suspending(/** @type {ImportFunction} */ (imports[name]));
     }
     imports.proc_exit = (/** @type {number} */ code) => {
       core.proc_exit(code);
@@ -135,14 +142,16 @@ export class WASI extends HostBase {
    */
   #suspending(call) {
     const suspending = new WebAssembly.Suspending((/** @type {number[]} */ ...args) => {
-      const first = call(...args);
-      if (first !== WOULD_BLOCK) return first;
+      // A provider that must wait answers WOULD_BLOCK before it changed
+      // anything and hands over what it waits for (js/providers/wait.js).
+      let [result, waits] = collectWaits(() => call(...args));
+      if (result !== WOULD_BLOCK) return result;
       return (async () => {
         for (;;) {
-          await this.waitForCore();
+          await this.waitForCore(waits.length === 0 ? [] : [Promise.all(waits)]);
           const signal = this.signal;
           if (signal?.aborted) throw abortError(signal, this.name);
-          const result = call(...args);
+          [result, waits] = collectWaits(() => call(...args));
           if (result !== WOULD_BLOCK) return result;
         }
       })();
@@ -222,7 +231,10 @@ export class WASI extends HostBase {
     const signal = signalOption(options?.signal);
     if (signal?.aborted) throw abortError(signal, this.name);
     const _start = this.#command(instance);
-    return this.runGuestAsync(() => WebAssembly.promising(_start)(), signal);
+    const exitCode = await this.runGuestAsync(() => WebAssembly.promising(_start)(), signal);
+    // Mounts that store changes later (OPFS) store them before the end is reported.
+    await settleWriteBehind();
+    return exitCode;
   }
 
   /**

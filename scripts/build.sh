@@ -2,8 +2,11 @@
 # Builds the core into pkg/ (release, then npm binaryen's wasm-opt), checks
 # that the optimised core still runs, builds the tests' core (pkg-test/,
 # with test seams) and the test guests (Preview 1 and WASI 0.2).
-#   scripts/build.sh          release build
-#   scripts/build.sh --dev    debug build, no wasm-opt (faster)
+#   scripts/build.sh            release build
+#   scripts/build.sh --dev      debug build, no wasm-opt (faster)
+#   scripts/build.sh --package  what the npm package ships: release pkg/ and
+#                               the browser bundle (dist/browser/); npm pack
+#                               runs it (prepack)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -13,9 +16,12 @@ mode="${1:-release}"
 if [ "$mode" = "--dev" ]; then
   log "wasm-pack build --dev"
   wasm-pack --quiet build --dev --target web --out-dir pkg
+  node scripts/export-externref-stack.mjs pkg/wasi_web_bg.wasm
 else
   log "wasm-pack build --release"
   wasm-pack --quiet build --release --target web --out-dir pkg
+  # wasm-bindgen's externref stack pointer, for js/recovery.js to reset after a trap.
+  node scripts/export-externref-stack.mjs pkg/wasi_web_bg.wasm
   wasm_opt=node_modules/.bin/wasm-opt
   if [ ! -x "$wasm_opt" ]; then
     log "$wasm_opt missing: run scripts/bootstrap.sh (npm ci)"
@@ -37,11 +43,20 @@ fi
 rm -f pkg/.gitignore
 node scripts/smoke.mjs
 
+# The pre-bundled browser entry (dist/browser/), built from pkg/ and js/.
+log "bundle (dist/browser/)"
+node scripts/bundle.mjs
+if [ "$mode" = "--package" ]; then
+  log "ok (package)"
+  exit 0
+fi
+
 # The tests' core: a debug build with the test seams (`test-seams`:
 # MemFsCore.armPanicForTests), which pkg/ never has. Tests that need them
 # load it with tests/js/helpers/seam-core.js.
 log "wasm-pack build --dev --features test-seams (pkg-test/)"
 wasm-pack --quiet build --dev --target web --out-dir pkg-test -- --features test-seams
+node scripts/export-externref-stack.mjs pkg-test/wasi_web_bg.wasm
 rm -f pkg-test/.gitignore
 
 # Every test guest is built here, once: the tests only check that it is there.

@@ -53,6 +53,8 @@ step "node --test" node --test --test-timeout=900000 tests/js/*.test.js
 NODE24=tools/node24/node_modules/.bin/node
 NODE24_FILES=(
   tests/js/async-node.test.js
+  tests/js/provider-url.test.js
+  tests/js/provider-opfs.test.js
   tests/js/memfs.test.js
   tests/js/run.test.js
   tests/js/wasi.test.js

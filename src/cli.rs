@@ -36,12 +36,15 @@ impl OutputStream for BufferOutput {
     }
 }
 
-/// Coalesces small writes, so a program printing line by line costs one
-/// sink call per few KiB instead of one per line (or per line, for a
-/// terminal). Callers flush before the program waits or reads stdin, and at
-/// exit.
-pub struct Buffered<S: OutputStream> {
-    inner: S,
+/// The one output-buffering policy, for both previews: every stdout and
+/// stderr sink sits behind one (see [`Stdio`]). Coalesces small writes, so a
+/// program printing line by line costs one sink call per few KiB instead of
+/// one per line (or per line, for a terminal). A Preview 2 `flush` /
+/// `blocking-flush` / `blocking-write-and-flush` flushes it; so do a wait,
+/// a read of stdin, `exit` and the end of the run, in both previews. A
+/// guest cannot tell: wasmtime's stdout is Rust's line-buffered `Stdout`.
+pub struct Buffered {
+    inner: Box<dyn OutputStream>,
     buf: Vec<u8>,
     /// Flush at every newline, as C stdio does for a terminal.
     line: bool,
@@ -52,8 +55,9 @@ pub struct Buffered<S: OutputStream> {
 
 const BUFFER: usize = 8192;
 
-impl<S: OutputStream> Buffered<S> {
-    pub fn new(inner: S, line: bool) -> Self {
+impl Buffered {
+    /// `line`: the stream is a terminal (flush at each newline).
+    pub fn new(inner: Box<dyn OutputStream>, line: bool) -> Self {
         Buffered {
             inner,
             buf: Vec::new(),
@@ -72,7 +76,7 @@ impl<S: OutputStream> Buffered<S> {
     }
 }
 
-impl<S: OutputStream> OutputStream for Buffered<S> {
+impl OutputStream for Buffered {
     fn write(&mut self, bytes: &[u8]) -> StreamResult<()> {
         if self.closed {
             return Err(StreamError::Closed);
@@ -105,7 +109,7 @@ impl<S: OutputStream> OutputStream for Buffered<S> {
     }
 }
 
-impl<S: OutputStream> Drop for Buffered<S> {
+impl Drop for Buffered {
     fn drop(&mut self) {
         let _ = self.flush();
     }
@@ -120,11 +124,12 @@ impl OutputStream for NullOutput {
     }
 }
 
-/// The three standard streams of one program.
+/// The three standard streams of one program. Output is always
+/// [`Buffered`]: the builder puts the sinks it is given behind it.
 pub struct Stdio {
     pub stdin: SharedInput,
-    pub stdout: Box<dyn OutputStream>,
-    pub stderr: Box<dyn OutputStream>,
+    pub stdout: Buffered,
+    pub stderr: Buffered,
     /// Whether each of stdin/stdout/stderr is a terminal (`isatty`).
     pub tty: [bool; 3],
 }
@@ -133,8 +138,8 @@ impl Default for Stdio {
     fn default() -> Self {
         Stdio {
             stdin: Rc::new(RefCell::new(Box::new(BytesInput(Bytes::new())))),
-            stdout: Box::new(NullOutput),
-            stderr: Box::new(NullOutput),
+            stdout: Buffered::new(Box::new(NullOutput), false),
+            stderr: Buffered::new(Box::new(NullOutput), false),
             tty: [false; 3],
         }
     }
@@ -173,7 +178,7 @@ mod tests {
             calls: calls.clone(),
             open: 1,
         };
-        let mut out = Buffered::new(pipe, true);
+        let mut out = Buffered::new(Box::new(pipe), true);
         assert_eq!(out.write(b"y\n"), Ok(()));
         assert_eq!(out.write(b"y\n"), Err(StreamError::Closed));
         assert_eq!(calls.get(), 2);
@@ -202,7 +207,7 @@ mod tests {
             }
         }
         let calls = Rc::new(Cell::new(0));
-        let mut out = Buffered::new(Flaky(calls.clone()), true);
+        let mut out = Buffered::new(Box::new(Flaky(calls.clone())), true);
         assert_eq!(out.write(b"a\n"), Err(StreamError::Failed("full".into())));
         assert_eq!(out.write(b"b\n"), Ok(()));
         assert_eq!(calls.get(), 2);

@@ -35,7 +35,7 @@ impl OutputStream for Recorder {
 #[test]
 fn small_writes_reach_the_sink_as_one_chunk_at_flush() {
     let sink = Recorder::default();
-    let mut out = Buffered::new(sink.clone(), false);
+    let mut out = Buffered::new(Box::new(sink.clone()), false);
     for _ in 0..100 {
         out.write(b"line\n").unwrap();
     }
@@ -52,7 +52,7 @@ fn small_writes_reach_the_sink_as_one_chunk_at_flush() {
 #[test]
 fn line_mode_flushes_at_each_newline_with_what_follows_it() {
     let sink = Recorder::default();
-    let mut out = Buffered::new(sink.clone(), true);
+    let mut out = Buffered::new(Box::new(sink.clone()), true);
     out.write(b"> ").unwrap();
     out.write(b"ab").unwrap();
     assert!(sink.chunks().is_empty(), "a prompt without a newline waits");
@@ -68,7 +68,7 @@ fn line_mode_flushes_at_each_newline_with_what_follows_it() {
 #[test]
 fn a_full_buffer_is_flushed_before_the_write_that_would_overflow_it() {
     let sink = Recorder::default();
-    let mut out = Buffered::new(sink.clone(), false);
+    let mut out = Buffered::new(Box::new(sink.clone()), false);
     out.write(&[b'a'; BUFFER - 10]).unwrap();
     out.write(&[b'b'; 10]).unwrap();
     assert!(sink.chunks().is_empty(), "exactly full still fits");
@@ -83,7 +83,7 @@ fn a_full_buffer_is_flushed_before_the_write_that_would_overflow_it() {
 #[test]
 fn a_large_write_goes_straight_through_after_what_was_buffered() {
     let sink = Recorder::default();
-    let mut out = Buffered::new(sink.clone(), false);
+    let mut out = Buffered::new(Box::new(sink.clone()), false);
     out.write(b"head").unwrap();
     let big = vec![b'x'; BUFFER * 3];
     out.write(&big).unwrap();
@@ -97,7 +97,7 @@ fn a_large_write_goes_straight_through_after_what_was_buffered() {
 #[test]
 fn dropping_it_delivers_what_is_left() {
     let sink = Recorder::default();
-    let mut out = Buffered::new(sink.clone(), false);
+    let mut out = Buffered::new(Box::new(sink.clone()), false);
     out.write(b"no newline at the end").unwrap();
     assert!(sink.chunks().is_empty());
     drop(out);
@@ -118,7 +118,7 @@ fn any_mix_of_writes_arrives_whole_and_in_order() {
     };
     for line in [false, true] {
         let sink = Recorder::default();
-        let mut out = Buffered::new(sink.clone(), line);
+        let mut out = Buffered::new(Box::new(sink.clone()), line);
         let mut sent = Vec::new();
         for k in 0..500u32 {
             let len = match next() % 10 {
@@ -164,7 +164,7 @@ fn a_sink_closed_at_flush_closes_the_stream() {
         }
     }
     let sink = Recorder::default();
-    let mut out = Buffered::new(ClosesOnFlush(sink.clone()), false);
+    let mut out = Buffered::new(Box::new(ClosesOnFlush(sink.clone())), false);
     out.write(b"sent").unwrap();
     assert_eq!(out.flush(), Err(StreamError::Closed));
     assert_eq!(sink.all(), b"sent");

@@ -7,7 +7,7 @@
 //! builds and tests); the bindings give the JS-backed ones. The core keeps
 //! no global state, so a test can drive a context with fakes.
 
-use crate::cli::Stdio;
+use crate::cli::{Buffered, Stdio};
 use crate::clocks::{
     Clocks, MonotonicClock, Sleep, SystemMonotonicClock, SystemWallClock, ThreadSleep, WallClock,
 };
@@ -34,13 +34,15 @@ pub struct WasiCtx {
     pub exit_code: Option<u32>,
     /// Most descriptors one program may hold open (`EMFILE`).
     pub max_fds: u32,
-    /// Most bytes one read or write moves: a larger one is shortened to
-    /// this (a short read or write, as POSIX allows), so one call cannot
-    /// make the host copy gigabytes at once.
+    /// Most bytes one read or write moves, in both previews (the
+    /// `maxIoBytes` option): a larger one is shortened to this (a short
+    /// read or write, as POSIX allows), so one call cannot make the host
+    /// copy gigabytes at once. Preview 1's iovecs, Preview 2's stream and
+    /// descriptor reads, descriptor writes and `check-write` all obey it.
     pub max_io: u32,
 }
 
-/// Default for [`WasiCtx::max_io`]: 16 MiB.
+/// Default for [`WasiCtx::max_io`]: 16 MiB. The one place it is set.
 pub const DEFAULT_MAX_IO: u32 = 16 << 20;
 
 pub struct WasiCtxBuilder {
@@ -108,14 +110,18 @@ impl WasiCtxBuilder {
         self
     }
 
+    /// Where stdout goes. The one buffering policy is applied here: the
+    /// sink is put behind a [`Buffered`] (line by line for a terminal), for
+    /// both previews.
     pub fn stdout(mut self, s: Box<dyn OutputStream>, tty: bool) -> Self {
-        self.ctx.stdio.stdout = s;
+        self.ctx.stdio.stdout = Buffered::new(s, tty);
         self.ctx.stdio.tty[1] = tty;
         self
     }
 
+    /// Where stderr goes, buffered as stdout is.
     pub fn stderr(mut self, s: Box<dyn OutputStream>, tty: bool) -> Self {
-        self.ctx.stdio.stderr = s;
+        self.ctx.stdio.stderr = Buffered::new(s, tty);
         self.ctx.stdio.tty[2] = tty;
         self
     }

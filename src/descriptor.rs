@@ -85,7 +85,12 @@ impl From<SharedFs> for FsHandle {
 /// do: forget borrows that a trap abandoned. The core is `panic = "abort"`,
 /// so a panic (or a stack overflow) inside it unwinds straight to JS without
 /// running the guards' destructors; with a `RefCell` the MemFS would stay
-/// "borrowed" for good. See [`FsCell::release_abandoned`].
+/// "borrowed" for good, and safe Rust has no way back (a stuck `RefCell`
+/// can only be dropped, with the files in it). See
+/// [`FsCell::release_abandoned`]: its one caller (`bindings::panic::recover`)
+/// runs only when `js/recovery.js` knows no call into the core is in
+/// progress. Otherwise a second borrow is [`Busy`], an error (the JS API's
+/// "EBUSY"), never a second reference.
 pub struct FsCell {
     /// 0 free, n > 0 shared borrows, -1 borrowed mutably.
     state: Cell<isize>,
@@ -162,8 +167,9 @@ impl FsCell {
     ///
     /// # Safety
     /// No guard of this cell may be alive: call it only from a JS entry
-    /// point after a trap inside the core discarded the frames holding them
-    /// (no JS that can reach the filesystem runs while the core holds one).
+    /// point after a trap inside the core discarded the frames holding them,
+    /// with no call into the core in progress (so no core → JS callback is
+    /// running: a frame under one may hold a live guard).
     pub unsafe fn release_abandoned(&self) {
         self.state.set(0);
     }
@@ -236,20 +242,28 @@ impl Descriptor {
         }
     }
 
+    /// The filesystem, between operations: so mounted nodes that nothing
+    /// holds any more can be swept first (`MemFs::sweep_ext`).
     pub fn fs(&self) -> FsRef<'_> {
-        self.fs.borrow()
+        let fs = self.fs.borrow();
+        fs.sweep_ext();
+        fs
     }
 
     pub fn fs_mut(&self) -> FsMut<'_> {
-        self.fs.borrow_mut()
+        let fs = self.fs.borrow_mut();
+        fs.sweep_ext();
+        fs
     }
 
     pub fn is_dir(&self) -> bool {
         self.kind == Kind::Dir
     }
 
-    pub fn stat(&self) -> Stat {
-        self.fs().stat(self.ino)
+    /// Fails only on a mount (the host removed the node, or its provider
+    /// failed).
+    pub fn stat(&self) -> Result<Stat> {
+        self.fs().try_stat(self.ino)
     }
 
     pub fn size(&self) -> u64 {
@@ -268,18 +282,17 @@ impl Descriptor {
     pub fn stat_at(&self, path: &str, follow: bool) -> Result<Stat> {
         let fs = self.fs();
         let ino = fs.lookup(self.walk, self.ino, path, follow)?;
-        Ok(fs.stat(ino))
+        fs.try_stat(ino)
     }
 
     pub fn set_times_at(&self, path: &str, follow: bool, a: SetTime, m: SetTime) -> Result<()> {
         let mut fs = self.fs_mut();
         let ino = fs.lookup(self.walk, self.ino, path, follow)?;
-        fs.set_times(ino, a, m);
-        Ok(())
+        fs.try_set_times(ino, a, m)
     }
 
-    pub fn set_times(&self, a: SetTime, m: SetTime) {
-        self.fs_mut().set_times(self.ino, a, m);
+    pub fn set_times(&self, a: SetTime, m: SetTime) -> Result<()> {
+        self.fs_mut().try_set_times(self.ino, a, m)
     }
 
     pub fn set_size(&self, size: u64) -> Result<()> {
@@ -348,5 +361,32 @@ impl Drop for Descriptor {
                 fs.release(self.ino);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod busy_tests {
+    use super::*;
+
+    /// A second borrow while one is held is `Busy`, an error, never a
+    /// second reference; after the first ends, both work again.
+    #[test]
+    fn a_held_borrow_makes_the_cell_busy() {
+        let cell = FsCell::new(MemFs::new());
+        {
+            let _held = cell.try_borrow_mut().unwrap();
+            assert!(cell.try_borrow_mut().is_err());
+            assert!(cell.try_borrow().is_err());
+            assert!(cell.close().is_err());
+            assert!(!cell.is_closed());
+        }
+        {
+            let _a = cell.try_borrow().unwrap();
+            let _b = cell.try_borrow().unwrap();
+            assert!(cell.try_borrow_mut().is_err());
+        }
+        assert!(cell.try_borrow_mut().is_ok());
+        cell.close().unwrap();
+        assert!(cell.is_closed());
     }
 }

@@ -8,8 +8,11 @@
 
 use crate::error::{Errno, Result};
 use core::cell::{Cell, RefCell};
+use core::ops::Deref;
 
-/// Raw copies; callers go through [`Mem`], which checks bounds first.
+/// Raw copies; callers go through [`Mem`], which checks bounds first. A
+/// copy the host could not make (on wasm32: the JS hook threw) is an
+/// error, `EFAULT` for the guest: the bytes were not moved.
 pub trait GuestMemory {
     /// Size in bytes, possibly cached: memory only grows, so a cached size
     /// is never too large. A pointer past it is checked again after
@@ -19,9 +22,9 @@ pub trait GuestMemory {
     fn refresh(&self) -> u64 {
         self.size()
     }
-    fn read_raw(&self, ptr: u32, dst: &mut [u8]);
-    fn write_raw(&self, ptr: u32, src: &[u8]);
-    fn fill_raw(&self, ptr: u32, len: u32, byte: u8);
+    fn read_raw(&self, ptr: u32, dst: &mut [u8]) -> Result<()>;
+    fn write_raw(&self, ptr: u32, src: &[u8]) -> Result<()>;
+    fn fill_raw(&self, ptr: u32, len: u32, byte: u8) -> Result<()>;
 }
 
 /// A bounds-checking view of guest memory for the duration of one call.
@@ -75,7 +78,7 @@ impl<'a> Mem<'a> {
     pub fn read_into(&self, ptr: u32, dst: &mut [u8]) -> Result<()> {
         self.check(ptr, dst.len() as u64)?;
         if !dst.is_empty() {
-            self.raw.read_raw(ptr, dst);
+            self.raw.read_raw(ptr, dst)?;
         }
         Ok(())
     }
@@ -83,7 +86,7 @@ impl<'a> Mem<'a> {
     pub fn write(&self, ptr: u32, src: &[u8]) -> Result<()> {
         self.check(ptr, src.len() as u64)?;
         if !src.is_empty() {
-            self.raw.write_raw(ptr, src);
+            self.raw.write_raw(ptr, src)?;
         }
         Ok(())
     }
@@ -91,7 +94,7 @@ impl<'a> Mem<'a> {
     pub fn fill(&self, ptr: u32, len: u32, byte: u8) -> Result<()> {
         self.check(ptr, len as u64)?;
         if len > 0 {
-            self.raw.fill_raw(ptr, len, byte);
+            self.raw.fill_raw(ptr, len, byte)?;
         }
         Ok(())
     }
@@ -117,9 +120,13 @@ impl<'a> Mem<'a> {
 
     /// A path or other string argument of at most `max` bytes (longer is
     /// `ENAMETOOLONG`, found without reading it); invalid UTF-8 is `EILSEQ`.
-    pub fn read_path(&self, ptr: u32, len: u32, max: usize) -> Result<String> {
-        let v = self.read_bounded(ptr, len, max, Errno::Nametoolong)?;
-        String::from_utf8(v).map_err(|_| Errno::Ilseq)
+    /// Up to [`ArgStr::INLINE`] bytes it is read onto the stack, not the heap.
+    pub fn read_path(&self, ptr: u32, len: u32, max: usize) -> Result<ArgStr> {
+        self.check(ptr, len as u64)?;
+        if len as usize > max {
+            return Err(Errno::Nametoolong);
+        }
+        ArgStr::read(len as usize, |buf| self.read_into(ptr, buf))
     }
 
     /// The typed accessors want natural alignment, as the ABI does.
@@ -202,6 +209,100 @@ impl<'a> Mem<'a> {
     }
 }
 
+/// A string argument of one core call (a path, a symlink target), kept in
+/// the value itself, so on the shadow stack, when it is at most
+/// [`ArgStr::INLINE`] bytes long.
+///
+/// Why: the core is `panic = "abort"`. A trap inside a call abandons its
+/// frames without running a destructor, so a `String` the call owned stays
+/// allocated for good (one heap block per trap). The shadow stack is put
+/// back after a trap (`js/recovery.js`), so an inline argument costs
+/// nothing. Longer ones go to the heap, and a trap during such a call
+/// still leaks that block.
+pub struct ArgStr {
+    len: usize,
+    inline: [u8; ArgStr::INLINE],
+    heap: String,
+}
+
+impl ArgStr {
+    /// Longest string kept inline: real paths are far shorter.
+    pub const INLINE: usize = 1024;
+
+    /// `len` bytes written by `fill`; they must be UTF-8 (else `EILSEQ`).
+    pub fn read(len: usize, fill: impl FnOnce(&mut [u8]) -> Result<()>) -> Result<ArgStr> {
+        let mut s = ArgStr::empty();
+        if len <= ArgStr::INLINE {
+            fill(&mut s.inline[..len])?;
+            core::str::from_utf8(&s.inline[..len]).map_err(|_| Errno::Ilseq)?;
+            s.len = len;
+        } else {
+            let mut v = vec![0; len];
+            fill(&mut v)?;
+            s.heap = String::from_utf8(v).map_err(|_| Errno::Ilseq)?;
+            s.len = len;
+        }
+        Ok(s)
+    }
+
+    /// A string whose bytes `fill` writes into the inline buffer, returning
+    /// how many; `None` (it did not fit, or is not UTF-8) when it returns `None`.
+    pub fn fill_inline(fill: impl FnOnce(&mut [u8]) -> Option<usize>) -> Option<ArgStr> {
+        let mut s = ArgStr::empty();
+        let n = fill(&mut s.inline).filter(|&n| n <= ArgStr::INLINE)?;
+        core::str::from_utf8(&s.inline[..n]).ok()?;
+        s.len = n;
+        Some(s)
+    }
+
+    fn empty() -> ArgStr {
+        ArgStr {
+            len: 0,
+            inline: [0; ArgStr::INLINE],
+            heap: String::new(),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        if self.len <= ArgStr::INLINE {
+            // Checked when it was filled: this never falls back.
+            core::str::from_utf8(&self.inline[..self.len]).unwrap_or_default()
+        } else {
+            &self.heap
+        }
+    }
+}
+
+impl From<String> for ArgStr {
+    fn from(heap: String) -> ArgStr {
+        if heap.len() <= ArgStr::INLINE {
+            let mut s = ArgStr::empty();
+            s.inline[..heap.len()].copy_from_slice(heap.as_bytes());
+            s.len = heap.len();
+            s
+        } else {
+            ArgStr {
+                len: heap.len(),
+                inline: [0; ArgStr::INLINE],
+                heap,
+            }
+        }
+    }
+}
+
+impl Deref for ArgStr {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl core::fmt::Debug for ArgStr {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        self.as_str().fmt(f)
+    }
+}
+
 /// Most non-empty iovecs one call moves (`IOV_MAX` on Linux); the rest of
 /// a longer list is a short transfer.
 pub const MAX_IOVECS: usize = 1024;
@@ -220,16 +321,19 @@ impl GuestMemory for VecMemory {
     fn size(&self) -> u64 {
         self.0.borrow().len() as u64
     }
-    fn read_raw(&self, ptr: u32, dst: &mut [u8]) {
+    fn read_raw(&self, ptr: u32, dst: &mut [u8]) -> Result<()> {
         let p = ptr as usize;
         dst.copy_from_slice(&self.0.borrow()[p..p + dst.len()]);
+        Ok(())
     }
-    fn write_raw(&self, ptr: u32, src: &[u8]) {
+    fn write_raw(&self, ptr: u32, src: &[u8]) -> Result<()> {
         let p = ptr as usize;
         self.0.borrow_mut()[p..p + src.len()].copy_from_slice(src);
+        Ok(())
     }
-    fn fill_raw(&self, ptr: u32, len: u32, byte: u8) {
+    fn fill_raw(&self, ptr: u32, len: u32, byte: u8) -> Result<()> {
         let p = ptr as usize;
         self.0.borrow_mut()[p..p + len as usize].fill(byte);
+        Ok(())
     }
 }

@@ -76,7 +76,7 @@ export default defineConfig({
       { find: /^@bytecodealliance\/preview2-shim\/(cli|clocks|filesystem|io|random)$/, replacement: at("js/preview2/$1.js") },
     ],
   },
-  // Top-level await (the core loads its .wasm on import) and JSPI-era browsers.
+  // Top-level await (main.js and the worker await the core's init()) and JSPI-era browsers.
   build: {
     target: "esnext",
     outDir: at("dist/www"),

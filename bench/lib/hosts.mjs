@@ -52,11 +52,17 @@ export function digest({ exitCode, stdout, stderr, files }) {
  * @param {{WASI: any, MemFS: any}} api  the wasi-web module
  * @param {WebAssembly.Module} module
  * @param {{args: string[], inputs?: Record<string, Uint8Array>, outputs?: string[]}} job
+ * @param {(fs: any) => void} [mount]  mounts /work instead of making it in the MemFS
  */
-export async function runWasiWeb(api, module, job) {
+export async function runWasiWeb(api, module, job, mount = undefined) {
   const fs = new api.MemFS();
-  fs.mkdir(PREOPEN);
-  for (const [name, bytes] of Object.entries(job.inputs ?? {})) fs.writeFile(`${PREOPEN}/${name}`, bytes);
+  if (mount) {
+    // /work is a provider's (the inputs are already there).
+    mount(fs);
+  } else {
+    fs.mkdir(PREOPEN);
+    for (const [name, bytes] of Object.entries(job.inputs ?? {})) fs.writeFile(`${PREOPEN}/${name}`, bytes);
+  }
   const wasi = new api.WASI({
     version: "preview1",
     args: job.args,

@@ -18,6 +18,8 @@ let shim;
 async function runner(host) {
   if (host === "wasi-web") {
     wasiWeb ??= await import(WASI_WEB_URL);
+    // In a page the core loads with init() (older versions loaded it on import).
+    await wasiWeb.init?.();
     return (module, job) => runWasiWeb(wasiWeb, module, job);
   }
   if (host === "shim") {

@@ -1,15 +1,18 @@
 // Runs one WASI program inside a browser page on behalf of a Node driver
-// (the CLI's --browser and the Chromium conformance runner). Everything that
-// crosses the page boundary is JSON: bytes travel as base64. A program is a
-// core module (`wasmUrl`) or a WASI 0.2 component that the driver transpiled
-// with jco (`componentUrl`: its JS, core modules next to it).
+// (the CLI's --browser and the Chromium conformance runner). Bytes never
+// cross the page boundary as strings: the MemFS comes as a tar archive
+// (MemFS.snapshot) fetched from the driver's server, and with a bridge
+// (the CLI) the program runs in a worker whose stdin, stdout, stderr and
+// final MemFS go over HTTP as binary bodies (js/browser/bridge-worker.js).
+// A program is a core module (`wasmUrl`) or a WASI 0.2 component that the
+// driver transpiled with jco (`componentUrl`: its JS, core modules next to it).
 // From the modules themselves (not ../index.js, whose typings are the public
 // .d.ts): the options handed to WASI and WASIp2 are checked against theirs.
+import { init } from "../core.js";
 import { MemFS } from "../memfs.js";
 import { compileProgram, detectWasiVersion } from "../module.js";
-import { exportTree, importTree } from "../tree.js";
 import { WASI } from "../wasi.js";
-import { fromBase64, toBase64 } from "./base64.js";
+import { post } from "./upload.js";
 
 export const TRAP_EXIT_CODE = 134;
 
@@ -21,22 +24,18 @@ export const TRAP_EXIT_CODE = 134;
  * @property {string[]} args argv, argv[0] included
  * @property {Record<string, string>} env
  * @property {Record<string, string>} preopens guest path → MemFS path
- * @property {EncodedEntry[]} tree the MemFS from "/"
- * @property {string} stdin base64
- * @property {"stream" | "buffer"} output stream: each chunk goes to globalThis.__wasiWebWrite(fd, base64)
- */
-
-/**
- * A tree entry (js/tree.js) with a file's data in base64.
- * @typedef {{ path: string, type: "directory" } |
- *           { path: string, type: "file", data: string } |
- *           { path: string, type: "symlink", target: string }} EncodedEntry
+ * @property {string} [treeUrl] a tar archive (MemFS.snapshot) to start from; none: an empty MemFS
+ * @property {string} [stdinUrl] all of stdin, without a bridge
+ * @property {string} [bridge] the driver's bridge (a URL prefix): run in a worker, stdio and the final MemFS over it
  */
 
 /**
  * What runJob resolves to: the exit code, or the trap, or the error that
- * prevented the run; the output when it was buffered; the MemFS after.
- * @typedef {{ exitCode: number | null, trap: string | null, error: string | null, stdout: string, stderr: string, tree: EncodedEntry[] }} PageResult
+ * prevented the run; the output without a bridge; with one, whether the
+ * program was stopped, whether its MemFS was sent back, and the renames it
+ * made (MemFS paths, from inode numbers before and after).
+ * @typedef {{ exitCode: number | null, trap: string | null, error: string | null, stdout: string, stderr: string,
+ *   stopped: boolean, treeSent: boolean, renames: [string, string][] }} PageResult
  */
 
 /**
@@ -46,13 +45,10 @@ export const TRAP_EXIT_CODE = 134;
  * @property {Record<string, string>} env
  * @property {Record<string, string>} preopens
  * @property {MemFS} fs
- * @property {Uint8Array} stdin
+ * @property {Uint8Array | ((max: number) => Uint8Array | null)} stdin
  * @property {"buffer" | ((chunk: Uint8Array) => void)} stdout
  * @property {"buffer" | ((chunk: Uint8Array) => void)} stderr
  */
-
-/** The page's global object, with the function the driver exposed for streamed output. */
-const page = /** @type {typeof globalThis & { __wasiWebWrite(fd: number, base64: string): unknown }} */ (globalThis);
 
 /**
  * A loaded program: `host` (its WASI or WASIp2), `start()` → exit code, and
@@ -60,22 +56,34 @@ const page = /** @type {typeof globalThis & { __wasiWebWrite(fd: number, base64:
  * @typedef {{ host: { stdout: { text(): string } | null, stderr: { text(): string } | null }, start(): number, trapMessage(error: Error): string }} Program
  */
 
-/** @param {PageJob} job @param {PageOptions} options @returns {Promise<Program>} */
-async function loadModule(job, options) {
+/**
+ * @param {string} url
+ * @returns {Promise<Uint8Array>}
+ */
+export async function fetchBytes(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`fetching ${url}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+/**
+ * @param {PageJob} job @param {PageOptions} options
+ * @param {(imports: WebAssembly.Imports) => WebAssembly.Imports} [wrap] changes the import object (a stop check)
+ * @returns {Promise<Program>}
+ */
+async function loadModule(job, options, wrap = (imports) => imports) {
   if (job.wasmUrl === undefined) throw new Error("the job names no program (wasmUrl or componentUrl)");
-  const response = await fetch(job.wasmUrl);
-  if (!response.ok) throw new Error(`fetching ${job.wasmUrl}: HTTP ${response.status}`);
-  const module = await compileProgram(new Uint8Array(await response.arrayBuffer()));
+  const module = await compileProgram(await fetchBytes(job.wasmUrl));
   const version = detectWasiVersion(module);
   if (version === null) throw new Error("the module imports neither wasi_snapshot_preview1 nor wasi_unstable");
   const wasi = new WASI({ ...options, version });
-  const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
+  const instance = await WebAssembly.instantiate(module, wrap(wasi.getImportObject()));
   return { host: wasi, start: () => wasi.start(instance), trapMessage: (error) => error.message };
 }
 
 /** @param {PageJob} job @param {PageOptions} options @returns {Promise<Program>} */
 async function loadComponent(job, options) {
-  // runJob calls it for a job with a componentUrl.
+  // loadProgram calls it for a job with a componentUrl.
   const url = /** @type {string} */ (job.componentUrl);
   const [{ WASIp2 }, { withMissingInterfaces }, generated] = await Promise.all([
     import("../preview2/wasip2.js"),
@@ -94,35 +102,55 @@ async function loadComponent(job, options) {
 }
 
 /**
+ * The job's program, loaded with these options.
+ * @param {PageJob} job @param {PageOptions} options
+ * @param {(imports: WebAssembly.Imports) => WebAssembly.Imports} [wrap] for a core module's import object
+ */
+export function loadProgram(job, options, wrap) {
+  return job.componentUrl ? loadComponent(job, options) : loadModule(job, options, wrap);
+}
+
+/** @returns {PageResult} */
+export function emptyResult() {
+  return { exitCode: null, trap: null, error: null, stdout: "", stderr: "", stopped: false, treeSent: false, renames: [] };
+}
+
+/** The running bridge worker's stop flag (a SharedArrayBuffer cell), if any. @type {Int32Array | null} */
+let stopFlag = null;
+
+/**
+ * Asks the program running in the bridge worker to stop: it stops at its
+ * next WASI call (a Preview 1 import, a read of stdin, a write of output)
+ * and sends back its MemFS.
+ */
+export function stop() {
+  if (stopFlag) Atomics.store(stopFlag, 0, 1);
+}
+
+/**
  * @param {PageJob} job
  * @returns {Promise<PageResult>}
  */
 export async function runJob(job) {
-  const fs = new MemFS();
-  importTree(
-    fs,
-    "/",
-    job.tree.map((e) => (e.type === "file" ? { ...e, data: fromBase64(e.data) } : e)),
-  );
-  const stream = job.output === "stream";
-  /** @param {number} fd @returns {PageOptions["stdout"]} */
-  const sink = (fd) => (stream ? (chunk) => page.__wasiWebWrite(fd, toBase64(chunk)) : "buffer");
+  if (job.bridge) return runInBridgeWorker(job);
+  // The core loads on first use in a page (js/core.js).
+  await init();
+  const fs = job.treeUrl ? MemFS.fromSnapshot(await fetchBytes(job.treeUrl)) : new MemFS();
   /** @type {PageOptions} */
   const options = {
     args: job.args,
     env: job.env,
     preopens: job.preopens,
     fs,
-    stdin: fromBase64(job.stdin ?? ""),
-    stdout: sink(1),
-    stderr: sink(2),
+    stdin: job.stdinUrl ? await fetchBytes(job.stdinUrl) : new Uint8Array(0),
+    stdout: "buffer",
+    stderr: "buffer",
   };
-  /** @type {PageResult} */
-  const result = { exitCode: null, trap: null, error: null, stdout: "", stderr: "", tree: [] };
+  const result = emptyResult();
   /** @type {Program | null} */
   let program = null;
   try {
-    program = job.componentUrl ? await loadComponent(job, options) : await loadModule(job, options);
+    program = await loadProgram(job, options);
     try {
       result.exitCode = program.start();
     } catch (error) {
@@ -133,12 +161,91 @@ export async function runJob(job) {
   } catch (error) {
     result.error = String(/** @type {Error | undefined} */ (error)?.stack ?? error);
   }
-  if (program && !stream) {
+  if (program) {
     // Both sinks are "buffer": the host has their buffers.
     const { stdout, stderr } = program.host;
     result.stdout = /** @type {{ text(): string }} */ (stdout).text();
     result.stderr = /** @type {{ text(): string }} */ (stderr).text();
   }
-  result.tree = exportTree(fs, "/").map((e) => (e.type === "file" ? { ...e, data: toBase64(e.data) } : e));
+  fs.close();
   return result;
+}
+
+/**
+ * Makes the bridge worker's POSTs from a SharedWorker (js/browser/upload-worker.js
+ * says why), or from here where there is none.
+ */
+function openSender() {
+  if (typeof SharedWorker === "undefined") return { post, close() {} };
+  // A name of its own: a shared worker of an earlier run is not reused.
+  const shared = new SharedWorker(new URL("./upload-worker.js", import.meta.url), { type: "module", name: `post ${Math.random()}` });
+  /** @type {Map<number, (answer: { status: number, error?: string }) => void>} */
+  const pending = new Map();
+  let next = 0;
+  shared.port.onmessage = ({ data }) => {
+    pending.get(data.id)?.(data);
+    pending.delete(data.id);
+  };
+  shared.onerror = () => {
+    for (const resolve of pending.values()) resolve({ status: 0, error: "the upload worker failed" });
+    pending.clear();
+  };
+  return {
+    /** @type {typeof post} */
+    post(kind, url, bytes) {
+      return new Promise((resolve) => {
+        const id = next++;
+        pending.set(id, resolve);
+        shared.port.postMessage({ id, kind, url, bytes }, [bytes.buffer]);
+      });
+    },
+    close() {
+      shared.port.close();
+    },
+  };
+}
+
+/**
+ * Runs the job in a worker (js/browser/bridge-worker.js), where the
+ * program's stdio can block on synchronous requests to the bridge.
+ * @param {PageJob} job
+ * @returns {Promise<PageResult>}
+ */
+async function runInBridgeWorker(job) {
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  stopFlag = flag;
+  // [answered, HTTP status] of the worker's pending output write.
+  const ack = new Int32Array(new SharedArrayBuffer(8));
+  const sender = openSender();
+  const bridge = /** @type {string} */ (job.bridge);
+  const worker = new Worker(new URL("./bridge-worker.js", import.meta.url), { type: "module" });
+  try {
+    return await new Promise((resolve) => {
+      worker.onmessage = ({ data }) => {
+        // The worker says when it listens: a message sent while its modules load could be lost.
+        if (data.type === "ready") {
+          worker.postMessage({ type: "job", job, stop: flag.buffer, ack: ack.buffer });
+        } else if (data.type === "out") {
+          // The worker waits on `ack` until the CLI has written it.
+          sender.post("post", `${bridge}/out/${data.fd}`, data.bytes).then(({ status }) => {
+            Atomics.store(ack, 1, status);
+            Atomics.store(ack, 0, 1);
+            Atomics.notify(ack, 0);
+          });
+        } else if (data.type === "upload") {
+          sender.post("upload", data.url, data.bytes).then((answer) => worker.postMessage({ type: "uploaded", ...answer }));
+        } else {
+          resolve(data.result);
+        }
+      };
+      worker.onerror = (event) => {
+        event.preventDefault();
+        resolve({ ...emptyResult(), error: `the worker failed: ${event.message}` });
+      };
+    });
+  } finally {
+    worker.terminate();
+    sender.close();
+    if (stopFlag === flag) stopFlag = null;
+  }
 }

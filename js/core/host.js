@@ -1,6 +1,9 @@
 // Host hooks imported by the Rust core (a wasm-bindgen snippet).
 // They copy bytes between the guest's memory and the core's own memory in
-// one call, and read the host's clocks and randomness.
+// one call, and read the host's clocks and randomness. The guest-memory
+// hooks are `catch` imports (src/bindings/host.rs): what they throw comes
+// back to the core as an error (EFAULT for the guest, the exception for
+// the JS caller), never through the core's frames.
 
 /** @type {WebAssembly.Memory | null} */
 let coreMemory = null;
@@ -83,6 +86,18 @@ export function guest_write(memory, g, c, len) {
  */
 export function guest_fill(memory, g, len, byte) {
   guest(memory, g + len).fill(byte, g, g + len);
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Encodes `s` as UTF-8 into core[c, c+cap): the byte length, or -1 when it
+ * does not fit (the core then copies it to its heap instead).
+ * @param {string} s @param {number} c @param {number} cap
+ */
+export function encode_into(s, c, cap) {
+  const { read, written } = encoder.encodeInto(s, core(c + cap).subarray(c, c + cap));
+  return read === s.length ? written : -1;
 }
 
 /**

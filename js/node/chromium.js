@@ -4,8 +4,8 @@ import fs from "node:fs";
 
 const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable"];
 
+/** The flags the CLI and tests launch Chromium with; the sandbox stays on (see chromiumArgs). */
 export const CHROMIUM_ARGS = [
-  "--no-sandbox",
   "--disable-gpu",
   "--disable-quic",
   "--no-first-run",
@@ -23,15 +23,33 @@ export function chromiumPath() {
   return found;
 }
 
-/** @returns {Promise<import("playwright-core").Browser>} */
-export async function launchChromium() {
+/**
+ * CHROMIUM_ARGS, plus --no-sandbox only where Chromium cannot sandbox:
+ * for root (it refuses to start sandboxed as root, e.g. in CI containers,
+ * where the tests run), or when WASI_WEB_CHROMIUM_NO_SANDBOX=1 asks for it.
+ * WASI_WEB_CHROMIUM_NO_SANDBOX=0 keeps the sandbox even for root.
+ * @param {Record<string, string | undefined>} [env]
+ * @param {boolean} [root] whether this process runs as root
+ */
+export function chromiumArgs(env = process.env, root = process.getuid?.() === 0) {
+  const wanted = env.WASI_WEB_CHROMIUM_NO_SANDBOX;
+  const noSandbox = wanted === "1" || (wanted !== "0" && root);
+  return noSandbox ? ["--no-sandbox", ...CHROMIUM_ARGS] : [...CHROMIUM_ARGS];
+}
+
+/**
+ * @param {import("playwright-core").LaunchOptions} [options] more launch options (the CLI's --browser
+ *   handles SIGINT/SIGTERM itself: `handleSIGINT: false`, so the browser outlives the signal)
+ * @returns {Promise<import("playwright-core").Browser>}
+ */
+export async function launchChromium(options = {}) {
   let playwright;
   try {
     playwright = await import("playwright-core");
   } catch {
     throw new Error("--browser needs the playwright-core package: npm install playwright-core");
   }
-  return playwright.chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
+  return playwright.chromium.launch({ executablePath: chromiumPath(), headless: true, args: chromiumArgs(), ...options });
 }
 
 /**

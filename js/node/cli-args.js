@@ -1,28 +1,103 @@
 // Command-line parsing for `wasi-web`, with the flag shapes of `wasmtime run`.
 import { guestPathKey } from "../options.js";
 
-export const USAGE = `Usage: wasi-web [run] [OPTIONS] FILE.wasm [ARGS...]
+export const USAGE = `Usage: wasi-web [run] [OPTIONS] FILE [ARGS...]
 
-Runs a WASI Preview 1 program on wasi-web's in-memory filesystem. Host
-directories given with --dir are copied in before the run and the program's
-changes are written back after it, like a native runtime.
+Runs a WebAssembly program: a WASI Preview 1 module (.wasm, or .wat text,
+assembled with the optional wabt package) or a WASI 0.2 component (through
+jco), on wasi-web's in-memory filesystem. Host directories given with --dir
+are mounted live, as wasmtime does: the program works on the real files,
+nothing is copied in and nothing is written back (with --browser they are
+copied into the page and the changes written back after the run).
 
 Options:
-  --dir HOST[::GUEST]  preopen host directory HOST as GUEST (default: HOST as written)
-  --env NAME=VALUE     set an environment variable (--env NAME copies the host's)
-  --browser            run in headless Chromium (playwright-core) instead of Node
-  -V, --version        print the version
-  -h, --help           print this help
+  --dir HOST[::GUEST]    preopen host directory HOST as GUEST (default: HOST as written)
+  --dir HOST::GUEST:readonly   the same, read-only: changes fail with EPERM
+  --env NAME=VALUE       set an environment variable (--env NAME copies the host's)
+  -S inherit-env         give the program all of the host's environment variables
+  --argv0 NAME           the program's argv[0] (default: FILE's base name)
+  --invoke FUNC          call export FUNC with ARGS (i32/i64/f32/f64) instead of
+                         _start, and print its results; a reactor's _initialize runs first
+  --timeout DURATION     end the program after DURATION (5, 5s, 300ms, 2m): exit 134
+  --max-memory BYTES     cap the program's linear memory (memory.grow past it fails)
+  --max-fds N            open file descriptors, stdio and preopens included (EMFILE past it)
+  --mem-dir GUEST        preopen an empty in-memory directory as GUEST (gone at exit)
+  --max-bytes BYTES      file data the --mem-dir directories hold in all (ENOSPC past it)
+  -W timeout=D,max-memory-size=B   wasmtime's spelling of --timeout and --max-memory
+  --browser              run in headless Chromium (playwright-core) instead of Node
+  -V, --version          print the version
+  -h, --help             print this help
 
-Flags also take the --flag=value form; "--" ends the options. The exit code
-is the program's; a trap exits with 134.`;
+BYTES take a K, M or G suffix (KiB, MiB, GiB). Flags also take the
+--flag=value form; "--" ends the options. The exit code is the program's
+(a proc_exit code of 126 or more is invalid, as in wasmtime: exit 1); a
+trap exits with 134 and prints the guest's backtrace.`;
 
 export class UsageError extends Error {}
 
 /**
- * A program to run, as the command line gives it.
- * @typedef {{ file: string, args: string[], dirs: {host: string, guest: string}[], env: Record<string, string>, browser: boolean }} RunArgs
+ * A program to run, as the command line gives it. The optional fields are
+ * present only when their flag is given.
+ * @typedef {{ file: string, args: string[], dirs: {host: string, guest: string, readonly: boolean}[], env: Record<string, string>, browser: boolean } & RunFlags} RunArgs
+ * @typedef {object} RunFlags
+ * @property {string} [argv0] --argv0
+ * @property {string} [invoke] --invoke: the export to call
+ * @property {number} [timeout] --timeout, in milliseconds
+ * @property {number} [maxMemory] --max-memory, in bytes
+ * @property {number} [maxFds] --max-fds
+ * @property {number} [maxBytes] --max-bytes
+ * @property {string[]} [memDirs] --mem-dir: guest paths of empty in-memory preopens
  */
+
+const SIZE_UNITS = /** @type {Record<string, number>} */ ({ "": 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 });
+
+/**
+ * A byte count: digits with an optional K, M or G suffix (powers of 1024; "KiB", "MB" too).
+ * @param {string} flag
+ * @param {string} text
+ */
+export function parseSize(flag, text) {
+  const m = /^(\d+)\s*(?:([KMG])(?:i?B)?|B)?$/i.exec(text.trim());
+  const bytes = m ? Number(m[1]) * SIZE_UNITS[(m[2] ?? "").toUpperCase()] : NaN;
+  if (!Number.isSafeInteger(bytes))
+    throw new UsageError(`bad ${flag} ${JSON.stringify(text)}: expected a byte count such as 65536, 64K, 16M or 1G`);
+  return bytes;
+}
+
+const DURATION_UNITS = /** @type {Record<string, number>} */ ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 });
+
+/**
+ * A duration in milliseconds: a number of seconds, or a number with ms, s, m or h (as wasmtime's -W timeout).
+ * @param {string} flag
+ * @param {string} text
+ */
+export function parseDuration(flag, text) {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(text.trim());
+  const ms = m ? Math.ceil(Number(m[1]) * DURATION_UNITS[m[2] ?? "s"]) : NaN;
+  if (!(ms > 0) || !Number.isSafeInteger(ms))
+    throw new UsageError(`bad ${flag} ${JSON.stringify(text)}: expected a duration such as 10, 10s, 500ms or 2m`);
+  return ms;
+}
+
+/**
+ * A count of at least `min`.
+ * @param {string} flag
+ * @param {string} text
+ * @param {number} min
+ */
+function parseCount(flag, text, min) {
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > 2 ** 31)
+    throw new UsageError(`bad ${flag} ${JSON.stringify(text)}: expected a whole number from ${min} to ${2 ** 31}`);
+  return n;
+}
+
+/** A -S yes/no value (wasmtime's spelling: y, yes, true, n, no, false; none is yes). @param {string} key @param {string | undefined} v */
+function yesNo(key, v) {
+  if (v === undefined || /^(y|yes|true)$/.test(v)) return true;
+  if (/^(n|no|false)$/.test(v)) return false;
+  throw new UsageError(`bad -S ${key}=${v}: expected y or n`);
+}
 
 /**
  * @param {string[]} argv process.argv.slice(2)
@@ -35,6 +110,9 @@ export function parseArgs(argv, hostEnv = {}) {
   /** @type {Record<string, string>} */
   const env = {};
   let browser = false;
+  let inheritEnv = false;
+  /** @type {RunFlags} */
+  const flags = {};
   let i = 0;
   if (argv[0] === "run") i++;
   /** The flag's value: after "=", else the next argument. @param {string} flag @param {string | undefined} inline */
@@ -51,8 +129,10 @@ export function parseArgs(argv, hostEnv = {}) {
     }
     if (!arg.startsWith("-") || arg === "-") break;
     const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
-    const flag = eq < 0 ? arg : arg.slice(0, eq);
-    const inline = eq < 0 ? undefined : arg.slice(eq + 1);
+    // -S/-W take their value attached too (-Sinherit-env), as wasmtime's do.
+    const short = /^-[SW]./.test(arg);
+    const flag = short ? arg.slice(0, 2) : eq < 0 ? arg : arg.slice(0, eq);
+    const inline = short ? arg.slice(2) : eq < 0 ? undefined : arg.slice(eq + 1);
     switch (flag) {
       case "-h":
       case "--help":
@@ -67,12 +147,15 @@ export function parseArgs(argv, hostEnv = {}) {
         const spec = value(flag, inline);
         const sep = spec.indexOf("::");
         const host = sep < 0 ? spec : spec.slice(0, sep);
-        const guest = sep < 0 ? spec : spec.slice(sep + 2);
-        if (host === "" || guest === "") throw new UsageError(`bad --dir ${JSON.stringify(spec)}: expected HOST[::GUEST]`);
+        let guest = sep < 0 ? spec : spec.slice(sep + 2);
+        // HOST::GUEST:readonly (only after "::": a host path may hold ":").
+        const readonly = sep >= 0 && guest.endsWith(":readonly");
+        if (readonly) guest = guest.slice(0, -":readonly".length);
+        if (host === "" || guest === "") throw new UsageError(`bad --dir ${JSON.stringify(spec)}: expected HOST[::GUEST[:readonly]]`);
         // The guest would see only one of two preopens with the same path.
         const same = dirs.find((d) => guestPathKey(d.guest) === guestPathKey(guest));
         if (same) throw new UsageError(`--dir ${spec}: guest path ${guest} is already --dir ${same.host}::${same.guest}`);
-        dirs.push({ host, guest });
+        dirs.push({ host, guest, readonly });
         break;
       }
       case "--env": {
@@ -87,10 +170,60 @@ export function parseArgs(argv, hostEnv = {}) {
         }
         break;
       }
+      case "--argv0":
+        flags.argv0 = value(flag, inline);
+        break;
+      case "--invoke":
+        flags.invoke = value(flag, inline);
+        break;
+      case "--timeout":
+        flags.timeout = parseDuration(flag, value(flag, inline));
+        break;
+      case "--max-memory":
+        flags.maxMemory = parseSize(flag, value(flag, inline));
+        break;
+      case "--max-fds":
+        // stdio and the preopens take fds too: the core needs at least 3.
+        flags.maxFds = parseCount(flag, value(flag, inline), 3);
+        break;
+      case "--max-bytes":
+        flags.maxBytes = parseSize(flag, value(flag, inline));
+        break;
+      case "--mem-dir": {
+        const guest = value(flag, inline);
+        if (guest === "") throw new UsageError("--mem-dir needs a guest path");
+        (flags.memDirs ??= []).push(guest);
+        break;
+      }
+      case "-S":
+      case "-W":
+        for (const item of value(flag, inline).split(",")) {
+          const sep = item.indexOf("=");
+          const key = sep < 0 ? item : item.slice(0, sep);
+          const v = sep < 0 ? undefined : item.slice(sep + 1);
+          if (flag === "-S" && key === "inherit-env") inheritEnv = yesNo(key, v);
+          else if (flag === "-W" && key === "timeout" && v !== undefined) flags.timeout = parseDuration("-W timeout", v);
+          else if (flag === "-W" && key === "max-memory-size" && v !== undefined) flags.maxMemory = parseSize("-W max-memory-size", v);
+          else
+            throw new UsageError(
+              `unsupported ${flag} option ${JSON.stringify(item)} (wasi-web knows -S inherit-env, -W timeout=D, -W max-memory-size=B)`,
+            );
+        }
+        break;
       default:
         throw new UsageError(`unknown option ${flag}`);
     }
   }
   if (i >= argv.length) throw new UsageError("no program given");
-  return { file: argv[i], args: argv.slice(i + 1), dirs, env, browser };
+  for (const [n, guest] of (flags.memDirs ?? []).entries()) {
+    const key = guestPathKey(guest);
+    const taken = dirs.some((d) => guestPathKey(d.guest) === key) || (flags.memDirs ?? []).slice(0, n).some((g) => guestPathKey(g) === key);
+    if (taken) throw new UsageError(`--mem-dir ${guest}: that guest path is already preopened`);
+  }
+  if (inheritEnv) {
+    // --env values win over the inherited ones, as in wasmtime.
+    const inherited = Object.fromEntries(Object.entries(hostEnv).filter(([, v]) => v !== undefined));
+    Object.assign(env, { ...inherited, ...env });
+  }
+  return { file: argv[i], args: argv.slice(i + 1), dirs, env, browser, ...flags };
 }

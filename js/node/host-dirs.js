@@ -380,3 +380,73 @@ function listHost(hostDir) {
   if (hostType(hostDir) === "directory") walk("");
   return out;
 }
+
+/**
+ * A host directory copied into a MemFS: where, and what was copied (the
+ * baseline `toHostDir` writes back against); js/node/mounts.js makes them.
+ * @typedef {{ host: string, fsPath: string, loaded: Map<string, Loaded> }} CopiedDir
+ */
+
+/**
+ * Replays the guest's renames on the host before `toHostDir`, so that a
+ * renamed file or directory is renamed there too (its inode, and hard links
+ * to it outside the folder, stay) rather than deleted and written anew.
+ * `renames` are MemFS paths `[from, to]` (from a comparison of inode numbers
+ * before and after the run), parents before children. A rename is made only
+ * where the host still has `from` as loaded and `to` as loaded or absent;
+ * otherwise it is left to `toHostDir`, which then deletes and creates (or
+ * reports a conflict). The baseline is updated to match. Returns how many
+ * were made.
+ *
+ * @param {CopiedDir} root
+ * @param {[string, string][]} renames
+ */
+export function replayRenames(root, renames) {
+  const prefix = `${root.fsPath}/`;
+  const inside = renames.filter(([from, to]) => from.startsWith(prefix) && to.startsWith(prefix));
+  const sources = new Set(inside.map(([from]) => from.slice(prefix.length)));
+  /** @type {[string, string][]} directory moves made so far, to translate later sources */
+  const moved = [];
+  const translate = (/** @type {string} */ rel) => {
+    for (const [from, to] of moved) {
+      if (rel.startsWith(`${from}/`)) rel = to + rel.slice(from.length);
+    }
+    return rel;
+  };
+  let made = 0;
+  for (const [fromPath, toPath] of inside) {
+    const from = translate(fromPath.slice(prefix.length));
+    const to = toPath.slice(prefix.length);
+    // A cycle of renames (a swap) would overwrite a source: left to toHostDir.
+    if (sources.has(to)) continue;
+    const base = root.loaded.get(from);
+    if (base === undefined) continue;
+    const hostFrom = path.join(root.host, from);
+    const hostTo = path.join(root.host, to);
+    const nowFrom = hostNow(hostFrom);
+    if (!(base.type === "directory" ? nowFrom !== null && nowFrom !== "other" && nowFrom.type === "directory" : same(nowFrom, base))) {
+      continue;
+    }
+    const baseTo = root.loaded.get(to) ?? null;
+    const nowTo = hostNow(hostTo);
+    if (baseTo === null ? nowTo !== null : baseTo.type === "directory" || !same(nowTo, baseTo)) continue;
+    try {
+      fs.renameSync(hostFrom, hostTo);
+    } catch {
+      continue; // e.g. a new parent the guest made: toHostDir creates it
+    }
+    made++;
+    // The baseline follows: what was loaded at `from` (and below) is now at `to`.
+    for (const key of [...root.loaded.keys()]) {
+      if (key === to || key.startsWith(`${to}/`)) root.loaded.delete(key);
+    }
+    for (const [key, value] of [...root.loaded]) {
+      if (key === from || key.startsWith(`${from}/`)) {
+        root.loaded.delete(key);
+        root.loaded.set(to + key.slice(from.length), value);
+      }
+    }
+    if (base.type === "directory") moved.push([from, to]);
+  }
+  return made;
+}

@@ -1,4 +1,4 @@
-import type { MemFS } from "../index.js";
+import type { FsProvider, MemFS } from "../index.js";
 
 /**
  * What `fromHostDir` copied at one path: for files their size, mtime and a
@@ -31,3 +31,19 @@ export function toHostDir(
   hostDir: string,
   options?: { loaded?: Map<string, LoadedEntry | string>; delete?: boolean },
 ): { written: number; removed: number; conflicts: HostDirConflict[] };
+
+/**
+ * A live FsProvider over host folder `folder`, for `memfs.mount(at, provider)`:
+ * the program works on the real files (no copy in, nothing written back).
+ * `fsLike` is node:fs or any object with its sync API (a memfs volume).
+ * `readonly` refuses every change with EPERM (as a read-only wasmtime
+ * preopen). File names that are not UTF-8 are skipped, with a warning
+ * (`onWarning`, default process.emitWarning). Host files are opened when a
+ * descriptor opens them and closed with it; times are set to the
+ * microsecond (node:fs's utimes).
+ */
+export function hostFolder(
+  fsLike: object,
+  folder: string,
+  options?: { readonly?: boolean; onWarning?: (message: string) => void },
+): FsProvider & { readonly: boolean; openFiles(): number };

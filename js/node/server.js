@@ -22,7 +22,15 @@ export const BLANK_PAGE = "/__wasi-web/blank.html";
  * @property {string} url its origin, `http://127.0.0.1:PORT`
  * @property {(urlPath: string, body: Uint8Array | string, options?: { file?: boolean }) => string} route
  *   serves `body` (bytes or text, or with `file: true` the host file at path `body`) at `urlPath`; returns its full URL
+ * @property {(urlPath: string, handler: Handler) => string} handle
+ *   answers any request to `urlPath` (query strings aside) with `handler`; returns its full URL
  * @property {() => Promise<void>} close
+ */
+
+/**
+ * A dynamic route: gets the request, its body (empty for a GET) and
+ * `send(status, body?)`, which answers with application/octet-stream.
+ * @typedef {(req: import("node:http").IncomingMessage, body: Buffer, send: (status: number, body?: Uint8Array) => void) => void} Handler
  */
 
 /**
@@ -35,6 +43,8 @@ export const BLANK_PAGE = "/__wasi-web/blank.html";
 export async function startServer(root, { crossOriginIsolated = true } = {}) {
   /** @type {Map<string, { body: Uint8Array | string, file?: boolean, type: string }>} */
   const routes = new Map([[BLANK_PAGE, { body: "<!doctype html><meta charset=utf-8><title>wasi-web</title>", type: TYPES[".html"] }]]);
+  /** @type {Map<string, Handler>} */
+  const handlers = new Map();
   const rootReal = fs.realpathSync(root);
   const server = http.createServer((req, res) => {
     // A request the server hands out always has its URL.
@@ -52,6 +62,17 @@ export async function startServer(root, { crossOriginIsolated = true } = {}) {
       });
       res.end(body);
     };
+    const handler = handlers.get(urlPath);
+    if (handler) {
+      // Bodies are bytes, collected whole (the bridge's output chunks and archives).
+      /** @type {Buffer[]} */
+      const chunks = [];
+      req.on("data", (/** @type {Buffer} */ d) => chunks.push(d));
+      req.on("end", () =>
+        handler(req, Buffer.concat(chunks), (status, body) => send(status, body ?? new Uint8Array(0), "application/octet-stream")),
+      );
+      return;
+    }
     const route = routes.get(urlPath);
     if (route) {
       const body = typeof route.body === "string" && route.file ? fs.readFileSync(route.body) : route.body;
@@ -77,6 +98,10 @@ export async function startServer(root, { crossOriginIsolated = true } = {}) {
     /** Serves `body` (bytes, or a host file path with `file: true`) at `urlPath`; returns its full URL. */
     route(urlPath, body, { file = false } = {}) {
       routes.set(urlPath, { body, file, type: TYPES[path.extname(urlPath)] ?? "application/octet-stream" });
+      return url + urlPath;
+    },
+    handle(urlPath, handler) {
+      handlers.set(urlPath, handler);
       return url + urlPath;
     },
     close() {

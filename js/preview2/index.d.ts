@@ -1,5 +1,6 @@
 // wasi-web/preview2: a WASI 0.2 host for components transpiled by jco.
-import type { MemFS, OutputBuffer, OutputOption, RunResult, StdinQueue } from "../index.js";
+import type { JcoModule, MemFS, OutputBuffer, OutputOption, RunResult, StdinQueue } from "../index.js";
+export { init, initSync, isReady } from "../index.js";
 
 export interface WASIp2Options {
   /** argv, argv[0] included (`wasi:cli/environment.get-arguments`). */
@@ -24,6 +25,13 @@ export interface WASIp2Options {
   fs?: MemFS;
   /** Virtual clocks and seeded randomness, as for WASI. */
   deterministic?: boolean | { seed?: number };
+  /**
+   * Most bytes one stream or descriptor read, descriptor write or
+   * `check-write` grant moves (a short read or write past it; a stream
+   * `write` longer than `check-write` grants traps), as WASI's
+   * `maxIoBytes`. Default 16 MiB (`check-write` grants at most 1 MiB).
+   */
+  maxIoBytes?: number;
   /** `wasi:cli/environment.initial-cwd`. */
   cwd?: string;
   /**
@@ -122,6 +130,11 @@ export interface TranspileOptions {
    * in the environment (Node) does the same for every call.
    */
   cache?: boolean;
+  /**
+   * jco's module (`@bytecodealliance/jco/component`) if you load it yourself;
+   * else it is imported on first use (a lazily loaded chunk when bundled).
+   */
+  jco?: JcoModule;
 }
 
 /**
@@ -147,7 +160,7 @@ export function transpileComponent(
 /** Runs a command component to completion, collecting stdout and stderr. Needs @bytecodealliance/jco. */
 export function runComponent(
   component: Uint8Array | ArrayBuffer,
-  options?: Omit<WASIp2Options, "stdout" | "stderr"> & { cache?: boolean; signal?: AbortSignal },
+  options?: Omit<WASIp2Options, "stdout" | "stderr"> & { cache?: boolean; signal?: AbortSignal; jco?: JcoModule },
 ): Promise<RunResult>;
 
 /**

@@ -3,6 +3,7 @@
 // In async mode it also passes `--async-mode jspi` with the imports that may
 // wait (ASYNC_IMPORTS) and `wasi:cli/run#run` as async. jco's output is
 // cached (transpile-cache.js).
+import { init } from "../core.js";
 import { collectedOutput } from "../host-base.js";
 import { toBytes } from "../internal.js";
 import { isComponent } from "../module.js";
@@ -14,17 +15,40 @@ import { cachedTranspile } from "./transpile-cache.js";
 export { isComponent };
 export { clearTranspileCache, transpileCacheStats } from "./transpile-cache.js";
 
-async function loadJco() {
+/**
+ * jco's browser API (`@bytecodealliance/jco/component`): what the caller
+ * handed over, else imported on first use. The import is written out so that
+ * bundlers see it and put jco (its transpiler is megabytes) in a chunk of its
+ * own, loaded only when a component is run.
+ * @param {JcoModule} [given]
+ * @returns {Promise<JcoModule>}
+ */
+async function loadJco(given) {
+  if (given !== undefined) {
+    if (given === null || typeof given !== "object" || typeof given.generate !== "function") {
+      throw new TypeError("options.jco must be the module `@bytecodealliance/jco/component` (with its generate())");
+    }
+    return given;
+  }
   try {
-    return await import(/* webpackIgnore: true */ /* @vite-ignore */ "@bytecodealliance/jco/component");
+    return await import("@bytecodealliance/jco/component");
   } catch (error) {
+    // Say what really failed: a missing package, a page without a bundler or
+    // import map, a network error, ...
+    const reason = error instanceof Error ? error.message : String(error);
     throw new Error(
-      "wasi-web: running a WASI 0.2 component needs jco: npm install @bytecodealliance/jco " +
-        "(or transpile it yourself with `jco transpile --instantiation sync` and use WASIp2#imports)",
+      `wasi-web: running a WASI 0.2 component needs jco, and importing "@bytecodealliance/jco/component" failed: ${reason}. ` +
+        "Install it next to wasi-web (npm install @bytecodealliance/jco), or hand it over: " +
+        'run(bytes, { jco: await import("@bytecodealliance/jco/component") }) (from a CDN in a page without a bundler)',
       { cause: error },
     );
   }
 }
+
+/**
+ * The part of jco's browser module wasi-web uses.
+ * @typedef {{ generate(component: Uint8Array, options: object): Promise<{ files: [string, Uint8Array][], imports: string[], exports: [string, string][] }> }} JcoModule
+ */
 
 /** @param {string} source */
 function dataUrl(source) {
@@ -36,9 +60,10 @@ function dataUrl(source) {
  * modules), from the cache when it has them. `instantiation` is jco's
  * `--instantiation` mode ("sync" by default; "async" lets getCoreModule
  * return Promises, for a page that fetches the modules); `async` transpiles
- * for JSPI; `cache: false` bypasses the cache.
+ * for JSPI; `cache: false` bypasses the cache; `jco` is jco's module
+ * (`@bytecodealliance/jco/component`), imported on first use if not given.
  * @param {Uint8Array | ArrayBuffer | ArrayBufferView} component
- * @param {{ async?: boolean, instantiation?: "sync" | "async", cache?: boolean }} [options]
+ * @param {{ async?: boolean, instantiation?: "sync" | "async", cache?: boolean, jco?: JcoModule }} [options]
  * @returns {Promise<import("./transpile-cache.js").Transpiled>}
  */
 export async function transpileFiles(component, options = {}) {
@@ -58,7 +83,7 @@ export async function transpileFiles(component, options = {}) {
       : {}),
   };
   const transpile = async () => {
-    const { generate } = await loadJco();
+    const { generate } = await loadJco(options.jco);
     const out = await generate(bytes, generateOptions);
     return { name, files: new Map(out.files), imports: out.imports, exports: out.exports };
   };
@@ -71,16 +96,18 @@ export async function transpileFiles(component, options = {}) {
  * makes (its exports, e.g. `{ run: { run } }`). With `{ async: true }` it
  * transpiles for JSPI (`--async-mode jspi`): the waiting imports may return
  * Promises and `run` returns one (for `new WASIp2({ async: true })`).
- * `cache: false` transpiles again even if the output is cached. Imports the
- * component needs that are not given trap when called.
+ * `cache: false` transpiles again even if the output is cached; `jco` hands
+ * over jco's module. Imports the component needs that are not given trap
+ * when called.
  * @param {Uint8Array | ArrayBuffer | ArrayBufferView} component
- * @param {{ async?: boolean, cache?: boolean }} [options]
+ * @param {{ async?: boolean, cache?: boolean, jco?: JcoModule }} [options]
  * @returns {Promise<{ instantiate(imports: Record<string, object>): object, imports: string[], exports: [string, string][] }>}
  */
 export async function transpileComponent(component, options = {}) {
   const { name, files, imports, exports } = await transpileFiles(component, {
     async: options.async,
     cache: options.cache,
+    jco: options.jco,
   });
   const source = new TextDecoder().decode(files.get(`${name}.js`));
   /** @type {Map<string, WebAssembly.Module>} */
@@ -110,17 +137,20 @@ export async function transpileComponent(component, options = {}) {
  * Runs a WASI 0.2 command component to completion (see `run()`): options as
  * for `new WASIp2()` except stdout/stderr, which are collected. With
  * `async: true` (JSPI) its waits suspend it instead of blocking the thread;
- * `cache: false` transpiles it again even if jco's output is cached.
+ * `cache: false` transpiles it again even if jco's output is cached; `jco`
+ * hands over jco's module (else it is imported on first use).
  * @param {Uint8Array | ArrayBuffer | ArrayBufferView} component
- * @param {Omit<import("./wasip2.js").WASIp2Options, "stdout" | "stderr"> & { cache?: boolean, signal?: AbortSignal }} [options]
+ * @param {Omit<import("./wasip2.js").WASIp2Options, "stdout" | "stderr"> & { cache?: boolean, signal?: AbortSignal, jco?: JcoModule }} [options]
  * @returns {Promise<{ exitCode: number, stdout: string, stderr: string }>}
  */
 export async function runComponent(component, options = {}) {
   const async = options.async === true;
-  const { signal, ...hostOptions } = options;
+  const { signal, jco, ...hostOptions } = options;
+  // In a page the core loads on first use (js/core.js).
+  await init();
   // Fails early (no JSPI) before transpiling.
   const wasi = new WASIp2({ ...hostOptions, stdout: "buffer", stderr: "buffer" });
-  const transpiled = await transpileComponent(component, { async, cache: options.cache });
+  const transpiled = await transpileComponent(component, { async, cache: options.cache, jco });
   try {
     const instance = transpiled.instantiate(wasi.imports);
     const exitCode = async ? await wasi.runAsync(instance, { signal }) : wasi.run(instance);

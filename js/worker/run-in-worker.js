@@ -12,12 +12,14 @@
 // that state (js/tree.js applyChanges), so concurrent programs and the page
 // keep each other's changes, and a clash is reported, never overwritten.
 import { ChannelWriter, createChannel } from "./channel.js";
+import { coreModule, init } from "../core.js";
 import { compileProgram, detectWasiVersion } from "../module.js";
 import { MemFS } from "../memfs.js";
 import { StdinQueue } from "../stdin-queue.js";
 import { encoder, toBytes } from "../internal.js";
-import { preopenList } from "../options.js";
+import { deterministicSeed, optionalCount, preopenList, ttyOption } from "../options.js";
 import { applyChanges, exportTree } from "../tree.js";
+import { isUnder, workerMounts } from "../providers/worker-mounts.js";
 import { abortError, signalOption } from "../waiting.js";
 
 /**
@@ -37,7 +39,25 @@ export const STOP_GRACE_MS = 500;
  * @property {AbortSignal} [signal]
  * @property {(chunk: Uint8Array) => void} [stdout]
  * @property {(chunk: Uint8Array) => void} [stderr]
+ * @property {boolean | { seed?: number }} [deterministic] virtual clocks and seeded randomness, as for WASI
+ * @property {number} [maxIoBytes] as for WASI
+ * @property {number} [maxFds] as for WASI
+ * @property {boolean | boolean[]} [tty] as for WASI (default: none is a terminal)
+ * @property {Record<string, import("../providers/worker-mounts.js").WorkerMount>} [mounts] providers made in the worker (URL, OPFS)
  */
+
+/**
+ * Options of run() that have no meaning in a worker, and why: runInWorker()
+ * refuses them rather than ignore them.
+ */
+const NOT_IN_WORKER = {
+  async: "a worker blocks with Atomics.wait instead (no JSPI needed); run() takes async: true",
+  cache: "it is for components, and a worker runs Preview 1 programs only",
+  timeZone: "it is for components (wasi:clocks/timezone), and a worker runs Preview 1 programs only",
+  cwd: "it is for components (initial-cwd), and a worker runs Preview 1 programs only",
+  jco: "it is for components, and a worker runs Preview 1 programs only",
+  maxBufferBytes: "the output comes to the page as it is written (see the stdout and stderr callbacks), not into a buffer",
+};
 
 /**
  * Stdin for a program in a worker: all of it at once, or fed live. (Not a
@@ -131,8 +151,21 @@ export async function runInWorker(program, options = {}) {
       "worker mode needs SharedArrayBuffer: serve the page with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp",
     );
   }
+  for (const [key, why] of Object.entries(NOT_IN_WORKER)) {
+    const value = /** @type {Record<string, unknown>} */ (options)[key];
+    // async: false is what a worker does anyway.
+    if (value !== undefined && !(key === "async" && value === false)) {
+      throw new TypeError(`runInWorker() does not take options.${key}: ${why}`);
+    }
+  }
   const signal = signalOption(options.signal);
   const preopenPairs = preopenList(options.preopens);
+  // Checked here, so a bad value throws before a worker starts.
+  const seed = deterministicSeed(options.deterministic);
+  const maxIoBytes = optionalCount(options.maxIoBytes, "options.maxIoBytes", 1, 2 ** 32 - 1);
+  const maxFds = optionalCount(options.maxFds, "options.maxFds", 1, 2 ** 31);
+  // Output goes to callbacks, so by default no stream is a terminal.
+  const tty = ttyOption(options.tty, { liveStdin: false, stdout: null, stderr: null });
   for (const stream of /** @type {const} */ (["stdout", "stderr"])) {
     if (options[stream] !== undefined && typeof options[stream] !== "function") {
       throw new TypeError(`runInWorker(): options.${stream} must be a function (output is also collected in the result)`);
@@ -147,12 +180,25 @@ export async function runInWorker(program, options = {}) {
   const module = await compileProgram(program);
   const version = detectWasiVersion(module);
   if (version === null) throw new TypeError("the module imports neither wasi_snapshot_preview1 nor wasi_unstable");
+  // The page's core (loaded on first use) is also the worker's: it gets the compiled module.
+  await init();
   const fs = options.fs ?? new MemFS();
   if (!(fs instanceof MemFS)) throw new TypeError("options.fs must be a MemFS");
   if (signal?.aborted) throw abortError(signal, name);
   const preopens = options.preopens ?? {};
+  // Preopens at or below a mount are the mount's (made in the worker); the
+  // rest are copied, and a copied tree must not hold a mount.
+  const mounts = workerMounts(options.mounts);
+  const copied = preopenPairs.filter(([, path]) => !mounts.some(([m]) => isUnder(trimSlash(path), m)));
+  const roots = treeRoots(copied);
+  for (const [m] of mounts) {
+    const outer = roots.find((root) => isUnder(m, root));
+    if (outer !== undefined) {
+      throw new TypeError(`runInWorker(): mount ${m} is inside the preopened ${outer}, which is copied; preopen the mount on its own`);
+    }
+  }
   /** @type {import("./worker.js").WorkerJob["trees"]} */
-  const trees = treeRoots(preopenPairs).map((path) => [path, exportTree(fs, path)]);
+  const trees = roots.map((path) => [path, exportTree(fs, path)]);
   // The copies are the worker's from here on: move their bytes, don't clone them.
   const transfer = [...new Set(trees.flatMap(([, entries]) => entries.filter((e) => e.type === "file").map((e) => e.data.buffer)))];
   const channel = createChannel();
@@ -222,13 +268,19 @@ export async function runInWorker(program, options = {}) {
       /** @type {import("./worker.js").WorkerJob} */
       const job = {
         module,
+        core: /** @type {WebAssembly.Module} */ (coreModule()),
         version,
         args: options.args ?? [],
         env: options.env ?? {},
         preopens,
         trees,
         limits: fs.limits,
+        mounts,
         channel,
+        seed,
+        maxIoBytes,
+        maxFds,
+        tty,
       };
       /** @param {import("./worker.js").EndMessage} data */
       const onEnd = (data) => {

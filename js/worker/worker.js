@@ -5,22 +5,30 @@
 // with each path's state before the run, for the page to merge
 // (js/tree.js applyChanges).
 import { ChannelReader } from "./channel.js";
+import { initSync } from "../core.js";
 import { BLOCK } from "../internal.js";
 import { MemFS } from "../memfs.js";
 import { WASI } from "../wasi.js";
 import { diffTree, exportTree, importTree } from "../tree.js";
+import { providerFor } from "../providers/worker-mounts.js";
 
 /**
  * What the page posts to start a run (js/worker/run-in-worker.js).
  * @typedef {object} WorkerJob
  * @property {WebAssembly.Module} module
+ * @property {WebAssembly.Module} core the page's compiled wasi-web core, loaded here with initSync()
  * @property {"preview1" | "unstable"} version
  * @property {string[]} args
  * @property {Record<string, string>} env
  * @property {Record<string, string>} preopens
  * @property {[string, import("../tree.js").TreeEntry[]][]} trees each preopened tree's root and entries
  * @property {import("../index.js").MemFSLimits} limits
+ * @property {[string, import("../providers/worker-mounts.js").WorkerMount][]} mounts made here, after the trees
  * @property {SharedArrayBuffer} channel
+ * @property {number | undefined} seed deterministic mode's seed, or undefined for real clocks and randomness
+ * @property {number | undefined} maxIoBytes undefined: the core's default
+ * @property {number | undefined} maxFds undefined: the core's default
+ * @property {[boolean, boolean, boolean]} tty whether stdin, stdout, stderr are terminals
  */
 
 /**
@@ -109,13 +117,23 @@ function collectChanges(fs, trees) {
 
 scope.onmessage = async ({ data: job }) => {
   const reader = new ChannelReader(job.channel);
+  // No fetch of its own: the page sends the core it compiled.
+  initSync(job.core);
   const fs = new MemFS({ limits: job.limits });
   for (const [path, entries] of job.trees) importTree(fs, path, entries);
   /** @param {"stdout" | "stderr"} type */
   const send = (type) => (/** @type {Uint8Array} */ chunk) => scope.postMessage({ type, chunk: chunk.slice() });
   /** @type {Omit<EndMessage, "changes">} */
   const end = { type: "end", stopped: false };
+  /** @type {(import("../providers/url.js").UrlProvider | import("../providers/opfs.js").OpfsProvider)[]} */
+  const providers = [];
   try {
+    for (const [path, spec] of job.mounts) {
+      fs.mkdir(path.slice(0, path.lastIndexOf("/")) || "/", { recursive: true });
+      const provider = await providerFor(spec);
+      providers.push(provider);
+      fs.mount(path, provider);
+    }
     const wasi = new WASI({
       args: job.args,
       env: job.env,
@@ -127,6 +145,10 @@ scope.onmessage = async ({ data: job }) => {
       stdout: send("stdout"),
       stderr: send("stderr"),
       version: job.version,
+      deterministic: job.seed === undefined ? false : { seed: job.seed },
+      maxIoBytes: job.maxIoBytes,
+      maxFds: job.maxFds,
+      tty: job.tty,
       // Worker mode: the core blocks on the channel, for sleeps and stdin,
       // so the page can feed stdin and stop the program while it waits.
       [BLOCK]: (/** @type {number} */ ms, /** @type {boolean} */ input) => reader.block(ms, input),
@@ -140,6 +162,14 @@ scope.onmessage = async ({ data: job }) => {
     if (reader.stopRequested) end.stopped = true;
     else end.error = errorData(error);
   }
+  // Mounts that write behind (OPFS) store their changes before the end is reported.
+  for (const provider of providers) {
+    try {
+      if ("unmount" in provider) await provider.unmount();
+    } catch (error) {
+      end.error ??= errorData(error);
+    }
+  }
   // The files go back however the program ended: a trap keeps its writes too.
   try {
     const { changes, transfer } = collectChanges(fs, job.trees);
@@ -150,5 +180,5 @@ scope.onmessage = async ({ data: job }) => {
 };
 
 // The page waits for this before sending the job: messages sent while the
-// module (and the core, with top-level await) is still loading can be lost.
+// module is still loading can be lost.
 scope.postMessage({ type: "ready" });

@@ -29,6 +29,12 @@ impl Drop for InCall {
     }
 }
 
+/// The call in progress (without clearing it).
+#[cfg(feature = "test-seams")]
+pub(crate) fn current() -> Option<&'static str> {
+    CURRENT.with(|c| c.get())
+}
+
 /// The call in progress, or the one a trap cut short; reading it clears it
 /// (so a later trap outside a call is not blamed on it).
 pub(crate) fn take() -> Option<String> {

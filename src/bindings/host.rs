@@ -3,19 +3,29 @@
 //! (the traits of `clocks`, `random` and `io`).
 
 use crate::clocks::{MonotonicClock, Sleep, WallClock};
+use crate::error::{Errno, Result as WResult};
 use crate::io::BlockOnInput;
+use crate::memory::ArgStr;
 use crate::random::SecureRandom;
-use js_sys::Function;
-use std::cell::Cell;
+use js_sys::{Function, JsString};
+use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/js/core/host.js")]
 extern "C" {
     pub fn set_core_memory(memory: &JsValue);
-    pub fn guest_size(memory: &JsValue) -> f64;
-    pub fn guest_read(memory: &JsValue, guest: u32, len: u32, core: u32);
-    pub fn guest_write(memory: &JsValue, guest: u32, core: u32, len: u32);
-    pub fn guest_fill(memory: &JsValue, guest: u32, len: u32, byte: u8);
+    // The guest-memory hooks are `catch` imports: what they throw (a bad
+    // memory object, a failed allocation of a view) comes back as an
+    // `Err` instead of unwinding through the core's frames.
+    #[wasm_bindgen(catch)]
+    fn guest_size(memory: &JsValue) -> Result<f64, JsValue>;
+    #[wasm_bindgen(catch)]
+    fn guest_read(memory: &JsValue, guest: u32, len: u32, core: u32) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch)]
+    fn guest_write(memory: &JsValue, guest: u32, core: u32, len: u32) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch)]
+    fn guest_fill(memory: &JsValue, guest: u32, len: u32, byte: u8) -> Result<(), JsValue>;
+    fn encode_into(s: &JsString, core: u32, cap: u32) -> i32;
     pub fn random_fill(core: u32, len: u32);
     pub fn perf_now() -> f64;
     pub fn time_origin() -> f64;
@@ -100,11 +110,44 @@ impl BlockOnInput for WorkerBlock {
     }
 }
 
+thread_local! {
+    static CORE_MEMORY_SET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// A JS string argument as an [`ArgStr`]: encoded by `TextEncoder` straight
+/// into the inline buffer on the core's stack when it fits (nothing on the
+/// heap for a trap to leak), else copied to the heap. Lone surrogates
+/// become U+FFFD either way.
+pub fn js_str(s: &JsString) -> Result<ArgStr, JsValue> {
+    // wasm-bindgen does not check a `&JsString` argument's type.
+    if !s.is_string() {
+        return Err(js_sys::TypeError::new("expected a string argument").into());
+    }
+    // The hook writes into the core's memory: it must know it (WasiCore and
+    // Preview2Core tell it too, but a MemFS call may come first).
+    CORE_MEMORY_SET.with(|set| {
+        if !set.replace(true) {
+            set_core_memory(&wasm_bindgen::memory());
+        }
+    });
+    ArgStr::fill_inline(|buf| {
+        let n = encode_into(s, buf.as_mut_ptr() as u32, buf.len() as u32);
+        usize::try_from(n).ok()
+    })
+    .map_or_else(|| Ok(ArgStr::from(String::from(s))), Ok)
+}
+
 /// The guest's `WebAssembly.Memory`, reached through the host hooks. Its
 /// size is cached: asking JS on every call would cost a crossing.
 pub struct JsMemory {
     pub memory: JsValue,
     size: Cell<u64>,
+    /// The first exception a hook threw since the last `take_error`: the
+    /// guest got `EFAULT`, the JS caller gets this.
+    error: RefCell<Option<JsValue>>,
+    /// What the test seam gives the hooks instead of the memory.
+    #[cfg(feature = "test-seams")]
+    null: JsValue,
 }
 
 impl JsMemory {
@@ -112,9 +155,47 @@ impl JsMemory {
         let m = JsMemory {
             memory,
             size: Cell::new(0),
+            error: RefCell::new(None),
+            #[cfg(feature = "test-seams")]
+            null: JsValue::NULL,
         };
         crate::memory::GuestMemory::refresh(&m);
         m
+    }
+
+    /// What a guest-memory hook threw, once.
+    pub fn take_error(&self) -> Option<JsValue> {
+        self.error.borrow_mut().take()
+    }
+
+    pub fn has_error(&self) -> bool {
+        self.error.borrow().is_some()
+    }
+
+    /// Keeps `e` unless an earlier error is kept already.
+    pub fn keep_error(&self, e: JsValue) {
+        let mut kept = self.error.borrow_mut();
+        if kept.is_none() {
+            *kept = Some(e);
+        }
+    }
+
+    /// A hook's result: a throw is kept (the first one) and is `EFAULT`.
+    fn hook<T>(&self, r: Result<T, JsValue>) -> WResult<T> {
+        r.map_err(|e| {
+            self.keep_error(e);
+            Errno::Fault
+        })
+    }
+
+    /// The memory object the hooks are given: a test seam can swap in
+    /// `null`, on which the real hooks throw.
+    fn target(&self) -> &JsValue {
+        #[cfg(feature = "test-seams")]
+        if seams::take_memory_fault() {
+            return &self.null;
+        }
+        &self.memory
     }
 }
 
@@ -123,21 +204,58 @@ impl crate::memory::GuestMemory for JsMemory {
         self.size.get()
     }
     fn refresh(&self) -> u64 {
-        let size = if self.memory.is_undefined() {
-            0
-        } else {
-            guest_size(&self.memory) as u64
-        };
-        self.size.set(size);
-        size
+        if self.memory.is_undefined() {
+            self.size.set(0);
+            return 0;
+        }
+        // A throw keeps the cached size: the access is then out of bounds.
+        if let Ok(size) = self.hook(guest_size(self.target())) {
+            self.size.set(size as u64);
+        }
+        self.size.get()
     }
-    fn read_raw(&self, ptr: u32, dst: &mut [u8]) {
-        guest_read(&self.memory, ptr, dst.len() as u32, dst.as_mut_ptr() as u32);
+    fn read_raw(&self, ptr: u32, dst: &mut [u8]) -> WResult<()> {
+        let r = guest_read(
+            self.target(),
+            ptr,
+            dst.len() as u32,
+            dst.as_mut_ptr() as u32,
+        );
+        self.hook(r)
     }
-    fn write_raw(&self, ptr: u32, src: &[u8]) {
-        guest_write(&self.memory, ptr, src.as_ptr() as u32, src.len() as u32);
+    fn write_raw(&self, ptr: u32, src: &[u8]) -> WResult<()> {
+        let r = guest_write(self.target(), ptr, src.as_ptr() as u32, src.len() as u32);
+        self.hook(r)
     }
-    fn fill_raw(&self, ptr: u32, len: u32, byte: u8) {
-        guest_fill(&self.memory, ptr, len, byte);
+    fn fill_raw(&self, ptr: u32, len: u32, byte: u8) -> WResult<()> {
+        let r = guest_fill(self.target(), ptr, len, byte);
+        self.hook(r)
+    }
+}
+
+/// Test seams: only in a core built with the `test-seams` feature.
+#[cfg(feature = "test-seams")]
+pub(crate) mod seams {
+    use std::cell::RefCell;
+
+    thread_local! {
+        /// The call (its import name) whose next guest-memory hook throws.
+        static FAULT_IN: RefCell<Option<String>> = const { RefCell::new(None) };
+    }
+
+    pub fn arm_memory_fault(call: String) {
+        FAULT_IN.with(|f| *f.borrow_mut() = Some(call));
+    }
+
+    /// True once per arming, inside the armed call.
+    pub fn take_memory_fault() -> bool {
+        FAULT_IN.with(|f| {
+            let mut f = f.borrow_mut();
+            let hit = f.is_some() && f.as_deref() == super::super::call::current();
+            if hit {
+                *f = None;
+            }
+            hit
+        })
     }
 }

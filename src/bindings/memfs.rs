@@ -2,11 +2,12 @@
 //! the filesystem; `/` is its root and nothing is above it.
 
 use super::fields::{object, Fields};
-use super::host::JsWallClock;
+use super::host::{js_str, JsWallClock};
 use super::{js_error, panic};
 use crate::descriptor::FsHandle;
 use crate::error::Errno;
 use crate::fs::{Kind, Limits, MemFs};
+use js_sys::JsString;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use wasm_bindgen::prelude::*;
@@ -69,8 +70,15 @@ fn out(v: u64) -> f64 {
     }
 }
 
+/// The filesystem is borrowed by a core call that has not returned: one in
+/// progress further up the stack, or one a trap cut short while a callback
+/// of an outer call runs (released when that outer call is over).
 fn busy() -> JsValue {
-    JsValue::from_str("MemFS is busy: a WASI call is in progress")
+    let e = js_sys::Error::new(
+        "EBUSY: MemFS is busy: a core call that uses it has not returned (a trap's is released when no call into the core is in progress)",
+    );
+    let _ = js_sys::Reflect::set(&e, &"code".into(), &"EBUSY".into());
+    e.into()
 }
 
 fn closed() -> JsValue {
@@ -200,42 +208,23 @@ impl MemFsCore {
             .map_err(|e| js_sys::Error::new(&format!("MemFS inconsistent: {e}")).into())
     }
 
-    /// After a trap inside the core: releases the references to the object
-    /// at `ptr` (a `MemFsCore` for `kind` 0, `WasiCore` 1, `Preview2Core`
-    /// 2; its JS wrapper's `__wbg_ptr`) that the calls the trap abandoned
-    /// still hold, so that the object can be freed. Returns how many. For
-    /// `js/recovery.js` only, when no call into the core is in progress.
-    #[wasm_bindgen(js_name = releaseAbandoned)]
-    pub fn release_abandoned(kind: u32, ptr: u32) -> u32 {
-        // SAFETY: JS passes the pointer of a live wrapper of that kind, with
-        // no core call in progress (see `panic::release_abandoned`).
-        unsafe {
-            match kind {
-                0 => panic::release_abandoned::<MemFsCore>(ptr),
-                1 => panic::release_abandoned::<super::WasiCore>(ptr),
-                2 => panic::release_abandoned::<super::Preview2Core>(ptr),
-                _ => 0,
-            }
+    /// A second wrapper on the same filesystem. After a trap in one of
+    /// its methods, `js/memfs.js` puts this in place of the wrapper the
+    /// trap left referenced (wasm-bindgen's hold of the abandoned call),
+    /// which `js/recovery.js` then frees.
+    pub fn share(other: &MemFsCore) -> MemFsCore {
+        MemFsCore {
+            fs: other.fs.clone(),
         }
     }
 
-    /// A borrow left by a trap inside the core (a panic, a stack overflow,
-    /// running out of memory; see `panic`) is released here at the latest.
-    /// That is sound because no JS code that can reach a MemFS method runs
-    /// while the core holds the borrow: the only JS called then are the
-    /// guest-memory copies in `js/core/host.js`.
-    fn unstick(&self) {
-        if self.fs.try_borrow_mut().is_err() {
-            panic::recover(&self.fs);
-        }
-    }
-
-    /// `unstick`, and an error once the filesystem is closed.
+    /// An error once the filesystem is closed. (A borrow a trap left is
+    /// released by `recoverAfterTrap`, which `js/recovery.js` calls only
+    /// when no call into the core is in progress; until then, `busy`.)
     fn open(&self) -> Result<(), JsValue> {
         if self.fs.is_closed() {
             return Err(closed());
         }
-        self.unstick();
         Ok(())
     }
 
@@ -246,7 +235,6 @@ impl MemFsCore {
         if self.fs.is_closed() {
             return Ok(());
         }
-        self.unstick();
         self.fs.close().map_err(|_| busy())
     }
 
@@ -255,7 +243,7 @@ impl MemFsCore {
         self.fs.is_closed()
     }
 
-    fn with<T>(
+    pub(crate) fn with<T>(
         &self,
         op: &str,
         path: &str,
@@ -264,10 +252,17 @@ impl MemFsCore {
         self.open()?;
         absolute(op, path)?;
         let mut fs = self.fs.try_borrow_mut().map_err(|_| busy())?;
+        fs.sweep_ext();
         f(&mut fs).map_err(|e| js_error(e, op, path))
     }
 
-    pub fn mkdir(&self, path: &str, recursive: bool) -> Result<(), JsValue> {
+    // Paths come in as JS strings and are copied onto the core's stack
+    // (`js_str`): a `&str` argument would be a heap block that a trap in
+    // the call leaks (see `memory::ArgStr`).
+
+    pub fn mkdir(&self, path: &JsString, recursive: bool) -> Result<(), JsValue> {
+        let path = js_str(path)?;
+        let path = path.as_str();
         self.with("mkdir", path, |fs| {
             let (w, r) = (fs.host_walk(), fs.root());
             if recursive {
@@ -281,7 +276,9 @@ impl MemFsCore {
     /// Copies `data` from JS straight into the file's chunks: the core
     /// never holds a second copy of it, and a refused write allocates nothing.
     #[wasm_bindgen(js_name = writeFile)]
-    pub fn write_file(&self, path: &str, data: &js_sys::Uint8Array) -> Result<(), JsValue> {
+    pub fn write_file(&self, path: &JsString, data: &js_sys::Uint8Array) -> Result<(), JsValue> {
+        let path = js_str(path)?;
+        let path = path.as_str();
         let len = data.length() as u64;
         self.with("open", path, |fs| {
             fs.write_file_with(fs.host_walk(), fs.root(), path, len, |done, dst| {
@@ -296,7 +293,9 @@ impl MemFsCore {
     /// The file as a new Uint8Array, filled chunk by chunk (holes are
     /// zeros): no copy of the whole in the core.
     #[wasm_bindgen(js_name = readFile)]
-    pub fn read_file(&self, path: &str) -> Result<js_sys::Uint8Array, JsValue> {
+    pub fn read_file(&self, path: &JsString) -> Result<js_sys::Uint8Array, JsValue> {
+        let path = js_str(path)?;
+        let path = path.as_str();
         self.with("open", path, |fs| {
             let ino = fs.lookup(fs.host_walk(), fs.root(), path, true)?;
             let size = fs.size(ino);
@@ -312,17 +311,21 @@ impl MemFsCore {
         })
     }
 
-    pub fn readdir(&self, path: &str) -> Result<Vec<String>, JsValue> {
+    pub fn readdir(&self, path: &JsString) -> Result<Vec<String>, JsValue> {
+        let path = js_str(path)?;
+        let path = path.as_str();
         self.with("scandir", path, |fs| {
             let ino = fs.lookup(fs.host_walk(), fs.root(), path, true)?;
             fs.list(ino)
         })
     }
 
-    fn stat_impl(&self, op: &str, path: &str, follow: bool) -> Result<JsValue, JsValue> {
+    fn stat_impl(&self, op: &str, path: &JsString, follow: bool) -> Result<JsValue, JsValue> {
+        let path = js_str(path)?;
+        let path = path.as_str();
         let s = self.with(op, path, |fs| {
             let ino = fs.lookup(fs.host_walk(), fs.root(), path, follow)?;
-            Ok(fs.stat(ino))
+            fs.try_stat(ino)
         })?;
         let kind = match s.kind {
             Kind::File => "file",
@@ -341,28 +344,34 @@ impl MemFsCore {
         ]))
     }
 
-    pub fn stat(&self, path: &str) -> Result<JsValue, JsValue> {
+    pub fn stat(&self, path: &JsString) -> Result<JsValue, JsValue> {
         self.stat_impl("stat", path, true)
     }
 
-    pub fn lstat(&self, path: &str) -> Result<JsValue, JsValue> {
+    pub fn lstat(&self, path: &JsString) -> Result<JsValue, JsValue> {
         self.stat_impl("lstat", path, false)
     }
 
-    pub fn symlink(&self, target: &str, path: &str) -> Result<(), JsValue> {
+    pub fn symlink(&self, target: &JsString, path: &JsString) -> Result<(), JsValue> {
+        let (target, path) = (js_str(target)?, js_str(path)?);
+        let (target, path) = (target.as_str(), path.as_str());
         self.with("symlink", path, |fs| {
             let (w, r) = (fs.host_walk(), fs.root());
             fs.symlink(target, w, r, path).map(drop)
         })
     }
 
-    pub fn readlink(&self, path: &str) -> Result<String, JsValue> {
+    pub fn readlink(&self, path: &JsString) -> Result<String, JsValue> {
+        let path = js_str(path)?;
+        let path = path.as_str();
         self.with("readlink", path, |fs| {
             fs.readlink(fs.host_walk(), fs.root(), path)
         })
     }
 
-    pub fn rename(&self, from: &str, to: &str) -> Result<(), JsValue> {
+    pub fn rename(&self, from: &JsString, to: &JsString) -> Result<(), JsValue> {
+        let (from, to) = (js_str(from)?, js_str(to)?);
+        let (from, to) = (from.as_str(), to.as_str());
         absolute("rename", to)?;
         self.with("rename", from, |fs| {
             let (w, r) = (fs.host_walk(), fs.root());
@@ -370,7 +379,9 @@ impl MemFsCore {
         })
     }
 
-    pub fn rm(&self, path: &str, recursive: bool) -> Result<(), JsValue> {
+    pub fn rm(&self, path: &JsString, recursive: bool) -> Result<(), JsValue> {
+        let path = js_str(path)?;
+        let path = path.as_str();
         self.with("rm", path, |fs| {
             let (w, r) = (fs.host_walk(), fs.root());
             let ino = fs.lookup(w, r, path, false)?;
@@ -383,7 +394,9 @@ impl MemFsCore {
     }
 
     /// Whether `path` exists; false for a relative path.
-    pub fn exists(&self, path: &str) -> Result<bool, JsValue> {
+    pub fn exists(&self, path: &JsString) -> Result<bool, JsValue> {
+        let path = js_str(path)?;
+        let path = path.as_str();
         self.open()?;
         if absolute("access", path).is_err() {
             return Ok(false);
@@ -434,6 +447,14 @@ impl MemFsCore {
         seams::arm_panic();
     }
 
+    /// The next guest-memory hook that a WASI call named `call` (its
+    /// import name, e.g. "fd_write") makes throws a TypeError in
+    /// `js/core/host.js`.
+    #[wasm_bindgen(js_name = armMemoryFaultForTests)]
+    pub fn arm_memory_fault_for_tests(call: String) {
+        super::host::seams::arm_memory_fault(call);
+    }
+
     /// An address near the top of the core's shadow stack (for measuring
     /// what a trap inside the core leaves on it).
     #[wasm_bindgen(js_name = coreStackProbe)]
@@ -441,5 +462,94 @@ impl MemFsCore {
     pub fn core_stack_probe() -> f64 {
         let x = 0u8;
         core::hint::black_box(&x) as *const u8 as usize as f64
+    }
+}
+
+/// Snapshots (`src/fs/snapshot.rs`): the archive goes straight into a JS
+/// `Uint8Array` and comes back from one piece by piece, so the core never
+/// holds a copy of the whole.
+mod snapshots {
+    use super::{busy, MemFsCore};
+    use crate::error::Errno;
+    use crate::fs::snapshot::{Count, Error, Sink, Source};
+    use js_sys::Uint8Array;
+    use wasm_bindgen::prelude::*;
+
+    /// Fills a new (zeroed) `Uint8Array` from the start.
+    struct JsSink {
+        out: Uint8Array,
+        at: u32,
+    }
+
+    impl Sink for JsSink {
+        fn write(&mut self, bytes: &[u8]) {
+            let end = self.at + bytes.len() as u32;
+            self.out.subarray(self.at, end).copy_from(bytes);
+            self.at = end;
+        }
+        fn zeros(&mut self, n: u64) {
+            self.at += n as u32;
+        }
+    }
+
+    struct JsSource<'a>(&'a Uint8Array);
+
+    impl Source for JsSource<'_> {
+        fn len(&self) -> u64 {
+            self.0.length() as u64
+        }
+        fn read(&self, at: u64, buf: &mut [u8]) {
+            let at = at as u32;
+            self.0.subarray(at, at + buf.len() as u32).copy_to(buf);
+        }
+    }
+
+    fn error(code: &str, message: &str) -> JsValue {
+        let err = js_sys::Error::new(message);
+        let _ = js_sys::Reflect::set(&err, &"code".into(), &code.into());
+        err.into()
+    }
+
+    fn restore_error(e: Error) -> JsValue {
+        let code = e.errno.code();
+        error(code, &format!("{code}: cannot restore the snapshot: {e}"))
+    }
+
+    #[wasm_bindgen]
+    impl MemFsCore {
+        /// The whole filesystem as a tar archive (pax + ustar).
+        pub fn snapshot(&self) -> Result<Uint8Array, JsValue> {
+            self.open()?;
+            let fs = self.fs.try_borrow().map_err(|_| busy())?;
+            let mut count = Count::default();
+            fs.snapshot(&mut count);
+            if count.0 > u32::MAX as u64 {
+                let code = Errno::Fbig.code();
+                let msg = format!(
+                    "{code}: the snapshot would take {} bytes, more than a Uint8Array holds",
+                    count.0
+                );
+                return Err(error(code, &msg));
+            }
+            let mut sink = JsSink {
+                out: Uint8Array::new_with_length(count.0 as u32),
+                at: 0,
+            };
+            fs.snapshot(&mut sink);
+            Ok(sink.out)
+        }
+
+        /// A new filesystem with `limits` (as `withLimits`) holding what the
+        /// tar archive `bytes` holds. A bad archive, or one beyond the
+        /// limits, throws an Error with a `code` (`EINVAL`, `ENOSPC`, …).
+        #[wasm_bindgen(js_name = fromSnapshot)]
+        pub fn from_snapshot(bytes: &Uint8Array, limits: JsValue) -> Result<MemFsCore, JsValue> {
+            let core = MemFsCore::with_limits(limits)?;
+            {
+                let mut fs = core.fs.try_borrow_mut().map_err(|_| busy())?;
+                fs.restore(&JsSource(bytes)).map_err(restore_error)?;
+            }
+            Ok(core)
+        }
     }
 }

@@ -5,6 +5,7 @@ mod call;
 mod fields;
 pub mod host;
 mod memfs;
+mod mount;
 mod options;
 mod panic;
 mod preview2;

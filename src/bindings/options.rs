@@ -3,7 +3,7 @@
 
 use super::host::{JsMonotonicClock, JsRandom, JsSleep, JsWallClock, WorkerBlock};
 use super::memfs::MemFsCore;
-use super::stdio::JsSource;
+use super::stdio::{JsSink, JsSource};
 use crate::cli::BytesInput;
 use crate::ctx::WasiCtxBuilder;
 use crate::io::Blocking;
@@ -21,6 +21,8 @@ pub(crate) struct CtxOptions {
     /// Whether stdin, stdout and stderr are terminals.
     pub tty: [bool; 3],
     max_fds: Option<u32>,
+    /// `maxIoBytes`: the most one read or write moves (`WasiCtx::max_io`).
+    max_io: Option<u32>,
     /// Deterministic mode: virtual clocks and random bytes from this seed.
     seed: Option<u64>,
     /// How waits are done: `async` (return "would block" for the JS side to
@@ -45,6 +47,7 @@ impl CtxOptions {
             preopens: f.string_pairs("preopens")?,
             tty: f.flags3("tty")?,
             max_fds: f.count("maxFds", u32::MAX as u64)?.map(|n| n as u32),
+            max_io: f.count("maxIoBytes", u32::MAX as u64)?.map(|n| n as u32),
             seed: f.count("seed", u64::MAX)?,
             blocking: match (f.boolean("async")?, f.function("block")?) {
                 (false, None) => Mode::Sync,
@@ -62,12 +65,14 @@ impl CtxOptions {
     }
 }
 
-/// A context with args, env, preopens, limits, modes and stdin applied; the
-/// caller adds its own stdout/stderr sinks.
+/// A context with args, env, preopens, limits, modes and stdio applied
+/// (`what` names the caller in errors). The builder puts the sinks behind
+/// the core's one output buffer.
 pub(crate) fn context(
     fs: &MemFsCore,
     opts: &JsValue,
     o: CtxOptions,
+    what: &str,
 ) -> Result<WasiCtxBuilder, JsValue> {
     if fs.fs.is_closed() {
         return Err(js_sys::Error::new("MemFS is closed: a program cannot run on it").into());
@@ -98,6 +103,9 @@ pub(crate) fn context(
     if let Some(n) = o.max_fds {
         b = b.max_fds(n);
     }
+    if let Some(n) = o.max_io {
+        b = b.max_io(n);
+    }
     if let Some(seed) = o.seed {
         b = b.deterministic(seed);
     }
@@ -107,11 +115,17 @@ pub(crate) fn context(
     } else if let Some(a) = stdin.dyn_ref::<Uint8Array>() {
         b = b.stdin(Box::new(BytesInput(Bytes::from(a.to_vec()))), o.tty[0]);
     }
+    if let Some(f) = sink_fn(opts, "stdout", what)? {
+        b = b.stdout(Box::new(JsSink(f)), o.tty[1]);
+    }
+    if let Some(f) = sink_fn(opts, "stderr", what)? {
+        b = b.stderr(Box::new(JsSink(f)), o.tty[2]);
+    }
     Ok(b)
 }
 
 /// The `stdout`/`stderr` callback, if one was given.
-pub(crate) fn sink_fn(opts: &JsValue, key: &str, what: &str) -> Result<Option<Function>, JsValue> {
+fn sink_fn(opts: &JsValue, key: &str, what: &str) -> Result<Option<Function>, JsValue> {
     let v = Reflect::get(opts, &key.into())?;
     if v.is_undefined() || v.is_null() {
         return Ok(None);

@@ -3,31 +3,33 @@
 //! The release build is `panic = "abort"`: a panic runs the hook below, then
 //! traps (`unreachable`). The trap unwinds the JS and wasm stack at once, so
 //! no destructor and no epilogue runs. It leaves behind, and
-//! `js/recovery.js` repairs once no call into the core is in progress:
+//! `js/recovery.js` repairs once no call into the core is in progress
+//! (never during a callback, when a live core frame may hold them):
 //!
 //! - a borrow guard of the shared filesystem: the filesystem lives in an
-//!   [`FsCell`] whose borrow state [`recover`] resets (every `MemFsCore`
-//!   method also does before it borrows);
-//! - the core's shadow-stack pointer, moved down by the abandoned frames
-//!   (a few hundred bytes each; after ~1,700 traps the 1 MiB stack was
-//!   gone). `build.rs` exports `__stack_pointer`, and JS sets it back to
-//!   its value at load;
-//! - wasm-bindgen's hold on the object whose method trapped: a borrow flag
-//!   (a `&mut self` method's object stays unusable: `js/host-base.js`
-//!   (WASI, WASIp2) stops using a program's core after that) and a
-//!   reference count, which [`release_abandoned`] gives back so that the
-//!   object can be freed.
+//!   [`FsCell`] whose borrow state [`recover`] resets (`MemFsCore
+//!   .recoverAfterTrap()`; until then its methods say "busy");
+//! - the core's shadow-stack pointer and wasm-bindgen's externref stack
+//!   pointer, moved down by the abandoned frames: `build.rs` and
+//!   `scripts/export-externref-stack.mjs` export them, and `js/core.js`
+//!   sets them back to their values at load;
+//! - wasm-bindgen's hold on the object whose method trapped (a reference
+//!   and a borrow flag): the owner stops using that object (WASI and
+//!   WASIp2 give up the program's core; MemFS puts a `MemFsCore::share` in
+//!   its place) and `js/recovery.js` frees it through wasm-bindgen's own
+//!   `free()`, which gives back one reference per call until the last;
+//! - heap blocks the abandoned frames owned. String arguments are kept on
+//!   the stack for that reason (`memory::ArgStr`, `host::js_str`), so the
+//!   panics of the tests leak nothing; a panic whose message is formatted
+//!   still leaks the message std built, and a path longer than
+//!   `ArgStr::INLINE` its copy.
 //!
-//! What a panic still costs: what the abandoned frames had allocated on the
-//! heap (e.g. a path being resolved; nothing for most panics) stays
-//! allocated. The filesystem keeps whatever the interrupted operation had
-//! done; the operations check before they change, so that is usually
-//! nothing, and `MemFsCore.checkInvariants()` tells.
+//! The filesystem keeps whatever the interrupted operation had done; the
+//! operations check before they change, so that is usually nothing, and
+//! `MemFsCore.checkInvariants()` tells.
 
 use crate::descriptor::FsCell;
-use std::rc::Rc;
 use std::sync::{Mutex, Once};
-use wasm_bindgen::__rt::WasmRefCell;
 
 static HOOK: Once = Once::new();
 static LAST: Mutex<Option<String>> = Mutex::new(None);
@@ -62,7 +64,7 @@ pub fn take() -> Option<String> {
 
 /// Clears borrows of the filesystem left behind by a trap. Returns whether
 /// the filesystem is usable now. Only for when no call into the core is in
-/// progress.
+/// progress (`js/recovery.js` `repair`).
 pub fn recover(cell: &FsCell) -> bool {
     if cell.try_borrow_mut().is_err() {
         // SAFETY: called from a JS entry point with no core call in
@@ -70,26 +72,4 @@ pub fn recover(cell: &FsCell) -> bool {
         unsafe { cell.release_abandoned() };
     }
     cell.try_borrow_mut().is_ok()
-}
-
-/// Gives back the references to an exported object that calls abandoned by
-/// traps still hold; returns how many. wasm-bindgen hands JS an
-/// `Rc<WasmRefCell<T>>` pointer (one reference, JS's) and takes one more
-/// for the length of each call; with no call in progress every reference
-/// but JS's was abandoned.
-///
-/// # Safety
-/// `ptr` is 0 or the pointer of a live JS wrapper of a `T`, and no call
-/// into the core is in progress.
-pub unsafe fn release_abandoned<T>(ptr: u32) -> u32 {
-    if ptr == 0 {
-        return 0;
-    }
-    let p = ptr as usize as *const WasmRefCell<T>;
-    let rc = std::mem::ManuallyDrop::new(Rc::from_raw(p));
-    let extra = Rc::strong_count(&rc).saturating_sub(1);
-    for _ in 0..extra {
-        Rc::decrement_strong_count(p);
-    }
-    extra as u32
 }

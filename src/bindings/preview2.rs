@@ -12,7 +12,6 @@ use super::call;
 use super::host;
 use super::memfs::MemFsCore;
 use super::options::{self, CtxOptions, Fields};
-use super::stdio::JsSink;
 use crate::fs::Kind;
 use crate::io::Wait;
 use crate::preview2::io::{Sink, MAX_POLL};
@@ -87,7 +86,7 @@ fn js_read(
         a.subarray(at as u32, (at + bytes.len() as u64) as u32)
             .copy_from(bytes);
     })?;
-    // Reads are capped at 64 MiB, so `n` fits; holes stay zeros.
+    // Reads are capped at `max_io` (a u32), so `n` fits; holes stay zeros.
     Ok(out.unwrap_or_else(|| Uint8Array::new_with_length(n as u32)))
 }
 
@@ -123,11 +122,13 @@ impl Preview2Core {
     /// filesystem's `max_path` before it is copied into the core (a JS
     /// string of n UTF-16 units has at least n UTF-8 bytes), so a guest's
     /// 2 GiB path costs nothing.
-    fn path(&self, s: &JsString) -> R<String> {
+    /// On the core's stack when short (`host::js_str`): a trap in the call
+    /// then leaks nothing.
+    fn path(&self, s: &JsString) -> R<crate::memory::ArgStr> {
         if s.length() as usize > self.p2.ctx.fs.borrow().limits.max_path {
             return Err(to_js(Error::Code(crate::Errno::Nametoolong)));
         }
-        Ok(String::from(s))
+        host::js_str(s)
     }
 }
 
@@ -139,13 +140,7 @@ impl Preview2Core {
         let f = Fields::new(&opts, "Preview2Core")?;
         let common = CtxOptions::read(&f)?;
         let tty = common.tty;
-        let mut b = options::context(fs, &opts, common)?;
-        if let Some(f) = options::sink_fn(&opts, "stdout", "Preview2Core")? {
-            b = b.stdout(Box::new(JsSink(f)), tty[1]);
-        }
-        if let Some(f) = options::sink_fn(&opts, "stderr", "Preview2Core")? {
-            b = b.stderr(Box::new(JsSink(f)), tty[2]);
-        }
+        let b = options::context(fs, &opts, common, "Preview2Core")?;
         let mut ctx = b.build();
         ctx.stdio.tty = tty;
         let mut p2 = Preview2::new(ctx);
@@ -570,8 +565,8 @@ impl Preview2Core {
         .map_err(to_js)?;
         Ok(Array::of2(&b.into(), &eof.into()))
     }
-    /// `write` at `offset` of a `Uint8Array`: at most 16 MiB per call (a
-    /// short write, see `Preview2::pwrite_from`), copied piece by piece
+    /// `write` at `offset` of a `Uint8Array`: at most `maxIoBytes` per
+    /// call (a short write, see `Preview2::pwrite_from`), copied piece by piece
     /// straight into the file.
     pub fn pwrite(&self, id: u32, bytes: JsValue, offset: u64) -> R<u64> {
         let _in = call::enter("pwrite");

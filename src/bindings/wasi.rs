@@ -6,18 +6,19 @@ use super::call;
 use super::host::{self, JsMemory};
 use super::memfs::MemFsCore;
 use super::options::{self, CtxOptions, Fields};
-use super::stdio::JsSink;
-use crate::cli::Buffered;
 use crate::error::Result as WResult;
 use crate::memory::Mem;
 use crate::preview1::types::{Abi, FUNCTIONS};
 use crate::preview1::Preview1;
+use std::cell::Cell;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 pub struct WasiCore {
     p1: Preview1,
     mem: JsMemory,
+    /// The call a guest-memory hook first threw in (see `takeMemoryError`).
+    memory_error_call: Cell<Option<&'static str>>,
 }
 
 #[wasm_bindgen]
@@ -27,23 +28,12 @@ impl WasiCore {
         host::set_core_memory(&wasm_bindgen::memory());
         let f = Fields::new(&opts, "WasiCore")?;
         let common = CtxOptions::read(&f)?;
-        let tty = common.tty;
-        let mut b = options::context(fs, &opts, common)?;
-        // The largest single read or write; larger ones are shortened.
-        if let Some(n) = f.count("maxIoBytes", u32::MAX as u64)? {
-            b = b.max_io(n as u32);
-        }
-        // Output is coalesced in the core (per line for a terminal).
-        if let Some(f) = options::sink_fn(&opts, "stdout", "WasiCore")? {
-            b = b.stdout(Box::new(Buffered::new(JsSink(f), tty[1])), tty[1]);
-        }
-        if let Some(f) = options::sink_fn(&opts, "stderr", "WasiCore")? {
-            b = b.stderr(Box::new(Buffered::new(JsSink(f), tty[2])), tty[2]);
-        }
+        let b = options::context(fs, &opts, common, "WasiCore")?;
         let p1 = Preview1::new(b.build()).map_err(|e| super::js_error(e, "init", ""))?;
         Ok(WasiCore {
             p1,
             mem: JsMemory::new(JsValue::UNDEFINED),
+            memory_error_call: Cell::new(None),
         })
     }
 
@@ -59,7 +49,12 @@ impl WasiCore {
             // The program ended: let its memory be collected.
             host::forget_guest();
         }
+        // What a hook threw stays to be reported (the run's end asks).
+        let kept = self.mem.take_error();
         self.mem = JsMemory::new(memory);
+        if let Some(e) = kept {
+            self.mem.keep_error(e);
+        }
     }
 
     #[wasm_bindgen(js_name = exitCode)]
@@ -69,6 +64,24 @@ impl WasiCore {
 
     pub fn flush(&mut self) {
         self.p1.flush();
+    }
+
+    /// What a guest-memory hook in `js/core/host.js` threw since the last
+    /// time it was asked (the guest got `EFAULT` for that call), once, as
+    /// an Error naming the call; undefined if nothing did.
+    #[wasm_bindgen(js_name = takeMemoryError)]
+    pub fn take_memory_error(&self) -> JsValue {
+        match self.mem.take_error() {
+            None => JsValue::UNDEFINED,
+            Some(cause) => {
+                let call = self.memory_error_call.take().unwrap_or("a WASI call");
+                let e = js_sys::Error::new(&format!(
+                    "wasi-web: copying guest memory failed in {call} (the guest got EFAULT)"
+                ));
+                let _ = js_sys::Reflect::set(&e, &"cause".into(), &cause);
+                e.into()
+            }
+        }
     }
 
     /// The program has ended: closes every descriptor it holds on the
@@ -114,6 +127,10 @@ impl WasiCore {
         }
         let m = Mem::new(&self.mem);
         let r = f(&mut self.p1, &m);
+        if self.memory_error_call.get().is_none() && self.mem.has_error() {
+            // The first call whose guest-memory copy failed, for the error.
+            self.memory_error_call.set(Some(name));
+        }
         if r != Err(crate::Errno::WouldBlock) {
             // The wait belonged to a call that has now finished.
             self.p1.wait = None;

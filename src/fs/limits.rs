@@ -86,6 +86,7 @@ impl MemFs {
             return Err(Errno::Fbig);
         }
         let freed = match self.lookup(walk, start, path, true) {
+            Ok(ino) if ino >= super::EXT_BASE => 0,
             Ok(ino) if self.kind(ino) == Kind::File => self.stored(ino)?,
             _ => 0,
         };
@@ -102,7 +103,7 @@ impl MemFs {
         };
         let ino = self.open(walk, start, path, o)?;
         self.write_with(ino, 0, len as usize, fill)?;
-        if self.inode(ino).open == 0 {
+        if ino < super::EXT_BASE && self.inode(ino).open == 0 {
             // No descriptor will append: keep no room for it.
             self.with_file(ino, |f| f.trim());
         }
@@ -169,6 +170,15 @@ impl MemFs {
                         }
                         if d.get(name) != Some(child) {
                             return Err(format!("dir {ino}: name index disagrees for '{name}'"));
+                        }
+                        if child >= super::EXT_BASE {
+                            // A mount's root: a subdirectory held here.
+                            match self.ext_node(child) {
+                                Some(e) if e.parent == ino && e.kind == Kind::Dir => {}
+                                _ => return Err(format!("dir {ino}: bad mount '{name}'")),
+                            }
+                            subdirs[at(ino)] += 1;
+                            continue;
                         }
                         let Some(c) = self.try_inode(child) else {
                             return Err(format!(
@@ -279,7 +289,7 @@ impl MemFs {
             }
             if let Some(Node::Dir(d)) = self.try_inode(dir).map(|i| &i.node) {
                 for (_, _, child) in d.iter_from(0) {
-                    if self.kind(child) == Kind::Dir {
+                    if child < super::EXT_BASE && self.kind(child) == Kind::Dir {
                         stack.push(child);
                     }
                 }
@@ -292,7 +302,7 @@ impl MemFs {
                 seen
             ));
         }
-        Ok(())
+        self.ext.borrow().check()
     }
 
     /// Descriptors holding each inode, summed: for leak checks against the

@@ -6,9 +6,12 @@
 
 mod file;
 mod limits;
+mod mount;
 mod node;
 mod path;
+pub mod snapshot;
 
+pub use mount::{errno_of, ExtEntry, ExtStat, Provider, EXT_BASE};
 pub use node::{Ino, Kind};
 pub use path::{Absolute, Walk};
 
@@ -127,6 +130,8 @@ pub struct MemFs {
     /// Whether the next `mkdir` must panic (see `set_test_panic_seam`).
     #[cfg(feature = "test-seams")]
     test_seam: Option<fn() -> bool>,
+    /// Mounted providers and their proxy inodes (see `mount`).
+    ext: mount::Ext,
     pub limits: Limits,
 }
 
@@ -162,6 +167,7 @@ impl MemFs {
             clock,
             #[cfg(feature = "test-seams")]
             test_seam: None,
+            ext: Default::default(),
             limits,
         };
         let root = fs.alloc(Node::Dir(Dir::new(1))).expect("root inode");
@@ -271,17 +277,28 @@ impl MemFs {
     }
 
     pub fn exists(&self, ino: Ino) -> bool {
+        if ino >= EXT_BASE {
+            return self.ext_node(ino).is_some();
+        }
         self.try_inode(ino).is_some()
     }
 
     /// Marks an inode open by one more descriptor.
     pub fn retain(&mut self, ino: Ino) {
+        if ino >= EXT_BASE {
+            self.ext_retain(ino);
+            return;
+        }
         self.inode_mut(ino).open += 1;
     }
 
     /// Drops one descriptor's hold on an inode. When the last one goes, a
     /// file gives back the room it kept for appends.
     pub fn release(&mut self, ino: Ino) {
+        if ino >= EXT_BASE {
+            self.ext_release(ino);
+            return;
+        }
         let i = self.inode_mut(ino);
         i.open = i.open.saturating_sub(1);
         if i.open == 0 {
@@ -352,7 +369,23 @@ impl MemFs {
 
     // ---- metadata ----
 
+    /// A mounted node's stat can fail (the host removed it): see
+    /// [`try_stat`](Self::try_stat); this one then reports its kind and
+    /// zeros.
     pub fn stat(&self, ino: Ino) -> Stat {
+        if ino >= EXT_BASE {
+            let kind = self.kind(ino);
+            return self.try_stat(ino).unwrap_or(Stat {
+                dev: self.dev,
+                ino,
+                kind,
+                nlink: 1,
+                size: 0,
+                atim: 0,
+                mtim: 0,
+                ctim: 0,
+            });
+        }
         let i = self.inode(ino);
         Stat {
             dev: self.dev,
@@ -366,11 +399,37 @@ impl MemFs {
         }
     }
 
+    /// [`stat`](Self::stat), with a mounted node's error.
+    pub fn try_stat(&self, ino: Ino) -> Result<Stat> {
+        match self.ext_node(ino) {
+            Some(n) => self.ext_stat(n),
+            None => Ok(self.stat(ino)),
+        }
+    }
+
     pub fn kind(&self, ino: Ino) -> Kind {
+        if let Some(n) = self.ext_node(ino) {
+            return n.kind;
+        }
         self.inode(ino).kind()
     }
 
+    /// [`set_times`](Self::set_times), with a mounted node's error.
+    pub fn try_set_times(&mut self, ino: Ino, atim: SetTime, mtim: SetTime) -> Result<()> {
+        match self.ext_node(ino) {
+            Some(n) => self.ext_set_times(n, atim, mtim),
+            None => {
+                self.set_times(ino, atim, mtim);
+                Ok(())
+            }
+        }
+    }
+
     pub fn set_times(&mut self, ino: Ino, atim: SetTime, mtim: SetTime) {
+        if let Some(n) = self.ext_node(ino) {
+            let _ = self.ext_set_times(n, atim, mtim);
+            return;
+        }
         let now = self.now();
         let i = self.inode_mut(ino);
         match atim {
@@ -426,8 +485,11 @@ impl MemFs {
         ino: Ino,
         offset: u64,
         len: u64,
-        sink: impl FnMut(&[u8], u64) -> Result<()>,
+        mut sink: impl FnMut(&[u8], u64) -> Result<()>,
     ) -> Result<u64> {
+        if let Some(n) = self.ext_node(ino) {
+            return self.ext_read(n, offset, len, &mut sink);
+        }
         let n = self.file(ino)?.read(offset, len, sink)?;
         if n > 0 {
             self.touch_accessed(ino);
@@ -444,8 +506,11 @@ impl MemFs {
         ino: Ino,
         offset: u64,
         len: usize,
-        fill: impl FnMut(u64, &mut [u8]) -> Result<()>,
+        mut fill: impl FnMut(u64, &mut [u8]) -> Result<()>,
     ) -> Result<()> {
+        if let Some(n) = self.ext_node(ino) {
+            return self.ext_write(n, offset, len, &mut fill);
+        }
         let growth = self.write_growth(ino, offset, len as u64)?;
         if len == 0 {
             return Ok(());
@@ -471,6 +536,11 @@ impl MemFs {
     /// The whole contents of a file, as a copy (`EFBIG` if it cannot be
     /// addressed in memory).
     pub fn contents(&self, ino: Ino) -> Result<Vec<u8>> {
+        if self.ext_node(ino).is_some() {
+            let mut v = Vec::new();
+            self.chunks(ino, |_, bytes| v.extend_from_slice(bytes))?;
+            return Ok(v);
+        }
         let f = self.file(ino)?;
         let size = usize::try_from(f.size).map_err(|_| Errno::Fbig)?;
         if size > isize::MAX as usize {
@@ -483,7 +553,10 @@ impl MemFs {
 
     /// Calls `f(offset, bytes)` for each stored piece of a file, in order;
     /// returns its size (what is not covered reads as zeros).
-    pub fn chunks(&self, ino: Ino, f: impl FnMut(u64, &[u8])) -> Result<u64> {
+    pub fn chunks(&self, ino: Ino, mut f: impl FnMut(u64, &[u8])) -> Result<u64> {
+        if let Some(n) = self.ext_node(ino) {
+            return self.ext_chunks(n, &mut f);
+        }
         let file = self.file(ino)?;
         file.for_each_chunk(f);
         Ok(file.size)
@@ -492,6 +565,9 @@ impl MemFs {
     pub fn set_size(&mut self, ino: Ino, size: u64) -> Result<()> {
         if size > self.limits.max_file_size || size > MAX_FILE_SIZE {
             return Err(Errno::Fbig);
+        }
+        if let Some(n) = self.ext_node(ino) {
+            return self.ext_set_size(n, size);
         }
         self.file(ino)?;
         self.with_file(ino, |f| f.set_size(size));
@@ -503,6 +579,14 @@ impl MemFs {
     /// `offset + len`, and the range is stored, so it counts against
     /// `max_bytes` now (`ENOSPC`) and later writes into it cannot fail.
     pub fn allocate(&mut self, ino: Ino, offset: u64, len: u64) -> Result<()> {
+        if let Some(n) = self.ext_node(ino) {
+            // No preallocation on a provider: the file grows to cover the range.
+            let end = offset.checked_add(len).ok_or(Errno::Fbig)?;
+            if end > self.ext_stat(n)?.size {
+                return self.ext_set_size(n, end);
+            }
+            return Ok(());
+        }
         let growth = self.write_growth(ino, offset, len)?;
         self.reserve_ahead(growth);
         let mut slack = self.spare_slack();
@@ -521,7 +605,11 @@ impl MemFs {
         Ok(())
     }
 
+    /// A mounted node that cannot be stat'ed (gone from the host) is 0.
     pub fn size(&self, ino: Ino) -> u64 {
+        if let Some(n) = self.ext_node(ino) {
+            return self.ext_size(n).unwrap_or(0);
+        }
         self.inode(ino).size()
     }
 
@@ -543,11 +631,29 @@ impl MemFs {
 
     /// The entry `name` in directory `dir`.
     pub fn child(&self, dir: Ino, name: &str) -> Result<Option<Ino>> {
+        if let Some(n) = self.ext_node(dir) {
+            return self.ext_child(dir, n, name);
+        }
         Ok(self.dir(dir)?.get(name))
     }
 
     pub fn parent(&self, dir: Ino) -> Result<Ino> {
+        if let Some(n) = self.ext_node(dir) {
+            return match n.kind {
+                Kind::Dir => Ok(n.parent),
+                _ => Err(Errno::Notdir),
+            };
+        }
         Ok(self.dir(dir)?.parent)
+    }
+
+    /// `ENOTDIR` unless `ino` is a directory (of either kind).
+    fn check_dir(&self, ino: Ino) -> Result<()> {
+        if self.kind(ino) == Kind::Dir {
+            Ok(())
+        } else {
+            Err(Errno::Notdir)
+        }
     }
 
     /// Lists `dir` from `cookie`, calling `f` until it returns false.
@@ -558,6 +664,9 @@ impl MemFs {
         cookie: u64,
         mut f: impl FnMut(DirEntry<'_>) -> bool,
     ) -> Result<()> {
+        if let Some(n) = self.ext_node(dir) {
+            return self.ext_readdir(dir, n, cookie, &mut f);
+        }
         let d = self.dir(dir)?;
         if cookie == 0
             && !f(DirEntry {
@@ -600,6 +709,14 @@ impl MemFs {
 
     /// Names in a directory, in creation order.
     pub fn list(&self, dir: Ino) -> Result<Vec<String>> {
+        if self.ext_node(dir).is_some() {
+            let mut names = Vec::new();
+            self.readdir(dir, 2, |e| {
+                names.push(e.name.to_string());
+                true
+            })?;
+            return Ok(names);
+        }
         Ok(self
             .dir(dir)?
             .iter_from(0)
@@ -607,9 +724,12 @@ impl MemFs {
             .collect())
     }
 
-    pub fn readlink_ino(&self, ino: Ino) -> Result<&str> {
+    pub fn readlink_ino(&self, ino: Ino) -> Result<String> {
+        if let Some(n) = self.ext_node(ino) {
+            return self.ext_readlink(n);
+        }
         match &self.inode(ino).node {
-            Node::Symlink(t) => Ok(t),
+            Node::Symlink(t) => Ok(t.clone()),
             _ => Err(Errno::Inval),
         }
     }

@@ -36,15 +36,15 @@ impl Walk {
 }
 
 /// The last component of a path, and the directory that holds it.
-struct Parent<'p> {
-    dir: Ino,
-    name: &'p str,
+pub(super) struct Parent<'p> {
+    pub dir: Ino,
+    pub name: &'p str,
     /// The path ended in `/`: the result must be a directory.
-    slash: bool,
+    pub slash: bool,
 }
 
 impl Parent<'_> {
-    fn is_dot(&self) -> bool {
+    pub(super) fn is_dot(&self) -> bool {
         self.name == "." || self.name == ".."
     }
 }
@@ -79,7 +79,7 @@ impl MemFs {
     }
 
     /// Resolves all but the last component of `path`.
-    fn parent_of<'p>(
+    pub(super) fn parent_of<'p>(
         &self,
         walk: Walk,
         start: Ino,
@@ -115,7 +115,7 @@ impl MemFs {
         if name.len() > MAX_NAME {
             return Err(Errno::Nametoolong);
         }
-        self.dir(dir)?;
+        self.check_dir(dir)?;
         Ok(Parent { dir, name, slash })
     }
 
@@ -124,25 +124,32 @@ impl MemFs {
         if comp.len() > MAX_NAME {
             return Err(Errno::Nametoolong);
         }
-        let d = self.dir(dir)?;
+        self.check_dir(dir)?;
         let next = match comp {
             "." => dir,
             ".." => self.up(walk, dir)?,
-            name => d.get(name).ok_or(Errno::Noent)?,
+            name => match self.ext_node(dir) {
+                Some(n) => self.ext_dir_child(dir, n, name)?,
+                None => self.child(dir, name)?,
+            }
+            .ok_or(Errno::Noent)?,
         };
         let next = self.follow(walk, dir, next, depth)?;
-        self.dir(next)?;
+        self.check_dir(next)?;
         Ok(next)
     }
 
     /// If `ino` is a symlink (found in `dir`), resolves it; else returns it.
     fn follow(&self, walk: Walk, dir: Ino, ino: Ino, depth: &mut u32) -> Result<Ino> {
-        if let Node::Symlink(target) = &self.inode(ino).node {
+        if self.kind(ino) == Kind::Symlink {
             *depth += 1;
             if *depth > self.limits.max_symlinks {
                 return Err(Errno::Loop);
             }
-            let target = target.clone();
+            let target = self.readlink_ino(ino)?;
+            if target.len() > self.limits.max_path {
+                return Err(Errno::Nametoolong);
+            }
             return self.lookup_depth(walk, dir, &target, true, depth);
         }
         Ok(ino)
@@ -168,7 +175,7 @@ impl MemFs {
         let ino = match p.name {
             "." => return Ok(p.dir),
             ".." => return self.up(walk, p.dir),
-            name => self.dir(p.dir)?.get(name).ok_or(Errno::Noent)?,
+            name => self.child(p.dir, name)?.ok_or(Errno::Noent)?,
         };
         if follow || p.slash {
             self.follow(walk, p.dir, ino, depth)
@@ -195,7 +202,7 @@ impl MemFs {
         }
         let existing = match p.name {
             "." | ".." => Some(self.lookup_last(walk, &p, false, &mut depth)?),
-            name => self.dir(p.dir)?.get(name),
+            name => self.child(p.dir, name)?,
         };
         let ino = match existing {
             None => {
@@ -204,6 +211,9 @@ impl MemFs {
                 }
                 if p.slash {
                     return Err(Errno::Isdir);
+                }
+                if let Some(n) = self.ext_node(p.dir) {
+                    return self.ext_create(p.dir, n, p.name, o.exclusive);
                 }
                 return self.new_node(p.dir, p.name, Node::File(Default::default()));
             }
@@ -217,7 +227,7 @@ impl MemFs {
             match self.follow(walk, p.dir, ino, &mut depth) {
                 // O_CREAT through a dangling symlink creates its target.
                 Err(Errno::Noent) if o.create => {
-                    let target = self.readlink_ino(ino)?.to_string();
+                    let target = self.readlink_ino(ino)?;
                     return self.open(walk, p.dir, &target, o);
                 }
                 r => r?,
@@ -229,6 +239,7 @@ impl MemFs {
             Kind::Dir if o.write || o.truncate || o.create => Err(Errno::Isdir),
             Kind::Dir => Ok(ino),
             _ if o.directory || p.slash => Err(Errno::Notdir),
+            _ if (o.write || o.truncate) && self.read_only(ino) => Err(Errno::Perm),
             _ => {
                 if o.truncate && self.size(ino) > 0 {
                     self.set_size(ino, 0)?;
@@ -241,10 +252,13 @@ impl MemFs {
     pub fn mkdir(&mut self, walk: Walk, start: Ino, path: &str) -> Result<Ino> {
         self.test_panic_seam();
         let p = self.parent_of(walk, start, path, &mut 0)?;
-        if p.is_dot() || self.dir(p.dir)?.get(p.name).is_some() {
+        if p.is_dot() || self.child(p.dir, p.name)?.is_some() {
             return Err(Errno::Exist);
         }
         let parent = p.dir;
+        if let Some(n) = self.ext_node(parent) {
+            return self.ext_mkdir(parent, n, p.name);
+        }
         self.new_node(parent, p.name, Node::Dir(Dir::new(parent)))
     }
 
@@ -276,7 +290,18 @@ impl MemFs {
             ".." => return Err(Errno::Inval),
             _ => {}
         }
-        let ino = self.dir(p.dir)?.get(p.name).ok_or(Errno::Noent)?;
+        let ino = self.child(p.dir, p.name)?.ok_or(Errno::Noent)?;
+        if let Some(n) = self.ext_node(p.dir) {
+            self.check_dir(ino)?;
+            if ino == walk.root {
+                return Err(Errno::Busy);
+            }
+            return self.ext_rmdir(n, p.name);
+        }
+        if self.ext_node(ino).is_some() {
+            // A mount point.
+            return Err(Errno::Busy);
+        }
         if !self.dir(ino)?.is_empty() {
             return Err(Errno::Notempty);
         }
@@ -299,7 +324,7 @@ impl MemFs {
         if p.is_dot() {
             return Err(Errno::Isdir);
         }
-        let ino = self.dir(p.dir)?.get(p.name).ok_or(Errno::Noent)?;
+        let ino = self.child(p.dir, p.name)?.ok_or(Errno::Noent)?;
         match self.kind(ino) {
             Kind::Dir => return Err(Errno::Isdir),
             Kind::Symlink if p.slash => {
@@ -313,6 +338,9 @@ impl MemFs {
             }
             _ if p.slash => return Err(Errno::Notdir),
             _ => {}
+        }
+        if let Some(n) = self.ext_node(p.dir) {
+            return self.ext_unlink(n, p.name);
         }
         self.dir_mut(p.dir)?.remove(p.name);
         self.touch_modified(p.dir);
@@ -332,7 +360,7 @@ impl MemFs {
         if p.is_dot() {
             return Err(Errno::Exist);
         }
-        if let Some(ino) = self.dir(p.dir)?.get(p.name) {
+        if let Some(ino) = self.child(p.dir, p.name)? {
             // `file/` names no directory; `dir/` exists.
             return Err(match self.follow(walk, p.dir, ino, &mut 0) {
                 _ if !p.slash => Errno::Exist,
@@ -343,6 +371,9 @@ impl MemFs {
         }
         if p.slash {
             return Err(Errno::Noent);
+        }
+        if let Some(n) = self.ext_node(p.dir) {
+            return self.ext_symlink(p.dir, n, p.name, target);
         }
         self.new_node(p.dir, p.name, Node::Symlink(target.to_string()))
     }
@@ -360,7 +391,7 @@ impl MemFs {
                 Errno::Notdir
             });
         }
-        self.readlink_ino(ino).map(str::to_string)
+        self.readlink_ino(ino)
     }
 
     /// A hard link `new` to the file at `old`.
@@ -372,7 +403,7 @@ impl MemFs {
     ) -> Result<()> {
         let ino = self.lookup(old.0, old.1, old.2, follow)?;
         let p = self.parent_of(new.0, new.1, new.2, &mut 0)?;
-        if p.is_dot() || self.dir(p.dir)?.get(p.name).is_some() {
+        if p.is_dot() || self.child(p.dir, p.name)?.is_some() {
             return Err(Errno::Exist);
         }
         if self.kind(ino) == Kind::Dir {
@@ -380,6 +411,12 @@ impl MemFs {
         }
         if p.slash {
             return Err(Errno::Noent);
+        }
+        if self.mount_of(ino) != self.mount_of(p.dir) {
+            return Err(Errno::Xdev);
+        }
+        if let Some(n) = self.ext_node(p.dir) {
+            return self.ext_link(ino, n, p.name);
         }
         if self.inode(p.dir).nlink == 0 {
             return Err(Errno::Noent);
@@ -397,12 +434,27 @@ impl MemFs {
         if from.is_dot() || to.is_dot() {
             return Err(Errno::Busy);
         }
-        let src = self.dir(from.dir)?.get(from.name).ok_or(Errno::Noent)?;
+        let src = self.child(from.dir, from.name)?.ok_or(Errno::Noent)?;
         let src_dir = self.kind(src) == Kind::Dir;
         if !src_dir && (from.slash || to.slash) {
             return Err(Errno::Notdir);
         }
-        let dst = self.dir(to.dir)?.get(to.name);
+        if self.mount_of(from.dir) != self.mount_of(to.dir) {
+            return Err(Errno::Xdev);
+        }
+        let dst = self.child(to.dir, to.name)?;
+        if let Some(n) = self.ext_node(from.dir) {
+            for ino in [Some(src), dst].into_iter().flatten() {
+                if self.kind(ino) == Kind::Dir && (ino == old.0.root || ino == new.0.root) {
+                    return Err(Errno::Busy);
+                }
+            }
+            return self.ext_rename(n, from.name, src, to.dir, to.name);
+        }
+        if self.ext_node(src).is_some() || dst.is_some_and(|d| self.ext_node(d).is_some()) {
+            // A mount point.
+            return Err(Errno::Busy);
+        }
         if let Some(dst) = dst {
             if dst == src {
                 return Ok(());
@@ -460,6 +512,26 @@ impl MemFs {
         Ok(())
     }
 
+    /// The first entry of a directory (either kind), if any.
+    fn first_entry(&self, dir: Ino) -> Result<Option<(String, Ino)>> {
+        if self.ext_node(dir).is_some() {
+            let mut first = None;
+            self.readdir(dir, 2, |e| {
+                first = Some(e.name.to_string());
+                false
+            })?;
+            return match first {
+                Some(name) => Ok(self.child(dir, &name)?.map(|ino| (name, ino))),
+                None => Ok(None),
+            };
+        }
+        Ok(self
+            .dir(dir)?
+            .iter_from(0)
+            .next()
+            .map(|(_, name, child)| (name.to_string(), child)))
+    }
+
     /// `rm -r`: removes a file, symlink or directory tree. Whatever would
     /// make the final `rmdir` fail is refused before anything is removed:
     /// the root (`/`, `/.`, `/..`: `EBUSY`), a path ending in `.` or `..`
@@ -476,24 +548,20 @@ impl MemFs {
         if p.is_dot() {
             return Err(Errno::Inval);
         }
-        if self.dir(p.dir)?.get(p.name) != Some(ino) {
+        if self.child(p.dir, p.name)? != Some(ino) {
             return Err(Errno::Notdir);
         }
         // Bottom-up without recursion: a guest can make a tree deeper than
         // the core's stack.
         let mut stack = vec![ino];
         while let Some(&dir) = stack.last() {
-            let first = self
-                .dir(dir)?
-                .iter_from(0)
-                .next()
-                .map(|(_, name, child)| (name.to_string(), child));
+            let first = self.first_entry(dir)?;
             match first {
                 None => {
                     stack.pop();
                 }
                 Some((_, child))
-                    if self.kind(child) == Kind::Dir && !self.dir(child)?.is_empty() =>
+                    if self.kind(child) == Kind::Dir && self.first_entry(child)?.is_some() =>
                 {
                     stack.push(child)
                 }

@@ -7,7 +7,7 @@ use super::types::*;
 use super::Preview1;
 use crate::error::{Errno, Result};
 use crate::fs::Kind;
-use crate::memory::Mem;
+use crate::memory::{ArgStr, Mem};
 
 /// What an fd refers to: the Preview 2 resource behind it, by handle.
 #[derive(Clone, Copy)]
@@ -201,7 +201,7 @@ impl Preview1 {
 
     /// A path argument: its length is checked against the filesystem's
     /// `max_path` before anything is read or allocated.
-    pub(super) fn path(&self, m: &Mem, ptr: u32, len: u32) -> Result<String> {
+    pub(super) fn path(&self, m: &Mem, ptr: u32, len: u32) -> Result<ArgStr> {
         let max = self.p2.ctx.fs.borrow().limits.max_path;
         m.read_path(ptr, len, max)
     }

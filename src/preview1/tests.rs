@@ -178,6 +178,9 @@ fn invalid_utf8_path_is_eilseq() {
 fn stdout_and_bad_fds() {
     let mut g = Guest::new();
     assert_eq!(g.write(1, b"hi\n").unwrap(), 3);
+    // Held by the one output buffer (not a terminal) until a flush.
+    assert_eq!(&*g.out.0.borrow(), b"");
+    g.p1.flush();
     assert_eq!(&*g.out.0.borrow(), b"hi\n");
     assert_eq!(g.write(0, b"x"), Err(Errno::Badf));
     assert_eq!(g.write(3, b"x"), Err(Errno::Badf));
@@ -511,6 +514,7 @@ fn good_iovecs_before_a_bad_one_are_a_short_transfer() {
     put_iovs(&g, 100, &[(3000, 2), (65535, 9)]);
     assert_eq!(g.p1.fd_write(&m, 1, 100, 2, 200), Ok(()));
     assert_eq!(g.u32(200), 2);
+    g.p1.flush();
     assert_eq!(&*g.out.0.borrow(), b"ab");
     // the first non-empty iovec bad: EFAULT, nothing moved
     put_iovs(&g, 100, &[(0, 0), (65535, 2), (3000, 2)]);
@@ -752,7 +756,7 @@ impl crate::memory::GuestMemory for HugeMemory {
     fn size(&self) -> u64 {
         1 << 32
     }
-    fn read_raw(&self, ptr: u32, dst: &mut [u8]) {
+    fn read_raw(&self, ptr: u32, dst: &mut [u8]) -> crate::error::Result<()> {
         self.largest.set(self.largest.get().max(dst.len()));
         // "aaaaaaa/" repeated: a path of short names, and iovecs of about
         // 1.6 GiB within the 4 GiB.
@@ -763,11 +767,15 @@ impl crate::memory::GuestMemory for HugeMemory {
                 b'a'
             };
         }
+        Ok(())
     }
-    fn write_raw(&self, _ptr: u32, src: &[u8]) {
+    fn write_raw(&self, _ptr: u32, src: &[u8]) -> crate::error::Result<()> {
         self.largest.set(self.largest.get().max(src.len()));
+        Ok(())
     }
-    fn fill_raw(&self, _ptr: u32, _len: u32, _byte: u8) {}
+    fn fill_raw(&self, _ptr: u32, _len: u32, _byte: u8) -> crate::error::Result<()> {
+        Ok(())
+    }
 }
 
 #[test]
@@ -868,4 +876,37 @@ fn a_full_fd_table_leaves_no_preview2_resource_behind() {
     assert_eq!(f, 4);
     assert_eq!(g.open("f", 0, rights::ALL), Err(Errno::Mfile));
     assert_eq!(g.p1.p2.live(), 5);
+}
+
+#[test]
+fn max_io_shortens_fd_read_and_fd_write_as_in_preview2() {
+    let fs = Rc::new(crate::descriptor::FsCell::new(MemFs::new()));
+    {
+        let mut f = fs.borrow_mut();
+        let (w, r) = (f.host_walk(), f.root());
+        f.mkdir(w, r, "/sandbox").unwrap();
+    }
+    let out = BufferOutput::default();
+    let ctx = WasiCtxBuilder::new(fs)
+        .preopen("/sandbox", "/sandbox")
+        .unwrap()
+        .stdin(Box::new(crate::cli::BytesInput("0123456789".into())), false)
+        .stdout(Box::new(out.clone()), false)
+        .max_io(4)
+        .build();
+    let mut g = Guest {
+        p1: Preview1::new(ctx).unwrap(),
+        mem: Rc::new(VecMemory::new(65536)),
+        out,
+    };
+    assert_eq!(g.write(1, b"abcdefghij").unwrap(), 4);
+    g.p1.flush();
+    assert_eq!(&*g.out.0.borrow(), b"abcd");
+    assert_eq!(g.read(0, 100).unwrap(), b"0123");
+    let fd = g.open("f", oflags::CREAT, rights::ALL).unwrap();
+    assert_eq!(g.write(fd, b"abcdefghij").unwrap(), 4);
+    let mm = g.mem.clone();
+    g.p1.fd_seek(&Mem::new(&*mm), fd, 0, 0, 8, Abi::Preview1)
+        .unwrap();
+    assert_eq!(g.read(fd, 100).unwrap(), b"abcd");
 }

@@ -4,7 +4,7 @@
 //! their flags. Preview 1's `path_open`, stat, reads, writes and
 //! `fd_readdir` come here too (`crate::preview1`).
 
-use super::io::{gather, slice_fill, Fill, Input, Output, Sink, MAX_READ};
+use super::io::{gather, slice_fill, Fill, Input, Output, Sink};
 use super::{wrong_type, Error, Preview2, Resource, Result};
 use crate::descriptor::Descriptor;
 use crate::error::Errno;
@@ -260,8 +260,7 @@ impl Preview2 {
 
     pub fn set_times(&self, id: u32, a: SetTime, m: SetTime) -> Result<()> {
         let (d, _) = self.descriptor(id)?;
-        d.set_times(a, m);
-        Ok(())
+        Ok(d.set_times(a, m)?)
     }
 
     /// `read`: up to `len` bytes at `offset`, and whether that hit the end.
@@ -276,7 +275,8 @@ impl Preview2 {
     }
 
     /// `read` into a [`Sink`]: the count and whether that hit the end. At
-    /// most [`MAX_READ`] bytes (a short read), however many are asked for.
+    /// most the context's `max_io` bytes (a short read), however many are
+    /// asked for.
     pub fn pread_into(&self, id: u32, len: u64, offset: u64, sink: Sink) -> Result<(u64, bool)> {
         let mut at = 0;
         self.pread_with(id, len, offset, &mut |n, bytes, zeros| {
@@ -293,7 +293,7 @@ impl Preview2 {
     /// then stored bytes followed by `zeros` bytes of hole, in order. The
     /// one file read both previews use (Preview 1's `fd_read` and
     /// `fd_pread` scatter the pieces into the guest's iovecs). At most
-    /// [`MAX_READ`] bytes (a short read); returns the count and whether
+    /// `max_io` bytes (a short read); returns the count and whether
     /// that reached the end.
     pub fn pread_with(&self, id: u32, len: u64, offset: u64, piece: Pieces) -> Result<(u64, bool)> {
         check_offset(offset)?;
@@ -306,11 +306,21 @@ impl Preview2 {
             }));
         }
         let mut fs = d.fs_mut();
+        let max = len.min(self.ctx.max_io as u64);
+        if let Some(r) = fs.read_mounted(d.ino, offset, max) {
+            // A mounted file: one provider read; a short one is the end.
+            let data = r?;
+            let n = data.len() as u64;
+            if n > 0 {
+                piece(n, &data, 0)?;
+            }
+            return Ok((n, n < max || len == 0));
+        }
         let size = fs.size(d.ino);
         if offset >= size || len == 0 {
             return Ok((0, offset >= size));
         }
-        let n = len.min(MAX_READ).min(size - offset);
+        let n = len.min(self.ctx.max_io as u64).min(size - offset);
         fs.read_with(d.ino, offset, n, |bytes, zeros| piece(n, bytes, zeros))?;
         Ok((n, offset + n >= size))
     }
@@ -321,8 +331,8 @@ impl Preview2 {
     }
 
     /// `write` of `len` bytes that `fill` supplies, at `offset`. At most
-    /// the context's `max_io` (16 MiB by default, as Preview 1's
-    /// `maxIoBytes`) is written, and the count says so: a short write, as
+    /// the context's `max_io` (the `maxIoBytes` option of both previews,
+    /// 16 MiB by default) is written, and the count says so: a short write, as
     /// POSIX allows and as wasmtime gives when the OS writes less (Linux
     /// moves at most 2 GiB - 4 KiB per call). So a guest's 2 GiB list
     /// never costs the core more than what is really stored; callers
@@ -350,17 +360,17 @@ impl Preview2 {
 
     /// `descriptor-stat`'s numbers (the bindings pick what WASI 0.2 reports).
     pub fn stat(&self, id: u32) -> Result<Stat> {
-        Ok(self.descriptor(id)?.0.stat())
+        Ok(self.descriptor(id)?.0.stat()?)
     }
 
     pub fn is_same_object(&self, a: u32, b: u32) -> Result<bool> {
         let (x, _) = self.descriptor(a)?;
         let (y, _) = self.descriptor(b)?;
-        Ok(x.ino == y.ino && x.stat().dev == y.stat().dev)
+        Ok(x.ino == y.ino && x.stat()?.dev == y.stat()?.dev)
     }
 
     pub fn metadata_hash(&self, id: u32) -> Result<(u64, u64)> {
-        Ok(metadata_hash(&self.descriptor(id)?.0.stat()))
+        Ok(metadata_hash(&self.descriptor(id)?.0.stat()?))
     }
 
     // ---- descriptor: path operations ----

@@ -1,7 +1,7 @@
 //! wasi:io — error, poll, streams.
 //!
 //! Streams are the core's [`InputStream`](crate::io::InputStream) and
-//! [`OutputStream`](crate::io::OutputStream) (stdio) or a file
+//! [`OutputStream`] (stdio) or a file
 //! [`Descriptor`] at an offset; pollables are the core's [`Pollable`]s,
 //! and every wait, Preview 1's `poll_oneoff` too, is
 //! [`wait_on`](Preview2::wait_on) over the core's [`io::poll`].
@@ -9,14 +9,13 @@
 use super::{wrong_type, Error, Preview2, Resource, Result};
 use crate::descriptor::Descriptor;
 use crate::error::Errno;
-use crate::io::{self, AlwaysReady, Deadline, InputReady, Pollable, StreamError};
+use crate::io::{self, AlwaysReady, Deadline, InputReady, OutputStream, Pollable, StreamError};
 
-/// What `check-write` grants at most, per call.
+/// What `check-write` grants at most, per call, when the context's
+/// `max_io` (the one I/O cap, [`WasiCtx::max_io`](crate::ctx::WasiCtx))
+/// is larger. Stream and descriptor reads return at most `max_io` bytes
+/// (the guest may ask for up to 2^64-1): a short read, as POSIX allows.
 pub const WRITE_BUDGET: u64 = 1 << 20;
-
-/// Most bytes one stream `read` or descriptor `read` returns (the guest
-/// may ask for up to 2^64-1): a short read, as POSIX allows.
-pub const MAX_READ: u64 = 64 << 20;
 
 /// Most pollables one `poll` takes. The spec sets no limit and wasmtime
 /// none but the guest's memory; each entry costs the host a copy and a
@@ -81,9 +80,9 @@ pub(crate) fn read_file(
 
 /// The trap for a write larger than `check-write` can grant (wasmtime's
 /// words for it).
-fn over_budget(len: u64) -> Error {
+fn over_budget(len: u64, budget: u64) -> Error {
     Error::Trap(format!(
-        "wasi-web: write exceeded budget: {len} bytes, but check-write grants at most {WRITE_BUDGET}"
+        "wasi-web: write exceeded budget: {len} bytes, but check-write grants at most {budget}"
     ))
 }
 
@@ -268,21 +267,34 @@ impl Preview2 {
         gather(|sink| self.read_into(id, len, sink))
     }
 
-    /// `read` into a [`Sink`]; returns the count. At most
-    /// [`MAX_READ`] bytes, however many the guest asks for.
+    /// `read` into a [`Sink`]; returns the count. At most the context's
+    /// `max_io` bytes, however many the guest asks for.
     pub fn read_into(&mut self, id: u32, len: u64, sink: Sink) -> Result<u64> {
-        let max = len.min(MAX_READ);
+        let max = len.min(self.ctx.max_io as u64);
         let stdin = self.ctx.stdio.stdin.clone();
         match self.input(id)? {
             Input::File { desc, pos } => {
                 let got = {
                     let mut fs = desc.fs_mut();
-                    let size = fs.size(desc.ino);
-                    if *pos >= size && max > 0 {
-                        return Err(Error::Closed);
+                    match fs.read_mounted(desc.ino, *pos, max) {
+                        // A mounted file: one provider read (`read_mounted`).
+                        Some(Ok(data)) if data.is_empty() && max > 0 => return Err(Error::Closed),
+                        Some(Ok(data)) => {
+                            if !data.is_empty() {
+                                sink(data.len() as u64, 0, &data);
+                            }
+                            Ok(data.len() as u64)
+                        }
+                        Some(Err(e)) => Err(e),
+                        None => {
+                            let size = fs.size(desc.ino);
+                            if *pos >= size && max > 0 {
+                                return Err(Error::Closed);
+                            }
+                            let n = max.min(size.saturating_sub(*pos));
+                            read_file(&mut fs, desc.ino, *pos, n, sink).map(|()| n)
+                        }
                     }
-                    let n = max.min(size.saturating_sub(*pos));
-                    read_file(&mut fs, desc.ino, *pos, n, sink).map(|()| n)
                 };
                 match got {
                     Ok(n) => {
@@ -361,14 +373,21 @@ impl Preview2 {
 
     // ---- wasi:io/streams: output ----
 
+    /// The most one stream write takes: [`WRITE_BUDGET`], or the
+    /// context's `max_io` when that is smaller.
+    fn budget(&self) -> u64 {
+        WRITE_BUDGET.min(self.ctx.max_io as u64)
+    }
+
     pub fn check_write(&mut self, id: u32) -> Result<u64> {
+        let budget = self.budget();
         let r = match self.output(id)? {
-            Output::File { .. } => return Ok(WRITE_BUDGET),
+            Output::File { .. } => return Ok(budget),
             Output::Stdout => self.ctx.stdio.stdout.check_write(),
             Output::Stderr => self.ctx.stdio.stderr.check_write(),
         };
         match r {
-            Ok(n) => Ok((n as u64).min(WRITE_BUDGET)),
+            Ok(n) => Ok((n as u64).min(budget)),
             Err(e) => Err(self.stream_error(e)),
         }
     }
@@ -384,12 +403,29 @@ impl Preview2 {
     /// the file's storage, stdio through one buffer of at most
     /// [`WRITE_BUDGET`].
     pub fn write_from(&mut self, id: u32, len: u64, fill: Fill) -> Result<()> {
-        if len > WRITE_BUDGET {
+        let budget = self.budget();
+        if len > budget {
             // The handle is checked first, so a bad handle says so.
             self.output(id)?;
-            return Err(over_budget(len));
+            return Err(over_budget(len, budget));
         }
         self.write_unbudgeted(id, len, fill)
+    }
+
+    /// A write of `len` bytes in pieces of at most what `check-write`
+    /// grants, as wasmtime's blocking writes do (so a small `max_io`
+    /// shortens no blocking write and traps none).
+    fn write_in_pieces(&mut self, id: u32, len: u64, fill: Fill) -> Result<()> {
+        let budget = self.budget();
+        let mut done = 0;
+        loop {
+            let n = (len - done).min(budget);
+            self.write_unbudgeted(id, n, &mut |at, dst| fill(done + at, dst))?;
+            done += n;
+            if done == len {
+                return Ok(());
+            }
+        }
     }
 
     /// A stream `write` of `len` bytes without `check-write`'s budget:
@@ -451,7 +487,7 @@ impl Preview2 {
                 "wasi-web: blocking-write-and-flush takes at most 4096 bytes, not {len}"
             )));
         }
-        self.write_from(id, len, fill)?;
+        self.write_in_pieces(id, len, fill)?;
         self.flush_stream(id)
     }
 
@@ -466,7 +502,14 @@ impl Preview2 {
     }
 
     pub fn blocking_write_zeroes_and_flush(&mut self, id: u32, len: u64) -> Result<()> {
-        self.write_zeroes(id, len)?;
+        if len > WRITE_BUDGET {
+            self.output(id)?;
+            return Err(over_budget(len, WRITE_BUDGET));
+        }
+        self.write_in_pieces(id, len, &mut |_, dst| {
+            dst.fill(0);
+            Ok(())
+        })?;
         self.flush_stream(id)
     }
 

@@ -31,7 +31,7 @@ mod tests;
 use crate::ctx::WasiCtx;
 use crate::descriptor::Descriptor;
 use crate::error::Errno;
-use crate::io::Wait;
+use crate::io::{OutputStream, Wait};
 use crate::table::Table;
 
 pub use filesystem::{DescFlags, DirStream};

@@ -268,6 +268,7 @@ fn guest_sized_lists_are_checked_before_a_byte_is_copied() {
     assert_eq!(p.stat(f).unwrap().size, io::WRITE_BUDGET);
     let so = p.get_stdout().unwrap();
     p.write_from(so, 3, &mut counting(&asked)).unwrap();
+    p.flush_stream(so).unwrap();
     assert_eq!(&*out.0.borrow(), b"xxx");
     assert_eq!(asked.get(), io::WRITE_BUDGET + 3);
     // pwrite of 2 GiB: a short write of max_io bytes, only those copied.
@@ -352,20 +353,14 @@ fn a_closed_memfs_is_an_error_not_a_panic() {
     p.close_all();
 }
 
-/// Stdout and stderr coalesced in one shared buffer, to see the order in
-/// which they reach it.
+/// Stdout and stderr (each buffered by the builder) into one shared sink,
+/// to see the order in which they reach it.
 fn buffered_stdio() -> (Preview2, BufferOutput) {
     let fs = Rc::new(crate::descriptor::FsCell::new(MemFs::new()));
     let out = BufferOutput::default();
     let ctx = WasiCtxBuilder::new(fs)
-        .stdout(
-            Box::new(crate::cli::Buffered::new(out.clone(), false)),
-            false,
-        )
-        .stderr(
-            Box::new(crate::cli::Buffered::new(out.clone(), false)),
-            false,
-        )
+        .stdout(Box::new(out.clone()), false)
+        .stderr(Box::new(out.clone()), false)
         .deterministic(1)
         .build();
     (Preview2::new(ctx), out)
@@ -429,4 +424,89 @@ fn read_directory_at_lists_from_a_cookie() {
     })
     .unwrap();
     assert_eq!(rest, ["b"]);
+}
+
+/// A host whose stdout (a terminal or not) and stdin go to and come from
+/// buffers, with the given `max_io`.
+fn stdio_host(tty: bool, max_io: u32) -> (Preview2, BufferOutput) {
+    let fs = Rc::new(crate::descriptor::FsCell::new(MemFs::new()));
+    {
+        let mut f = fs.borrow_mut();
+        let (w, r) = (f.host_walk(), f.root());
+        f.mkdir(w, r, "data").unwrap();
+    }
+    let out = BufferOutput::default();
+    let ctx = WasiCtxBuilder::new(fs)
+        .preopen("/data", "/data")
+        .unwrap()
+        .stdin(Box::new(crate::cli::BytesInput("0123456789".into())), false)
+        .stdout(Box::new(out.clone()), tty)
+        .max_io(max_io)
+        .deterministic(1)
+        .build();
+    (Preview2::new(ctx), out)
+}
+
+#[test]
+fn stdout_writes_are_buffered_until_a_flush_as_in_preview1() {
+    let (mut p, out) = stdio_host(false, crate::ctx::DEFAULT_MAX_IO);
+    let o = p.get_stdout().unwrap();
+    p.write(o, b"a").unwrap();
+    p.write(o, b"b\n").unwrap();
+    // Not a terminal: held, newline or not, until the guest flushes.
+    assert_eq!(out.0.borrow().as_slice(), b"");
+    p.flush_stream(o).unwrap();
+    assert_eq!(out.0.borrow().as_slice(), b"ab\n");
+    p.blocking_write_and_flush(o, b"c").unwrap();
+    assert_eq!(out.0.borrow().as_slice(), b"ab\nc");
+    // A read of stdin shows a prompt first; so does exit.
+    p.write(o, b"> ").unwrap();
+    let i = p.get_stdin().unwrap();
+    assert_eq!(p.read(i, 1).unwrap(), b"0");
+    assert_eq!(out.0.borrow().as_slice(), b"ab\nc> ");
+    p.write(o, b"bye").unwrap();
+    p.exit(0);
+    assert_eq!(out.0.borrow().as_slice(), b"ab\nc> bye");
+}
+
+#[test]
+fn a_terminal_stdout_is_flushed_at_each_newline() {
+    let (mut p, out) = stdio_host(true, crate::ctx::DEFAULT_MAX_IO);
+    let o = p.get_stdout().unwrap();
+    p.write(o, b"a").unwrap();
+    assert_eq!(out.0.borrow().as_slice(), b"");
+    p.write(o, b"b\nc").unwrap();
+    assert_eq!(out.0.borrow().as_slice(), b"ab\nc");
+}
+
+#[test]
+fn max_io_caps_every_read_and_write() {
+    let (mut p, out) = stdio_host(false, 4);
+    let d = root(&mut p);
+    let f = p.open_at(d, true, "f", O_CREATE, READ | WRITE).unwrap();
+    // Descriptor write: short, the count says so.
+    assert_eq!(p.pwrite(f, b"abcdefghij", 0).unwrap(), 4);
+    assert_eq!(p.pwrite(f, b"efghij", 4).unwrap(), 4);
+    assert_eq!(p.pread(f, 100, 0).unwrap(), (b"abcd".to_vec(), false));
+    // Stream reads of a file and of stdin: short.
+    let r = p.read_via_stream(f, 2).unwrap();
+    assert_eq!(p.read(r, u64::MAX).unwrap(), b"cdef");
+    assert_eq!(p.blocking_read(r, 100).unwrap(), b"gh");
+    let i = p.get_stdin().unwrap();
+    assert_eq!(p.blocking_read(i, 100).unwrap(), b"0123");
+    // Stream writes: check-write grants max_io, more traps (budget).
+    let o = p.get_stdout().unwrap();
+    assert_eq!(p.check_write(o).unwrap(), 4);
+    let w = p.write_via_stream(f, 0).unwrap();
+    assert_eq!(p.check_write(w).unwrap(), 4);
+    match p.write(o, b"12345") {
+        Err(Error::Trap(m)) => assert!(m.contains("grants at most 4"), "{m}"),
+        other => panic!("expected a trap, got {other:?}"),
+    }
+    // The blocking convenience calls write in pieces, whole.
+    p.blocking_write_and_flush(o, b"0123456789").unwrap();
+    p.blocking_write_zeroes_and_flush(w, 10).unwrap();
+    assert_eq!(out.0.borrow().as_slice(), b"0123456789");
+    assert_eq!(p.stat(f).unwrap().size, 10);
+    assert_eq!(p.pread(f, 4, 6).unwrap(), (vec![0; 4], true));
 }

@@ -12,6 +12,11 @@ const EFAULT: u32 = 21;
 const EILSEQ: u32 = 25;
 const EPERM: u32 = 63;
 
+/// A path argument: MemFsCore takes JS strings.
+fn s(path: &str) -> js_sys::JsString {
+    path.into()
+}
+
 fn memory(pages: u32) -> WebAssembly::Memory {
     let desc = Object::new();
     Reflect::set(&desc, &"initial".into(), &pages.into()).unwrap();
@@ -60,7 +65,7 @@ fn core(fs: &MemFsCore, out: &Array, stdin: &[u8]) -> WasiCore {
 
 fn setup() -> (MemFsCore, Array, WasiCore, WebAssembly::Memory) {
     let fs = MemFsCore::new();
-    fs.mkdir("/data", false).unwrap();
+    fs.mkdir(&s("/data"), false).unwrap();
     let out = Array::new();
     let mut c = core(&fs, &out, b"typed input");
     let mem = memory(1);
@@ -81,26 +86,26 @@ fn iovec(mem: &WebAssembly::Memory, at: u32, ptr: u32, len: u32) {
 
 pub fn memfs_api_and_errors() {
     let fs = MemFsCore::new();
-    fs.mkdir("/a/b/c", true).unwrap();
-    fs.write_file("/a/b/c/f.txt", &bytes(b"hello")).unwrap();
-    assert_eq!(fs.read_file("/a/b/c/f.txt").unwrap().to_vec(), b"hello");
-    assert_eq!(fs.readdir("/a/b/c").unwrap(), vec!["f.txt".to_string()]);
-    fs.symlink("b/c/f.txt", "/a/link").unwrap();
-    assert_eq!(fs.read_file("/a/link").unwrap().to_vec(), b"hello");
-    let st = fs.lstat("/a/link").unwrap();
+    fs.mkdir(&s("/a/b/c"), true).unwrap();
+    fs.write_file(&s("/a/b/c/f.txt"), &bytes(b"hello")).unwrap();
+    assert_eq!(fs.read_file(&s("/a/b/c/f.txt")).unwrap().to_vec(), b"hello");
+    assert_eq!(fs.readdir(&s("/a/b/c")).unwrap(), vec!["f.txt".to_string()]);
+    fs.symlink(&s("b/c/f.txt"), &s("/a/link")).unwrap();
+    assert_eq!(fs.read_file(&s("/a/link")).unwrap().to_vec(), b"hello");
+    let st = fs.lstat(&s("/a/link")).unwrap();
     assert_eq!(Reflect::get(&st, &"type".into()).unwrap(), "symlink");
-    let st = fs.stat("/a/link").unwrap();
+    let st = fs.stat(&s("/a/link")).unwrap();
     assert_eq!(
         Reflect::get(&st, &"size".into()).unwrap().as_f64(),
         Some(5.0)
     );
-    fs.rename("/a/b/c/f.txt", "/a/g.txt").unwrap();
-    assert!(!fs.exists("/a/link").unwrap());
-    let err = fs.read_file("/nope").unwrap_err();
+    fs.rename(&s("/a/b/c/f.txt"), &s("/a/g.txt")).unwrap();
+    assert!(!fs.exists(&s("/a/link")).unwrap());
+    let err = fs.read_file(&s("/nope")).unwrap_err();
     assert_eq!(Reflect::get(&err, &"code".into()).unwrap(), "ENOENT");
-    let err = fs.rm("/a", false).unwrap_err();
+    let err = fs.rm(&s("/a"), false).unwrap_err();
     assert_eq!(Reflect::get(&err, &"code".into()).unwrap(), "ENOTEMPTY");
-    fs.rm("/a", true).unwrap();
+    fs.rm(&s("/a"), true).unwrap();
     assert_eq!(fs.usage().unwrap(), vec![1.0, 0.0]);
 }
 
@@ -137,10 +142,11 @@ pub fn files_are_shared_with_memfs() {
     iovec(&mem, 0, 100, 20);
     assert_eq!(c.fd_write(fd, 0, 1, 52), 0);
     assert_eq!(
-        fs.read_file("/data/out.txt").unwrap().to_vec(),
+        fs.read_file(&s("/data/out.txt")).unwrap().to_vec(),
         b"written by the guest"
     );
-    fs.write_file("/data/in.txt", &bytes(b"from js")).unwrap();
+    fs.write_file(&s("/data/in.txt"), &bytes(b"from js"))
+        .unwrap();
     put(&mem, 1000, b"in.txt");
     assert_eq!(c.path_open(3, 0, 1000, 6, 0, -1, -1, 0, 60), 0);
     iovec(&mem, 0, 100, 64);

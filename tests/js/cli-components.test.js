@@ -98,8 +98,13 @@ function tamper(entry, code) {
 }
 
 const MARK = "from the cache\n";
-/** Writes MARK to stderr in Node, or through the page's output channel in --browser. */
-const MARKER_CODE = `if (globalThis.__wasiWebWrite) globalThis.__wasiWebWrite(2, btoa(${JSON.stringify(MARK)})); else process.stderr.write(${JSON.stringify(MARK)});`;
+/**
+ * Writes MARK to stderr in Node, or in --browser (the component runs in the
+ * page's bridge worker) with a POST to the CLI's bridge, as the worker does.
+ */
+const MARKER_CODE =
+  `if (typeof XMLHttpRequest !== "undefined") { const x = new XMLHttpRequest(); x.open("POST", "/__wasi-web/bridge/out/2", false); ` +
+  `x.send(${JSON.stringify(MARK)}); } else process.stderr.write(${JSON.stringify(MARK)});`;
 
 describe("the CLI and the transpile cache", { concurrency: 2 }, () => {
   for (const browser of [false, true]) {

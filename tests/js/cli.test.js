@@ -51,8 +51,8 @@ describe("argument parsing", () => {
       file: "p.wasm",
       args: ["--dir", "x"],
       dirs: [
-        { host: "a", guest: "a" },
-        { host: "b", guest: "/guest" },
+        { host: "a", guest: "a", readonly: false },
+        { host: "b", guest: "/guest", readonly: false },
       ],
       env: { K: "V=W", E: "" },
       browser: false,

@@ -2,9 +2,7 @@
 // browser, one page, every case in it.
 import { after, before, test } from "node:test";
 import { launchChromium, openRunnerPage } from "../../js/node/chromium.js";
-import { encodeTree } from "../../js/node/run-browser.js";
 import { startServer } from "../../js/node/server.js";
-import { exportTree } from "../../js/index.js";
 import { checkResult, loadCorpus, mountFixtures, readGuest, REPO } from "./helpers/corpus.js";
 import path from "node:path";
 
@@ -34,9 +32,9 @@ for (const c of corpus) {
       args: [c.wasm, ...c.args],
       env: c.env,
       preopens,
-      tree: encodeTree(exportTree(memfs, "/")),
-      stdin: Buffer.from(c.stdin).toString("base64"),
-      output: "buffer",
+      // Bytes as bytes: the tree as a tar archive, stdin as is.
+      treeUrl: server.route(`/__test/${c.name}/tree.tar`, memfs.snapshot()),
+      stdinUrl: server.route(`/__test/${c.name}/stdin`, Buffer.from(c.stdin)),
     });
     if (result.error) throw new Error(`in Chromium: ${result.error}`);
     checkResult(c, result);

@@ -7,7 +7,8 @@ import os from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { MemFS } from "../../js/index.js";
-import { fromHostDir, toHostDir } from "../../js/node/host-dirs.js";
+import { fromHostDir, replayRenames, toHostDir } from "../../js/node/host-dirs.js";
+import { mountHostDirs } from "../../js/node/mounts.js";
 import { REPO } from "./helpers/corpus.js";
 import { scripted } from "./helpers/wat.js";
 
@@ -248,7 +249,10 @@ describe("toHostDir without a baseline", () => {
 });
 
 describe("the CLI's --dir", () => {
-  test("host edits during the run survive; the guest's changes go back; conflicts are on stderr", async () => {
+  // --dir is a live mount now (js/node/mounts.js mountHostFolders): both
+  // sides change the same files as they go, as with wasmtime, and nothing is
+  // written back afterwards (tests/js/mount-host.test.js has the rest).
+  test("host edits during the run survive, and the guest's changes are made live", async () => {
     const dir = hostFolder();
     const wasm = path.join(tmp, "guest.wasm");
     // Waits on stdin so that the host can change the folder mid-run.
@@ -285,7 +289,63 @@ describe("the CLI's --dir", () => {
     assert.equal(exists(dir, "a.link"), false);
     assert.equal(read(dir, "new.txt"), "guest new\n");
     assert.equal(exists(dir, "sub/c.txt"), false);
-    assert.equal(read(dir, "a.txt"), "host a\n");
-    assert.equal(stderr, `wasi-web: not writing back ${path.join(dir, "a.txt")}: it changed on the host during the run\n`);
+    // The guest wrote a.txt after the host did: its write is the last one.
+    assert.equal(read(dir, "a.txt"), "guest a\n");
+    assert.equal(stderr, "");
+  });
+});
+
+describe("replayRenames (--browser): a guest rename is a host rename", () => {
+  /** A fresh folder copied as --browser copies it: root /host/0. */
+  function copied() {
+    const dir = hostFolder();
+    const memfs = new MemFS();
+    const { preopens, roots } = mountHostDirs(memfs, [{ host: dir, guest: "/g" }]);
+    assert.deepEqual(preopens, { "/g": "/host/0" });
+    return { dir, memfs, root: roots[0] };
+  }
+
+  test("files and directories keep their host inode; the write-back then has nothing left to do", () => {
+    const { dir, memfs, root } = copied();
+    const inoA = fs.statSync(path.join(dir, "a.txt")).ino;
+    const inoC = fs.statSync(path.join(dir, "sub/c.txt")).ino;
+    memfs.rename("/host/0/a.txt", "/host/0/z.txt");
+    memfs.rename("/host/0/sub", "/host/0/moved");
+    memfs.rename("/host/0/moved/c.txt", "/host/0/moved/d.txt");
+    const made = replayRenames(root, [
+      ["/host/0/a.txt", "/host/0/z.txt"],
+      ["/host/0/sub", "/host/0/moved"],
+      ["/host/0/sub/c.txt", "/host/0/moved/d.txt"],
+    ]);
+    assert.equal(made, 3);
+    assert.deepEqual(toHostDir(memfs, "/host/0", dir, { loaded: root.loaded }), { written: 0, removed: 0, conflicts: [] });
+    assert.equal(fs.statSync(path.join(dir, "z.txt")).ino, inoA);
+    assert.equal(fs.statSync(path.join(dir, "moved/d.txt")).ino, inoC);
+    assert.equal(exists(dir, "a.txt") || exists(dir, "sub"), false);
+  });
+
+  test("not replayed where the host changed the source, or for a swap; the write-back still gets it right", () => {
+    const { dir, memfs, root } = copied();
+    memfs.rename("/host/0/a.txt", "/host/0/z.txt");
+    fs.writeFileSync(path.join(dir, "a.txt"), "edited on the host\n");
+    // A swap of b.txt and sub/c.txt's names would overwrite a source.
+    memfs.rename("/host/0/b.txt", "/host/0/tmp");
+    memfs.rename("/host/0/sub/c.txt", "/host/0/b.txt");
+    memfs.rename("/host/0/tmp", "/host/0/sub/c.txt");
+    const made = replayRenames(root, [
+      ["/host/0/a.txt", "/host/0/z.txt"],
+      ["/host/0/b.txt", "/host/0/sub/c.txt"],
+      ["/host/0/sub/c.txt", "/host/0/b.txt"],
+    ]);
+    assert.equal(made, 0);
+    const { conflicts } = toHostDir(memfs, "/host/0", dir, { loaded: root.loaded });
+    assert.equal(read(dir, "a.txt"), "edited on the host\n", "the host's edit stays");
+    assert.deepEqual(
+      conflicts.map((c) => path.basename(c.path)),
+      ["a.txt"],
+    );
+    assert.equal(read(dir, "z.txt"), "a\n");
+    assert.equal(read(dir, "b.txt"), "c\n");
+    assert.equal(read(dir, "sub/c.txt"), "b\n");
   });
 });

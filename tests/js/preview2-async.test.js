@@ -29,6 +29,7 @@ after(async () => {
 test("chromium: a component sleeping 200 ms really waits while page timers keep firing", async () => {
   const result = await page.evaluate(async () => {
     const { run } = await import("/js/index.js");
+    await (await import("/js/index.js")).init();
     const { WASIp2 } = await import("/js/preview2/index.js");
     const { transpileComponent } = await import("/js/preview2/run.js");
     const bytes = new Uint8Array(await (await fetch("/tests/p2guests/out/sleep.wasm")).arrayBuffer());
@@ -65,6 +66,7 @@ test("chromium: a component sleeping 200 ms really waits while page timers keep 
 test("chromium: WASIp2 { async } with a StdinQueue answers lines pushed after start", async () => {
   const result = await page.evaluate(async () => {
     const { StdinQueue } = await import("/js/index.js");
+    await (await import("/js/index.js")).init();
     const { WASIp2 } = await import("/js/preview2/index.js");
     const { transpileComponent } = await import("/js/preview2/run.js");
     const bytes = new Uint8Array(await (await fetch("/tests/p2guests/out/echo.wasm")).arrayBuffer());
@@ -124,6 +126,7 @@ test("chromium: WASIp2 { async } with a StdinQueue answers lines pushed after st
 test("chromium: run(bytes, { async: true, stdin: StdinQueue }) for a component", async () => {
   const result = await page.evaluate(async () => {
     const { run, StdinQueue } = await import("/js/index.js");
+    await (await import("/js/index.js")).init();
     const bytes = new Uint8Array(await (await fetch("/tests/p2guests/out/echo.wasm")).arrayBuffer());
     const stdin = new StdinQueue();
     setTimeout(() => stdin.push("late\n"), 100);
@@ -142,6 +145,7 @@ test("chromium: run(bytes, { async: true, stdin: StdinQueue }) for a component",
 test("chromium: async mode keeps exit codes, files and string stdin (hello guest)", async () => {
   const result = await page.evaluate(async () => {
     const { MemFS, run } = await import("/js/index.js");
+    await (await import("/js/index.js")).init();
     const bytes = new Uint8Array(await (await fetch("/tests/p2guests/out/hello.wasm")).arrayBuffer());
     const fs = new MemFS();
     fs.mkdir("/data");
@@ -164,6 +168,7 @@ test("chromium: async mode keeps exit codes, files and string stdin (hello guest
 test("chromium: an AbortSignal ends a component's long sleep with an AbortError", { timeout: 120_000 }, async () => {
   const result = await page.evaluate(async () => {
     const { run } = await import("/js/index.js");
+    await (await import("/js/index.js")).init();
     const { WASIp2 } = await import("/js/preview2/index.js");
     const { transpileComponent } = await import("/js/preview2/run.js");
     const bytes = new Uint8Array(await (await fetch("/tests/p2guests/out/sleep.wasm")).arrayBuffer());

@@ -27,6 +27,7 @@ after(async () => {
 test("chromium: run() transpiles a component with jco in the page and runs it on a MemFS", async () => {
   const result = await page.evaluate(async () => {
     const { MemFS, run } = await import("/js/index.js");
+    await (await import("/js/index.js")).init();
     const bytes = new Uint8Array(await (await fetch("/tests/p2guests/out/hello.wasm")).arrayBuffer());
     const fs = new MemFS();
     fs.mkdir("/data");
@@ -49,6 +50,7 @@ test("chromium: every interface (ifaces guest), and Preview 1 + Preview 2 on one
   const result = await page.evaluate(
     async ({ p1 }) => {
       const { MemFS, run } = await import("/js/index.js");
+      await (await import("/js/index.js")).init();
       const get = async (n) => new Uint8Array(await (await fetch(`/tests/p2guests/out/${n}.wasm`)).arrayBuffer());
       try {
         const fs = new MemFS();

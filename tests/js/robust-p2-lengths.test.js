@@ -62,6 +62,10 @@ describe("Preview 2: guest-sized lists are checked before they are copied", () =
     // Other views and arrays are taken as plain Uint8Arrays.
     stdout.blockingWriteAndFlush(Buffer.from("ab"));
     stdout.write([1, 2, 3]);
+    // A plain write waits in the core's output buffer (one policy with
+    // Preview 1) until the component flushes, waits, reads stdin or ends.
+    assert.deepEqual(written, [4096, 2]);
+    stdout.flush();
     assert.deepEqual(written, [4096, 2, 3]);
   });
 
@@ -137,23 +141,92 @@ describe("Preview 2: guest-sized lists are checked before they are copied", () =
 
   test("reads and random bytes are built outside the core", () => {
     const { file, imports, fs } = setup();
-    // 48 MiB of file, then reads asking for 2^40 bytes (capped at 64 MiB).
+    // 48 MiB of file, then reads asking for 2^40 bytes (capped at
+    // maxIoBytes, 16 MiB by default, as Preview 1's reads).
     for (let i = 0; i < 3; i++) assert.equal(file.write(BIG, BigInt(i * MAX_IO)), BigInt(MAX_IO));
     assert.equal(fs.stat("/data/f").size, 3 * MAX_IO);
-    let pread, streamRead, random;
+    let pread, last, streamRead, random;
     const grew = growth(() => {
       pread = file.read(2n ** 40n, 0n);
+      last = file.read(2n ** 40n, BigInt(2 * MAX_IO));
       streamRead = file.readViaStream(1n).read(2n ** 40n);
       random = imports["wasi:random/random"].getRandomBytes(2n ** 40n);
     });
     assert.ok(grew <= 2 * MiB, `core memory grew by ${grew} bytes`);
     const [bytes, eof] = pread;
-    assert.equal(eof, true);
-    assert.equal(bytes.length, 3 * MAX_IO);
-    assert.deepEqual([bytes[0], bytes[MAX_IO - 1], bytes[MAX_IO], bytes[2 * MAX_IO], bytes[3 * MAX_IO - 1]], [1, 2, 1, 1, 2]);
-    assert.equal(streamRead.length, 3 * MAX_IO - 1);
+    assert.equal(eof, false);
+    assert.equal(bytes.length, MAX_IO);
+    assert.deepEqual([bytes[0], bytes[1], bytes[MAX_IO - 1]], [1, 0, 2]);
+    // The rest of the file is the next call's: a short read that reaches the end.
+    assert.deepEqual([last[0].length, last[0][0], last[0][MAX_IO - 1], last[1]], [MAX_IO, 1, 2, true]);
+    assert.equal(streamRead.length, MAX_IO);
     assert.equal(streamRead[MAX_IO - 2], 2);
     assert.equal(random.length, 64 * MiB);
     assert.ok(random.some((b) => b !== 0));
+  });
+});
+
+describe("one I/O cap and one output buffer for both previews", () => {
+  test("maxIoBytes shortens WASIp2 reads and descriptor writes, and caps check-write", () => {
+    const fs = new MemFS();
+    fs.mkdir("/data");
+    const written = [];
+    const wasi = new WASIp2({
+      fs,
+      preopens: { "/data": "/data" },
+      stdin: "0123456789",
+      stdout: (b) => written.push([...b]),
+      maxIoBytes: 4,
+    });
+    const imports = wasi.imports;
+    const [[dir]] = imports["wasi:filesystem/preopens"].getDirectories();
+    const file = dir.openAt({}, "f", { create: true }, { read: true, write: true });
+    const ten = new TextEncoder().encode("abcdefghij");
+    assert.equal(file.write(ten, 0n), 4n);
+    assert.equal(file.write(ten.subarray(4), 4n), 4n);
+    const [got, eof] = file.read(100n, 0n);
+    assert.equal(new TextDecoder().decode(got), "abcd");
+    assert.equal(eof, false);
+    assert.equal(new TextDecoder().decode(file.readViaStream(2n).read(100n)), "cdef");
+    assert.equal(new TextDecoder().decode(imports["wasi:cli/stdin"].getStdin().blockingRead(100n)), "0123");
+    const stdout = imports["wasi:cli/stdout"].getStdout();
+    assert.equal(stdout.checkWrite(), 4n);
+    assert.equal(file.writeViaStream(0n).checkWrite(), 4n);
+    assert.throws(() => stdout.write(ten.subarray(0, 5)), trap(/write exceeded budget: 5 bytes, but check-write grants at most 4/));
+    // blocking-write-and-flush writes in pieces of the budget: all of it arrives.
+    stdout.blockingWriteAndFlush(ten);
+    assert.deepEqual(written.flat(), [...ten]);
+    assert.throws(() => new WASIp2({ maxIoBytes: 0 }), /options\.maxIoBytes must be a whole number from 1/);
+  });
+
+  test("stdout is buffered the same way for a Preview 1 program and a component", async () => {
+    const { WASI } = await import("../../js/index.js");
+    const { guest } = await import("./helpers/wat.js");
+    const sinks = { p1: [], p2: [] };
+    const pieces = ["a", "b\n", "c"];
+    for (const tty of [false, true]) {
+      sinks.p1.length = 0;
+      sinks.p2.length = 0;
+      const p1 = new WASI({ stdout: (b) => sinks.p1.push(new TextDecoder().decode(b)), tty });
+      const strings = Object.fromEntries(pieces.map((p, i) => [`s${i}`, p]));
+      const prog = guest({ strings, start: pieces.map((_, i) => `(call $print (i32.const 1) $str:s${i} $len:s${i})`).join("\n") });
+      const seenByP1 = [];
+      const { instance } = await WebAssembly.instantiate(prog, p1.getImportObject());
+      p1.start(instance);
+      seenByP1.push(...sinks.p1);
+
+      const p2 = new WASIp2({ stdout: (b) => sinks.p2.push(new TextDecoder().decode(b)), tty });
+      const out = p2.imports["wasi:cli/stdout"].getStdout();
+      const seenByP2 = [];
+      for (const p of pieces) {
+        out.write(new TextEncoder().encode(p));
+        seenByP2.push(sinks.p2.join(""));
+      }
+      p2.flush();
+      // Not a terminal: one sink call at the end; a terminal: one per line.
+      assert.deepEqual(seenByP2, tty ? ["", "ab\n", "ab\n"] : ["", "", ""]);
+      assert.deepEqual(sinks.p2, tty ? ["ab\n", "c"] : ["ab\nc"]);
+      assert.deepEqual(seenByP1, sinks.p2, `tty: ${tty}`);
+    }
   });
 });

@@ -77,7 +77,7 @@ test("the CLI refuses the same guest path given twice", () => {
   assert.throws(() => parseArgs(["--dir", "/tmp", "--dir", "/tmp/", "prog.wasm"]), UsageError);
   const ok = parseArgs(["--dir", "/tmp::/a", "--dir", "/var::/b", "prog.wasm"]);
   assert.deepEqual(ok.dirs, [
-    { host: "/tmp", guest: "/a" },
-    { host: "/var", guest: "/b" },
+    { host: "/tmp", guest: "/a", readonly: false },
+    { host: "/var", guest: "/b", readonly: false },
   ]);
 });

@@ -10,7 +10,7 @@ import { after, before, describe, test } from "node:test";
 import { MemFS } from "../../js/index.js";
 import { applyChanges, diffTree, exportTree } from "../../js/tree.js";
 import { openLibraryPage } from "./helpers/pages.js";
-import { cat, scripted as script } from "./helpers/wat.js";
+import { cat, guest, scripted as script } from "./helpers/wat.js";
 
 const enc = new TextEncoder();
 
@@ -448,5 +448,98 @@ describe("worker mode in Chromium", () => {
       }
     });
     assert.match(r, /^TypeError: options\.preopens: "\/data" and "\/data\/" are the same guest path/);
+  });
+
+  test("deterministic, maxIoBytes and tty work in a worker; async and component options are TypeErrors", { timeout: 60_000 }, async () => {
+    // Prints, as raw bytes: the wall clock, the monotonic clock and 16 random bytes.
+    const clocks = [
+      ...guest({
+        imports: ["clock_time_get", "random_get"],
+        start: `
+          (call $ok (call $clock_time_get (i32.const 0) (i64.const 1) (i32.const 128)))
+          (call $ok (call $clock_time_get (i32.const 1) (i64.const 1) (i32.const 136)))
+          (call $ok (call $random_get (i32.const 144) (i32.const 16)))
+          (call $print (i32.const 1) (i32.const 128) (i32.const 32))`,
+      }),
+    ];
+    // One fd_write of 10 bytes, then the count it moved as a digit ("0" + n).
+    const short = [
+      ...guest({
+        strings: { ten: "abcdefghij" },
+        start: `
+          (i32.store (i32.const 16) $str:ten) (i32.store (i32.const 20) $len:ten)
+          (call $ok (call $fd_write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 24)))
+          (i32.store8 (i32.const 32) (i32.add (i32.const 48) (i32.load (i32.const 24))))
+          (call $print (i32.const 1) (i32.const 32) (i32.const 1))`,
+      }),
+    ];
+    // Two writes, "abc\n" then "def": one sink call per line on a terminal.
+    const lines = [
+      ...guest({
+        strings: { a: "abc\n", b: "def" },
+        start: "(call $print (i32.const 1) $str:a $len:a) (call $print (i32.const 1) $str:b $len:b)",
+      }),
+    ];
+    const r = await page.evaluate(
+      async ({ clocks, short, lines }) => {
+        const raw = async (options) => {
+          const bytes = [];
+          await wasiWeb.runInWorker(bytesOf(clocks), { ...options, stdout: (chunk) => bytes.push(...chunk) });
+          return bytes;
+        };
+        // The same program on the page, deterministic with seed 5.
+        const onPage = [];
+        const wasi = new wasiWeb.WASI({ deterministic: { seed: 5 }, stdout: (chunk) => onPage.push(...chunk) });
+        wasi.start((await WebAssembly.instantiate(bytesOf(clocks), wasi.getImportObject())).instance);
+        const refused = {};
+        for (const [key, value] of [
+          ["async", true],
+          ["cache", false],
+          ["timeZone", "UTC"],
+          ["cwd", "/"],
+          ["maxBufferBytes", 1],
+        ]) {
+          try {
+            await wasiWeb.runInWorker(bytesOf(short), { [key]: value });
+            refused[key] = "resolved";
+          } catch (error) {
+            refused[key] = `${error.name}: ${error.message}`;
+          }
+        }
+        return {
+          seed5: await raw({ deterministic: { seed: 5 } }),
+          again: await raw({ deterministic: { seed: 5 } }),
+          seed6: await raw({ deterministic: { seed: 6 } }),
+          real: await raw({}),
+          onPage,
+          capped: (await wasiWeb.runInWorker(bytesOf(short), { maxIoBytes: 4, async: false })).stdout,
+          // A terminal's stdout reaches the page line by line: "abc\n" comes before the rest.
+          lines: await (async () => {
+            const chunks = [];
+            await wasiWeb.runInWorker(bytesOf(lines), { tty: true, stdout: (c) => chunks.push(new TextDecoder().decode(c)) });
+            return chunks;
+          })(),
+          uncapped: (await wasiWeb.runInWorker(bytesOf(short))).stdout,
+          refused,
+        };
+      },
+      { clocks, short, lines },
+    );
+    assert.equal(r.seed5.length, 32);
+    assert.deepEqual(r.seed5, r.onPage, "a deterministic worker run is the deterministic page run");
+    assert.deepEqual(r.again, r.seed5);
+    // Another seed: the same virtual clocks, other random bytes.
+    assert.deepEqual(r.seed6.slice(0, 16), r.seed5.slice(0, 16));
+    assert.notDeepEqual(r.seed6.slice(16), r.seed5.slice(16));
+    // Without it, the wall clock is the real one (not the virtual 2024-01-01).
+    assert.notDeepEqual(r.real.slice(0, 8), r.seed5.slice(0, 8));
+    assert.equal(r.capped, "abcd4");
+    assert.equal(r.uncapped, "abcdefghij:");
+    assert.match(r.refused.async, /^TypeError: runInWorker\(\) does not take options\.async: a worker blocks/);
+    assert.match(r.refused.cache, /^TypeError: runInWorker\(\) does not take options\.cache: it is for components/);
+    assert.match(r.refused.timeZone, /^TypeError: runInWorker\(\) does not take options\.timeZone: it is for components/);
+    assert.match(r.refused.cwd, /^TypeError: runInWorker\(\) does not take options\.cwd: it is for components/);
+    assert.match(r.refused.maxBufferBytes, /^TypeError: runInWorker\(\) does not take options\.maxBufferBytes/);
+    assert.deepEqual(r.lines, ["abc\n", "def"]);
   });
 });

@@ -16,3 +16,6 @@ fs.closed = true; // error
 fs.close("now"); // error
 void n;
 void runInWorker(new Uint8Array(8), { stdin: () => null }); // error
+run(new Uint8Array(8), { stdout: "buffer" }); // error
+run(new Uint8Array(8), { jco: {} }); // error
+void runInWorker(new Uint8Array(8), { jco: {} as never, maxFds: 3 }); // error

@@ -1,10 +1,31 @@
 // Typed use of the public API, checked by tests/js/types.test.js with tsc
 // (never run): the typings must accept what the README shows.
-import { MemFS, OutputBuffer, StdinQueue, Stats, WASI, exportTree, importTree, run, runInWorker } from "../../js/index.js";
+import {
+  MemFS,
+  OutputBuffer,
+  StdinQueue,
+  Stats,
+  WASI,
+  exportTree,
+  importTree,
+  init,
+  initSync,
+  isReady,
+  run,
+  runInWorker,
+} from "../../js/index.js";
+import type { JcoModule, RunOptions } from "../../js/index.js";
+import * as browserBundle from "../../js/bundle.js";
 import { WASIp2, configure, transpileCacheStats, transpileComponent } from "../../js/preview2/index.js";
 import { fromHostDir, toHostDir } from "../../js/node/index.js";
 
-export async function usage(bytes: Uint8Array<ArrayBuffer>, component: Uint8Array): Promise<number> {
+export async function usage(bytes: Uint8Array<ArrayBuffer>, component: Uint8Array, jco: JcoModule): Promise<number> {
+  // Loading the core: a page awaits init(); a worker given the module loads it at once.
+  await init();
+  await init(new URL("https://example.com/wasi_web_bg.wasm"));
+  initSync(await WebAssembly.compile(bytes));
+  initSync(bytes);
+  const coreLoaded: boolean = isReady();
   const fs = new MemFS({ limits: { maxBytes: 1 << 20, maxInodes: Infinity } });
   fs.mkdir("/work/sub", { recursive: true });
   fs.writeFile("/work/in.txt", "hello");
@@ -13,6 +34,11 @@ export async function usage(bytes: Uint8Array<ArrayBuffer>, component: Uint8Arra
   const st: Stats = fs.stat("/work/in.txt");
   const isFile: boolean = st.isFile();
   const names: string[] = fs.readdir("/work");
+  // Snapshots: a tar archive of the whole MemFS, and back.
+  const archive: Uint8Array<ArrayBuffer> = fs.snapshot();
+  const copy: MemFS = MemFS.fromSnapshot(archive, { limits: { maxBytes: 1 << 20 } });
+  MemFS.fromSnapshot(archive.buffer).close();
+  copy.close();
   {
     // close() frees a MemFS at once; `using` closes it at the end of the block.
     using scratch = new MemFS();
@@ -43,6 +69,32 @@ export async function usage(bytes: Uint8Array<ArrayBuffer>, component: Uint8Arra
   const out: OutputBuffer | null = wasi.stdout;
 
   const result = await run(bytes, { args: ["prog"], fs, stdin: "typed\n", async: false });
+  // Every option of new WASI() but version/stdout/stderr/returnOnExit, and the component ones.
+  const everything: RunOptions = {
+    args: ["prog"],
+    env: { A: "1" },
+    preopens: { "/": "/" },
+    stdin: new StdinQueue(),
+    fs,
+    async: true,
+    tty: false,
+    deterministic: true,
+    maxFds: 16,
+    maxIoBytes: 1 << 20,
+    maxBufferBytes: 1 << 20,
+    cwd: "/",
+    cache: false,
+    timeZone: "UTC",
+    jco,
+    signal: new AbortController().signal,
+  };
+  await run(component, everything);
+  await run(bytes, { tty: [false, true, true], maxFds: 8 });
+  const reactor = new WASI();
+  reactor.initialize(instance);
+  reactor.flush();
+  const bundled: typeof run = browserBundle.run;
+  const p2FromBundle = new browserBundle.WASIp2({ fs });
   const both: string = result.stdout + result.stderr;
   const inWorker = await runInWorker(bytes, { stdout: (c) => void c, signal: new AbortController().signal });
   const clash: string[] = inWorker.conflicts.map((c) => `${c.path}: ${c.reason}`);
@@ -58,6 +110,6 @@ export async function usage(bytes: Uint8Array<ArrayBuffer>, component: Uint8Arra
   const { loaded } = fromHostDir("/tmp/x", { fs, at: "/host" });
   toHostDir(fs, "/host", "/tmp/x", { loaded });
 
-  void [text, raw, isFile, names, out, both, inWorker, clash, stopped, hits];
+  void [text, raw, isFile, names, out, both, inWorker, clash, stopped, hits, coreLoaded, bundled, p2FromBundle];
   return code + result.exitCode + p2code;
 }

@@ -8,6 +8,10 @@ import { FilesPanel } from "./files.js";
 import { ProgramPanel } from "./program.js";
 import { Runner } from "./runner.js";
 import { Terminal } from "./terminal.js";
+import { init } from "wasi-web";
+
+// The Files panel makes a MemFS at once: load the core first.
+await init();
 
 const runButton = byId("run", HTMLButtonElement);
 const stopButton = byId("stop", HTMLButtonElement);

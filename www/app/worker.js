@@ -11,7 +11,7 @@
 // (component.js): its JS is imported from a blob: URL, its core modules are
 // compiled here, and it runs synchronously on a WASIp2 over the same MemFS.
 // Its stdin is what was typed before Run (or "< file").
-import { MemFS, StdinQueue, WASI, compileProgram, detectWasiVersion, exportTree, importTree } from "wasi-web";
+import { MemFS, StdinQueue, WASI, compileProgram, detectWasiVersion, exportTree, importTree, init } from "wasi-web";
 import { WASIp2 } from "wasi-web/preview2";
 
 /**
@@ -249,4 +249,6 @@ self.onmessage = (event) => {
   }
 };
 
+// Ready once the core is loaded (wasi-web has no top-level await).
+await init();
 send({ type: "ready", jspi: JSPI });

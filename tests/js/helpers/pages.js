@@ -27,6 +27,8 @@ export async function openLibraryPage() {
   await page.goto(`${server.url}${BLANK_PAGE}`);
   await page.evaluate(async () => {
     globalThis.wasiWeb = await import("/js/index.js");
+    // In a page the core loads with init() (no top-level await).
+    await globalThis.wasiWeb.init();
   });
   return { server, browser, page };
 }

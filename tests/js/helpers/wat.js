@@ -5,9 +5,13 @@ import binaryen from "binaryen";
 const SIGNATURES = {
   args_get: "(param i32 i32) (result i32)",
   args_sizes_get: "(param i32 i32) (result i32)",
+  environ_get: "(param i32 i32) (result i32)",
+  environ_sizes_get: "(param i32 i32) (result i32)",
   fd_write: "(param i32 i32 i32 i32) (result i32)",
   fd_read: "(param i32 i32 i32 i32) (result i32)",
+  fd_pread: "(param i32 i32 i32 i64 i32) (result i32)",
   fd_close: "(param i32) (result i32)",
+  fd_seek: "(param i32 i64 i32 i32) (result i32)",
   path_open: "(param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)",
   path_unlink_file: "(param i32 i32 i32) (result i32)",
   path_create_directory: "(param i32 i32 i32) (result i32)",
@@ -18,6 +22,8 @@ const SIGNATURES = {
   proc_raise: "(param i32) (result i32)",
   sched_yield: "(result i32)",
   poll_oneoff: "(param i32 i32 i32 i32) (result i32)",
+  clock_time_get: "(param i32 i64 i32) (result i32)",
+  random_get: "(param i32 i32) (result i32)",
 };
 
 const encoder = new TextEncoder();

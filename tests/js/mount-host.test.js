@@ -1,0 +1,368 @@
+// Live host-folder mounts (issue 13): MemFS.mount + hostFolder from
+// wasi-web/node, through the JS API, a guest, and the CLI.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, describe, test } from "node:test";
+import { MemFS, WASI } from "../../js/index.js";
+import { hostFolder } from "../../js/node/index.js";
+import { watToWasm } from "../../js/node/wat.js";
+import { parseArgs, UsageError } from "../../js/node/cli-args.js";
+import { REPO } from "./helpers/corpus.js";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wasi-web-mount-host-"));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+let n = 0;
+/** A fresh host folder with `files` ({ name: content }). */
+function folder(files = {}) {
+  const dir = path.join(tmp, `f${n++}`);
+  fs.mkdirSync(dir);
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), content);
+  }
+  return dir;
+}
+function mounted(dir, options) {
+  const memfs = new MemFS();
+  const provider = hostFolder(fs, dir, options);
+  memfs.mount("/host", provider);
+  return { memfs, provider };
+}
+const code = (f) => {
+  try {
+    f();
+  } catch (error) {
+    return error.code;
+  }
+  return "no error";
+};
+
+describe("hostFolder through the MemFS API", () => {
+  test("reads and writes the real files, live, with real inode numbers", () => {
+    const dir = folder({ "a.txt": "hello", "sub/b.txt": "bee" });
+    const { memfs } = mounted(dir);
+    assert.deepEqual(memfs.readdir("/host").sort(), ["a.txt", "sub"]);
+    assert.equal(memfs.readFile("/host/sub/b.txt", "utf8"), "bee");
+    assert.equal(memfs.stat("/host/a.txt").ino, fs.statSync(path.join(dir, "a.txt")).ino);
+    // The host's nanoseconds, as milliseconds (two roundings apart at most).
+    const mtimeNs = fs.statSync(path.join(dir, "a.txt"), { bigint: true }).mtimeNs;
+    assert.ok(Math.abs(memfs.stat("/host/a.txt").mtimeMs - Number(mtimeNs) / 1e6) < 1e-3);
+    memfs.writeFile("/host/new.txt", "made in the MemFS");
+    assert.equal(fs.readFileSync(path.join(dir, "new.txt"), "utf8"), "made in the MemFS");
+    // A host edit is seen at once, and nothing ever writes the old content back.
+    fs.writeFileSync(path.join(dir, "a.txt"), "edited on the host");
+    assert.equal(memfs.readFile("/host/a.txt", "utf8"), "edited on the host");
+    // The MemFS limits do not count host files.
+    const usage = memfs.usage();
+    memfs.writeFile("/host/big.bin", new Uint8Array(1 << 20));
+    assert.deepEqual(memfs.usage(), usage);
+    memfs.close();
+    assert.equal(fs.readFileSync(path.join(dir, "a.txt"), "utf8"), "edited on the host");
+  });
+
+  test("rmdir of a non-empty host folder is ENOTEMPTY and deletes nothing", () => {
+    const dir = folder({ "d/keep.txt": "k", "d/inner/deep.txt": "d" });
+    const { memfs } = mounted(dir);
+    assert.equal(
+      code(() => memfs.rm("/host/d")),
+      "ENOTEMPTY",
+    );
+    assert.equal(fs.readFileSync(path.join(dir, "d/keep.txt"), "utf8"), "k");
+    assert.equal(fs.readFileSync(path.join(dir, "d/inner/deep.txt"), "utf8"), "d");
+  });
+
+  test("rename stays a rename: the inode moves, a hard link outside the folder keeps the old file", () => {
+    const dir = folder({ "doc.txt": "v1" });
+    const outside = path.join(tmp, `outside-link-${n++}`);
+    fs.linkSync(path.join(dir, "doc.txt"), outside);
+    const ino = fs.statSync(path.join(dir, "doc.txt")).ino;
+    const { memfs } = mounted(dir);
+    memfs.rename("/host/doc.txt", "/host/moved.txt");
+    assert.equal(fs.statSync(path.join(dir, "moved.txt")).ino, ino);
+    // "write a temp file, rename it over": a new inode replaces the name.
+    memfs.writeFile("/host/doc.tmp", "v2");
+    memfs.rename("/host/doc.tmp", "/host/moved.txt");
+    assert.equal(fs.readFileSync(path.join(dir, "moved.txt"), "utf8"), "v2");
+    assert.notEqual(fs.statSync(path.join(dir, "moved.txt")).ino, ino);
+    assert.equal(fs.readFileSync(outside, "utf8"), "v1");
+  });
+
+  test("a symlink pointing out of the mount is resolved by the core, never followed on the host", () => {
+    const dir = folder({ "in.txt": "inside" });
+    fs.writeFileSync(path.join(tmp, "secret.txt"), "host secret");
+    fs.symlinkSync("../secret.txt", path.join(dir, "escape"));
+    fs.symlinkSync(path.join(tmp, "secret.txt"), path.join(dir, "absolute"));
+    const { memfs } = mounted(dir);
+    // For the JS API, "/" is the MemFS root: the links lead into the MemFS, where nothing is.
+    assert.equal(
+      code(() => memfs.readFile("/host/escape")),
+      "ENOENT",
+    );
+    assert.equal(
+      code(() => memfs.readFile("/host/absolute")),
+      "ENOENT",
+    );
+    assert.equal(memfs.readlink("/host/escape"), "../secret.txt");
+  });
+
+  test("rename and link across mounts are EXDEV", () => {
+    const a = folder({ "x.txt": "x" });
+    const b = folder();
+    const memfs = new MemFS();
+    memfs.mount("/a", hostFolder(fs, a));
+    memfs.mount("/b", hostFolder(fs, b));
+    assert.equal(
+      code(() => memfs.rename("/a/x.txt", "/b/x.txt")),
+      "EXDEV",
+    );
+    assert.equal(
+      code(() => memfs.rename("/a/x.txt", "/x.txt")),
+      "EXDEV",
+    );
+    memfs.writeFile("/m.txt", "memfs");
+    assert.equal(
+      code(() => memfs.rename("/m.txt", "/a/m.txt")),
+      "EXDEV",
+    );
+    // The mount point itself cannot be removed or renamed over.
+    assert.equal(
+      code(() => memfs.rm("/a")),
+      "EBUSY",
+    );
+    assert.equal(fs.readFileSync(path.join(a, "x.txt"), "utf8"), "x");
+    memfs.checkInvariants();
+  });
+
+  test("readonly refuses every change with EPERM (wasmtime's answer for a read-only preopen)", () => {
+    const dir = folder({ "r.txt": "ro" });
+    const { memfs } = mounted(dir, { readonly: true });
+    assert.equal(memfs.readFile("/host/r.txt", "utf8"), "ro");
+    assert.equal(
+      code(() => memfs.writeFile("/host/r.txt", "no")),
+      "EPERM",
+    );
+    assert.equal(
+      code(() => memfs.writeFile("/host/new.txt", "no")),
+      "EPERM",
+    );
+    assert.equal(
+      code(() => memfs.mkdir("/host/d")),
+      "EPERM",
+    );
+    assert.equal(
+      code(() => memfs.rm("/host/r.txt")),
+      "EPERM",
+    );
+    assert.equal(
+      code(() => memfs.rename("/host/r.txt", "/host/s.txt")),
+      "EPERM",
+    );
+    assert.deepEqual(fs.readdirSync(dir), ["r.txt"]);
+    assert.equal(fs.readFileSync(path.join(dir, "r.txt"), "utf8"), "ro");
+  });
+
+  test("reading one file of a big folder reads nothing else", () => {
+    const files = {};
+    for (let i = 0; i < 500; i++) files[`f${i}.bin`] = new Uint8Array(4096).fill(i & 0xff);
+    const dir = folder(files);
+    const calls = { lstatSync: 0, readSync: 0, readdirSync: 0, bytes: 0 };
+    const counting = {
+      ...fs,
+      constants: fs.constants,
+      lstatSync: (...a) => (calls.lstatSync++, fs.lstatSync(...a)),
+      readdirSync: (...a) => (calls.readdirSync++, fs.readdirSync(...a)),
+      readSync: (...a) => {
+        calls.readSync++;
+        const got = fs.readSync(...a);
+        calls.bytes += got;
+        return got;
+      },
+    };
+    const memfs = new MemFS();
+    memfs.mount("/host", hostFolder(counting, dir));
+    const before = { ...calls };
+    const bytes = memfs.readFile("/host/f123.bin");
+    assert.equal(bytes.length, 4096);
+    assert.equal(bytes[0], 123);
+    assert.equal(calls.bytes - before.bytes, 4096, "only the file's own bytes are read");
+    assert.equal(calls.readdirSync - before.readdirSync, 0, "no listing");
+    // One lookup, and stats for the size: never one per file of the folder.
+    assert.ok(calls.lstatSync - before.lstatSync <= 4, `lstat calls: ${calls.lstatSync - before.lstatSync}`);
+  });
+
+  test("a file name that is not UTF-8 is skipped, with a warning", () => {
+    const dir = folder({ "plain.txt": "p" });
+    fs.writeFileSync(Buffer.concat([Buffer.from(dir + "/bad-"), Buffer.from([0xff, 0xfe]), Buffer.from(".txt")]), "x");
+    const warnings = [];
+    const memfs = new MemFS();
+    memfs.mount("/host", hostFolder(fs, dir, { onWarning: (m) => warnings.push(m) }));
+    assert.deepEqual(memfs.readdir("/host"), ["plain.txt"]);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /not UTF-8/);
+    // Listing again does not warn again.
+    memfs.readdir("/host");
+    assert.equal(warnings.length, 1);
+  });
+
+  test("a provider that throws or answers garbage gives errors, never a crash", () => {
+    const dir = folder({ "ok.txt": "fine" });
+    const good = hostFolder(fs, dir);
+    const broken = {
+      ...good,
+      read: () => new Uint8Array(1 << 20), // more than asked
+      stat: () => ({ type: "file", size: -1 }),
+      readdir: () => [{ name: 42 }],
+      lookup: (d, name) => (name === "boom" ? { handle: -1, type: "file" } : good.lookup(d, name)),
+      readlink: () => {
+        throw new TypeError("not a node error");
+      },
+    };
+    const memfs = new MemFS();
+    memfs.mount("/b", broken);
+    assert.equal(
+      code(() => memfs.readFile("/b/ok.txt")),
+      "EIO",
+    );
+    assert.equal(
+      code(() => memfs.stat("/b/ok.txt")),
+      "EIO",
+    );
+    assert.equal(
+      code(() => memfs.readdir("/b")),
+      "EIO",
+    );
+    assert.equal(
+      code(() => memfs.stat("/b/boom")),
+      "EIO",
+    );
+    memfs.checkInvariants();
+    memfs.writeFile("/still.txt", "usable");
+    assert.equal(memfs.readFile("/still.txt", "utf8"), "usable");
+    assert.throws(() => memfs.mount("/c", { root: () => 0 }), /provider lacks/);
+  });
+});
+
+/** A WASI P1 module from text. */
+async function module(wat) {
+  return new WebAssembly.Module(await watToWasm("t.wat", wat));
+}
+
+const IMPORTS = `
+  (import "wasi_snapshot_preview1" "path_open" (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_close" (func $close (param i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (memory (export "memory") 1)`;
+
+describe("guests on a host mount", () => {
+  test("N open/close cycles leave no host file descriptor open", async () => {
+    const dir = folder({ "f.txt": "x" });
+    // Opens f.txt and closes it 300 times; exits with the first error.
+    const m = await module(`(module ${IMPORTS}
+      (data (i32.const 16) "f.txt")
+      (func (export "_start") (local $i i32) (local $e i32)
+        (loop $l
+          (local.set $e (call $open (i32.const 3) (i32.const 0) (i32.const 16) (i32.const 5) (i32.const 0) (i64.const -1) (i64.const -1) (i32.const 0) (i32.const 100)))
+          (if (local.get $e) (then (call $exit (local.get $e))))
+          (local.set $e (call $close (i32.load (i32.const 100))))
+          (if (local.get $e) (then (call $exit (local.get $e))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get $i) (i32.const 300))))))`);
+    const { memfs, provider } = mounted(dir);
+    const fds = () => fs.readdirSync("/proc/self/fd").length;
+    const before = fds();
+    const wasi = new WASI({ fs: memfs, preopens: { "/d": "/host" } });
+    assert.equal(wasi.start(new WebAssembly.Instance(m, wasi.getImportObject())), 0);
+    assert.equal(provider.openFiles(), 0);
+    assert.equal(fds(), before);
+  });
+
+  test("a guest's symlink out of its preopen is refused (EPERM), never followed", async () => {
+    const dir = folder();
+    fs.writeFileSync(path.join(tmp, "guest-secret.txt"), "host secret");
+    fs.symlinkSync("../guest-secret.txt", path.join(dir, "escape"));
+    const m = await module(`(module ${IMPORTS}
+      (data (i32.const 16) "escape")
+      (func (export "_start")
+        (call $exit (call $open (i32.const 3) (i32.const 1) (i32.const 16) (i32.const 6) (i32.const 0) (i64.const -1) (i64.const -1) (i32.const 0) (i32.const 100)))))`);
+    const { memfs } = mounted(dir);
+    const wasi = new WASI({ fs: memfs, preopens: { "/d": "/host" } });
+    assert.equal(wasi.start(new WebAssembly.Instance(m, wasi.getImportObject())), 63, "EPERM");
+  });
+});
+
+describe("the CLI's --dir is a live mount", () => {
+  test("Ctrl-C keeps what the guest wrote; a host file is never reverted", async () => {
+    const dir = folder({ "notes.txt": "mine" });
+    // Writes out.txt, then waits on stdin until interrupted.
+    const wat = path.join(tmp, "write-then-wait.wat");
+    fs.writeFileSync(
+      wat,
+      `(module ${IMPORTS}
+        (data (i32.const 16) "out.txt")
+        (data (i32.const 32) "saved\\n")
+        (func (export "_start")
+          (drop (call $open (i32.const 3) (i32.const 0) (i32.const 16) (i32.const 7) (i32.const 1) (i64.const -1) (i64.const -1) (i32.const 0) (i32.const 100)))
+          (i32.store (i32.const 200) (i32.const 32))
+          (i32.store (i32.const 204) (i32.const 6))
+          (drop (call $write (i32.load (i32.const 100)) (i32.const 200) (i32.const 1) (i32.const 300)))
+          (i32.store (i32.const 208) (i32.const 400))
+          (i32.store (i32.const 212) (i32.const 16))
+          (drop (call $read (i32.const 0) (i32.const 208) (i32.const 1) (i32.const 300)))))`,
+    );
+    const child = spawn(process.execPath, [path.join(REPO, "js/cli.js"), "run", "--dir", `${dir}::/d`, wat], {
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    const closed = new Promise((resolve) => child.on("close", (c, signal) => resolve({ c, signal })));
+    // Wait (on file events, no fixed delay) until the guest's write is on the host.
+    await new Promise((resolve) => {
+      const check = () => {
+        if (fs.existsSync(path.join(dir, "out.txt")) && fs.readFileSync(path.join(dir, "out.txt"), "utf8") === "saved\n") {
+          watcher.close();
+          resolve();
+        }
+      };
+      const watcher = fs.watch(dir, check);
+      check();
+    });
+    fs.writeFileSync(path.join(dir, "notes.txt"), "edited during the run");
+    child.kill("SIGINT");
+    await closed;
+    assert.equal(fs.readFileSync(path.join(dir, "out.txt"), "utf8"), "saved\n");
+    assert.equal(fs.readFileSync(path.join(dir, "notes.txt"), "utf8"), "edited during the run");
+  });
+
+  test("--dir parses :readonly only after ::", () => {
+    assert.deepEqual(parseArgs(["--dir", "a::/g:readonly", "p.wasm"]).dirs, [{ host: "a", guest: "/g", readonly: true }]);
+    // Without "::" the whole spec is a path (a host path may hold ":").
+    assert.deepEqual(parseArgs(["--dir", "a:readonly", "p.wasm"]).dirs, [{ host: "a:readonly", guest: "a:readonly", readonly: false }]);
+    assert.throws(() => parseArgs(["--dir", "a:::readonly", "p.wasm"]), UsageError);
+  });
+
+  test("--dir HOST::GUEST:readonly refuses the guest's writes with EPERM", async () => {
+    const dir = folder();
+    const wat = path.join(tmp, "create.wat");
+    fs.writeFileSync(
+      wat,
+      `(module ${IMPORTS}
+        (data (i32.const 16) "out.txt")
+        (func (export "_start")
+          (call $exit (call $open (i32.const 3) (i32.const 0) (i32.const 16) (i32.const 7) (i32.const 1) (i64.const -1) (i64.const -1) (i32.const 0) (i32.const 100)))))`,
+    );
+    const run = (spec) =>
+      new Promise((resolve) => {
+        const child = spawn(process.execPath, [path.join(REPO, "js/cli.js"), "run", "--dir", spec, wat], {
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        child.on("close", (c) => resolve(c));
+      });
+    assert.equal(await run(`${dir}::/d:readonly`), 63);
+    assert.deepEqual(fs.readdirSync(dir), []);
+    assert.equal(await run(`${dir}::/d`), 0);
+    assert.deepEqual(fs.readdirSync(dir), ["out.txt"]);
+  });
+});
