@@ -9,10 +9,12 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 log() { echo "bench: $*" >&2; }
+# Chromium keeps its sandbox unless this asks; as root (this machine) it must.
+if [ "$(id -u)" = 0 ]; then export WASI_WEB_CHROMIUM_NO_SANDBOX="${WASI_WEB_CHROMIUM_NO_SANDBOX:-1}"; fi
 
 if [ ! -d node_modules/@bjorn3/browser_wasi_shim ] || [ ! -d node_modules/playwright-core ]; then
-  log "npm install (browser_wasi_shim, playwright-core)"
-  npm install --no-audit --no-fund
+  log "npm ci (browser_wasi_shim, playwright-core)"
+  npm ci --no-audit --no-fund
 fi
 if [ ! -f pkg/wasi_web_bg.wasm ]; then
   log "pkg/ missing: npm run build"

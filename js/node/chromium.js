@@ -24,17 +24,14 @@ export function chromiumPath() {
 }
 
 /**
- * CHROMIUM_ARGS, plus --no-sandbox only where Chromium cannot sandbox:
- * for root (it refuses to start sandboxed as root, e.g. in CI containers,
- * where the tests run), or when WASI_WEB_CHROMIUM_NO_SANDBOX=1 asks for it.
- * WASI_WEB_CHROMIUM_NO_SANDBOX=0 keeps the sandbox even for root.
+ * CHROMIUM_ARGS, plus --no-sandbox only when WASI_WEB_CHROMIUM_NO_SANDBOX=1
+ * asks for it. Never by default, not even for root: the CLI runs untrusted
+ * programs, and dropping the browser's sandbox is the user's call (the
+ * test scripts set it because the tests run as root in a container).
  * @param {Record<string, string | undefined>} [env]
- * @param {boolean} [root] whether this process runs as root
  */
-export function chromiumArgs(env = process.env, root = process.getuid?.() === 0) {
-  const wanted = env.WASI_WEB_CHROMIUM_NO_SANDBOX;
-  const noSandbox = wanted === "1" || (wanted !== "0" && root);
-  return noSandbox ? ["--no-sandbox", ...CHROMIUM_ARGS] : [...CHROMIUM_ARGS];
+export function chromiumArgs(env = process.env) {
+  return env.WASI_WEB_CHROMIUM_NO_SANDBOX === "1" ? ["--no-sandbox", ...CHROMIUM_ARGS] : [...CHROMIUM_ARGS];
 }
 
 /**
@@ -49,7 +46,22 @@ export async function launchChromium(options = {}) {
   } catch {
     throw new Error("--browser needs the playwright-core package: npm install playwright-core");
   }
-  return playwright.chromium.launch({ executablePath: chromiumPath(), headless: true, args: chromiumArgs(), ...options });
+  const args = chromiumArgs();
+  // Playwright turns the sandbox off unless chromiumSandbox is true.
+  const chromiumSandbox = !args.includes("--no-sandbox");
+  try {
+    return await playwright.chromium.launch({ executablePath: chromiumPath(), headless: true, args, chromiumSandbox, ...options });
+  } catch (error) {
+    // Chromium will not start sandboxed as root; say so instead of a wall of launcher output.
+    if (process.getuid?.() === 0 && !args.includes("--no-sandbox")) {
+      throw new Error(
+        "Chromium cannot run its sandbox as root. Run as another user, or, if you trust the program and the machine " +
+          "(e.g. a CI container), set WASI_WEB_CHROMIUM_NO_SANDBOX=1 to run Chromium without its sandbox",
+        { cause: error },
+      );
+    }
+    throw error;
+  }
 }
 
 /**

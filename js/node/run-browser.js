@@ -289,8 +289,14 @@ export async function runInBrowser(job) {
       say("the browser sent no files back: nothing was written to the host");
     }
     if (signal) return signal === "SIGINT" ? 130 : 143;
-    // Set whenever there is no error.
-    return /** @type {number} */ (result?.exitCode) & 0xff;
+    // Set whenever there is no error. A code outside [0, 126) is refused as
+    // wasmtime and the Node path refuse it (run-node.js InvalidExitStatus).
+    const code = /** @type {number} */ (result?.exitCode) >>> 0;
+    if (code >= 126) {
+      say(`exit with invalid exit status ${code}, outside of [0..126)`);
+      return 1;
+    }
+    return code;
   } finally {
     interrupt.off();
     stdin.close();

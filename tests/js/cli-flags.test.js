@@ -152,13 +152,18 @@ describe("pieces", () => {
     assert.throws(() => capMemory(plain, 65536), /starts at 131072 bytes/);
   });
 
-  test("Chromium's sandbox stays on unless the tests ask", () => {
+  test("Chromium's sandbox stays on unless WASI_WEB_CHROMIUM_NO_SANDBOX=1 asks", () => {
     assert.ok(!CHROMIUM_ARGS.includes("--no-sandbox"));
-    assert.ok(!chromiumArgs({}, false).includes("--no-sandbox"));
-    assert.ok(chromiumArgs({ WASI_WEB_CHROMIUM_NO_SANDBOX: "1" }, false).includes("--no-sandbox"));
-    // Chromium refuses to start sandboxed as root: only there is it dropped by default.
-    assert.ok(chromiumArgs({}, true).includes("--no-sandbox"));
-    assert.ok(!chromiumArgs({ WASI_WEB_CHROMIUM_NO_SANDBOX: "0" }, true).includes("--no-sandbox"));
+    assert.ok(!chromiumArgs({}).includes("--no-sandbox"));
+    assert.ok(!chromiumArgs({ WASI_WEB_CHROMIUM_NO_SANDBOX: "0" }).includes("--no-sandbox"));
+    assert.ok(chromiumArgs({ WASI_WEB_CHROMIUM_NO_SANDBOX: "1" }).includes("--no-sandbox"));
+  });
+
+  test("as root without WASI_WEB_CHROMIUM_NO_SANDBOX, --browser fails with a clear message", async () => {
+    assert.equal(process.getuid?.(), 0, "this test runs as root (as CI does)");
+    const r = await runCli(["--browser", file("sandboxed.wasm", printer("out\n"))], { env: { WASI_WEB_CHROMIUM_NO_SANDBOX: "" } });
+    assert.notEqual(r.exitCode, 0);
+    assert.match(r.stderr, /cannot run its sandbox as root.*WASI_WEB_CHROMIUM_NO_SANDBOX=1/s);
   });
 });
 
@@ -207,6 +212,18 @@ describe("the wasi-web command", () => {
       assert.equal(r.stdout, "out\n");
       if (expected === 1) assert.match(r.stderr, new RegExp(`invalid exit status ${code >>> 0}, outside of \\[0\\.\\.126\\)`));
       else assert.equal(r.stderr, "");
+    }
+  });
+
+  test("exit codes under --browser follow the same rule", async () => {
+    for (const [code, expected] of [
+      [125, 125],
+      [256, 1],
+    ]) {
+      const r = await runCli(["--browser", file(`bexit${code}.wasm`, printer("out\n", { exitCode: code }))]);
+      assert.equal(r.exitCode, expected, `proc_exit(${code}) --browser: ${r.stderr}`);
+      assert.equal(r.stdout, "out\n");
+      if (expected === 1) assert.match(r.stderr, new RegExp(`invalid exit status ${code}, outside of \\[0\\.\\.126\\)`));
     }
   });
 
