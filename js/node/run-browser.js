@@ -292,7 +292,8 @@ export async function runInBrowser(job) {
     // Set whenever there is no error. A code outside [0, 126) is refused as
     // wasmtime and the Node path refuse it (run-node.js InvalidExitStatus).
     const code = /** @type {number} */ (result?.exitCode) >>> 0;
-    if (code >= 126) {
+    // A trap's 134 (result.trap set) is the CLI's own code, not the guest's.
+    if (code >= 126 && !result?.trap) {
       say(`exit with invalid exit status ${code}, outside of [0..126)`);
       return 1;
     }

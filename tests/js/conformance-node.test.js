@@ -26,6 +26,10 @@ test("every manifest names a built guest, and every guest has a manifest", () =>
     poll_race: "async tests",
     sleepy: "async tests, www-playground.test.js",
     tty_report: "wasi.test.js",
+    c_trap: "cli-flags.test.js (trap backtraces)",
+    c_head: "pipeline.test.js",
+    c_wc: "pipeline.test.js",
+    c_yes: "pipeline.test.js",
   };
   const used = new Set(
     fs
