@@ -410,6 +410,60 @@ export interface WorkerRunResult extends RunResult {
  */
 export function run(program: Binary | WebAssembly.Module, options?: RunOptions): Promise<RunResult>;
 
+/** One program of a pipeline(). */
+export interface PipelineStage {
+  /** A Preview 1 command (a component is refused). */
+  program: Binary | WebAssembly.Module;
+  /** argv, argv[0] included. */
+  args?: string[];
+  /** Added to the pipeline's `env` for this program. */
+  env?: Record<string, string | undefined> | string[];
+}
+
+export interface PipelineOptions {
+  /** The MemFS every program shares (default: a new empty one). */
+  fs?: MemFS;
+  /** Guest path → MemFS directory, for every program. */
+  preopens?: Record<string, string>;
+  /** Every program's environment. */
+  env?: Record<string, string | undefined> | string[];
+  /** The first program's stdin (default: empty). */
+  stdin?: StdinOption;
+  /** The last program's stdout (default "buffer": returned). */
+  stdout?: OutputOption;
+  /** Every program's stderr (default "buffer": returned). */
+  stderr?: OutputOption;
+  /** The status is the last non-zero exit code, as sh's `set -o pipefail` (default false: the last program's). */
+  pipefail?: boolean;
+  /** Bytes a pipe holds before its writer waits (default 65536). */
+  pipeCapacity?: number;
+  /** Aborting it stops every program at its next WASI call or wait. */
+  signal?: AbortSignal;
+  /** The most a "buffer" stdout or stderr holds (default 64 MiB). */
+  maxBufferBytes?: number;
+}
+
+export interface PipelineResult {
+  /** The pipeline's exit status, as sh's `$?`. */
+  status: number;
+  /** Each program's exit code, in order. */
+  exitCodes: number[];
+  /** The last program's output when `stdout` is "buffer", else "". */
+  stdout: string;
+  /** Every program's error output, in program order, when `stderr` is "buffer", else "". */
+  stderr: string;
+}
+
+/**
+ * Runs Preview 1 programs concurrently on one MemFS, each one's stdout piped
+ * into the next one's stdin, as sh runs `a | b | c`. Needs JSPI (Chromium
+ * 137+, Node 24+); without it the promise rejects with a TypeError. If a
+ * program traps or the signal aborts, the others run to their end and the
+ * promise rejects with the first error, which carries `exitCodes`,
+ * `stdout` and `stderr`.
+ */
+export function pipeline(stages: PipelineStage[], options?: PipelineOptions): Promise<PipelineResult>;
+
 /** Which WASI a module imports, or null for neither. */
 export function detectWasiVersion(module: WebAssembly.Module): "preview1" | "unstable" | null;
 

@@ -11,6 +11,7 @@ export { WASI } from "./wasi.js";
 export { OutputBuffer } from "./output-buffer.js";
 export { run } from "./run.js";
 export { StdinQueue } from "./stdin-queue.js";
+export { pipeline } from "./pipeline.js";
 export { runInWorker } from "./worker/run-in-worker.js";
 export { checkModuleBytes, compileProgram, detectWasiVersion } from "./module.js";
 export { exportTree, importTree } from "./tree.js";

@@ -12,6 +12,12 @@ export const FLUSH = Symbol("wasi-web.flush");
  * sleeps and to wait for stdin from the page, instead of sleeping the thread.
  */
 export const BLOCK = Symbol("wasi-web.block");
+/**
+ * A WASI option (async mode), given by js/pipeline.js: `(fd) => Promise | undefined`,
+ * asked before each fd_write. A promise suspends the guest until it resolves
+ * (a full pipe draining), then the write is tried again.
+ */
+export const OUTPUT_GATE = Symbol("wasi-web.outputGate");
 
 export const encoder = new TextEncoder();
 export const decoder = new TextDecoder();

@@ -1,9 +1,9 @@
 import { MemFsCore, WasiCore } from "./core.js";
 import { HostBase } from "./host-base.js";
-import { CORE } from "./internal.js";
+import { CORE, OUTPUT_GATE } from "./internal.js";
 import { optionalCount } from "./options.js";
 import { WASI_CORE } from "./recovery.js";
-import { collectWaits, hasSuspendingMounts, settleWriteBehind } from "./providers/wait.js";
+import { collectWaits, hasSuspendingMounts, settleWriteBehind, suspendOn } from "./providers/wait.js";
 import { abortError, signalOption } from "./waiting.js";
 import { WASIExit } from "./wasi-exit.js";
 
@@ -36,6 +36,7 @@ const NAMESPACE = { preview1: "wasi_snapshot_preview1", unstable: "wasi_unstable
  *   version?: Version,
  *   returnOnExit?: boolean,
  *   maxFds?: number,
+ *   [OUTPUT_GATE]?: (fd: number) => Promise<void> | undefined,
  * }} WASIOptions
  *   `version`: the import namespace (default "preview1"); `returnOnExit`
  *   (default true): `start()` returns proc_exit's code, else the process
@@ -62,6 +63,8 @@ export class WASI extends HostBase {
   #returnOnExit;
   #started = false;
   #importObject;
+  /** @type {((fd: number) => Promise<void> | undefined) | undefined} */
+  #outputGate;
 
   /** @param {WASIOptions} [options] */
   constructor(options = {}) {
@@ -72,6 +75,7 @@ export class WASI extends HostBase {
     }
     this.#version = version;
     this.#returnOnExit = options.returnOnExit ?? true;
+    this.#outputGate = options[OUTPUT_GATE];
     this.attachCore(
       new WasiCore(this.fs[CORE], {
         ...this.coreOptions,
@@ -117,7 +121,19 @@ export class WASI extends HostBase {
       // code (and so an abort) runs only while the program is suspended in a
       // wait, or from a callback the program's calls make.
       for (const name of Object.keys(imports)) imports[name] = this.#abortable(/** @type {ImportFunction} */ (imports[name]));
-      const waiting = hasSuspendingMounts(this.fs) ? [...WAITING, ...MOUNT_WAITING] : WAITING;
+      const gate = this.#outputGate;
+      if (gate !== undefined) {
+        // A pipe's writer (js/pipeline.js) waits while the pipe is full: the
+        // gate's promise is awaited like a provider's, then the write retried.
+        const write = /** @type {ImportFunction} */ (imports.fd_write);
+        imports.fd_write = (/** @type {number[]} */ ...args) => {
+          const wait = gate(/** @type {number} */ (args[0]));
+          if (wait === undefined || !suspendOn(wait)) return write(...args);
+          return WOULD_BLOCK;
+        };
+      }
+      const mounts = hasSuspendingMounts(this.fs);
+      const waiting = mounts ? [...WAITING, ...MOUNT_WAITING] : gate !== undefined ? [...WAITING, "fd_write"] : WAITING;
       for (const name of waiting) imports[name] = this.#suspending(/** @type {ImportFunction} */ (imports[name]));
     }
     imports.proc_exit = (/** @type {number} */ code) => {

@@ -56,6 +56,8 @@ step "node --test" node --test --test-timeout=900000 tests/js/*.test.js
 NODE24=tools/node24/node_modules/.bin/node
 NODE24_FILES=(
   tests/js/async-node.test.js
+  tests/js/pipeline.test.js
+  tests/js/www-shell.test.js
   tests/js/provider-url.test.js
   tests/js/provider-opfs.test.js
   tests/js/mount-host.test.js

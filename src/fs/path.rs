@@ -105,10 +105,9 @@ impl MemFs {
         }
         let slash = rest.ends_with('/');
         let trimmed = rest.trim_end_matches('/');
-        let (head, name) = match trimmed.rfind('/') {
-            Some(i) => (&trimmed[..i], &trimmed[i + 1..]),
-            None => ("", trimmed),
-        };
+        // rsplit_once, not slicing at rfind: no char-boundary panic path,
+        // which would link in core's Debug formatting of str (size).
+        let (head, name) = trimmed.rsplit_once('/').unwrap_or(("", trimmed));
         for comp in head.split('/').filter(|c| !c.is_empty()) {
             dir = self.step(walk, dir, comp, depth)?;
         }
@@ -271,9 +270,9 @@ impl MemFs {
             Err(e) => return Err(e),
         }
         let trimmed = path.trim_end_matches('/');
-        if let Some(i) = trimmed.rfind('/') {
-            if i > 0 {
-                self.mkdir_all(walk, start, &trimmed[..i])?;
+        if let Some((head, _)) = trimmed.rsplit_once('/') {
+            if !head.is_empty() {
+                self.mkdir_all(walk, start, head)?;
             }
         }
         self.mkdir(walk, start, path)

@@ -147,7 +147,7 @@ fn cut(s: &str, max: usize) -> &str {
     while !s.is_char_boundary(end) {
         end -= 1;
     }
-    &s[..end]
+    s.get(..end).unwrap_or_default()
 }
 
 struct Header<'a> {
@@ -346,7 +346,7 @@ fn utf8(b: &[u8], what: &str) -> Result<String, Error> {
 /// Pax's decimal seconds (`-12`, `1700000000.5`) as nanoseconds since the
 /// epoch; before 1970 becomes 0 (a MemFs time is unsigned).
 fn parse_time(v: &str) -> Result<u64, Error> {
-    let err = || bad(format!("bad pax time {v:?}"));
+    let err = || bad(format!("bad pax time '{v}'"));
     let (neg, v) = match v.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, v),
@@ -405,7 +405,7 @@ fn parse_pax(data: &[u8], pax: &mut Pax) -> Result<(), Error> {
             b"linkpath" => pax.link = Some(utf8(value, "a pax linkpath")?),
             b"size" => {
                 let v = utf8(value, "a pax size")?;
-                pax.size = Some(v.parse().map_err(|_| bad(format!("bad pax size {v:?}")))?);
+                pax.size = Some(v.parse().map_err(|_| bad(format!("bad pax size '{v}'")))?);
             }
             b"mtime" => pax.mtime = Some(parse_time(&utf8(value, "a pax mtime")?)?),
             b"atime" => pax.atime = Some(parse_time(&utf8(value, "a pax atime")?)?),

@@ -215,14 +215,14 @@ test("Stop ends a running program, and the next run works", async () => {
   assert.match(await terminalText(), /\[stopped after \d+ ms/);
   assert.equal(await page.textContent("#run-state"), "sleepy.wasm was stopped");
   assert.match(await runProgram("example:hello", ""), /Hello from WASI!/);
-  // Ctrl+C in stdin stops it too, as in a terminal.
+  // Ctrl+C in stdin interrupts it, as in a terminal: it ends in its sleep, its files kept.
   await runProgram("example:sleepy", "60000", { wait: false });
   await waitForTerminal("start\n");
   const again = await runsDone();
   await page.focus("#stdin");
   await page.keyboard.press("Control+C");
   await page.waitForFunction((n) => Number(document.getElementById("terminal-panel")?.dataset.runs) > n, again);
-  assert.equal(await page.textContent("#run-state"), "sleepy.wasm was stopped");
+  assert.equal(await page.textContent("#run-state"), "sleepy.wasm was interrupted");
 });
 
 test("an uploaded file goes through grep into a file that downloads", async () => {

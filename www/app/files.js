@@ -6,6 +6,7 @@ import { absolutePath } from "./command-line.js";
 import { isArchive, unpack, zipTree } from "./archive.js";
 import { byId, download, formatSize, h } from "./dom.js";
 import { STARTER_FILES } from "./starter-files.js";
+import { loadTree, saveTree } from "./persist.js";
 
 /** @typedef {import("wasi-web").TreeEntry} TreeEntry */
 
@@ -60,6 +61,11 @@ export class FilesPanel {
   #locked = false;
   /** What "New file" / "New folder" creates. @type {"file" | "directory"} */
   #creating = "file";
+  /** Whether the saved files were read: only then are changes saved (www/app/persist.js). */
+  #restored = false;
+  /** The save in progress, then the next: one at a time, the last tree wins. @type {Promise<void>} */
+  saved = Promise.resolve();
+  #saveQueued = false;
 
   #treeEl = byId("file-tree");
   #status = byId("files-status");
@@ -136,6 +142,57 @@ export class FilesPanel {
     }
     this.selected = "/";
     this.#closeEditor();
+    this.render();
+  }
+
+  /**
+   * Takes the files saved by an earlier visit, if any; from then on every
+   * change is saved. A damaged save is reported and the starter files kept.
+   */
+  async restore() {
+    try {
+      const tree = await loadTree();
+      if (tree !== null) this.replace(tree);
+    } catch (error) {
+      this.#say(`The saved files could not be read (${describe(error)}); starting afresh.`);
+    }
+    this.#restored = true;
+    this.#persist();
+  }
+
+  /** Saves the tree after this turn's changes (once, however many there were). */
+  #persist() {
+    if (!this.#restored || this.#saveQueued) return;
+    this.#saveQueued = true;
+    this.saved = this.saved.then(async () => {
+      this.#saveQueued = false;
+      try {
+        await saveTree(this.snapshot());
+      } catch (error) {
+        this.#say(`The files could not be saved for the next visit: ${describe(error)}`);
+      }
+    });
+  }
+
+  /**
+   * Adds the files of a share link: its folders and files are written in,
+   * replacing a file of the same path; everything else is kept.
+   * @param {TreeEntry[]} tree
+   */
+  merge(tree) {
+    for (const entry of tree) {
+      const path = absolutePath(entry.path);
+      if (path === "/") continue;
+      try {
+        if (entry.type === "directory") this.fs.mkdir(path, { recursive: true });
+        else if (entry.type === "file") {
+          this.fs.mkdir(parentOf(path), { recursive: true });
+          this.fs.writeFile(path, entry.data);
+        }
+      } catch (error) {
+        this.#say(`Could not add ${path} from the link: ${describe(error)}`);
+      }
+    }
     this.render();
   }
 
@@ -242,6 +299,8 @@ export class FilesPanel {
       /** @type {HTMLElement | null} */ (this.#treeEl.querySelector(`[data-path="${CSS.escape(focused)}"]`))?.focus();
     }
     this.#updateButtons();
+    // Every change re-renders the tree: saving here keeps each one for the next visit.
+    this.#persist();
   }
 
   /** @param {string} dir @returns {HTMLUListElement | null} */

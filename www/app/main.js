@@ -5,10 +5,14 @@ import { parseCommandLine, parseEnv, absolutePath } from "./command-line.js";
 import { TranspileError, transpile } from "./component.js";
 import { byId } from "./dom.js";
 import { FilesPanel } from "./files.js";
+import { LineDiscipline } from "./line-discipline.js";
 import { ProgramPanel } from "./program.js";
 import { Runner } from "./runner.js";
+import { Shell } from "./shell.js";
+import { LINK_FILES_LIMIT, treeFromLink, treeToLink } from "./persist.js";
+import { EXAMPLES, EXAMPLES_URL } from "./examples.js";
 import { Terminal } from "./terminal.js";
-import { init } from "wasi-web";
+import { WASI, compileProgram, init } from "wasi-web";
 
 // The Files panel makes a MemFS at once: load the core first.
 await init();
@@ -29,9 +33,15 @@ const stdinHint = byId("stdin-hint");
 const STDIN_HINT = stdinHint.textContent ?? "";
 
 const files = new FilesPanel();
+// The files saved by an earlier visit (OPFS), if any.
+await files.restore();
 const loadProgress = byId("load-progress", HTMLProgressElement);
+const rawInput = byId("raw-input", HTMLInputElement);
 const program = new ProgramPanel({
-  onChange: () => updateStdin(),
+  onChange: () => {
+    rawInput.checked = rawPrograms.has(program.value);
+    updateStdin();
+  },
   onProgress: (name, loaded, total) => {
     const kb = (/** @type {number} */ n) => `${Math.round(n / 1000)} kB`;
     runState.textContent = `Downloading ${name}… ${kb(loaded)}${total ? ` of ${kb(total)}` : ""}`;
@@ -41,11 +51,73 @@ const program = new ProgramPanel({
   },
 });
 const terminal = new Terminal(byId("terminal-output"), byId("terminal"), byId("xterm"), typed);
+// Cooked mode: keys typed into the terminal are edited here and sent a line at a time.
+const discipline = new LineDiscipline(
+  {
+    echo: (ansi) => terminal.echo(ansi),
+    send: (text) => {
+      terminal.write("stdin", text, { screen: false });
+      runner.write(text);
+    },
+    eof: () => endInput(),
+    interrupt: () => interrupt(),
+  },
+  { style: "\x1b[34m" },
+);
+terminal.editLine = discipline;
+// While no program runs, what is typed into the terminal is a shell command
+// line (www/app/shell.js): programs by name, joined by pipes, on pipeline().
+const shell = new Shell({
+  fs: () => files.fs,
+  bundled: async (name) => {
+    if (!EXAMPLES.some((e) => e.name === name)) return null;
+    const response = await fetch(`${EXAMPLES_URL}${name}.wasm`);
+    return response.ok ? new Uint8Array(await response.arrayBuffer()) : null;
+  },
+  output: (fd, chunk) => {
+    terminal.output(fd, chunk);
+    // Backpressure: past 64 KiB not yet on the screen, the program waits for the next frame.
+    shellUnshown += chunk.length;
+    if (shellUnshown < 65536) return undefined;
+    shellUnshown = 0;
+    return terminal.drained();
+  },
+});
+let shellUnshown = 0;
+/** Ctrl+C's way to stop the shell's programs while they run. @type {AbortController | null} */
+let shellAbort = null;
+const shellLine = new LineDiscipline(
+  { echo: (ansi) => terminal.echo(ansi), send: (text) => runShell(text), eof: () => {}, interrupt: () => {} },
+  { style: "\x1b[34m" },
+);
+shellLine.useHistory([]);
+/** Whether the shell's "$ " prompt is the terminal's last output. */
+let prompted = false;
+/** Each program's line history (↑/↓), by its menu value; for the page's life. @type {Map<string, string[]>} */
+const histories = new Map();
+/** The programs that get raw keys (the "Raw keys" setting), by menu value. */
+const rawPrograms = new Set();
+rawInput.addEventListener("change", () => {
+  if (rawInput.checked) rawPrograms.add(program.value);
+  else rawPrograms.delete(program.value);
+});
 const runner = new Runner({
-  onOutput: (fd, chunk) => terminal.output(fd, chunk),
+  onOutput: (segments, shown) => {
+    let bytes = 0;
+    for (const [fd, chunk] of segments) {
+      terminal.output(fd, chunk);
+      bytes += chunk.length;
+    }
+    terminal.whenShown(() => {
+      outputShown += bytes;
+      shown();
+    });
+  },
   onStarted: () => setState("running"),
 });
 
+/** Output bytes on the screen so far, for tests and bench/playground-output.mjs. */
+let outputShown = 0;
 /** Whether the running program reads stdin from the terminal. */
 let interactiveRun = false;
 let runningName = "";
@@ -117,6 +189,8 @@ let busy = false;
 async function run(options) {
   if (busy) return;
   busy = true;
+  // The program's output follows: the shell prompts afresh when typed into next.
+  prompted = false;
   try {
     await runOnce(options);
   } finally {
@@ -190,6 +264,11 @@ async function runOnce({ focusStdin = false } = {}) {
     if (stdinText !== "") terminal.write("stdin", stdinText);
   }
   if (focusStdin && interactiveRun) stdinInput.focus();
+  const historyKey = program.value;
+  if (!histories.has(historyKey)) histories.set(historyKey, []);
+  discipline.useHistory(/** @type {string[]} */ (histories.get(historyKey)));
+  discipline.reset();
+  discipline.raw = rawPrograms.has(historyKey);
   const started = performance.now();
   const outcome = await runner.run({
     wasm: chosen.component ? new Uint8Array(0) : chosen.bytes,
@@ -204,6 +283,9 @@ async function runOnce({ focusStdin = false } = {}) {
   });
   const took = `${Math.round(performance.now() - started)} ms`;
   terminal.endOutput();
+  // The end is reported after the last byte is on the screen.
+  await terminal.drained();
+  discipline.reset();
   if ("tree" in outcome && outcome.tree) files.replace(outcome.tree);
   switch (outcome.kind) {
     case "exit": {
@@ -220,6 +302,10 @@ async function runOnce({ focusStdin = false } = {}) {
     case "load":
       terminal.note("error", `[cannot run ${chosen.name}: ${outcome.message}]`);
       setState("idle", `Cannot run ${chosen.name}`);
+      break;
+    case "interrupted":
+      terminal.note("error", `[interrupted (Ctrl+C) after ${took}; the files it changed are kept]`);
+      setState("idle", `${chosen.name} was interrupted`);
       break;
     case "error":
       terminal.note("error", `[error: ${outcome.message}]`);
@@ -247,29 +333,69 @@ function sendLine() {
   runner.write(`${line}\n`);
 }
 
+function prompt() {
+  terminal.write("note", "$ ");
+  terminal.flush();
+  prompted = true;
+}
+
+/** Runs a shell command line typed into the terminal (Enter), then prompts again. @param {string} text */
+async function runShell(text) {
+  if (busy) return;
+  busy = true;
+  prompted = false;
+  terminal.write("stdin", text, { screen: false });
+  files.save();
+  files.setLocked(true);
+  runButton.disabled = true;
+  runState.textContent = `Running ${text.trim()}`;
+  try {
+    shellAbort = new AbortController();
+    const status = await shell.execute(text, { signal: shellAbort.signal });
+    terminal.endOutput();
+    await terminal.drained();
+    runState.textContent = `Exit status ${status}`;
+  } finally {
+    shellAbort = null;
+    files.setLocked(false);
+    files.render();
+    runButton.disabled = false;
+    busy = false;
+    shellLine.reset();
+    prompt();
+    // The run is counted (tests wait for that) once the prompt is on the screen.
+    await terminal.drained();
+    countRun();
+  }
+}
+
 /**
- * Keys typed into the terminal emulator, with a terminal's line discipline:
- * the line is edited here (and kept in the stdin field), Enter sends it,
- * Backspace erases, Ctrl+D ends the input, Ctrl+C stops the program.
+ * Keys typed into the terminal emulator go through the line discipline
+ * while a program reads them (cooked: edited, Enter sends the line; raw:
+ * as typed). Ctrl+C interrupts any running program.
  * @param {string} data
  */
 function typed(data) {
-  if (data.startsWith("\x1b")) return; // arrows and other keys with no meaning here
-  for (const c of data) {
-    if (c === "\r" || c === "\n") sendLine();
-    else if (c === "\x7f" || c === "\b") {
-      if (stdinInput.value !== "") {
-        stdinInput.value = stdinInput.value.slice(0, -1);
-        terminal.echoTyped("\b");
-      }
-    } else if (c === "\x04") endInput();
-    else if (c === "\x03") {
-      if (runner.running) runner.stop();
-    } else if (c >= " " && stdinInput.getAttribute("aria-disabled") === "false") {
-      stdinInput.value += c;
-      terminal.echoTyped(c);
-    }
+  if (!runner.running) {
+    if (shellAbort !== null && data.includes("\x03")) shellAbort.abort(new Error("Ctrl+C"));
+    if (busy) return;
+    terminal.flush();
+    if (!prompted) prompt();
+    shellLine.input(data);
+    return;
   }
+  if (!interactiveRun) {
+    if (data.includes("\x03")) interrupt();
+    return;
+  }
+  // Output still pending goes on the screen first, so the echo follows it.
+  terminal.flush();
+  discipline.input(data);
+}
+
+/** Ctrl+C: the program ends at its next WASI call, keeping its files (see Runner.interrupt). */
+function interrupt() {
+  if (runner.running) runner.interrupt();
 }
 
 function endInput() {
@@ -307,7 +433,7 @@ stdinInput.addEventListener("keydown", (event) => {
     endInput();
   } else if (key === "c" && stdinInput.selectionStart === stdinInput.selectionEnd && runner.running) {
     event.preventDefault();
-    runner.stop();
+    interrupt();
   }
 });
 document.addEventListener("keydown", (event) => {
@@ -330,12 +456,27 @@ runner.interactive().then(
  */
 function shareUrl() {
   const params = new URLSearchParams({ program: program.value, args: argsInput.value, env: envInput.value });
+  // The Files go in too when they are small enough, compressed (www/app/persist.js).
+  const packed = treeToLink(files.snapshot());
+  linkHasFiles = packed !== null;
+  if (packed !== null) params.set("files", packed);
   return `${location.href.split("#")[0]}#${params}`;
 }
+
+/** Whether the last share link made carries the Files. */
+let linkHasFiles = false;
 
 /** Restores what a share link holds. */
 function restoreFromHash() {
   const params = new URLSearchParams(location.hash.slice(1));
+  const linked = params.get("files");
+  if (linked !== null) {
+    try {
+      files.merge(treeFromLink(linked));
+    } catch (error) {
+      showSettingsError(`The link's files could not be read: ${/** @type {Error} */ (error).message}`);
+    }
+  }
   const chosen = params.get("program");
   if (chosen === null) return;
   if (!program.choose(chosen)) {
@@ -364,6 +505,8 @@ byId("share").addEventListener("click", async () => {
     } catch {
       state.textContent = "Copy the link above.";
     }
+    if (!linkHasFiles)
+      state.textContent += ` The Files are too big for a link (over ${LINK_FILES_LIMIT / 1024} KB compressed): it has none.`;
   }
   field.select();
 });
@@ -371,5 +514,13 @@ restoreFromHash();
 addEventListener("hashchange", restoreFromHash);
 
 // For tests and the console: the emulator and its text.
-Object.assign(window, { playground: { xterm: terminal.xterm, screenText: () => terminal.screenText() } });
+// outputShown and the library (for the same-page baseline in bench/playground-output.mjs) too.
+Object.assign(window, {
+  playground: {
+    xterm: terminal.xterm,
+    screenText: () => terminal.screenText(),
+    outputShown: () => outputShown,
+    library: { WASI, compileProgram },
+  },
+});
 document.documentElement.dataset.ready = "true";

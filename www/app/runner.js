@@ -1,5 +1,6 @@
 // The page's side of the worker (worker.js): starts runs, forwards stdin,
-// stops a program by terminating its worker and keeps a fresh one warm.
+// interrupts a program (Ctrl+C: it ends at its next WASI call, files kept),
+// stops one by terminating its worker and keeps a fresh one warm.
 
 /**
  * @typedef {import("./worker.js").RunRequest} RunRequest
@@ -8,7 +9,7 @@
  *
  * How a run ended:
  * @typedef {{ kind: "exit", exitCode: number, tree: TreeEntry[], redirected: { path: string, bytes: number } | null }
- *   | { kind: "load" | "trap" | "error", message: string, tree: TreeEntry[] | null }
+ *   | { kind: "load" | "trap" | "error" | "interrupted", message: string, tree: TreeEntry[] | null }
  *   | { kind: "stopped" }} Outcome
  */
 
@@ -23,7 +24,8 @@ export class Runner {
   #onStarted;
 
   /**
-   * @param {{ onOutput(fd: 1 | 2, chunk: Uint8Array): void, onStarted(): void }} handlers
+   * @param {{ onOutput(segments: [1 | 2, Uint8Array][], shown: () => void): void, onStarted(): void }} handlers
+   *   onOutput gets a batch of output and calls shown() once it is on the screen (the worker's backpressure)
    */
   constructor({ onOutput, onStarted }) {
     this.#onOutput = onOutput;
@@ -70,7 +72,11 @@ export class Runner {
         this.#onStarted();
         break;
       case "output":
-        this.#onOutput(message.fd, message.chunk);
+        {
+          const worker = this.#worker;
+          const bytes = message.bytes;
+          this.#onOutput(message.segments, () => worker.postMessage({ type: "ack", bytes }));
+        }
         break;
       case "done":
         this.#finish({ kind: "exit", exitCode: message.exitCode, tree: message.tree, redirected: message.redirected });
@@ -124,6 +130,22 @@ export class Runner {
   /** Ends the program's stdin (Ctrl+D). */
   endInput() {
     if (this.#current) this.#worker.postMessage({ type: "eof" });
+  }
+
+  /**
+   * Ctrl+C: with JSPI the program ends at its next WASI call (a write, a
+   * read of stdin, a sleep), and its file changes are kept (an "interrupted"
+   * outcome). A program that makes no WASI call for `graceMs` (computing,
+   * or running without JSPI) is stopped instead, and its changes are lost.
+   * @param {number} [graceMs]
+   */
+  interrupt(graceMs = 1000) {
+    const current = this.#current;
+    if (!current) return;
+    this.#worker.postMessage({ type: "interrupt" });
+    setTimeout(() => {
+      if (this.#current === current) this.stop();
+    }, graceMs);
   }
 
   /** Ends the running program at once; its file changes are lost. */

@@ -1,8 +1,8 @@
 // The terminal: program output as it arrives (stdout and stderr in their own
 // styles, decoded as UTF-8 streams), the echo of what the person typed, and
 // notes from the playground itself. Shown in an xterm.js terminal emulator
-// (ANSI colours, cursor control; typing goes to stdin through onKey), and
-// mirrored as plain text (escape sequences removed) in an aria-live <pre>
+// (ANSI colours, cursor control; typing goes to a line discipline through
+// onKey, whose edited line is kept below the output), and mirrored as plain text (escape sequences removed) in an aria-live <pre>
 // for screen readers and tests.
 import { Terminal as XTerm } from "@xterm/xterm";
 
@@ -14,21 +14,42 @@ const STYLE = { stdout: "", stderr: "\x1b[31m", stdin: "\x1b[34m", note: "\x1b[9
 
 /** @typedef {"stdout" | "stderr" | "stdin" | "note" | "error"} Kind */
 
-/** Older output is dropped beyond this many characters. */
-const MAX_CHARS = 400_000;
+/**
+ * The mirror drops older output beyond this many characters: enough for a
+ * screen reader's recent lines (the emulator keeps 5000 lines of scrollback);
+ * a larger mirror made fast output several times slower.
+ */
+const MAX_CHARS = 20_000;
+
+/** The emulator's colours, following the page's light or dark scheme (backgrounds: --term-bg in style.css). */
+const THEMES = {
+  dark: { background: "#0b0d10", foreground: "#e6e6e6", cursor: "#e6e6e6", selectionBackground: "#3a4a66" },
+  light: { background: "#fbfbfc", foreground: "#1a1a1a", cursor: "#1a1a1a", selectionBackground: "#b5d5ff" },
+};
+
+/** The width xterm.js keeps for its vertical scrollbar (overviewRuler.width, default 14 px). */
+const SCROLLBAR = 14;
+
+/**
+ * The edited line of the line discipline: taken off the screen before
+ * output is written and put back after it.
+ * @typedef {{ eraseSequence(): string, drawSequence(): string }} EditLine
+ */
 
 export class Terminal {
   #log;
   #scroller;
   #decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
-  /** Text not yet in the DOM, in order. @type {{ kind: Kind, text: string }[]} */
+  /** Text not yet in the DOM, in order; `screen` false: for the mirror only (already echoed). @type {{ kind: Kind, text: string, screen: boolean }[]} */
   #pending = [];
   #frame = 0;
   #chars = 0;
   /** The emulator. @type {XTerm | null} */
   xterm = null;
-  /** How many typed characters the emulator shows that are not yet sent. */
-  #typed = 0;
+  /** The line being typed, if any. @type {EditLine | null} */
+  editLine = null;
+  /** Called once the output so far is on the screen. @type {(() => void)[]} */
+  #shown = [];
 
   /**
    * @param {HTMLElement} log the element the plain-text mirror is appended to (a <pre>)
@@ -40,7 +61,7 @@ export class Terminal {
     this.#log = log;
     this.#scroller = scroller;
     if (screen) {
-      const dark = matchMedia("(prefers-color-scheme: dark)").matches;
+      const scheme = matchMedia("(prefers-color-scheme: dark)");
       this.xterm = new XTerm({
         convertEol: true,
         cursorBlink: true,
@@ -48,9 +69,11 @@ export class Terminal {
         rows: 20,
         cols: 80,
         scrollback: 5000,
-        theme: dark
-          ? { background: "#111318", foreground: "#e6e6e6" }
-          : { background: "#fbfbfd", foreground: "#1a1a1a", cursor: "#1a1a1a", selectionBackground: "#b5d5ff" },
+        theme: scheme.matches ? THEMES.dark : THEMES.light,
+      });
+      // Live, as the page's own colours follow the scheme.
+      scheme.addEventListener("change", () => {
+        if (this.xterm) this.xterm.options.theme = scheme.matches ? THEMES.dark : THEMES.light;
       });
       this.xterm.open(screen);
       this.xterm.textarea?.setAttribute("aria-label", "Terminal: type here to send input to the running program");
@@ -59,33 +82,43 @@ export class Terminal {
     }
   }
 
-  /** Sizes the emulator's columns to its box. @param {HTMLElement} screen */
+  /**
+   * Sizes the emulator to its box: the content box (padding excluded), less
+   * the scrollbar's width, in whole cells, so that no column is hidden under
+   * the scrollbar or clipped by the box.
+   * @param {HTMLElement} screen
+   */
   #fit(screen) {
     const term = this.xterm;
     const cell = /** @type {any} */ (term)?._core?._renderService?.dimensions?.css?.cell;
     if (!term || !cell?.width) return;
-    const cols = Math.max(20, Math.floor((screen.clientWidth - 16) / cell.width));
-    if (cols !== term.cols) term.resize(cols, term.rows);
+    const style = getComputedStyle(screen);
+    const width = screen.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const height = screen.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+    const cols = Math.max(20, Math.floor((width - SCROLLBAR) / cell.width));
+    const rows = Math.max(5, Math.floor(height / cell.height));
+    if (cols !== term.cols || rows !== term.rows) term.resize(cols, rows);
   }
 
-  /**
-   * Shows typed text in the emulator before it is sent (the line being edited).
-   * @param {string} text characters, or "\b" to erase the last one
-   */
-  echoTyped(text) {
+  /** Writes the line discipline's echo: output still pending goes first. @param {string} ansi */
+  echo(ansi) {
     if (!this.xterm) return;
     this.flush();
-    for (const c of text) {
-      if (c === "\b") {
-        if (this.#typed > 0) {
-          this.#typed--;
-          this.xterm.write("\b \b");
-        }
-      } else {
-        this.#typed++;
-        this.xterm.write(`${STYLE.stdin}${c}\x1b[0m`);
-      }
-    }
+    this.xterm.write(ansi);
+  }
+
+  /** Calls `done` once everything written so far is on the screen. @param {() => void} done */
+  whenShown(done) {
+    this.#shown.push(done);
+    this.#frame ||= requestAnimationFrame(() => this.#render());
+  }
+
+  /** Resolves once everything written so far is on the screen. @returns {Promise<void>} */
+  drained() {
+    return new Promise((resolve) => {
+      this.whenShown(resolve);
+      this.flush();
+    });
   }
 
   /** The emulator's screen and scrollback as text, one line per row. */
@@ -122,12 +155,15 @@ export class Terminal {
     this.write(kind, `${last.endsWith("\n") || last === "" ? "" : "\n"}${text}\n`);
   }
 
-  /** @param {Kind} kind @param {string} text */
-  write(kind, text) {
+  /**
+   * @param {Kind} kind @param {string} text
+   * @param {{ screen?: boolean }} [options] screen false: the text is on the emulator already (an echoed line)
+   */
+  write(kind, text, { screen = true } = {}) {
     if (text === "") return;
     const last = this.#pending.at(-1);
-    if (last && last.kind === kind) last.text += text;
-    else this.#pending.push({ kind, text });
+    if (last && last.kind === kind && last.screen === screen) last.text += text;
+    else this.#pending.push({ kind, text, screen });
     this.#frame ||= requestAnimationFrame(() => this.#render());
   }
 
@@ -135,8 +171,8 @@ export class Terminal {
     this.#pending = [];
     this.#log.replaceChildren();
     this.#chars = 0;
-    this.#typed = 0;
     this.xterm?.reset();
+    this.xterm?.write(this.editLine?.drawSequence() ?? "");
   }
 
   /** Puts pending output on the page now rather than at the next frame. */
@@ -165,16 +201,20 @@ export class Terminal {
   #render() {
     cancelAnimationFrame(this.#frame);
     this.#frame = 0;
-    if (this.#pending.length === 0) return;
-    const s = this.#scroller;
-    const atBottom = s.scrollHeight - s.scrollTop - s.clientHeight < 40;
-    for (const { kind, text: raw } of this.#pending) {
-      if (this.xterm) {
-        // The typed line is replaced by its echo.
-        if (this.#typed > 0) this.xterm.write(`\x1b[${this.#typed}D\x1b[K`);
-        this.#typed = 0;
-        this.xterm.write(STYLE[kind] ? `${STYLE[kind]}${raw}\x1b[0m` : raw);
-      }
+    const shown = this.#shown;
+    this.#shown = [];
+    if (this.#pending.length === 0) {
+      if (shown.length > 0) this.#afterWrite(shown);
+      return;
+    }
+    // The mirror's box is only scrolled when the emulator is absent: reading
+    // its layout on every frame costs more than writing to xterm.js.
+    const s = this.xterm ? null : this.#scroller;
+    const atBottom = s !== null && s.scrollHeight - s.scrollTop - s.clientHeight < 40;
+    // One write per frame: the output, with the line being typed moved below it.
+    let screen = this.editLine?.eraseSequence() ?? "";
+    for (const { kind, text: raw, screen: onScreen } of this.#pending) {
+      if (onScreen) screen += STYLE[kind] ? `${STYLE[kind]}${raw}\x1b[0m` : raw;
       const text = raw.replace(ESCAPES, "");
       if (text === "") continue;
       const last = /** @type {HTMLElement | null} */ (this.#log.lastElementChild);
@@ -188,8 +228,18 @@ export class Terminal {
       }
       this.#chars += text.length;
     }
+    if (this.xterm) this.xterm.write(screen + (this.editLine?.drawSequence() ?? ""));
     this.#pending = [];
     this.#trim();
-    if (atBottom) s.scrollTop = s.scrollHeight;
+    if (s && atBottom) s.scrollTop = s.scrollHeight;
+    this.#afterWrite(shown);
+  }
+
+  /** Calls each of `shown` once xterm.js has parsed what was written. @param {(() => void)[]} shown */
+  #afterWrite(shown) {
+    if (shown.length === 0) return;
+    const call = () => shown.forEach((f) => f());
+    if (this.xterm) this.xterm.write("", call);
+    else call();
   }
 }

@@ -29,20 +29,139 @@ import { WASIp2 } from "wasi-web/preview2";
  * @property {string | null} stdoutFile absolute path for "> file"
  * @property {boolean} append ">>" rather than ">"
  *
- * @typedef {{ type: "stdin", data: string } | { type: "eof" }} InputMessage
+ * @typedef {{ type: "stdin", data: string } | { type: "eof" } | { type: "interrupt" } | { type: "ack", bytes: number }} InputMessage
+ *
+ * Output goes to the page in batches, in order: [fd, bytes] pairs.
+ * @typedef {[1 | 2, Uint8Array][]} Segments
  *
  * Messages to the page:
  * @typedef {{ type: "ready", jspi: boolean }
  *   | { type: "started" }
- *   | { type: "output", fd: 1 | 2, chunk: Uint8Array }
+ *   | { type: "output", segments: Segments, bytes: number }
  *   | { type: "done", exitCode: number, tree: TreeEntry[], redirected: { path: string, bytes: number } | null }
- *   | { type: "failed", kind: "load" | "trap" | "error", message: string, tree: TreeEntry[] | null }} WorkerMessage
+ *   | { type: "failed", kind: "load" | "trap" | "error" | "interrupted", message: string, tree: TreeEntry[] | null }} WorkerMessage
  */
 
 const JSPI = typeof (/** @type {Record<string, unknown>} */ (/** @type {unknown} */ (WebAssembly)).Suspending) === "function";
 
 /** The running program's stdin, while it runs in async mode. @type {StdinQueue | null} */
 let stdin = null;
+
+/** Ends the running program at its next WASI call (Ctrl+C), keeping its files. @type {AbortController | null} */
+let interrupter = null;
+
+// Output is batched: one message per BATCH_BYTES (or per BATCH_MS, or when
+// the program waits or ends) rather than one per write, which for a program
+// printing line by line is one per line. The page acknowledges each batch
+// once the terminal has shown it; with JSPI a write that finds more than
+// WINDOW_BYTES unacknowledged suspends the program until the screen catches
+// up, so a fast printer cannot outrun the terminal by more than that.
+const BATCH_BYTES = 64 * 1024;
+const BATCH_MS = 25;
+const WINDOW_BYTES = 1024 * 1024;
+/** @type {Segments} */
+let batch = [];
+let batchBytes = 0;
+let batchScheduled = false;
+let lastSent = 0;
+/** Bytes sent and not yet acknowledged. */
+let inFlight = 0;
+/** Wakes a program suspended for room in the window. @type {(() => void) | null} */
+let roomWaiter = null;
+
+/** @param {1 | 2} fd @param {Uint8Array} chunk a copy of its own (the sinks give one) */
+function emit(fd, chunk) {
+  const last = batch.at(-1);
+  batch.push([fd, chunk]);
+  batchBytes += chunk.length;
+  if (last === undefined && !batchScheduled) {
+    // A task, not a microtask: it runs when the program really waits (stdin,
+    // a sleep, a full window) or ends. The suspending fd_write resumes
+    // through microtasks, so a microtask here would send every line alone.
+    batchScheduled = true;
+    setTimeout(() => {
+      batchScheduled = false;
+      sendBatch();
+    });
+  }
+  if (batchBytes >= BATCH_BYTES || performance.now() - lastSent >= BATCH_MS) sendBatch();
+}
+
+function sendBatch() {
+  if (batch.length === 0) return;
+  const segments = merge(batch);
+  const bytes = batchBytes;
+  batch = [];
+  batchBytes = 0;
+  inFlight += bytes;
+  lastSent = performance.now();
+  send(
+    { type: "output", segments, bytes },
+    segments.map(([, chunk]) => chunk.buffer),
+  );
+}
+
+/**
+ * Joins neighbouring chunks of the same stream: one buffer to transfer and
+ * decode rather than one per line.
+ * @param {Segments} segments
+ * @returns {Segments}
+ */
+function merge(segments) {
+  /** @type {Segments} */
+  const merged = [];
+  let i = 0;
+  while (i < segments.length) {
+    const fd = segments[i][0];
+    let j = i;
+    let length = 0;
+    while (j < segments.length && segments[j][0] === fd) length += segments[j++][1].length;
+    if (j === i + 1) merged.push(segments[i]);
+    else {
+      const joined = new Uint8Array(length);
+      let at = 0;
+      for (let k = i; k < j; k++) {
+        joined.set(segments[k][1], at);
+        at += segments[k][1].length;
+      }
+      merged.push([fd, joined]);
+    }
+    i = j;
+  }
+  return merged;
+}
+
+/** Resolves when the window has room again (or the run is interrupted). */
+function room() {
+  return new Promise((resolve) => {
+    roomWaiter = () => {
+      roomWaiter = null;
+      resolve(undefined);
+    };
+  });
+}
+
+/**
+ * Makes fd_write suspend (JSPI) while the page is behind. The import is the
+ * WASI's own (signal check included); only a full window suspends.
+ * @param {WebAssembly.Imports} imports
+ */
+function withBackpressure(imports) {
+  for (const namespace of Object.values(imports)) {
+    const write = /** @type {(...args: number[]) => number} */ (namespace.fd_write);
+    if (typeof write !== "function") continue;
+    const Suspending = /** @type {new (f: Function) => Function} */ (
+      /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (WebAssembly)).Suspending
+    );
+    namespace.fd_write = new Suspending((/** @type {number[]} */ ...args) => {
+      const result = write(...args);
+      if (inFlight + batchBytes <= WINDOW_BYTES) return result;
+      sendBatch();
+      return room().then(() => result);
+    });
+  }
+  return imports;
+}
 
 /** @param {WorkerMessage} message @param {Transferable[]} [transfer] */
 function send(message, transfer = []) {
@@ -75,6 +194,7 @@ async function run(request) {
       const exitCode = await runComponent(request, fs, captured, (prefix) => (redirectPrefix = prefix));
       const out = request.stdoutFile;
       const redirected = out !== null ? { path: out, bytes: writeRedirect(fs, out, redirectPrefix, captured) } : null;
+      sendBatch();
       send({ type: "done", exitCode, tree: exportTree(fs, "/"), redirected });
       return;
     }
@@ -117,27 +237,33 @@ async function run(request) {
       // (a redirected stdout is a file, so not a tty).
       tty: [request.stdinFile === null, out === null, true],
       stdin: stdinOption,
-      stdout: out !== null ? (chunk) => captured.push(chunk) : (chunk) => send({ type: "output", fd: 1, chunk }, [chunk.buffer]),
-      stderr: (chunk) => send({ type: "output", fd: 2, chunk }, [chunk.buffer]),
+      stdout: out !== null ? (chunk) => captured.push(chunk) : (chunk) => emit(1, chunk),
+      stderr: (chunk) => emit(2, chunk),
     });
     let instance;
     try {
-      instance = await WebAssembly.instantiate(module, wasi.getImportObject());
+      const imports = wasi.getImportObject();
+      instance = await WebAssembly.instantiate(module, JSPI ? withBackpressure(imports) : imports);
     } catch (error) {
       throw new LoadError(error instanceof Error ? error.message : String(error));
     }
     send({ type: "started" });
-    const exitCode = JSPI ? await wasi.startAsync(instance) : wasi.start(instance);
+    interrupter = JSPI ? new AbortController() : null;
+    const exitCode = interrupter ? await wasi.startAsync(instance, { signal: interrupter.signal }) : wasi.start(instance);
+    sendBatch();
     const redirected = out !== null ? { path: out, bytes: writeRedirect(fs, out, redirectPrefix, captured) } : null;
     send({ type: "done", exitCode, tree: exportTree(fs, "/"), redirected });
   } catch (error) {
     if (request.stdoutFile !== null && captured.length > 0) writeRedirect(fs, request.stdoutFile, redirectPrefix, captured);
+    sendBatch();
     const trap = error instanceof WebAssembly.RuntimeError || error instanceof RangeError;
-    const kind = error instanceof LoadError ? "load" : trap ? "trap" : "error";
+    const interrupted = interrupter?.signal.aborted === true;
+    const kind = error instanceof LoadError ? "load" : interrupted ? "interrupted" : trap ? "trap" : "error";
     const message = error instanceof Error ? error.message : String(error);
     send({ type: "failed", kind, message, tree: kind === "load" ? null : exportTree(fs, "/") });
   } finally {
     stdin = null;
+    interrupter = null;
   }
 }
 
@@ -196,11 +322,8 @@ async function runComponent(request, fs, captured, setPrefix) {
     tty: [false, out === null, true],
     stdin: stdinBytes,
     // Each chunk is a copy of its own (CallbackSink), so it can be transferred.
-    stdout:
-      out !== null
-        ? (/** @type {Uint8Array} */ chunk) => captured.push(chunk)
-        : (/** @type {Uint8Array} */ chunk) => send({ type: "output", fd: 1, chunk }, [chunk.buffer]),
-    stderr: (/** @type {Uint8Array} */ chunk) => send({ type: "output", fd: 2, chunk }, [chunk.buffer]),
+    stdout: out !== null ? (/** @type {Uint8Array} */ chunk) => captured.push(chunk) : (/** @type {Uint8Array} */ chunk) => emit(1, chunk),
+    stderr: (/** @type {Uint8Array} */ chunk) => emit(2, chunk),
   });
   let instance;
   try {
@@ -246,6 +369,12 @@ self.onmessage = (event) => {
     if (stdin && !stdin.ended) stdin.push(message.data);
   } else if (message.type === "eof") {
     if (stdin && !stdin.ended) stdin.end();
+  } else if (message.type === "interrupt") {
+    interrupter?.abort(new Error("interrupted (Ctrl+C)"));
+    roomWaiter?.();
+  } else if (message.type === "ack") {
+    inFlight -= message.bytes;
+    if (inFlight + batchBytes <= WINDOW_BYTES) roomWaiter?.();
   }
 };
 

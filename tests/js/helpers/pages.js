@@ -20,9 +20,23 @@ const IMPORT_MAP = {
 };
 
 /** A blank page with the package loaded as `globalThis.wasiWeb`. */
+/**
+ * Chromium, or the launch error after closing the server (an open server
+ * would keep node --test waiting instead of failing).
+ * @param {{ close(): unknown }} server
+ */
+async function launchOrClose(server) {
+  try {
+    return await launchChromium();
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+}
+
 export async function openLibraryPage() {
   const server = await startServer(REPO);
-  const browser = await launchChromium();
+  const browser = await launchOrClose(server);
   const page = await browser.newPage();
   await page.goto(`${server.url}${BLANK_PAGE}`);
   await page.evaluate(async () => {
@@ -46,7 +60,7 @@ export async function openP2Page(name) {
     `/__wasi-web/${name}.html`,
     `<!doctype html><meta charset=utf-8><script type="importmap">${JSON.stringify(IMPORT_MAP)}</script><title>${name}</title>`,
   );
-  const browser = await launchChromium();
+  const browser = await launchOrClose(server);
   const page = await browser.newPage();
   page.on("pageerror", (e) => console.error("pageerror:", e));
   await page.goto(`${server.url}/__wasi-web/${name}.html`);
