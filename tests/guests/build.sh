@@ -36,12 +36,16 @@ if [ "${SKIP_C:-0}" != 1 ] && compgen -G "$here/c/*.c" >/dev/null; then
   fi
   sysroot=()
   if [ -n "${WASI_SYSROOT:-}" ]; then sysroot=(--sysroot="$WASI_SYSROOT"); fi
+  # clang runs any wasm-opt it finds on PATH after linking, and that drops
+  # the name section (c_trap's backtrace test needs it); under npm, PATH has
+  # node_modules/.bin/wasm-opt. Build the same guests however this is called.
+  clang_path="$(printf '%s' "$PATH" | tr ':' '\n' | grep -v 'node_modules/\.bin' | paste -sd: -)"
   m=0
   for src in "$here"/c/*.c; do
     name="$(basename "$src" .c)"
     dst="$out/$name.wasm"
     if [ ! -e "$dst" ] || [ "$src" -nt "$dst" ] || [ "$here/c/check.h" -nt "$dst" ]; then
-      "$cc" --target=wasm32-wasi "${sysroot[@]}" -O2 -Wall -Werror -o "$dst.tmp" "$src"
+      PATH="$clang_path" "$cc" --target=wasm32-wasi "${sysroot[@]}" -O2 -Wall -Werror -o "$dst.tmp" "$src"
       mv -f "$dst.tmp" "$dst"
     fi
     m=$((m + 1))
