@@ -16,7 +16,7 @@ export default [
       "tests/guests/**",
       "tests/p2guests/**",
       "bench/target/**",
-      "bench/cache/**",
+      "bench/.cache/**",
     ],
   },
   js.configs.recommended,

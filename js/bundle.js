@@ -8,6 +8,7 @@ export {
   clearTranspileCache,
   configure,
   isComponent,
+  MOUNT_ASYNC_IMPORTS,
   runComponent,
   transpileCacheStats,
   transpileComponent,

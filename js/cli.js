@@ -22,6 +22,10 @@ function version() {
 
 /** @param {string[]} argv @returns {Promise<number>} */
 async function main(argv) {
+  if (argv[0] === "serve") {
+    const { serveMain } = await import("./node/serve.js");
+    return serveMain(argv.slice(1));
+  }
   let options;
   try {
     options = parseArgs(argv, process.env);

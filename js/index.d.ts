@@ -114,6 +114,12 @@ export interface FsProvider {
   /** The size alone (asked for on every read): optional, else `stat(handle).size`. */
   size?(handle: number): bigint | number;
   readlink(handle: number): string;
+  /**
+   * A descriptor is about to be opened on file `handle` to read and/or
+   * write: throw (EACCES, say) if the host would refuse that, so the open
+   * fails rather than the first read or write. Optional.
+   */
+  checkOpen?(handle: number, read: boolean, write: boolean): void;
   /** A descriptor opened the node (one close() follows each open()). */
   open?(handle: number): void;
   close?(handle: number): void;
@@ -121,6 +127,12 @@ export interface FsProvider {
   forget?(handle: number): void;
   /** Up to `length` bytes at `offset`; fewer only at the end of the file. */
   read(handle: number, offset: number, length: number): Uint8Array;
+  /**
+   * Optional, preferred over read(): fills `buffer` (a view of the core's
+   * memory, valid during the call only) from `offset`; the count, less
+   * than `buffer.length` only at the end of the file.
+   */
+  readInto?(handle: number, offset: number, buffer: Uint8Array): number;
   /** Bytes written (> 0); `data` is valid during the call only. */
   write(handle: number, offset: number, data: Uint8Array): number;
   truncate(handle: number, size: number): void;
@@ -467,6 +479,14 @@ export function pipeline(stages: PipelineStage[], options?: PipelineOptions): Pr
 /** Which WASI a module imports, or null for neither. */
 export function detectWasiVersion(module: WebAssembly.Module): "preview1" | "unstable" | null;
 
+/**
+ * Which WASI a component is written against: "0.3" when its top-level
+ * imports or exports name a `wasi:*@0.3` interface (a 0.3.x release or a
+ * 0.3.0-rc-*), else "0.2"; undefined for anything that is not a component.
+ * `run()` and the CLI run a 0.3 component on `WASIp3` (wasi-web/preview3).
+ */
+export function componentWasiVersion(data: unknown): "0.2" | "0.3" | undefined;
+
 /** Checks the header: a core module's bytes are returned, anything else throws a clear TypeError. */
 export function checkModuleBytes(bytes: Binary): Uint8Array;
 
@@ -587,6 +607,12 @@ export class UrlProvider implements FsProvider {
   stat(handle: number): ReturnType<FsProvider["stat"]>;
   readlink(handle: number): never;
   read(handle: number, offset: number, length: number): Uint8Array;
+  /**
+   * Optional, preferred over read(): fills `buffer` (a view of the core's
+   * memory, valid during the call only) from `offset`; the count, less
+   * than `buffer.length` only at the end of the file.
+   */
+  readInto?(handle: number, offset: number, buffer: Uint8Array): number;
   write(): never;
   truncate(): never;
   readdir(handle: number): { name: string; type: FsProviderType; ino: number }[];
@@ -639,6 +665,12 @@ export class OpfsProvider implements FsProvider {
   open(handle: number): void;
   close(handle: number): void;
   read(handle: number, offset: number, length: number): Uint8Array;
+  /**
+   * Optional, preferred over read(): fills `buffer` (a view of the core's
+   * memory, valid during the call only) from `offset`; the count, less
+   * than `buffer.length` only at the end of the file.
+   */
+  readInto?(handle: number, offset: number, buffer: Uint8Array): number;
   write(handle: number, offset: number, data: Uint8Array): number;
   truncate(handle: number, size: number): void;
   readdir(handle: number): { name: string; type: FsProviderType; ino: number }[];

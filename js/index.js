@@ -13,7 +13,7 @@ export { run } from "./run.js";
 export { StdinQueue } from "./stdin-queue.js";
 export { pipeline } from "./pipeline.js";
 export { runInWorker } from "./worker/run-in-worker.js";
-export { checkModuleBytes, compileProgram, detectWasiVersion } from "./module.js";
+export { checkModuleBytes, compileProgram, componentWasiVersion, detectWasiVersion } from "./module.js";
 export { exportTree, importTree } from "./tree.js";
 export { UrlProvider, urlMount, urlMountFromManifest } from "./providers/url.js";
 export { OpfsProvider, opfsMount } from "./providers/opfs.js";

@@ -31,6 +31,54 @@ export function isComponent(data) {
 }
 
 /**
+ * Reads an unsigned LEB128 at `at`: [value, next offset], or undefined past the end.
+ * @param {Uint8Array} bytes
+ * @param {number} at
+ * @returns {[number, number] | undefined}
+ */
+function leb(bytes, at) {
+  let value = 0;
+  for (let shift = 0; shift < 35 && at < bytes.length; shift += 7) {
+    const b = bytes[at++];
+    value += (b & 0x7f) * 2 ** shift;
+    if ((b & 0x80) === 0) return [value, at];
+  }
+  return undefined;
+}
+
+/** A WASI 0.3 interface name: any 0.3.x release or 0.3.0 release candidate. */
+const WASI_03_NAME = /wasi:[a-z0-9-]+\/[a-z0-9-]+@0\.3[.-]/;
+
+/**
+ * Which WASI a component is written against: "0.3" when its own imports or
+ * exports (the top-level import and export sections, not those of the
+ * modules and components nested in it) name a `wasi:*@0.3` interface (a
+ * 0.3.x release or a 0.3.0-rc-*), else "0.2". `run()` and the CLI run a
+ * 0.3 component on the 0.3 host (wasi-web/preview3, JSPI). Undefined for
+ * anything that is not a component.
+ * @param {unknown} data
+ * @returns {"0.2" | "0.3" | undefined}
+ */
+export function componentWasiVersion(data) {
+  if (!isComponent(data)) return undefined;
+  const bytes = toBytes(data, "the component");
+  const text = new TextDecoder("utf-8", { fatal: false });
+  let at = 8;
+  while (at < bytes.length) {
+    const id = bytes[at];
+    const size = leb(bytes, at + 1);
+    if (size === undefined) break;
+    const [length, start] = size;
+    const end = start + length;
+    if (end > bytes.length) break;
+    // 10: the component's imports, 11: its exports.
+    if ((id === 10 || id === 11) && WASI_03_NAME.test(text.decode(bytes.subarray(start, end)))) return "0.3";
+    at = end;
+  }
+  return "0.2";
+}
+
+/**
  * Checks the 8-byte header and returns the bytes as a Uint8Array, or throws
  * a clear error for something that is not a core WebAssembly module.
  * @param {Uint8Array | ArrayBuffer | ArrayBufferView} data

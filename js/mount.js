@@ -7,25 +7,6 @@
 
 import { inCallback } from "./recovery.js";
 
-/**
- * `provider` with each method call counted as a core → JS callback
- * (js/recovery.js `inCallback`): the core holds the MemFS borrowed while
- * one runs, so what a trap left must not be released meanwhile (a MemFS
- * call from the provider gets EBUSY instead).
- * @template {object} T
- * @param {T} provider
- * @returns {T}
- */
-function counted(provider) {
-  return new Proxy(provider, {
-    get(target, key) {
-      const value = Reflect.get(target, key);
-      if (typeof value !== "function") return value;
-      return (/** @type {unknown[]} */ ...args) => inCallback(() => Reflect.apply(value, target, args));
-    },
-  });
-}
-
 /** WASI errno numbers of the node-style codes a provider may throw. */
 const ERRNO = /** @type {Record<string, number>} */ ({
   E2BIG: 1,
@@ -95,17 +76,23 @@ function big(v) {
 export class ProviderAdapter {
   /** [dev, ino, kind, nlink, size, atimeNs, mtimeNs, ctimeNs] of the last stat. */
   statBuf = new BigUint64Array(8);
-  /** @type {import("./index.js").FsProvider} */
+  /**
+   * The user's provider. Every call to it goes through `inCallback`
+   * (js/recovery.js): the core holds the MemFS borrowed while one runs, so
+   * what a trap left must not be released meanwhile (a MemFS call from the
+   * provider gets EBUSY instead).
+   * @type {import("./index.js").FsProvider}
+   */
   #p;
 
   /** @param {import("./index.js").FsProvider} provider */
   constructor(provider) {
-    this.#p = counted(provider);
+    this.#p = provider;
   }
 
   root() {
     try {
-      const h = this.#p.root();
+      const h = inCallback(() => this.#p.root());
       return isHandle(h) ? h : -1;
     } catch {
       return -1;
@@ -115,7 +102,7 @@ export class ProviderAdapter {
   /** handle * 4 + kind, or -errno (-ENOENT when there is no such entry). @param {number} dir @param {string} name */
   lookup(dir, name) {
     try {
-      const r = this.#p.lookup(dir, name);
+      const r = inCallback(() => this.#p.lookup(dir, name));
       if (r === null || r === undefined) return -ENOENT;
       const kind = KIND[r.type];
       if (kind === undefined || !isHandle(r.handle) || r.handle > Number.MAX_SAFE_INTEGER / 4) return -EIO;
@@ -128,7 +115,7 @@ export class ProviderAdapter {
   /** Fills statBuf; 0 or an errno. @param {number} h */
   stat(h) {
     try {
-      const s = this.#p.stat(h);
+      const s = inCallback(() => this.#p.stat(h));
       const kind = KIND[s?.type];
       if (kind === undefined) return EIO;
       const v = [s.dev, s.ino, kind, s.nlink, s.size, s.atimeNs, s.mtimeNs, s.ctimeNs].map(big);
@@ -143,7 +130,8 @@ export class ProviderAdapter {
   /** The size (a provider's `size(h)`, else its stat's), or -errno. @param {number} h */
   size(h) {
     try {
-      const size = this.#p.size ? this.#p.size(h) : this.#p.stat(h)?.size;
+      const p = this.#p;
+      const size = inCallback(() => (p.size ? p.size(h) : p.stat(h)?.size));
       const n = typeof size === "bigint" ? Number(size) : size;
       return typeof n === "number" && Number.isSafeInteger(n) && n >= 0 ? n : -EIO;
     } catch (error) {
@@ -154,7 +142,7 @@ export class ProviderAdapter {
   /** @param {number} h */
   readlink(h) {
     try {
-      const t = this.#p.readlink(h);
+      const t = inCallback(() => this.#p.readlink(h));
       return typeof t === "string" ? t : EIO;
     } catch (error) {
       return errnoOf(error);
@@ -176,23 +164,68 @@ export class ProviderAdapter {
     this.#status(() => this.#p.forget?.(h));
   }
 
-  /** @param {number} h @param {number} offset @param {number} length */
-  read(h, offset, length) {
+  /** The core's memory (`setCoreMemory`), where reads land and writes come from. @type {WebAssembly.Memory | null} */
+  #memory = null;
+  /** The last view of it, reused while the core asks for the same bytes (its buffers are reused). */
+  #view = new Uint8Array(0);
+  #viewAt = -1;
+
+  /** Called once, at the mount. @param {WebAssembly.Memory} memory */
+  setCoreMemory(memory) {
+    this.#memory = memory;
+  }
+
+  /** core[ptr, ptr+len) as a view, valid until the core's memory grows (so during one call). @param {number} ptr @param {number} len */
+  #bytes(ptr, len) {
+    // A view the memory's growth detached has length 0.
+    if (this.#viewAt === ptr && this.#view.length === len && len > 0) return this.#view;
+    this.#view = new Uint8Array(/** @type {WebAssembly.Memory} */ (this.#memory).buffer, ptr, len);
+    this.#viewAt = ptr;
+    return this.#view;
+  }
+
+  /**
+   * Fills core[ptr, ptr+len) from `offset`: the count (less only at the
+   * end of the file), or -errno; never throws (not a `catch` import). A
+   * provider's `readInto` reads straight into the view; else its `read`
+   * answer is copied.
+   * @param {number} h @param {number} offset @param {number} ptr @param {number} len
+   */
+  readInto(h, offset, ptr, len) {
     try {
-      const bytes = this.#p.read(h, offset, length);
-      return bytes instanceof Uint8Array && bytes.length <= length ? bytes : EIO;
+      const buf = this.#bytes(ptr, len);
+      const p = this.#p;
+      if (p.readInto) {
+        const n = inCallback(() => /** @type {NonNullable<typeof p.readInto>} */ (p.readInto)(h, offset, buf));
+        return Number.isSafeInteger(n) && n >= 0 && n <= len ? n : -EIO;
+      }
+      const bytes = inCallback(() => p.read(h, offset, len));
+      if (!(bytes instanceof Uint8Array) || bytes.length > len) return -EIO;
+      buf.set(bytes);
+      return bytes.length;
     } catch (error) {
-      return errnoOf(error);
+      return -errnoOf(error);
     }
   }
 
-  /** Writes all of `data` (a view of core memory, valid during the call only). @param {number} h @param {number} offset @param {Uint8Array} data */
-  write(h, offset, data) {
+  /** A descriptor is being opened on `h` to read and/or write: 0, or why it cannot be. @param {number} h @param {boolean} read @param {boolean} write */
+  checkOpen(h, read, write) {
+    return this.#status(() => this.#p.checkOpen?.(h, read, write));
+  }
+
+  /**
+   * Writes all of core[ptr, ptr+len) at `offset`: 0 or an errno; never
+   * throws (not a `catch` import). The provider gets a view of the core's
+   * memory, valid during the call only.
+   * @param {number} h @param {number} offset @param {number} ptr @param {number} len
+   */
+  writeFrom(h, offset, ptr, len) {
     return this.#status(() => {
+      const data = this.#bytes(ptr, len);
       let done = 0;
-      while (done < data.length) {
-        const n = this.#p.write(h, offset + done, data.subarray(done));
-        if (!(Number.isSafeInteger(n) && n > 0 && n <= data.length - done)) throw new Error("bad write count");
+      while (done < len) {
+        const n = this.#p.write(h, offset + done, done === 0 ? data : data.subarray(done));
+        if (!(Number.isSafeInteger(n) && n > 0 && n <= len - done)) throw new Error("bad write count");
         done += n;
       }
     });
@@ -206,7 +239,7 @@ export class ProviderAdapter {
   /** [name, kind, ino, ...] or an errno. @param {number} h */
   readdir(h) {
     try {
-      const entries = this.#p.readdir(h);
+      const entries = inCallback(() => this.#p.readdir(h));
       if (!Array.isArray(entries)) return EIO;
       const out = [];
       for (const e of entries) {
@@ -224,7 +257,7 @@ export class ProviderAdapter {
   /** A handle, or -errno. @param {number} dir @param {string} name @param {boolean} exclusive */
   create(dir, name, exclusive) {
     try {
-      const h = this.#p.create(dir, name, exclusive);
+      const h = inCallback(() => this.#p.create(dir, name, exclusive));
       return isHandle(h) ? h : -EIO;
     } catch (error) {
       return -errnoOf(error);
@@ -269,7 +302,7 @@ export class ProviderAdapter {
   /** @param {() => unknown} f */
   #status(f) {
     try {
-      f();
+      inCallback(f);
       return 0;
     } catch (error) {
       return errnoOf(error);

@@ -1,6 +1,6 @@
 import { init } from "./core.js";
 import { collectedOutput } from "./host-base.js";
-import { compileProgram, detectWasiVersion, isComponent } from "./module.js";
+import { compileProgram, componentWasiVersion, detectWasiVersion, isComponent } from "./module.js";
 import { settleWriteBehind } from "./providers/wait.js";
 import { signalOption } from "./waiting.js";
 import { WASI } from "./wasi.js";
@@ -30,14 +30,24 @@ export async function run(program, options = {}) {
       throw new TypeError(`run() does not take options.${key}: it detects the version and buffers output; use new WASI() for that`);
     }
   }
+  // A WASI 0.3 component always runs in async mode (JSPI).
+  const p3 = componentWasiVersion(program) === "0.3";
   // A synchronous run holds the thread: nothing could abort it midway.
-  if (signalOption(options.signal) !== undefined && options.async !== true) {
+  if (signalOption(options.signal) !== undefined && options.async !== true && !p3) {
     throw new TypeError("options.signal needs async: true (JSPI); without JSPI use runInWorker()");
   }
   // In a page the core loads on first use (js/core.js); in Node it already has.
   await init();
-  // A WASI 0.2 component runs through jco on the Preview 2 host.
-  if (isComponent(program)) return (await import("./preview2/run.js")).runComponent(program, options);
+  // A component runs through jco: a WASI 0.3 one on the 0.3 host (JSPI), a 0.2 one on the Preview 2 host.
+  if (isComponent(program)) {
+    if (p3) {
+      // Always async: the option is not the 0.3 host's.
+      const p3Options = { ...options };
+      delete p3Options.async;
+      return (await import("./preview3/run.js")).runP3Component(program, p3Options);
+    }
+    return (await import("./preview2/run.js")).runComponent(program, options);
+  }
   const module = await compileProgram(program);
   const version = detectWasiVersion(module);
   if (version === null) {

@@ -67,4 +67,8 @@ log "guests"
 bash tests/guests/build.sh
 log "WASI 0.2 test components"
 bash tests/p2guests/build.sh
+log "wasi:http test components"
+bash tests/httpguests/build.sh
+log "WASI 0.3 test components"
+bash tests/p3guests/build.sh
 log "ok"

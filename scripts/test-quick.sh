@@ -48,7 +48,7 @@ step "cargo test --lib" cargo test --quiet --lib
 if stale; then
   step "scripts/build.sh --dev" bash scripts/build.sh --dev
 else
-  step "guests" bash -c "bash tests/guests/build.sh && bash tests/p2guests/build.sh"
+  step "guests" bash -c "bash tests/guests/build.sh && bash tests/p2guests/build.sh && bash tests/p3guests/build.sh"
 fi
 
 if [ -z "${WASI_WEB_CACHE_DIR:-}" ]; then

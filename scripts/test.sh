@@ -56,10 +56,12 @@ step "node --test" node --test --test-timeout=900000 tests/js/*.test.js
 NODE24=tools/node24/node_modules/.bin/node
 NODE24_FILES=(
   tests/js/async-node.test.js
+  tests/js/preview3-node.test.js
   tests/js/pipeline.test.js
   tests/js/www-shell.test.js
   tests/js/provider-url.test.js
   tests/js/provider-opfs.test.js
+  tests/js/preview2-mounts.test.js
   tests/js/mount-host.test.js
   tests/js/snapshot.test.js
   tests/js/memfs.test.js
@@ -72,6 +74,8 @@ NODE24_FILES=(
   tests/js/robust-preopens.test.js
   tests/js/robust-shared-memory.test.js
   tests/js/robust-worker.test.js
+  tests/js/http-node.test.js
+  tests/js/http-serve.test.js
 )
 if [ -x "$NODE24" ]; then
   step "node --test (Node 24)" "$NODE24" --test --test-timeout=900000 --test-skip-pattern=Chromium "${NODE24_FILES[@]}"

@@ -275,7 +275,13 @@ impl Descriptor {
         if !self.is_dir() {
             return Err(Errno::Notdir);
         }
-        let ino = self.fs_mut().open(self.walk, self.ino, path, o)?;
+        let ino = {
+            let mut fs = self.fs_mut();
+            let ino = fs.open(self.walk, self.ino, path, o)?;
+            // A mounted file the host will not open this way fails here.
+            fs.check_open(ino, read, write)?;
+            ino
+        };
         Ok(Descriptor::new(&self.fs, ino, self.walk, read, write))
     }
 

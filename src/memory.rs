@@ -25,6 +25,13 @@ pub trait GuestMemory {
     fn read_raw(&self, ptr: u32, dst: &mut [u8]) -> Result<()>;
     fn write_raw(&self, ptr: u32, src: &[u8]) -> Result<()>;
     fn fill_raw(&self, ptr: u32, len: u32, byte: u8) -> Result<()>;
+    /// Stores the low `len` (4 or 8) bytes of `v`, little-endian, at `ptr`:
+    /// the ABI's out-values, one per call. A host may store them without
+    /// the staging copy `write_raw` needs (on wasm32: one JS call that
+    /// writes the bytes, instead of a copy out of the core's memory).
+    fn put_raw(&self, ptr: u32, v: u64, len: u32) -> Result<()> {
+        self.write_raw(ptr, &v.to_le_bytes()[..len as usize])
+    }
 }
 
 /// A bounds-checking view of guest memory for the duration of one call.
@@ -162,11 +169,11 @@ impl<'a> Mem<'a> {
     }
     pub fn put_u32(&self, ptr: u32, v: u32) -> Result<()> {
         self.check_out(ptr, 4, 4)?;
-        self.write(ptr, &v.to_le_bytes())
+        self.raw.put_raw(ptr, v as u64, 4)
     }
     pub fn put_u64(&self, ptr: u32, v: u64) -> Result<()> {
         self.check_out(ptr, 8, 8)?;
-        self.write(ptr, &v.to_le_bytes())
+        self.raw.put_raw(ptr, v, 8)
     }
 
     /// Decodes a p1 iovec / ciovec array as wasmtime treats it: the array
@@ -175,16 +182,24 @@ impl<'a> Mem<'a> {
     /// out of bounds (a short transfer), which is `EFAULT` only if it is the
     /// first non-empty one. At most `max_bytes` bytes in all (the last iovec
     /// shortened) and [`MAX_IOVECS`] iovecs are kept, so the host's work and
-    /// memory stay bounded whatever the count.
-    pub fn iovecs(&self, ptr: u32, count: u32, max_bytes: u32) -> Result<Vec<(u32, u32)>> {
+    /// memory stay bounded whatever the count. They go into `list` (cleared
+    /// first): the caller reuses one, so a call allocates nothing.
+    pub fn iovecs(
+        &self,
+        ptr: u32,
+        count: u32,
+        max_bytes: u32,
+        list: &mut Vec<(u32, u32)>,
+    ) -> Result<()> {
         self.check_out(ptr, count as u64 * 8, 4)?;
-        let mut list = Vec::new();
+        list.clear();
         let mut left = max_bytes;
         // Read in chunks on the stack: the count may be in the millions.
-        let mut chunk = [0u8; 64 * 8];
+        // Small, as it is zeroed on every call and most calls have one.
+        let mut chunk = [0u8; 16 * 8];
         let mut done = 0u32;
         while done < count && left > 0 && list.len() < MAX_IOVECS {
-            let n = (count - done).min(64);
+            let n = (count - done).min(16);
             let raw = &mut chunk[..n as usize * 8];
             self.read_into(ptr + done * 8, raw)?;
             for c in raw.chunks_exact(8) {
@@ -194,18 +209,18 @@ impl<'a> Mem<'a> {
                     continue;
                 }
                 if let Err(e) = self.check(p, l as u64) {
-                    return if list.is_empty() { Err(e) } else { Ok(list) };
+                    return if list.is_empty() { Err(e) } else { Ok(()) };
                 }
                 let l = l.min(left);
                 list.push((p, l));
                 left -= l;
                 if left == 0 || list.len() == MAX_IOVECS {
-                    return Ok(list);
+                    return Ok(());
                 }
             }
             done += n;
         }
-        Ok(list)
+        Ok(())
     }
 }
 

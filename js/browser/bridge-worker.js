@@ -251,7 +251,7 @@ async function runJob(job, stop, ackBuffer) {
       stoppable(flag, output),
     );
     try {
-      result.exitCode = program.start();
+      result.exitCode = await program.start();
     } catch (error) {
       if (stopped() || error instanceof Stopped) {
         result.stopped = true;

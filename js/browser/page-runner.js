@@ -21,6 +21,7 @@ export const TRAP_EXIT_CODE = 134;
  * @property {string} [wasmUrl] a core module
  * @property {string} [componentUrl] jco's JS for a component (`instantiation: "async"`)
  * @property {string[]} [componentImports] the interfaces it imports (those wasi-web lacks get trapping stand-ins)
+ * @property {boolean} [componentP3] a WASI 0.3 component (transpiled for JSPI): run on WASIp3
  * @property {string[]} args argv, argv[0] included
  * @property {Record<string, string>} env
  * @property {Record<string, string>} preopens guest path → MemFS path
@@ -53,7 +54,7 @@ export const TRAP_EXIT_CODE = 134;
 /**
  * A loaded program: `host` (its WASI or WASIp2), `start()` → exit code, and
  * how a trap is reported (as the Node CLI reports it).
- * @typedef {{ host: { stdout: { text(): string } | null, stderr: { text(): string } | null }, start(): number, trapMessage(error: Error): string }} Program
+ * @typedef {{ host: { stdout: { text(): string } | null, stderr: { text(): string } | null }, start(): number | Promise<number>, trapMessage(error: Error): string }} Program
  */
 
 /**
@@ -85,12 +86,13 @@ async function loadModule(job, options, wrap = (imports) => imports) {
 async function loadComponent(job, options) {
   // loadProgram calls it for a job with a componentUrl.
   const url = /** @type {string} */ (job.componentUrl);
-  const [{ WASIp2 }, { withMissingInterfaces }, generated] = await Promise.all([
+  const [{ WASIp2 }, { WASIp3 }, { withMissingInterfaces }, generated] = await Promise.all([
     import("../preview2/wasip2.js"),
+    import("../preview3/wasip3.js"),
     import("../preview2/missing.js"),
     import(url),
   ]);
-  const wasi = new WASIp2(options);
+  const wasi = job.componentP3 ? new WASIp3(options) : new WASIp2(options);
   // Async instantiation (as the driver transpiled it): a page's main thread
   // may not compile or instantiate large modules synchronously.
   /** @param {string} file */
@@ -98,7 +100,11 @@ async function loadComponent(job, options) {
   const { imports } = withMissingInterfaces(wasi.imports, job.componentImports ?? []);
   const instance = await generated.instantiate(fetchModule, imports);
   // WASIp2's trap errors name the component (`${args[0]} trapped: ...`).
-  return { host: wasi, start: () => wasi.run(instance), trapMessage: (error) => error.message };
+  // A 0.3 component's run is a Promise (JSPI): start() is awaited.
+  const start = job.componentP3
+    ? () => /** @type {import("../preview3/wasip3.js").WASIp3} */ (wasi).runAsync(instance)
+    : () => wasi.run(instance);
+  return { host: wasi, start, trapMessage: (/** @type {Error} */ error) => error.message };
 }
 
 /**
@@ -152,7 +158,7 @@ export async function runJob(job) {
   try {
     program = await loadProgram(job, options);
     try {
-      result.exitCode = program.start();
+      result.exitCode = await program.start();
     } catch (error) {
       if (!(error instanceof WebAssembly.RuntimeError || error instanceof RangeError)) throw error;
       result.trap = program.trapMessage(error);

@@ -1,9 +1,11 @@
 // Host hooks imported by the Rust core (a wasm-bindgen snippet).
 // They copy bytes between the guest's memory and the core's own memory in
 // one call, and read the host's clocks and randomness. The guest-memory
-// hooks are `catch` imports (src/bindings/host.rs): what they throw comes
-// back to the core as an error (EFAULT for the guest, the exception for
-// the JS caller), never through the core's frames.
+// hooks catch what they throw themselves and report it in their result
+// (src/bindings/host.rs), which the core turns into EFAULT for the guest
+// and the exception (`take_hook_error`) for the JS caller: nothing unwinds
+// through the core's frames. (wasm-bindgen's `catch` imports do the same
+// with a closure and an `arguments` object per call, on the hottest path.)
 
 /** @type {WebAssembly.Memory | null} */
 let coreMemory = null;
@@ -35,8 +37,10 @@ function core(end) {
 /** @param {WebAssembly.Memory} memory @param {number} end */
 function guest(memory, end) {
   if (memory !== lastGuest || guestView.byteLength < end) {
-    lastGuest = memory;
+    // Remembered only once viewed: a memory that cannot be viewed is
+    // asked (and throws) again next time.
     guestView = new Uint8Array(memory.buffer);
+    lastGuest = memory;
   }
   return guestView;
 }
@@ -47,45 +51,112 @@ export function forget_guest() {
   guestView = new Uint8Array(0);
 }
 
-/** @param {WebAssembly.Memory} memory */
-export function guest_size(memory) {
-  return memory.buffer.byteLength;
+/** What the last guest-memory hook that failed threw, until the core takes it. */
+/** @type {unknown} */
+let hookError;
+
+/**
+ * Keeps what a hook threw for `take_hook_error`; the hook's failure status.
+ * @param {unknown} error
+ */
+function failed(error) {
+  hookError = error;
+  return 1;
+}
+
+/** What the last failed hook threw, once. */
+export function take_hook_error() {
+  const error = hookError;
+  hookError = undefined;
+  return error;
 }
 
 /**
- * Copies guest[g, g+len) to core[c, c+len).
+ * The memory's size in bytes, or -1 when asking threw.
+ * @param {WebAssembly.Memory} memory
+ */
+export function guest_size(memory) {
+  try {
+    return memory.buffer.byteLength;
+  } catch (error) {
+    failed(error);
+    return -1;
+  }
+}
+
+/**
+ * Copies guest[g, g+len) to core[c, c+len): 0, or 1 when it threw.
  * @param {WebAssembly.Memory} memory @param {number} g @param {number} len @param {number} c
  */
 export function guest_read(memory, g, len, c) {
-  const from = guest(memory, g + len);
-  const to = core(c + len);
-  if (len <= 16) {
-    for (let i = 0; i < len; i++) to[c + i] = from[g + i];
-  } else {
-    to.set(from.subarray(g, g + len), c);
+  try {
+    const from = guest(memory, g + len);
+    const to = core(c + len);
+    if (len <= 16) {
+      for (let i = 0; i < len; i++) to[c + i] = from[g + i];
+    } else {
+      to.set(from.subarray(g, g + len), c);
+    }
+    return 0;
+  } catch (error) {
+    return failed(error);
   }
 }
 
 /**
- * Copies core[c, c+len) to guest[g, g+len).
+ * Copies core[c, c+len) to guest[g, g+len): 0, or 1 when it threw.
  * @param {WebAssembly.Memory} memory @param {number} g @param {number} c @param {number} len
  */
 export function guest_write(memory, g, c, len) {
-  const to = guest(memory, g + len);
-  const from = core(c + len);
-  if (len <= 16) {
-    for (let i = 0; i < len; i++) to[g + i] = from[c + i];
-  } else {
-    to.set(from.subarray(c, c + len), g);
+  try {
+    const to = guest(memory, g + len);
+    const from = core(c + len);
+    if (len <= 16) {
+      for (let i = 0; i < len; i++) to[g + i] = from[c + i];
+    } else {
+      to.set(from.subarray(c, c + len), g);
+    }
+    return 0;
+  } catch (error) {
+    return failed(error);
   }
 }
 
 /**
- * Fills guest[g, g+len) with `byte`.
+ * Fills guest[g, g+len) with `byte`: 0, or 1 when it threw.
  * @param {WebAssembly.Memory} memory @param {number} g @param {number} len @param {number} byte
  */
 export function guest_fill(memory, g, len, byte) {
-  guest(memory, g + len).fill(byte, g, g + len);
+  try {
+    guest(memory, g + len).fill(byte, g, g + len);
+    return 0;
+  } catch (error) {
+    return failed(error);
+  }
+}
+
+/**
+ * Stores `len` (4 or 8) bytes little-endian at guest[g]: `lo`, then `hi`
+ * (the core's u32 and u64 out-values): 0, or 1 when it threw.
+ * @param {WebAssembly.Memory} memory @param {number} g @param {number} lo @param {number} hi @param {number} len
+ */
+export function guest_put(memory, g, lo, hi, len) {
+  try {
+    const to = guest(memory, g + len);
+    to[g] = lo;
+    to[g + 1] = lo >>> 8;
+    to[g + 2] = lo >>> 16;
+    to[g + 3] = lo >>> 24;
+    if (len === 8) {
+      to[g + 4] = hi;
+      to[g + 5] = hi >>> 8;
+      to[g + 6] = hi >>> 16;
+      to[g + 7] = hi >>> 24;
+    }
+    return 0;
+  } catch (error) {
+    return failed(error);
+  }
 }
 
 const encoder = new TextEncoder();

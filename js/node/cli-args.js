@@ -2,6 +2,7 @@
 import { guestPathKey } from "../options.js";
 
 export const USAGE = `Usage: wasi-web [run] [OPTIONS] FILE [ARGS...]
+       wasi-web serve [--addr HOST:PORT] COMPONENT   (wasi:http handler; see wasi-web serve --help)
 
 Runs a WebAssembly program: a WASI Preview 1 module (.wasm, or .wat text,
 assembled with the optional wabt package) or a WASI 0.2 component (through
@@ -226,4 +227,64 @@ export function parseArgs(argv, hostEnv = {}) {
     Object.assign(env, { ...inherited, ...env });
   }
   return { file: argv[i], args: argv.slice(i + 1), dirs, env, browser, ...flags };
+}
+
+export const SERVE_USAGE = `Usage: wasi-web serve [OPTIONS] COMPONENT
+
+Serves a component that exports wasi:http/incoming-handler (WASI 0.2) or
+wasi:http/handler (WASI 0.3) on a local port, as \`wasmtime serve\` does: each
+request runs in a fresh instance (async mode: needs JSPI, Node 24+). Its
+outgoing requests go through fetch().
+
+Options:
+  --addr HOST:PORT   the address to listen on (default 127.0.0.1:8080; port 0 picks one)
+  --env NAME=VALUE   set an environment variable (--env NAME copies the host's)
+  -h, --help         print this help`;
+
+/**
+ * The command line of `wasi-web serve` (the arguments after "serve").
+ * @param {string[]} argv
+ * @param {Record<string, string | undefined>} [hostEnv]
+ * @returns {{ help: true } | { file: string, host: string, port: number, env: Record<string, string> }}
+ */
+export function parseServeArgs(argv, hostEnv = {}) {
+  let host = "127.0.0.1";
+  let port = 8080;
+  /** @type {Record<string, string>} */
+  const env = {};
+  /** @type {string | undefined} */
+  let file;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
+    const flag = eq < 0 ? arg : arg.slice(0, eq);
+    const value = () => {
+      if (eq >= 0) return arg.slice(eq + 1);
+      if (i + 1 >= argv.length) throw new UsageError(`${flag} needs a value`);
+      return argv[++i];
+    };
+    if (flag === "-h" || flag === "--help") return { help: true };
+    if (flag === "--addr") {
+      const text = value();
+      const m = /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):(\d{1,5})$/.exec(text);
+      if (!m || Number(m[2]) > 65535)
+        throw new UsageError(`bad --addr ${JSON.stringify(text)}: expected HOST:PORT, such as 127.0.0.1:8080`);
+      host = m[1].replace(/^\[|\]$/g, "");
+      port = Number(m[2]);
+    } else if (flag === "--env") {
+      const text = value();
+      const at = text.indexOf("=");
+      if (at === 0) throw new UsageError(`bad --env ${JSON.stringify(text)}: expected NAME=VALUE`);
+      if (at > 0) env[text.slice(0, at)] = text.slice(at + 1);
+      else if (hostEnv[text] !== undefined) env[text] = /** @type {string} */ (hostEnv[text]);
+    } else if (arg.startsWith("-") && arg !== "-") {
+      throw new UsageError(`unknown serve option ${flag}`);
+    } else if (file === undefined) {
+      file = arg;
+    } else {
+      throw new UsageError(`serve takes one component, got ${JSON.stringify(arg)} too`);
+    }
+  }
+  if (file === undefined) throw new UsageError("serve needs a component to serve");
+  return { file, host, port, env };
 }

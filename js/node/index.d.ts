@@ -39,8 +39,10 @@ export function toHostDir(
  * `readonly` refuses every change with EPERM (as a read-only wasmtime
  * preopen). File names that are not UTF-8 are skipped, with a warning
  * (`onWarning`, default process.emitWarning). Host files are opened when a
- * descriptor opens them and closed with it; times are set to the
- * microsecond (node:fs's utimes).
+ * descriptor opens them, for the access it asked (a refusal such as EACCES
+ * fails that open), and closed with it. Times reach the host to the
+ * microsecond (node:fs's utimes); the nanoseconds a program set are
+ * reported back to it while the host file is unchanged since.
  */
 export function hostFolder(
   fsLike: object,

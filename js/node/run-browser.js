@@ -14,7 +14,7 @@
 // here by jco (cached) and its files served to the page.
 import { fileURLToPath } from "node:url";
 import { MemFS } from "../memfs.js";
-import { isComponent } from "../module.js";
+import { componentWasiVersion, isComponent } from "../module.js";
 import { launchChromium, openRunnerPage } from "./chromium.js";
 import { replayRenames } from "./host-dirs.js";
 import { mountHostDirs, syncHostDirs } from "./mounts.js";
@@ -43,7 +43,8 @@ function say(line) {
  */
 async function transpileForPage(bytes) {
   const { transpileFiles } = await import("../preview2/run.js");
-  return transpileFiles(bytes, { instantiation: "async" });
+  // A WASI 0.3 component is transpiled for JSPI (Chromium has it).
+  return transpileFiles(bytes, { instantiation: "async", async: componentWasiVersion(bytes) === "0.3" });
 }
 
 /**
@@ -51,12 +52,16 @@ async function transpileForPage(bytes) {
  * @param {import("./server.js").Server} server
  * @param {Uint8Array} bytes
  * @param {import("../preview2/transpile-cache.js").Transpiled | null} transpiled
- * @returns {{ wasmUrl: string } | { componentUrl: string, componentImports: string[] }}
+ * @returns {{ wasmUrl: string } | { componentUrl: string, componentImports: string[], componentP3: boolean }}
  */
 function serveProgram(server, bytes, transpiled) {
   if (!transpiled) return { wasmUrl: server.route("/__wasi-web/program.wasm", bytes) };
   for (const [name, data] of transpiled.files) server.route(`/__wasi-web/component/${name}`, data);
-  return { componentUrl: `${server.url}/__wasi-web/component/${transpiled.name}.js`, componentImports: transpiled.imports };
+  return {
+    componentUrl: `${server.url}/__wasi-web/component/${transpiled.name}.js`,
+    componentImports: transpiled.imports,
+    componentP3: componentWasiVersion(bytes) === "0.3",
+  };
 }
 
 /**

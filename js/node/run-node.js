@@ -2,7 +2,7 @@
 import tty from "node:tty";
 import vm from "node:vm";
 import { MemFS } from "../memfs.js";
-import { compileProgram, detectWasiVersion, isComponent } from "../module.js";
+import { compileProgram, componentWasiVersion, detectWasiVersion, isComponent } from "../module.js";
 import { WASI } from "../wasi.js";
 import { WASIExit } from "../wasi-exit.js";
 import { backtrace } from "./backtrace.js";
@@ -171,8 +171,24 @@ async function runComponentInNode(job) {
   ]) {
     if (set !== undefined) throw new Error(`${flag} is for core modules; ${job.argv0} is a component`);
   }
+  if (componentWasiVersion(job.bytes) === "0.3") {
+    // WASI 0.3: jco's JSPI output on the 0.3 host (which says so where there is no JSPI).
+    const [{ WASIp3 }, { transpileP3 }] = await Promise.all([import("../preview3/wasip3.js"), import("../preview3/run.js")]);
+    const made = (/** @type {ProcessIoOptions} */ options) => new WASIp3(options);
+    const transpiled = await transpileP3(job.bytes);
+    return runWithProcessIo(job, made, (wasi) => () => wasi.runAsync(transpiled.instantiate(wasi.imports)));
+  }
   const [{ WASIp2 }, { transpileComponent }] = await Promise.all([import("../preview2/wasip2.js"), import("../preview2/run.js")]);
   const transpiled = await transpileComponent(job.bytes);
+  if (transpiled.imports.includes("wasi:http/outgoing-handler") && typeof WebAssembly.Suspending === "function") {
+    // Waiting for fetch() needs async mode (JSPI): such a component runs on an async host.
+    const jspi = await transpileComponent(job.bytes, { async: true });
+    return runWithProcessIo(
+      job,
+      (options) => new WASIp2({ ...options, async: true }),
+      (wasi) => () => wasi.runAsync(jspi.instantiate(wasi.imports)),
+    );
+  }
   return runWithProcessIo(
     job,
     (options) => new WASIp2(options),
@@ -192,7 +208,7 @@ async function runComponentInNode(job) {
  * @template H
  * @param {Job} job
  * @param {(options: ProcessIoOptions) => H} makeHost
- * @param {(host: H) => (() => number) | Promise<() => number>} prepare
+ * @param {(host: H) => (() => number | Promise<number>) | Promise<() => number | Promise<number>>} prepare
  * @returns {Promise<number>}
  */
 export async function runWithProcessIo(job, makeHost, prepare) {
@@ -225,7 +241,9 @@ export async function runWithProcessIo(job, makeHost, prepare) {
       // The timeout is what gets reported.
     }
   });
-  const code = typeof outcome === "number" ? outcome : outcome.result;
+  const result = typeof outcome === "number" ? outcome : outcome.result;
+  // A WASI 0.3 component's run is a Promise (JSPI): its trap is reported alike.
+  const code = result instanceof Promise ? await result.catch((error) => reportFailure(job, error)) : result;
   // Only 0..255 reach the OS intact; anything else (never a proc_exit code, checked above) is a failure.
   return Number.isInteger(code) && code >= 0 && code <= 255 ? code : 1;
 }
@@ -258,17 +276,29 @@ function runGuarded(job, run, afterTimeout) {
       say(`wasi-web: ${job.argv0} timed out after ${formatMs(/** @type {number} */ (job.timeout))} (--timeout): interrupted\n`);
       return TRAP_EXIT_CODE;
     }
-    if (error instanceof InvalidExitStatus) {
-      say(`wasi-web: ${job.argv0}: ${error.message}\n`);
-      return 1;
-    }
-    if (!(error instanceof WebAssembly.RuntimeError || error instanceof RangeError)) throw error;
-    const lines = job.trace ? backtrace(error.cause ?? error, job.trace.bytes, job.trace.shift) : [];
-    // The host names the program in the traps it describes (they have a cause); a raw engine error does not.
-    const message = error.cause === undefined ? `${job.argv0} trapped: ${error.message}` : error.message;
-    say(`wasi-web: ${message}\n${lines.length > 0 ? `wasm backtrace:\n${lines.join("\n")}\n` : ""}`);
-    return TRAP_EXIT_CODE;
+    return reportFailure(job, error);
   }
+}
+
+/**
+ * Reports an invalid exit status or a trap on stderr and gives the exit
+ * code for it; anything else is rethrown.
+ * @param {Job} job
+ * @param {unknown} error
+ * @returns {number}
+ */
+function reportFailure(job, error) {
+  const say = (/** @type {string} */ text) => writeQuietly(2, new TextEncoder().encode(text));
+  if (error instanceof InvalidExitStatus) {
+    say(`wasi-web: ${job.argv0}: ${error.message}\n`);
+    return 1;
+  }
+  if (!(error instanceof WebAssembly.RuntimeError || error instanceof RangeError)) throw error;
+  const lines = job.trace ? backtrace(error.cause ?? error, job.trace.bytes, job.trace.shift) : [];
+  // The host names the program in the traps it describes (they have a cause); a raw engine error does not.
+  const message = error.cause === undefined ? `${job.argv0} trapped: ${error.message}` : error.message;
+  say(`wasi-web: ${message}\n${lines.length > 0 ? `wasm backtrace:\n${lines.join("\n")}\n` : ""}`);
+  return TRAP_EXIT_CODE;
 }
 
 /** @param {number} ms */

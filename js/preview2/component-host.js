@@ -8,7 +8,9 @@
 import { Preview2Core } from "../core.js";
 import { HostBase } from "../host-base.js";
 import { CORE } from "../internal.js";
+import { collectWaits, hasSuspendingMounts } from "../providers/wait.js";
 import { PREVIEW2_CORE } from "../recovery.js";
+import { waitForCore } from "../waiting.js";
 import { WASIExit } from "../wasi-exit.js";
 import { Timezone } from "./timezone.js";
 
@@ -19,10 +21,15 @@ import { Timezone } from "./timezone.js";
  * @typedef {import("../host-base.js").HostOptions & { cwd?: string, timeZone?: string }} WASIp2Options
  */
 
+/** A provider's wait has no timer and no stdin: `waitForCore` then awaits only its promises. */
+const NO_CORE_WAIT = { waitMs: () => -1, waitsForInput: () => false };
+
 /** @extends {HostBase<Preview2Core>} */
 export class ComponentHost extends HostBase {
   /** Settling promises behind external pollables: async waits race them too. @type {Set<Promise<void>>} */
   #external = new Set();
+  /** Whether filesystem calls may wait for a mount (see `waitsOnMounts`). */
+  #mountWaits;
   /** Answers `wasi:clocks/timezone`. */
   timezone;
 
@@ -30,6 +37,9 @@ export class ComponentHost extends HostBase {
   constructor(options = {}) {
     super(options, { kind: PREVIEW2_CORE, guest: "the component" });
     this.attachCore(new Preview2Core(this.fs[CORE], { ...this.coreOptions, cwd: options.cwd }));
+    // Decided once, like WASI's suspending imports: the component must be
+    // transpiled with MOUNT_ASYNC_IMPORTS too (wasip2.js) exactly when this is true.
+    this.#mountWaits = this.async && hasSuspendingMounts(this.fs);
     // A deterministic run must not depend on where it runs.
     this.timezone = new Timezone(options.timeZone ?? (this.coreOptions.seed === undefined ? undefined : "UTC"));
   }
@@ -55,6 +65,61 @@ export class ComponentHost extends HostBase {
     const signal = this.signal;
     await this.waitForCore(this.#external);
     if (signal?.aborted) await new Promise(() => {});
+  }
+
+  /**
+   * Whether this host's filesystem calls may wait for a mount: async mode
+   * on a MemFS that had a suspending mount (URL, OPFS on a page) when the
+   * host was made. The component must then be transpiled with
+   * `MOUNT_ASYNC_IMPORTS` as async imports, besides `ASYNC_IMPORTS`.
+   */
+  get waitsOnMounts() {
+    return this.#mountWaits;
+  }
+
+  /**
+   * Runs a core call that may reach a suspending mount (a descriptor call,
+   * a read or write of a file stream). When a provider must wait (it
+   * registered a promise and failed the call before changing anything,
+   * js/providers/wait.js) and `blocked(error)` says the failure is that,
+   * returns a Promise that awaits the provider and calls again; otherwise
+   * the call's own result or exception, without a Promise. Only for the
+   * imports in MOUNT_ASYNC_IMPORTS; without `waitsOnMounts` it is `call()`.
+   * @internal
+   * @template T
+   * @param {() => T} call
+   * @param {(error: unknown) => boolean} blocked
+   * @returns {T | Promise<T>}
+   */
+  mountCall(call, blocked) {
+    if (!this.#mountWaits) return call();
+    const attempt = () =>
+      collectWaits(() => {
+        try {
+          return { ok: true, value: call() };
+        } catch (error) {
+          return { ok: false, value: /** @type {unknown} */ (error) };
+        }
+      });
+    let [result, waits] = attempt();
+    const again = () => !result.ok && waits.length > 0 && blocked(result.value);
+    if (!again()) {
+      if (result.ok) return /** @type {T} */ (result.value);
+      throw result.value;
+    }
+    return (async () => {
+      for (;;) {
+        // Providers' promises never reject (a failed fetch is the retried call's EIO).
+        await waitForCore(NO_CORE_WAIT, null, [Promise.all(waits)], this.signal);
+        // Aborted: stay suspended, as wait() does.
+        if (this.signal?.aborted) await new Promise(() => {});
+        [result, waits] = attempt();
+        if (!again()) {
+          if (result.ok) return /** @type {T} */ (result.value);
+          throw result.value;
+        }
+      }
+    })();
   }
 
   /**

@@ -5,7 +5,7 @@
 // Files live in the host's MemFS; the core (src/preview2/filesystem.rs)
 // keeps the descriptors and their sandboxing.
 import { defaultHost } from "./default-host.js";
-import { InputStream, IoError, OutputStream } from "./io.js";
+import { InputStream, IoError, OutputStream, viaMounts } from "./io.js";
 import { bytesOf, define, handle, self, wrap } from "./resource.js";
 
 /** @typedef {import("./resource.js").Preview2Host} Preview2Host */
@@ -82,6 +82,16 @@ function newTimestamp(t) {
   }
 }
 
+/**
+ * A descriptor call that may reach a mount: in async mode on a suspending
+ * mount, it waits for the provider (a Promise) and is made again when the
+ * core fails it with "would-block" (see MOUNT_ASYNC_IMPORTS in wasip2.js).
+ * @template T
+ * @param {Preview2Host} host
+ * @param {() => T} f
+ */
+const fsCall = (host, f) => viaMounts(host, f, (e) => e === "would-block");
+
 /** @param {PathFlags} pathFlags */
 const follow = (pathFlags) => Boolean(pathFlags?.symlinkFollow);
 
@@ -121,29 +131,29 @@ Object.assign(Descriptor.prototype, {
   },
   /** @param {bigint | number} size */
   setSize(size) {
-    const [core, id] = self(this, Descriptor);
-    core.setSize(id, BigInt(size));
+    const [core, id, host] = self(this, Descriptor);
+    return fsCall(host, () => core.setSize(id, BigInt(size)));
   },
   /** @param {NewTimestamp} atime @param {NewTimestamp} mtime */
   setTimes(atime, mtime) {
-    const [core, id] = self(this, Descriptor);
+    const [core, id, host] = self(this, Descriptor);
     const [at, a] = newTimestamp(atime);
     const [mt, m] = newTimestamp(mtime);
-    core.setTimes(id, at, a, mt, m);
+    return fsCall(host, () => core.setTimes(id, at, a, mt, m));
   },
   /** @param {bigint | number} length @param {bigint | number} offset */
   read(length, offset) {
-    const [core, id] = self(this, Descriptor);
-    return core.pread(id, BigInt(length), BigInt(offset));
+    const [core, id, host] = self(this, Descriptor);
+    return fsCall(host, () => core.pread(id, BigInt(length), BigInt(offset)));
   },
   /** @param {Uint8Array} buffer @param {bigint | number} offset */
   write(buffer, offset) {
-    const [core, id] = self(this, Descriptor);
-    return core.pwrite(id, bytesOf(buffer), BigInt(offset));
+    const [core, id, host] = self(this, Descriptor);
+    return fsCall(host, () => core.pwrite(id, bytesOf(buffer), BigInt(offset)));
   },
   readDirectory() {
     const [core, id, host] = self(this, Descriptor);
-    return wrap(DirectoryEntryStream, host, core.readDirectory(id));
+    return fsCall(host, () => wrap(DirectoryEntryStream, host, core.readDirectory(id)));
   },
   sync() {
     const [core, id] = self(this, Descriptor);
@@ -151,60 +161,62 @@ Object.assign(Descriptor.prototype, {
   },
   /** @param {string} path */
   createDirectoryAt(path) {
-    const [core, id] = self(this, Descriptor);
-    core.createDirectoryAt(id, path);
+    const [core, id, host] = self(this, Descriptor);
+    return fsCall(host, () => core.createDirectoryAt(id, path));
   },
   stat() {
-    const [core, id] = self(this, Descriptor);
-    return descriptorStat(core.stat(id));
+    const [core, id, host] = self(this, Descriptor);
+    return fsCall(host, () => descriptorStat(core.stat(id)));
   },
   /** @param {PathFlags} pathFlags @param {string} path */
   statAt(pathFlags, path) {
-    const [core, id] = self(this, Descriptor);
-    return descriptorStat(core.statAt(id, follow(pathFlags), path));
+    const [core, id, host] = self(this, Descriptor);
+    return fsCall(host, () => descriptorStat(core.statAt(id, follow(pathFlags), path)));
   },
   /** @param {PathFlags} pathFlags @param {string} path @param {NewTimestamp} atime @param {NewTimestamp} mtime */
   setTimesAt(pathFlags, path, atime, mtime) {
-    const [core, id] = self(this, Descriptor);
+    const [core, id, host] = self(this, Descriptor);
     const [at, a] = newTimestamp(atime);
     const [mt, m] = newTimestamp(mtime);
-    core.setTimesAt(id, follow(pathFlags), path, at, a, mt, m);
+    return fsCall(host, () => core.setTimesAt(id, follow(pathFlags), path, at, a, mt, m));
   },
   /** @param {PathFlags} oldPathFlags @param {string} oldPath @param {unknown} newDescriptor @param {string} newPath */
   linkAt(oldPathFlags, oldPath, newDescriptor, newPath) {
-    const [core, id] = self(this, Descriptor);
-    core.linkAt(id, follow(oldPathFlags), oldPath, handle(newDescriptor, Descriptor), newPath);
+    const [core, id, host] = self(this, Descriptor);
+    const to = handle(newDescriptor, Descriptor);
+    return fsCall(host, () => core.linkAt(id, follow(oldPathFlags), oldPath, to, newPath));
   },
   /** @param {PathFlags} pathFlags @param {string} path @param {Record<string, boolean> | undefined} openFlags @param {Record<string, boolean> | undefined} flags */
   openAt(pathFlags, path, openFlags, flags) {
     const [core, id, host] = self(this, Descriptor);
-    const fd = core.openAt(id, follow(pathFlags), path, bits(openFlags, OPEN_FLAGS), bits(flags, DESCRIPTOR_FLAGS));
-    return wrap(Descriptor, host, fd);
+    const [o, f] = [bits(openFlags, OPEN_FLAGS), bits(flags, DESCRIPTOR_FLAGS)];
+    return fsCall(host, () => wrap(Descriptor, host, core.openAt(id, follow(pathFlags), path, o, f)));
   },
   /** @param {string} path */
   readlinkAt(path) {
-    const [core, id] = self(this, Descriptor);
-    return core.readlinkAt(id, path);
+    const [core, id, host] = self(this, Descriptor);
+    return fsCall(host, () => core.readlinkAt(id, path));
   },
   /** @param {string} path */
   removeDirectoryAt(path) {
-    const [core, id] = self(this, Descriptor);
-    core.removeDirectoryAt(id, path);
+    const [core, id, host] = self(this, Descriptor);
+    return fsCall(host, () => core.removeDirectoryAt(id, path));
   },
   /** @param {string} oldPath @param {unknown} newDescriptor @param {string} newPath */
   renameAt(oldPath, newDescriptor, newPath) {
-    const [core, id] = self(this, Descriptor);
-    core.renameAt(id, oldPath, handle(newDescriptor, Descriptor), newPath);
+    const [core, id, host] = self(this, Descriptor);
+    const to = handle(newDescriptor, Descriptor);
+    return fsCall(host, () => core.renameAt(id, oldPath, to, newPath));
   },
   /** @param {string} oldPath @param {string} newPath */
   symlinkAt(oldPath, newPath) {
-    const [core, id] = self(this, Descriptor);
-    core.symlinkAt(id, oldPath, newPath);
+    const [core, id, host] = self(this, Descriptor);
+    return fsCall(host, () => core.symlinkAt(id, oldPath, newPath));
   },
   /** @param {string} path */
   unlinkFileAt(path) {
-    const [core, id] = self(this, Descriptor);
-    core.unlinkFileAt(id, path);
+    const [core, id, host] = self(this, Descriptor);
+    return fsCall(host, () => core.unlinkFileAt(id, path));
   },
   /** @param {unknown} other */
   isSameObject(other) {
@@ -212,24 +224,30 @@ Object.assign(Descriptor.prototype, {
     return core.isSameObject(id, handle(other, Descriptor));
   },
   metadataHash() {
-    const [core, id] = self(this, Descriptor);
-    const [lower, upper] = core.metadataHash(id);
-    return { lower, upper };
+    const [core, id, host] = self(this, Descriptor);
+    return fsCall(host, () => {
+      const [lower, upper] = core.metadataHash(id);
+      return { lower, upper };
+    });
   },
   /** @param {PathFlags} pathFlags @param {string} path */
   metadataHashAt(pathFlags, path) {
-    const [core, id] = self(this, Descriptor);
-    const [lower, upper] = core.metadataHashAt(id, follow(pathFlags), path);
-    return { lower, upper };
+    const [core, id, host] = self(this, Descriptor);
+    return fsCall(host, () => {
+      const [lower, upper] = core.metadataHashAt(id, follow(pathFlags), path);
+      return { lower, upper };
+    });
   },
 });
 
 export const DirectoryEntryStream = define("DirectoryEntryStream", "wasi:filesystem/types.directory-entry-stream");
 Object.assign(DirectoryEntryStream.prototype, {
   readDirectoryEntry() {
-    const [core, id] = self(this, DirectoryEntryStream);
-    const e = core.readDirectoryEntry(id);
-    return e === undefined ? undefined : { type: TYPES[e[0]] ?? "unknown", name: /** @type {string} */ (e[1]) };
+    const [core, id, host] = self(this, DirectoryEntryStream);
+    return fsCall(host, () => {
+      const e = core.readDirectoryEntry(id);
+      return e === undefined ? undefined : { type: TYPES[e[0]] ?? "unknown", name: /** @type {string} */ (e[1]) };
+    });
   },
 });
 

@@ -55,7 +55,12 @@ export interface WASIp2Options {
 
 /** The imports that may wait, for `jco transpile --async-imports` (JSPI). */
 export const ASYNC_IMPORTS: string[];
-/** `["wasi:cli/run#run"]`, for `jco transpile --async-exports`. */
+/**
+ * The filesystem and file-stream imports that may wait for a URL or OPFS
+ * mount: async imports too for a host whose `waitsOnMounts`.
+ */
+export const MOUNT_ASYNC_IMPORTS: string[];
+/** `["wasi:cli/run#run", "wasi:http/incoming-handler#handle"]`, for `jco transpile --async-exports`. */
 export const ASYNC_EXPORTS: string[];
 
 /** A `wasi:wall-clock/datetime` as jco passes it. */
@@ -101,6 +106,12 @@ export class WASIp2 {
    */
   runAsync(instance: object, options?: { signal?: AbortSignal }): Promise<number>;
   readonly async: boolean;
+  /**
+   * Async mode on a MemFS that had a suspending mount (URL, OPFS on a page)
+   * when this host was made: its filesystem calls may wait, so the
+   * component must be transpiled with MOUNT_ASYNC_IMPORTS too (`mounts: true`).
+   */
+  readonly waitsOnMounts: boolean;
   /** The IANA zone of `wasi:clocks/timezone` ("UTC", "America/New_York"). */
   readonly timeZone: string;
   /** The queue behind `stdin` when it is a StdinQueue or a stream, else null. */
@@ -125,6 +136,8 @@ export interface TranspiledFiles {
 export interface TranspileOptions {
   /** Transpile for JSPI (`--async-mode jspi` with ASYNC_IMPORTS / ASYNC_EXPORTS). */
   async?: boolean;
+  /** With `async`: MOUNT_ASYNC_IMPORTS are async imports too (for a host whose `waitsOnMounts`). */
+  mounts?: boolean;
   /**
    * `false` bypasses the transpile cache (memory and disk). WASI_WEB_NO_CACHE=1
    * in the environment (Node) does the same for every call.

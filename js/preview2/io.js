@@ -5,6 +5,7 @@ import { defaultHost } from "./default-host.js";
 import { bytesOf, define, handle, self, waiting, wrap } from "./resource.js";
 
 /** @typedef {import("./resource.js").Preview2Host} Preview2Host */
+/** @typedef {import("../core.js").Preview2Core} Preview2Core */
 
 /** Most pollables one `poll` takes: `MAX_POLL` in src/preview2/io.rs. */
 const MAX_POLL = 65536;
@@ -25,6 +26,91 @@ function streamCall(host, f) {
     throw e;
   }
 }
+
+/**
+ * Runs a call that may reach a suspending mount through the host's
+ * `mountCall` (component-host.js): in async mode on such a mount it may
+ * return a Promise, so only the imports of MOUNT_ASYNC_IMPORTS (wasip2.js)
+ * call it. A host without `mountCall` calls straight through.
+ * @internal
+ * @template T
+ * @param {Preview2Host} host
+ * @param {() => T} call
+ * @param {(error: unknown) => boolean} blocked whether a failure is a provider's "wait and call again"
+ * @returns {T | Promise<T>}
+ */
+export function viaMounts(host, call, blocked) {
+  const h = /** @type {Preview2Host & { mountCall?: (call: () => T, blocked: (error: unknown) => boolean) => T | Promise<T> }} */ (host);
+  return typeof h.mountCall === "function" ? h.mountCall(call, blocked) : call();
+}
+
+/**
+ * Whether a file stream's failure is a mount's "wait and call again": then
+ * its `wasi:io/error` is dropped (the guest never sees it) and the call made
+ * again once the provider's data is there.
+ * @param {unknown} e what `streamCall` threw
+ */
+function mountBlocked(e) {
+  const err = /** @type {{ tag?: unknown, val?: unknown } | null} */ (e);
+  if (err?.tag !== "last-operation-failed" || !(err.val instanceof IoError)) return false;
+  const [core, id] = self(err.val, IoError);
+  if (core.filesystemErrorCode(id) !== "would-block") return false;
+  // Never handed to the guest: freed now.
+  core.drop(id);
+  return true;
+}
+
+/**
+ * A stream call that may reach a mount (a file stream).
+ * @template T
+ * @param {Preview2Host} host
+ * @param {() => T} f
+ */
+const fileStreamCall = (host, f) => viaMounts(host, () => streamCall(host, f), mountBlocked);
+
+/**
+ * `f(value)` now, or once `value` (a Promise) resolves.
+ * @template T, U
+ * @param {T | Promise<T>} value
+ * @param {(v: T) => U} f
+ * @returns {U | Promise<U>}
+ */
+const then = (value, f) => (value instanceof Promise ? value.then(f) : f(value));
+
+/**
+ * `splice` / `blocking-splice` when a mount may make a call wait: the read
+ * and the write as two calls, so that a write that must wait (an OPFS file
+ * not loaded yet) is made again with the bytes already read. (The core's
+ * splice reads first: made again whole, it would read the next bytes and
+ * lose these.)
+ * @param {Preview2Host} host
+ * @param {Preview2Core} core
+ * @param {number} id the output stream
+ * @param {number} from the input stream
+ * @param {number | bigint} len
+ * @param {boolean} blocking
+ */
+function spliceViaMounts(host, core, id, from, len, blocking) {
+  const budget = /** @type {bigint} */ (streamCall(host, () => core.checkWrite(id)));
+  const want = BigInt(len) < budget ? BigInt(len) : budget;
+  /** @type {() => Uint8Array | Promise<Uint8Array>} */
+  const read = blocking
+    ? () => waiting(host, () => streamCall(host, () => core.blockingRead(from, want)))
+    : () => streamCall(host, () => core.read(from, want));
+  // A Promise resolves to the bytes (a Promise it resolves to is followed).
+  const got = /** @type {Uint8Array | Promise<Uint8Array>} */ (viaMounts(host, read, mountBlocked));
+  return then(got, (bytes) => {
+    const put = () =>
+      streamCall(host, () => {
+        core.write(id, bytes);
+        if (blocking) core.flushStream(id);
+      });
+    return then(viaMounts(host, put, mountBlocked), () => BigInt(bytes.length));
+  });
+}
+
+/** Whether the host's calls may wait for a mount (`ComponentHost.waitsOnMounts`). @param {Preview2Host} host */
+const mountsWait = (host) => /** @type {{ waitsOnMounts?: boolean }} */ (host).waitsOnMounts === true;
 
 export const IoError = define("Error", "wasi:io/error.error");
 Object.assign(IoError.prototype, {
@@ -51,12 +137,12 @@ Object.assign(InputStream.prototype, {
   /** @param {number | bigint} len */
   read(len) {
     const [core, id, host] = self(this, InputStream);
-    return streamCall(host, () => core.read(id, BigInt(len)));
+    return fileStreamCall(host, () => core.read(id, BigInt(len)));
   },
   /** @param {number | bigint} len */
   blockingRead(len) {
     const [core, id, host] = self(this, InputStream);
-    return waiting(host, () => streamCall(host, () => core.blockingRead(id, BigInt(len))));
+    return viaMounts(host, () => waiting(host, () => streamCall(host, () => core.blockingRead(id, BigInt(len)))), mountBlocked);
   },
   /** @param {number | bigint} len */
   skip(len) {
@@ -66,7 +152,7 @@ Object.assign(InputStream.prototype, {
   /** @param {number | bigint} len */
   blockingSkip(len) {
     const [core, id, host] = self(this, InputStream);
-    return waiting(host, () => streamCall(host, () => core.blockingSkip(id, BigInt(len))));
+    return viaMounts(host, () => waiting(host, () => streamCall(host, () => core.blockingSkip(id, BigInt(len)))), mountBlocked);
   },
   subscribe() {
     const [core, id, host] = self(this, InputStream);
@@ -83,12 +169,12 @@ Object.assign(OutputStream.prototype, {
   /** @param {Uint8Array} contents */
   write(contents) {
     const [core, id, host] = self(this, OutputStream);
-    streamCall(host, () => core.write(id, bytesOf(contents)));
+    return fileStreamCall(host, () => core.write(id, bytesOf(contents)));
   },
   /** @param {Uint8Array} contents */
   blockingWriteAndFlush(contents) {
     const [core, id, host] = self(this, OutputStream);
-    streamCall(host, () => core.blockingWriteAndFlush(id, bytesOf(contents)));
+    return fileStreamCall(host, () => core.blockingWriteAndFlush(id, bytesOf(contents)));
   },
   flush() {
     const [core, id, host] = self(this, OutputStream);
@@ -105,23 +191,25 @@ Object.assign(OutputStream.prototype, {
   /** @param {number | bigint} len */
   writeZeroes(len) {
     const [core, id, host] = self(this, OutputStream);
-    streamCall(host, () => core.writeZeroes(id, BigInt(len)));
+    return fileStreamCall(host, () => core.writeZeroes(id, BigInt(len)));
   },
   /** @param {number | bigint} len */
   blockingWriteZeroesAndFlush(len) {
     const [core, id, host] = self(this, OutputStream);
-    streamCall(host, () => core.blockingWriteZeroesAndFlush(id, BigInt(len)));
+    return fileStreamCall(host, () => core.blockingWriteZeroesAndFlush(id, BigInt(len)));
   },
   /** @param {unknown} src @param {number | bigint} len */
   splice(src, len) {
     const [core, id, host] = self(this, OutputStream);
     const from = handle(src, InputStream);
+    if (mountsWait(host)) return spliceViaMounts(host, core, id, from, len, false);
     return streamCall(host, () => core.splice(id, from, BigInt(len)));
   },
   /** @param {unknown} src @param {number | bigint} len */
   blockingSplice(src, len) {
     const [core, id, host] = self(this, OutputStream);
     const from = handle(src, InputStream);
+    if (mountsWait(host)) return spliceViaMounts(host, core, id, from, len, true);
     return waiting(host, () => streamCall(host, () => core.blockingSplice(id, from, BigInt(len))));
   },
 });

@@ -1,6 +1,5 @@
-// Interfaces a component imports that wasi-web does not implement (most
-// often wasi:http, which componentize-js and other toolchains import whether
-// or not the program uses it). jco's generated code looks every import up
+// Interfaces a component imports that wasi-web does not implement (custom
+// ones; wasi:http is served by js/http/). jco's generated code looks every import up
 // when it instantiates, so a missing one would stop the component before it
 // starts; instead it gets a stand-in whose every function (and resource
 // constructor) traps, naming what was called. A program that never calls

@@ -98,6 +98,20 @@ export function handle(r, Class) {
 }
 
 /**
+ * Forgets a resource's handle without dropping it in the core, for an owner
+ * that drops it later itself (a WASI 0.3 descriptor whose streams are still
+ * moving data); the handle, or undefined if it was already gone.
+ * @param {unknown} r
+ * @returns {number | undefined}
+ */
+export function detach(r) {
+  const res = /** @type {Resource} */ (r);
+  const id = res[ID];
+  res[ID] = undefined;
+  return id;
+}
+
+/**
  * `this` of a resource method, checked: its core, handle and owner.
  * @param {unknown} r
  * @param {typeof Resource} Class

@@ -7,7 +7,8 @@ import { init } from "../core.js";
 import { collectedOutput } from "../host-base.js";
 import { toBytes } from "../internal.js";
 import { isComponent } from "../module.js";
-import { ASYNC_EXPORTS, ASYNC_IMPORTS, WASIp2 } from "./wasip2.js";
+import { settleWriteBehind } from "../providers/wait.js";
+import { ASYNC_EXPORTS, ASYNC_IMPORTS, MOUNT_ASYNC_IMPORTS, WASIp2 } from "./wasip2.js";
 import { withMissingInterfaces } from "./missing.js";
 import { cachedTranspile } from "./transpile-cache.js";
 
@@ -60,10 +61,11 @@ function dataUrl(source) {
  * modules), from the cache when it has them. `instantiation` is jco's
  * `--instantiation` mode ("sync" by default; "async" lets getCoreModule
  * return Promises, for a page that fetches the modules); `async` transpiles
- * for JSPI; `cache: false` bypasses the cache; `jco` is jco's module
+ * for JSPI, and `mounts` (with `async`) adds MOUNT_ASYNC_IMPORTS, for a host
+ * whose `waitsOnMounts`; `cache: false` bypasses the cache; `jco` is jco's module
  * (`@bytecodealliance/jco/component`), imported on first use if not given.
  * @param {Uint8Array | ArrayBuffer | ArrayBufferView} component
- * @param {{ async?: boolean, instantiation?: "sync" | "async", cache?: boolean, jco?: JcoModule }} [options]
+ * @param {{ async?: boolean, mounts?: boolean, instantiation?: "sync" | "async", cache?: boolean, jco?: JcoModule }} [options]
  * @returns {Promise<import("./transpile-cache.js").Transpiled>}
  */
 export async function transpileFiles(component, options = {}) {
@@ -79,7 +81,12 @@ export async function transpileFiles(component, options = {}) {
     noTypescript: true,
     base64Cutoff: 0,
     ...(options.async === true
-      ? { asyncMode: { tag: /** @type {const} */ ("jspi"), val: { imports: ASYNC_IMPORTS, exports: ASYNC_EXPORTS } } }
+      ? {
+          asyncMode: {
+            tag: /** @type {const} */ ("jspi"),
+            val: { imports: options.mounts === true ? [...ASYNC_IMPORTS, ...MOUNT_ASYNC_IMPORTS] : ASYNC_IMPORTS, exports: ASYNC_EXPORTS },
+          },
+        }
       : {}),
   };
   const transpile = async () => {
@@ -95,17 +102,23 @@ export async function transpileFiles(component, options = {}) {
  * core modules. Returns `instantiate(imports)`, which gives the instance jco
  * makes (its exports, e.g. `{ run: { run } }`). With `{ async: true }` it
  * transpiles for JSPI (`--async-mode jspi`): the waiting imports may return
- * Promises and `run` returns one (for `new WASIp2({ async: true })`).
+ * Promises and `run` returns one (for `new WASIp2({ async: true })`);
+ * `mounts: true` too for a host whose `waitsOnMounts` (its filesystem calls
+ * may wait for a URL or OPFS mount).
  * `cache: false` transpiles again even if the output is cached; `jco` hands
  * over jco's module. Imports the component needs that are not given trap
- * when called.
+ * when called. `instantiation: "async"` makes `instantiate` return a
+ * Promise (jco's async instantiation: a page's main thread refuses to
+ * instantiate a core module over 8 MB synchronously).
  * @param {Uint8Array | ArrayBuffer | ArrayBufferView} component
- * @param {{ async?: boolean, cache?: boolean, jco?: JcoModule }} [options]
+ * @param {{ async?: boolean, mounts?: boolean, cache?: boolean, jco?: JcoModule, instantiation?: "sync" | "async" }} [options]
  * @returns {Promise<{ instantiate(imports: Record<string, object>): object, imports: string[], exports: [string, string][] }>}
  */
 export async function transpileComponent(component, options = {}) {
   const { name, files, imports, exports } = await transpileFiles(component, {
+    instantiation: options.instantiation,
     async: options.async,
+    mounts: options.mounts,
     cache: options.cache,
     jco: options.jco,
   });
@@ -150,10 +163,17 @@ export async function runComponent(component, options = {}) {
   await init();
   // Fails early (no JSPI) before transpiling.
   const wasi = new WASIp2({ ...hostOptions, stdout: "buffer", stderr: "buffer" });
-  const transpiled = await transpileComponent(component, { async, cache: options.cache, jco });
+  // Its filesystem calls may wait for a URL or OPFS mount: they are async imports too.
+  const mounts = wasi.waitsOnMounts;
+  // A page's main thread refuses to instantiate a core module over 8 MB
+  // synchronously (a componentize-js component's engine is 12 MB).
+  const instantiation = "document" in globalThis ? "async" : "sync";
+  const transpiled = await transpileComponent(component, { async, mounts, cache: options.cache, jco, instantiation });
   try {
-    const instance = transpiled.instantiate(wasi.imports);
+    const instance = await transpiled.instantiate(wasi.imports);
     const exitCode = async ? await wasi.runAsync(instance, { signal }) : wasi.run(instance);
+    // Mounts that store changes later (OPFS) store them before the end is reported.
+    await settleWriteBehind();
     return { exitCode, ...collectedOutput(wasi) };
   } catch (error) {
     wasi.flush();

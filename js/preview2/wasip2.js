@@ -3,12 +3,14 @@
 // random.js, cli.js, filesystem.js, sockets.js) and the run methods, on
 // ComponentHost (component-host.js). `configure()` sets the host behind the
 // interface files' module exports (for `jco transpile --map`).
+import { settleWriteBehind } from "../providers/wait.js";
 import { signalOption, abortError } from "../waiting.js";
 import { cliImports } from "./cli.js";
 import { clocksImports } from "./clocks.js";
 import { ComponentHost } from "./component-host.js";
 import { setDefaultHost } from "./default-host.js";
 import { filesystemImports } from "./filesystem.js";
+import { httpImports } from "../http/types.js";
 import { ioImports, Pollable } from "./io.js";
 import { randomImports } from "./random.js";
 import { wrap } from "./resource.js";
@@ -34,8 +36,47 @@ export const ASYNC_IMPORTS = [
   "wasi:io/streams#[method]output-stream.blocking-splice",
 ];
 
-/** The export that runs a command, for `--async-exports`. */
-export const ASYNC_EXPORTS = ["wasi:cli/run#run"];
+/**
+ * The imports that may reach a suspending mount (URL, OPFS on a page):
+ * async imports too when the host's `waitsOnMounts` (async mode on a MemFS
+ * with such a mount). A provider that must fetch or load makes the call
+ * return a Promise, and the call is made again once the data is there.
+ * Not in ASYNC_IMPORTS: jco's glue for an async import suspends on every
+ * call, even one answered at once.
+ */
+export const MOUNT_ASYNC_IMPORTS = [
+  ...[
+    "set-size",
+    "set-times",
+    "read",
+    "write",
+    "read-directory",
+    "create-directory-at",
+    "stat",
+    "stat-at",
+    "set-times-at",
+    "link-at",
+    "open-at",
+    "readlink-at",
+    "remove-directory-at",
+    "rename-at",
+    "symlink-at",
+    "unlink-file-at",
+    "metadata-hash",
+    "metadata-hash-at",
+  ].map((m) => `wasi:filesystem/types#[method]descriptor.${m}`),
+  "wasi:filesystem/types#[method]directory-entry-stream.read-directory-entry",
+  "wasi:io/streams#[method]input-stream.read",
+  "wasi:io/streams#[method]output-stream.write",
+  "wasi:io/streams#[method]output-stream.write-zeroes",
+  "wasi:io/streams#[method]output-stream.splice",
+];
+
+/**
+ * The exports that may wait, for `--async-exports`: a command's run, and an
+ * HTTP handler's handle (`wasi-web serve`).
+ */
+export const ASYNC_EXPORTS = ["wasi:cli/run#run", "wasi:http/incoming-handler#handle"];
 
 /**
  * The WASI 0.2 interface objects, shaped as jco expects them: one object
@@ -54,6 +95,8 @@ export function buildImports(getHost) {
     ...cliImports(getHost),
     ...filesystemImports(getHost),
     ...socketsImports(getHost),
+    // wasi:http over fetch() (js/http/); its resources need a ComponentHost.
+    ...httpImports(/** @type {() => import("./component-host.js").ComponentHost} */ (getHost)).imports,
   };
 }
 
@@ -137,6 +180,18 @@ export class WASIp2 extends ComponentHost {
     const signal = signalOption(options?.signal);
     if (signal?.aborted) throw abortError(signal, "the component");
     const run = commandRun(instance);
+    const exitCode = await this.#runAsync(run, signal);
+    // Mounts that store changes later (OPFS) store them before the end is reported.
+    await settleWriteBehind();
+    return exitCode;
+  }
+
+  /**
+   * @param {() => unknown} run
+   * @param {AbortSignal | undefined} signal
+   * @returns {Promise<number>}
+   */
+  #runAsync(run, signal) {
     if (signal === undefined) return this.runGuestAsync(async () => run(), undefined);
     /** @type {() => void} */
     let onAbort = () => {};

@@ -664,6 +664,9 @@ export class OpfsProvider {
   #kick() {
     if (this.#draining !== null) return;
     const drain = (async () => {
+      // Never inside the provider call that queued: it changes the node
+      // (a write's new size) after queueing, and the op reads it.
+      await null;
       while (this.#ops.length > 0) {
         const op = /** @type {() => Promise<void>} */ (this.#ops.shift());
         try {

@@ -14,17 +14,18 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(module = "/js/core/host.js")]
 extern "C" {
     pub fn set_core_memory(memory: &JsValue);
-    // The guest-memory hooks are `catch` imports: what they throw (a bad
-    // memory object, a failed allocation of a view) comes back as an
-    // `Err` instead of unwinding through the core's frames.
-    #[wasm_bindgen(catch)]
-    fn guest_size(memory: &JsValue) -> Result<f64, JsValue>;
-    #[wasm_bindgen(catch)]
-    fn guest_read(memory: &JsValue, guest: u32, len: u32, core: u32) -> Result<(), JsValue>;
-    #[wasm_bindgen(catch)]
-    fn guest_write(memory: &JsValue, guest: u32, core: u32, len: u32) -> Result<(), JsValue>;
-    #[wasm_bindgen(catch)]
-    fn guest_fill(memory: &JsValue, guest: u32, len: u32, byte: u8) -> Result<(), JsValue>;
+    // The guest-memory hooks catch what they throw themselves (a bad
+    // memory object, a failed allocation of a view) and say so in their
+    // result (`guest_size` < 0, the others nonzero); the exception is then
+    // taken with `take_hook_error`. Nothing unwinds through the core's
+    // frames, and the hot path avoids wasm-bindgen's `catch` wrapper (a
+    // closure and an `arguments` object per call: a tenth of `clock`).
+    fn guest_size(memory: &JsValue) -> f64;
+    fn guest_read(memory: &JsValue, guest: u32, len: u32, core: u32) -> u32;
+    fn guest_write(memory: &JsValue, guest: u32, core: u32, len: u32) -> u32;
+    fn guest_fill(memory: &JsValue, guest: u32, len: u32, byte: u8) -> u32;
+    fn guest_put(memory: &JsValue, guest: u32, lo: u32, hi: u32, len: u32) -> u32;
+    fn take_hook_error() -> JsValue;
     fn encode_into(s: &JsString, core: u32, cap: u32) -> i32;
     pub fn random_fill(core: u32, len: u32);
     pub fn perf_now() -> f64;
@@ -180,12 +181,14 @@ impl JsMemory {
         }
     }
 
-    /// A hook's result: a throw is kept (the first one) and is `EFAULT`.
-    fn hook<T>(&self, r: Result<T, JsValue>) -> WResult<T> {
-        r.map_err(|e| {
-            self.keep_error(e);
-            Errno::Fault
-        })
+    /// A hook's status: on a throw (nonzero) the exception is kept (the
+    /// first one) and the copy is `EFAULT`.
+    fn hook(&self, failed: bool) -> WResult<()> {
+        if failed {
+            self.keep_error(take_hook_error());
+            return Err(Errno::Fault);
+        }
+        Ok(())
     }
 
     /// The memory object the hooks are given: a test seam can swap in
@@ -209,7 +212,8 @@ impl crate::memory::GuestMemory for JsMemory {
             return 0;
         }
         // A throw keeps the cached size: the access is then out of bounds.
-        if let Ok(size) = self.hook(guest_size(self.target())) {
+        let size = guest_size(self.target());
+        if self.hook(size < 0.0).is_ok() {
             self.size.set(size as u64);
         }
         self.size.get()
@@ -221,15 +225,19 @@ impl crate::memory::GuestMemory for JsMemory {
             dst.len() as u32,
             dst.as_mut_ptr() as u32,
         );
-        self.hook(r)
+        self.hook(r != 0)
     }
     fn write_raw(&self, ptr: u32, src: &[u8]) -> WResult<()> {
         let r = guest_write(self.target(), ptr, src.as_ptr() as u32, src.len() as u32);
-        self.hook(r)
+        self.hook(r != 0)
     }
     fn fill_raw(&self, ptr: u32, len: u32, byte: u8) -> WResult<()> {
         let r = guest_fill(self.target(), ptr, len, byte);
-        self.hook(r)
+        self.hook(r != 0)
+    }
+    fn put_raw(&self, ptr: u32, v: u64, len: u32) -> WResult<()> {
+        let r = guest_put(self.target(), ptr, v as u32, (v >> 32) as u32, len);
+        self.hook(r != 0)
     }
 }
 

@@ -7,7 +7,7 @@
 use super::memfs::MemFsCore;
 use crate::error::{Errno, Result};
 use crate::fs::{ExtEntry, ExtStat, Kind, Provider};
-use js_sys::{Array, BigUint64Array, Uint8Array};
+use js_sys::{Array, BigUint64Array};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -33,19 +33,23 @@ extern "C" {
     fn close(this: &ProviderAdapter, h: f64) -> std::result::Result<(), JsValue>;
     #[wasm_bindgen(method, catch)]
     fn forget(this: &ProviderAdapter, h: f64) -> std::result::Result<(), JsValue>;
-    #[wasm_bindgen(method, catch)]
-    fn read(
+    // The two calls of every read and write are not `catch` imports (whose
+    // wrapper costs a closure and an `arguments` object per call): the
+    // adapter's methods catch everything themselves and answer a number.
+    // The bytes travel as an address and a length in the core's memory
+    // (`setCoreMemory`), which the adapter views without a copy.
+    #[wasm_bindgen(method, js_name = setCoreMemory)]
+    fn set_core_memory(this: &ProviderAdapter, memory: &JsValue);
+    #[wasm_bindgen(method, js_name = readInto)]
+    fn read_into(this: &ProviderAdapter, h: f64, offset: f64, ptr: u32, len: u32) -> f64;
+    #[wasm_bindgen(method, js_name = writeFrom)]
+    fn write_from(this: &ProviderAdapter, h: f64, offset: f64, ptr: u32, len: u32) -> f64;
+    #[wasm_bindgen(method, catch, js_name = checkOpen)]
+    fn check_open(
         this: &ProviderAdapter,
         h: f64,
-        offset: f64,
-        len: f64,
-    ) -> std::result::Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, catch)]
-    fn write(
-        this: &ProviderAdapter,
-        h: f64,
-        offset: f64,
-        data: &[u8],
+        read: bool,
+        write: bool,
     ) -> std::result::Result<f64, JsValue>;
     #[wasm_bindgen(method, catch)]
     fn truncate(this: &ProviderAdapter, h: f64, size: f64) -> std::result::Result<f64, JsValue>;
@@ -257,22 +261,41 @@ impl Provider for JsProvider {
     }
 
     fn read(&self, h: u64, offset: u64, len: u64) -> Result<Vec<u8>> {
+        // The provider reads straight into this buffer (a view of the
+        // core's memory during the call): no JS array, no second copy.
+        // (Callers ask for at most `max_io`, 16 MiB by default.)
+        let want = usize::try_from(len).map_err(|_| Errno::Nomem)?;
+        let mut buf = Vec::new();
+        buf.try_reserve_exact(want).map_err(|_| Errno::Nomem)?;
+        buf.resize(want, 0);
+        let len32 = u32::try_from(want).map_err(|_| Errno::Inval)?;
+        // The count, or -errno.
         let v = self
             .js
-            .read(num(h)?, num(offset)?, num(len)?)
-            .map_err(|_| Errno::Io)?;
-        if let Some(e) = v.as_f64() {
-            return Err(errno(e));
+            .read_into(num(h)?, num(offset)?, buf.as_mut_ptr() as u32, len32);
+        if v < 0.0 {
+            return Err(errno(-v));
         }
-        let bytes: Uint8Array = v.dyn_into().map_err(|_| Errno::Io)?;
-        if bytes.length() as u64 > len {
+        let n = handle(v)?;
+        if n > len {
             return Err(Errno::Io);
         }
-        Ok(bytes.to_vec())
+        buf.truncate(n as usize);
+        Ok(buf)
+    }
+
+    fn check_open(&self, h: u64, read: bool, write: bool) -> Result<()> {
+        status(self.js.check_open(num(h)?, read, write))
     }
 
     fn write(&self, h: u64, offset: u64, data: &[u8]) -> Result<()> {
-        status(self.js.write(num(h)?, num(offset)?, data))
+        let len = u32::try_from(data.len()).map_err(|_| Errno::Inval)?;
+        status(Ok(self.js.write_from(
+            num(h)?,
+            num(offset)?,
+            data.as_ptr() as u32,
+            len,
+        )))
     }
 
     fn truncate(&self, h: u64, size: u64) -> Result<()> {
@@ -366,6 +389,7 @@ impl MemFsCore {
                 "adapter.statBuf must be a BigUint64Array",
             ))
         })?;
+        adapter.set_core_memory(&wasm_bindgen::memory());
         let provider = Rc::new(JsProvider {
             js: adapter,
             stat_buf,

@@ -69,6 +69,13 @@ pub trait Provider {
     /// host file now); every `open` gets one `close`.
     fn open(&self, h: u64) -> Result<()>;
     fn close(&self, h: u64);
+    /// A descriptor is about to be opened on file `h` to read and/or
+    /// write: refuse it now (the host's `EACCES`, say) rather than at the
+    /// first read or write, as an `open` on the host would.
+    fn check_open(&self, h: u64, read: bool, write: bool) -> Result<()> {
+        let _ = (h, read, write);
+        Ok(())
+    }
     /// The core holds no more references to `h`.
     fn forget(&self, h: u64);
     /// Up to `len` bytes at `offset` (fewer only at the end of the file).
@@ -434,6 +441,16 @@ impl MemFs {
         if n.open == 1 {
             // An error shows again at the first read or write.
             let _ = self.provider(n).open(n.handle);
+        }
+    }
+
+    /// Asks the provider whether a mounted file can be opened to read
+    /// and/or write (nothing to check for the MemFs's own inodes, or on a
+    /// read-only mount, which `open` refused already).
+    pub fn check_open(&self, ino: Ino, read: bool, write: bool) -> Result<()> {
+        match self.ext_node(ino) {
+            Some(n) if n.kind == Kind::File => self.provider(n).check_open(n.handle, read, write),
+            _ => Ok(()),
         }
     }
 

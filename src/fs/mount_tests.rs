@@ -18,6 +18,8 @@ struct Fake {
     calls: RefCell<Vec<String>>,
     open: Cell<i32>,
     forgotten: Cell<u32>,
+    /// `check_open` refuses writing (a host file without write permission).
+    deny_write: Cell<bool>,
 }
 
 impl Fake {
@@ -109,6 +111,15 @@ impl Provider for Fake {
     }
     fn open(&self, _: u64) -> Result<()> {
         self.open.set(self.open.get() + 1);
+        Ok(())
+    }
+    fn check_open(&self, h: u64, read: bool, write: bool) -> Result<()> {
+        self.calls
+            .borrow_mut()
+            .push(format!("check_open {h} {read} {write}"));
+        if write && self.deny_write.get() {
+            return Err(Errno::Acces);
+        }
         Ok(())
     }
     fn close(&self, _: u64) {
@@ -307,6 +318,24 @@ fn read_only_mounts_refuse_changes_with_eperm() {
     let f = fs.lookup(w, 1, "/mnt/sub/f.txt", true).unwrap();
     assert_eq!(fs.write(f, 0, b"x"), Err(Errno::Perm));
     assert_eq!(fs.contents(f).unwrap(), b"hello");
+}
+
+#[test]
+fn check_open_asks_the_provider_about_mounted_files_only() {
+    let (fs, fake, _) = setup(false);
+    let w = fs.host_walk();
+    let f = fs.lookup(w, 1, "/mnt/sub/f.txt", true).unwrap();
+    assert_eq!(fs.check_open(f, true, false), Ok(()));
+    fake.deny_write.set(true);
+    assert_eq!(fs.check_open(f, true, true), Err(Errno::Acces));
+    assert_eq!(fs.check_open(f, true, false), Ok(()));
+    // Directories and the MemFs's own files are not the provider's to check.
+    let sub = fs.lookup(w, 1, "/mnt/sub", true).unwrap();
+    let own = fs.lookup(w, 1, "/secret", true).unwrap();
+    let asked = fake.calls.borrow().len();
+    assert_eq!(fs.check_open(sub, true, true), Ok(()));
+    assert_eq!(fs.check_open(own, true, true), Ok(()));
+    assert_eq!(fake.calls.borrow().len(), asked);
 }
 
 #[test]

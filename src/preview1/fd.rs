@@ -138,9 +138,12 @@ impl Preview1 {
         io: impl FnOnce(&mut Self, &[(u32, u32)]) -> Result<u32>,
     ) -> Result<()> {
         m.check_out(out, 4, 4)?;
-        let list = m.iovecs(iovs, n, self.p2.ctx.max_io)?;
-        let total = io(self, &list)?;
-        m.put_u32(out, total)
+        // The list of the last call is reused: no allocation per call.
+        let mut list = std::mem::take(&mut self.iovs);
+        let r = m.iovecs(iovs, n, self.p2.ctx.max_io, &mut list);
+        let total = r.and_then(|()| io(self, &list));
+        self.iovs = list;
+        m.put_u32(out, total?)
     }
 
     fn read_iovs(&mut self, m: &Mem, fd: u32, list: &[(u32, u32)], at: Option<u64>) -> Result<u32> {

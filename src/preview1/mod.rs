@@ -66,6 +66,9 @@ pub struct Preview1 {
     fds: Table<Fd>,
     /// What the last call that returned `WouldBlock` waits for.
     pub wait: Option<Wait>,
+    /// The decoded iovecs of the last read or write (at most
+    /// `MAX_IOVECS`), kept so that the next one allocates nothing.
+    iovs: Vec<(u32, u32)>,
 }
 
 impl Preview1 {
@@ -95,6 +98,7 @@ impl Preview1 {
             p2,
             fds,
             wait: None,
+            iovs: Vec::new(),
         })
     }
 

@@ -190,6 +190,31 @@ fn stdout_and_bad_fds() {
     assert_eq!(g.p1.sock_recv(55), Err(Errno::Badf));
 }
 
+/// Stdout writes of every size around the 128-byte stack staging of
+/// `write_unbudgeted`, in two iovecs: every byte arrives, in order.
+#[test]
+fn stdout_writes_of_any_size_arrive_whole() {
+    let mut g = Guest::new();
+    let mut sent = Vec::new();
+    for len in [0usize, 1, 63, 127, 128, 129, 255, 4096, 9000] {
+        let data: Vec<u8> = (0..len).map(|i| (i * 7 + len) as u8).collect();
+        let (a, b) = data.split_at(len / 3);
+        g.put(3000, a);
+        g.put(20000, b);
+        g.put(100, &3000u32.to_le_bytes());
+        g.put(104, &(a.len() as u32).to_le_bytes());
+        g.put(108, &20000u32.to_le_bytes());
+        g.put(112, &(b.len() as u32).to_le_bytes());
+        let mm = g.mem.clone();
+        let m = Mem::new(&*mm);
+        g.p1.fd_write(&m, 1, 100, 2, 200).unwrap();
+        assert_eq!(m.u32(200).unwrap(), len as u32);
+        sent.extend_from_slice(&data);
+    }
+    g.p1.flush();
+    assert_eq!(*g.out.0.borrow(), sent);
+}
+
 #[test]
 fn rights_only_shrink() {
     let mut g = Guest::new();
@@ -477,6 +502,41 @@ fn zero_length_buffers_never_fault() {
     assert!(g.out.0.borrow().is_empty());
     // a non-empty one still faults
     assert_eq!(g.p1.random_get(&m, 65535, 2), Err(Errno::Fault));
+}
+
+/// Iovec arrays longer than the chunk `Mem::iovecs` reads at a time, one
+/// call after another (the decoded list is reused between calls).
+#[test]
+fn long_iovec_arrays_are_read_whole_and_lists_do_not_leak_between_calls() {
+    let mut g = Guest::new();
+    let fd = g.open("f", oflags::CREAT, rights::ALL).unwrap();
+    let mm = g.mem.clone();
+    let m = Mem::new(&*mm);
+    let data: Vec<u8> = (0..120u8).collect();
+    g.put(3000, &data);
+    // 40 iovecs of 3 bytes: all of them move.
+    let list: Vec<(u32, u32)> = (0..40).map(|i| (3000 + 3 * i, 3)).collect();
+    put_iovs(&g, 100, &list);
+    assert_eq!(g.p1.fd_write(&m, fd, 100, 40, 600), Ok(()));
+    assert_eq!(g.u32(600), 120);
+    assert_eq!(file_bytes(&g, fd), data);
+    // The 34th out of bounds: the 33 before it move.
+    let mut list = list;
+    list[33] = (65530, 100);
+    put_iovs(&g, 100, &list);
+    assert_eq!(g.p1.fd_pwrite(&m, fd, 100, 40, 1000, 600), Ok(()));
+    assert_eq!(g.u32(600), 99);
+    // One iovec after forty: only its bytes.
+    put_iovs(&g, 100, &[(3000, 2)]);
+    assert_eq!(g.p1.fd_pwrite(&m, fd, 100, 1, 2000, 600), Ok(()));
+    assert_eq!(g.u32(600), 2);
+    // A bad first iovec after good calls: EFAULT, nothing moved.
+    put_iovs(&g, 100, &[(65530, 100)]);
+    assert_eq!(g.p1.fd_pwrite(&m, fd, 100, 1, 3000, 600), Err(Errno::Fault));
+    let bytes = file_bytes(&g, fd);
+    assert_eq!(bytes.len(), 2002);
+    assert_eq!(&bytes[1000..1099], &data[..99]);
+    assert_eq!(&bytes[2000..], &data[..2]);
 }
 
 #[test]

@@ -448,8 +448,18 @@ impl Preview2 {
             Output::Stdout => true,
             Output::Stderr => false,
         };
-        let mut buf = vec![0u8; len as usize];
-        if let Err(e) = fill(0, &mut buf) {
+        // A small write (a line) is staged on the stack: no heap block per
+        // write on the hottest path of a program that prints.
+        let mut small = [0u8; 128];
+        let mut large = Vec::new();
+        let buf = match small.get_mut(..len as usize) {
+            Some(buf) => buf,
+            None => {
+                large.resize(len as usize, 0);
+                &mut large[..]
+            }
+        };
+        if let Err(e) = fill(0, buf) {
             return Err(self.fs_failed(e));
         }
         // Flushing the other stream first keeps stdout and stderr in the
@@ -457,10 +467,10 @@ impl Preview2 {
         let stdio = &mut self.ctx.stdio;
         let r = if stdout {
             let _ = stdio.stderr.flush();
-            stdio.stdout.write(&buf)
+            stdio.stdout.write(buf)
         } else {
             let _ = stdio.stdout.flush();
-            stdio.stderr.write(&buf)
+            stdio.stderr.write(buf)
         };
         r.map_err(|e| self.stream_error(e))
     }

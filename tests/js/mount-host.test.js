@@ -212,6 +212,7 @@ describe("hostFolder through the MemFS API", () => {
     const good = hostFolder(fs, dir);
     const broken = {
       ...good,
+      readInto: undefined, // so that read() is asked
       read: () => new Uint8Array(1 << 20), // more than asked
       stat: () => ({ type: "file", size: -1 }),
       readdir: () => [{ name: 42 }],
@@ -364,5 +365,157 @@ describe("the CLI's --dir is a live mount", () => {
     assert.deepEqual(fs.readdirSync(dir), []);
     assert.equal(await run(`${dir}::/d`), 0);
     assert.deepEqual(fs.readdirSync(dir), ["out.txt"]);
+  });
+});
+
+/**
+ * node:fs, except that `deny` files refuse to open for some access, as a
+ * host file without those permission bits does for a user who is not root
+ * (the tests run as root too, where chmod would not refuse anything).
+ * @param {Record<string, "write" | "read">} deny file name -> the access the host refuses
+ */
+function refusing(deny) {
+  const { O_ACCMODE = 3, O_RDONLY, O_WRONLY, O_RDWR } = fs.constants;
+  return {
+    ...fs,
+    constants: fs.constants,
+    openSync(p, flags, mode) {
+      const refused = deny[path.basename(String(p))];
+      const acc = flags & O_ACCMODE;
+      if ((refused === "write" && (acc === O_WRONLY || acc === O_RDWR)) || (refused === "read" && (acc === O_RDONLY || acc === O_RDWR))) {
+        throw Object.assign(new Error(`EACCES: permission denied, open '${p}'`), { code: "EACCES" });
+      }
+      return fs.openSync(p, flags, mode);
+    },
+  };
+}
+
+describe("host mounts: write intent at open, precise times", () => {
+  // path_open of `name` with rights `base` and oflags `oflags`; exits with
+  // its errno, else writes "w" (when `write`) and exits with that errno.
+  const opener = (name, base, oflags, write) =>
+    module(`(module ${IMPORTS}
+      (data (i32.const 16) "${name}")
+      (data (i32.const 48) "w")
+      (func (export "_start") (local $e i32)
+        (local.set $e (call $open (i32.const 3) (i32.const 0) (i32.const 16) (i32.const ${name.length}) (i32.const ${oflags}) (i64.const ${base}) (i64.const 0) (i32.const 0) (i32.const 100)))
+        (if (local.get $e) (then (call $exit (local.get $e))))
+        ${
+          write
+            ? `(i32.store (i32.const 200) (i32.const 48))
+        (i32.store (i32.const 204) (i32.const 1))
+        (call $exit (call $write (i32.load (i32.const 100)) (i32.const 200) (i32.const 1) (i32.const 300))))`
+            : `(call $exit (call $close (i32.load (i32.const 100)))))`
+        })`);
+  const FD_READ = 2;
+  const FD_WRITE = 64;
+  const O_TRUNC = 8;
+  const run = (m, provider) => {
+    const memfs = new MemFS();
+    memfs.mount("/host", provider);
+    const wasi = new WASI({ fs: memfs, preopens: { "/d": "/host" } });
+    return wasi.start(new WebAssembly.Instance(m, wasi.getImportObject()));
+  };
+
+  test("a host file that refuses writing fails the open with EACCES (as wasmtime), not the first write", async () => {
+    const dir = folder({ "ro.txt": "keep me" });
+    const provider = hostFolder(refusing({ "ro.txt": "write" }), dir);
+    assert.equal(run(await opener("ro.txt", FD_WRITE, 0, false), provider), 2, "open for writing: EACCES");
+    assert.equal(run(await opener("ro.txt", FD_READ | FD_WRITE, 0, false), provider), 2, "open for both: EACCES");
+    assert.equal(run(await opener("ro.txt", FD_WRITE, O_TRUNC, false), provider), 2, "O_TRUNC: EACCES");
+    assert.equal(fs.readFileSync(path.join(dir, "ro.txt"), "utf8"), "keep me", "nothing truncated or written");
+    assert.equal(run(await opener("ro.txt", FD_READ, 0, false), provider), 0, "reading is still allowed");
+    assert.equal(provider.openFiles(), 0);
+  });
+
+  test("a write-only host file opens for writing only, and its writes land", async () => {
+    const dir = folder({ "wo.txt": "" });
+    const provider = hostFolder(refusing({ "wo.txt": "read" }), dir);
+    assert.equal(run(await opener("wo.txt", FD_WRITE, 0, true), provider), 0);
+    assert.equal(fs.readFileSync(path.join(dir, "wo.txt"), "utf8"), "w");
+    assert.equal(run(await opener("wo.txt", FD_READ, 0, false), provider), 2, "open for reading: EACCES");
+    assert.equal(provider.openFiles(), 0);
+  });
+
+  test("a host file is opened with the access asked for: a reader never opens it for writing", async () => {
+    const dir = folder({ "data.txt": "d" });
+    /** @type {string[]} */
+    const modes = [];
+    const { O_ACCMODE = 3, O_WRONLY, O_RDWR } = fs.constants;
+    const watching = {
+      ...fs,
+      constants: fs.constants,
+      openSync: (/** @type {string} */ p, /** @type {number} */ flags, /** @type {number} */ mode) => {
+        const acc = flags & O_ACCMODE;
+        if (p.endsWith("data.txt")) modes.push(acc === O_RDWR ? "rw" : acc === O_WRONLY ? "w" : "r");
+        return fs.openSync(p, flags, mode);
+      },
+    };
+    const provider = hostFolder(watching, dir);
+    assert.equal(run(await opener("data.txt", FD_READ, 0, false), provider), 0);
+    assert.deepEqual(modes, ["r"]);
+    assert.equal(run(await opener("data.txt", FD_WRITE, 0, true), provider), 0);
+    assert.deepEqual(modes, ["r", "rw"]);
+    assert.equal(fs.readFileSync(path.join(dir, "data.txt"), "utf8"), "w");
+    assert.equal(provider.openFiles(), 0);
+  });
+
+  test("a read-only mount refuses an open for writing with EPERM, before the host is asked", async () => {
+    const dir = folder({ "r.txt": "ro" });
+    let opens = 0;
+    const counting = {
+      ...fs,
+      constants: fs.constants,
+      openSync: (/** @type {string} */ p, /** @type {number} */ ...a) => (p.endsWith("r.txt") && opens++, fs.openSync(p, ...a)),
+    };
+    assert.equal(run(await opener("r.txt", FD_WRITE, 0, false), hostFolder(counting, dir, { readonly: true })), 63);
+    assert.equal(opens, 0);
+  });
+
+  test("times set with nanoseconds read back exactly; the host keeps microseconds; a host change wins", () => {
+    const dir = folder({ "t.txt": "t" });
+    const p = hostFolder(fs, dir);
+    const h = /** @type {{ handle: number }} */ (p.lookup(0, "t.txt")).handle;
+    const host = () => fs.statSync(path.join(dir, "t.txt"), { bigint: true });
+    p.setTimes(h, 5_123_456_789n, 6_987_654_321n);
+    assert.deepEqual([p.stat(h).atimeNs, p.stat(h).mtimeNs], [5_123_456_789n, 6_987_654_321n]);
+    // What the host keeps: Node 20's libuv truncates to the microsecond,
+    // which must be the right one; a newer one keeps what a double
+    // carries (~0.24 µs at today's times), within a microsecond.
+    const kept = (/** @type {bigint} */ got, /** @type {bigint} */ want) =>
+      got % 1000n === 0n ? got === want - (want % 1000n) : got - want < 1000n && want - got < 1000n;
+    assert.ok(kept(host().atimeNs, 5_123_456_789n) && kept(host().mtimeNs, 6_987_654_321n), String(host().mtimeNs));
+    const now = 1_700_000_000_123_456_789n;
+    p.setTimes(h, null, now);
+    assert.ok(kept(host().mtimeNs, now), String(host().mtimeNs));
+    // Just past a microsecond boundary, where the double falls below it.
+    const edge = 1_700_000_000_000_001_000n;
+    p.setTimes(h, null, edge);
+    assert.ok(kept(host().mtimeNs, edge), String(host().mtimeNs));
+    assert.equal(p.stat(h).mtimeNs, edge);
+    p.setTimes(h, null, now);
+    assert.deepEqual([p.stat(h).atimeNs, p.stat(h).mtimeNs], [5_123_456_789n, now], "atime kept, to the nanosecond");
+    // A host write moves mtime and ctime: the host's own times are reported.
+    fs.appendFileSync(path.join(dir, "t.txt"), "more");
+    assert.equal(p.stat(h).mtimeNs, host().mtimeNs);
+    // A host utimes too.
+    p.setTimes(h, 5_123_456_789n, 6_987_654_321n);
+    fs.utimesSync(path.join(dir, "t.txt"), 7.5, 8.5);
+    assert.equal(host().mtimeNs, 8_500_000_000n);
+    assert.deepEqual([p.stat(h).atimeNs, p.stat(h).mtimeNs], [host().atimeNs, host().mtimeNs]);
+  });
+
+  test("a provider without readInto is read through read(); a bad readInto count is EIO", () => {
+    const dir = folder({ "ok.txt": "fine" });
+    const good = hostFolder(fs, dir);
+    const memfs = new MemFS();
+    memfs.mount("/plain", { ...good, readInto: undefined });
+    assert.equal(memfs.readFile("/plain/ok.txt", "utf8"), "fine");
+    const other = new MemFS();
+    other.mount("/bad", { ...hostFolder(fs, dir), readInto: () => 1 << 20 });
+    assert.equal(
+      code(() => other.readFile("/bad/ok.txt")),
+      "EIO",
+    );
   });
 });

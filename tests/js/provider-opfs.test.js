@@ -195,6 +195,17 @@ describe("opfsMount on an OPFS stand-in (Node)", () => {
     await assert.rejects(() => provider.flush(), /could not be stored in OPFS: .*no d/);
   });
 
+  test("a lone write or truncation (nothing else queued) stores the file's new size", async () => {
+    const { fake, provider } = await fakeMount({ preload: true });
+    const h = provider.lookup(0, "keep.txt").handle;
+    provider.write(h, 5, new TextEncoder().encode("more\n"));
+    await provider.flush();
+    assert.deepEqual(fake.tree(), { "keep.txt": "kept\nmore\n" });
+    provider.truncate(h, 2);
+    await provider.flush();
+    assert.deepEqual(fake.tree(), { "keep.txt": "ke" });
+  });
+
   test("loading a file answers would-block with a promise (what async mode waits for)", async () => {
     const { provider } = await fakeMount();
     const h = provider.lookup(0, "keep.txt").handle;

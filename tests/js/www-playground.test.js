@@ -100,6 +100,28 @@ async function runProgram(program, args, { wait = true, p = page } = {}) {
   return terminalText(p);
 }
 
+/**
+ * Runs a component (which, with JSPI, reads stdin as it runs): once it runs
+ * (and has printed `after`), types `line` into stdin and Enter, or with
+ * `line` null ends its input (Ctrl+D); waits for the run to end. Returns the
+ * terminal's text.
+ * @param {string} program @param {string} args @param {string | null} line
+ * @param {{ p?: import("playwright-core").Page, after?: string }} [options]
+ */
+async function runComponent(program, args, line, { p = page, after = "" } = {}) {
+  const before = await runsDone(p);
+  await runProgram(program, args, { wait: false, p });
+  await p.waitForSelector('#terminal-panel[data-state="running"]', { timeout: 60_000 });
+  await waitForTerminal(after, p);
+  if (line === null) await p.press("#stdin", "Control+D");
+  else {
+    await p.fill("#stdin", line);
+    await p.press("#stdin", "Enter");
+  }
+  await p.waitForFunction((n) => Number(document.getElementById("terminal-panel")?.dataset.runs ?? 0) > n, before);
+  return terminalText(p);
+}
+
 /** @param {string} text */
 async function waitForTerminal(text, p = page) {
   await p.waitForFunction((t) => document.getElementById("terminal-output")?.textContent?.includes(t), text, { timeout: 10_000 });
@@ -134,7 +156,7 @@ test("grep searches the starter files", async () => {
 
 test("tree walks the filesystem", async () => {
   const out = await runProgram("example:tree", "/");
-  assert.match(out, /├── notes\n│ {3}├── README\.md\n│ {3}└── todo\.txt\n└── poem\.txt\n\n1 directory, 3 files\n/);
+  assert.match(out, /├── home\n├── notes\n│ {3}├── README\.md\n│ {3}└── todo\.txt\n└── poem\.txt\n\n2 directories, 3 files\n/);
 });
 
 test("the echo REPL answers lines typed into stdin while it runs", async () => {
@@ -346,19 +368,19 @@ test("a .wasm dropped on the Program panel runs; files dropped on Files are uplo
   assert.match(await runProgram("example:cat", "dropped.txt"), /\ndropped text\n/);
 });
 
-test("the component example runs through jco: args, env, files, stdin typed before Run, exit code", async () => {
+test("the component example runs through jco: args, env, files, stdin typed while it runs, exit code", async () => {
   await page.selectOption("#program-select", "component:hello");
-  assert.match((await page.textContent("#stdin-hint")) ?? "", /Components run synchronously/);
-  assert.equal(await page.getAttribute("#stdin", "aria-disabled"), "false");
+  // With JSPI a component reads stdin as a core module does.
+  assert.doesNotMatch((await page.textContent("#stdin-hint")) ?? "", /Components run synchronously/);
   await page.fill("#env", "LANG=C.UTF-8\nHOME=/home/p2");
-  await page.fill("#stdin", "typed before Run");
-  const out = await runProgram("component:hello", "/poem.txt");
+  const out = await runComponent("component:hello", "/poem.txt", "typed while it runs", { after: "entry: from-p2.txt\n" });
   await page.fill("#env", "LANG=C.UTF-8");
-  assert.match(out, /\$ hello\.wasm \/poem\.txt\ntyped before Run\nhello from a component\n/);
+  assert.match(out, /\$ hello\.wasm \/poem\.txt\nhello from a component\n/);
   assert.match(out, /args: \["hello\.wasm", "\/poem\.txt"\]\nHOME=Some\("\/home\/p2"\)\n/);
   assert.match(out, /read: The Road Not Taken \(first stanza\), Robert Frost\n/);
   assert.match(out, /entry: from-p2\.txt\n/);
-  assert.match(out, /stdin: typed before Run\n/);
+  // The line typed, then the component's answer.
+  assert.match(out, /entry: from-p2\.txt\ntyped while it runs\nstdin: typed while it runs\n/);
   assert.match(out, /hello\.wasm exited with code 1/);
   assert.deepEqual(await page.locator("#terminal-output .t-stderr").allTextContents(), ["to stderr\n"]);
   assert.equal(await page.textContent("#run-state"), "hello.wasm exited with code 1");
@@ -366,8 +388,8 @@ test("the component example runs through jco: args, env, files, stdin typed befo
   // What it wrote is in the Files; a core module reads it back.
   await page.waitForSelector('#file-tree [data-path="/data/from-p2.txt"]');
   assert.match(await runProgram("example:cat", "/data/from-p2.txt"), /\nwritten by p2\n/);
-  // Empty stdin, stdout redirected to a file.
-  const again = await runProgram("component:hello", "/data/from-p2.txt > /data/out.txt");
+  // Empty stdin (Ctrl+D), stdout redirected to a file.
+  const again = await runComponent("component:hello", "/data/from-p2.txt > /data/out.txt", null);
   assert.match(again, /\(stdout: \d+ bytes written to \/data\/out\.txt\)/);
   assert.match(again, /exited with code 1/);
   assert.match(await runProgram("example:cat", "/data/out.txt"), /read: written by p2\n[^]*stdin: \n/);
@@ -384,14 +406,7 @@ test("a component dropped on the Program panel runs; a broken one gets an error"
     document.getElementById("program-select")?.selectedOptions[0]?.textContent?.startsWith("comp.wasm (component"),
   );
   assert.match((await page.textContent("#program-description")) ?? "", /a WASI 0\.2 component/);
-  await page.fill("#stdin", "from the drop");
-  // Enter in stdin runs a component with what was typed.
-  const runs = await runsDone();
-  await page.fill("#args", "/notes/todo.txt");
-  await page.click("#clear");
-  await page.press("#stdin", "Enter");
-  await page.waitForFunction((n) => Number(document.getElementById("terminal-panel")?.dataset.runs) > n, runs);
-  const out = await terminalText();
+  const out = await runComponent(await page.inputValue("#program-select"), "/notes/todo.txt", "from the drop");
   assert.match(out, /args: \["comp\.wasm", "\/notes\/todo\.txt"\]\n[^]*read: try grep -c on the poem\n[^]*stdin: from the drop\n/);
   assert.match(out, /comp\.wasm exited with code 1/);
 
@@ -494,13 +509,47 @@ test("the Vite build is a static folder that works under any prefix", async () =
     await open(p, `${dist.url}/dist/`);
     assert.match(await runProgram("example:hello", "built", { p }), /Hello from WASI!\nargv\[1\] = built\n/);
     // A component: jco (bundled by Vite) transpiles it in the page.
-    const out = await runProgram("component:hello", "/poem.txt", { p });
+    const out = await runComponent("component:hello", "/poem.txt", null, { p });
     assert.match(out, /hello from a component\n[^]*read: The Road Not Taken/);
     assert.match(out, /exited with code 1/);
   } finally {
     await p.close();
     await dist.close();
   }
+});
+
+test("a Run's changes to /home (the OPFS mount) are stored in OPFS and there after a reload", async () => {
+  const stored = (name) =>
+    page.evaluate(async (name) => {
+      const home = await (await navigator.storage.getDirectory()).getDirectoryHandle("wasi-web-playground-home");
+      return home
+        .getFileHandle(name)
+        .then(async (handle) => (await handle.getFile()).text())
+        .catch(() => null);
+    }, name);
+  // The program runs in the worker on a copy; what it changed comes back into the mount.
+  assert.match(await runProgram("example:grep", "-c And poem.txt > /home/count.txt"), /exited with code 0/);
+  await page.waitForSelector('#file-tree [data-path="/home/count.txt"]');
+  await page.waitForFunction(async () => {
+    const home = await (await navigator.storage.getDirectory()).getDirectoryHandle("wasi-web-playground-home");
+    const handle = await home.getFileHandle("count.txt").catch(() => null);
+    return handle !== null && (await (await handle.getFile()).text()) === "3\n";
+  });
+  assert.equal(await stored("count.txt"), "3\n");
+  await page.reload();
+  await page.waitForSelector("html[data-ready]");
+  await page.waitForSelector('#file-tree [data-path="/home/count.txt"]');
+  assert.match(await runProgram("example:cat", "/home/count.txt"), /\n3\n/);
+  // Reset empties it, in OPFS too.
+  await page.click("#reset-files");
+  await page.waitForSelector('#file-tree [data-path="/home/count.txt"]', { state: "detached" });
+  await page.waitForFunction(async () => {
+    const home = await (await navigator.storage.getDirectory()).getDirectoryHandle("wasi-web-playground-home");
+    return home.getFileHandle("count.txt").then(
+      () => false,
+      () => true,
+    );
+  });
 });
 
 test("the page logged no errors", () => {

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import { MemFS } from "../../js/index.js";
 import { parse, Shell, tokenize } from "../../www/app/shell.js";
 import { GUESTS } from "./helpers/corpus.js";
@@ -34,6 +34,89 @@ test("command lines parse as sh's: quotes, $?, pipes, redirections, &&", () => {
   assert.deepEqual(parse("   "), []);
   for (const bad of ["| a", "a |", "a >", "a && && b", "'open"])
     assert.throws(() => parse(bad), /syntax error|needs a file|unterminated/, bad);
+});
+
+test("built-ins: cd, pwd, ls, mkdir, rm, echo and help, with sh's errors (status 1, a message on stderr)", async () => {
+  const memfs = new MemFS();
+  memfs.mkdir("/home/me/notes", { recursive: true });
+  memfs.writeFile("/home/me/a.txt", "a\n");
+  const printed = { 1: "", 2: "" };
+  const sh = new Shell(
+    { fs: () => memfs, bundled: async () => null, output: (fd, chunk) => (printed[fd] += new TextDecoder().decode(chunk)) },
+    { home: "/home/me" },
+  );
+  /** Runs a line; returns [status, stdout, stderr] and clears them. */
+  const run = async (line) => {
+    const status = await sh.execute(line);
+    const out = [status, printed[1], printed[2]];
+    printed[1] = printed[2] = "";
+    return out;
+  };
+  assert.deepEqual(await run("pwd"), [0, "/home/me\n", ""]);
+  assert.equal(sh.displayCwd, "~");
+  assert.deepEqual(await run("cd notes && pwd"), [0, "/home/me/notes\n", ""]);
+  assert.equal(sh.displayCwd, "~/notes");
+  assert.deepEqual(await run("mkdir x x/y && ls"), [0, "x/\n", ""]);
+  assert.deepEqual(await run("cd x/y && cd ../.. && pwd"), [0, "/home/me/notes\n", ""]);
+  assert.deepEqual(await run("cd"), [0, "", ""]);
+  assert.equal(sh.cwd, "/home/me");
+  assert.deepEqual(await run("cd -"), [0, "/home/me/notes\n", ""]);
+  assert.deepEqual(await run("cd /"), [0, "", ""]);
+  assert.deepEqual(await run("ls ~"), [0, "a.txt\nnotes/\n", ""]);
+  assert.deepEqual(await run("cd ~/notes/nope"), [1, "", "sh: cd: /home/me/notes/nope: No such file or directory\n"]);
+  assert.deepEqual(await run("cd ~/a.txt"), [1, "", "sh: cd: /home/me/a.txt: Not a directory\n"]);
+  assert.deepEqual(await run("cd a b"), [1, "", "sh: cd: too many arguments\n"]);
+  assert.equal(sh.cwd, "/");
+  assert.deepEqual(await run("cd home/me"), [0, "", ""]);
+  assert.deepEqual(await run("ls nope a.txt"), [1, "a.txt\n", "ls: nope: No such file or directory\n"]);
+  assert.deepEqual(await run("mkdir notes"), [1, "", "mkdir: notes: File exists\n"]);
+  assert.deepEqual(await run("mkdir q/r"), [1, "", "mkdir: q/r: No such file or directory\n"]);
+  assert.deepEqual(await run("mkdir"), [1, "", "mkdir: missing operand\n"]);
+  assert.deepEqual(await run("mkdir -p q/r && echo made"), [0, "made\n", ""]);
+  assert.equal(memfs.stat("/home/me/q/r").isDirectory(), true);
+  assert.deepEqual(await run("rm q"), [1, "", "rm: q: Is a directory\n"]);
+  assert.deepEqual(await run("rm nope"), [1, "", "rm: nope: No such file or directory\n"]);
+  assert.deepEqual(await run("rm"), [1, "", "rm: missing operand\n"]);
+  assert.deepEqual(await run("rm -f nope && rm -r q a.txt && ls"), [0, "notes/\n", ""]);
+  assert.deepEqual(await run("rm -z x"), [2, "", "rm: invalid option -- 'z'\n"]);
+  assert.deepEqual(await run("rm -r /"), [1, "", "rm: refusing to remove '/'\n"]);
+  assert.deepEqual(await run("echo ~ '~' ~/x a~"), [0, "/home/me ~ /home/me/x a~\n", ""]);
+  assert.deepEqual(await run("echo $? > notes/s.txt"), [0, "", ""]);
+  assert.equal(memfs.readFile("/home/me/notes/s.txt", "utf8"), "0\n");
+  const [status, help] = await run("help");
+  assert.equal(status, 0);
+  assert.match(help, /cd \[dir\], pwd, echo, ls [^]*mkdir [^]*rm [^]*help/);
+});
+
+test("Tab: program names in a command's first word, file names elsewhere; one match completes, several are listed", () => {
+  const memfs = new MemFS();
+  memfs.mkdir("/home/sub dir", { recursive: true });
+  memfs.mkdir("/home/src");
+  memfs.writeFile("/home/mine.wasm", new Uint8Array(8));
+  memfs.writeFile("/home/notes.txt", "");
+  memfs.writeFile("/home/.hidden", "");
+  memfs.writeFile("/home/src/main.c", "");
+  const sh = new Shell(
+    { fs: () => memfs, bundled: async () => null, programs: () => ["cat", "grep"], output: () => {} },
+    { home: "/home" },
+  );
+  const complete = (line) => sh.complete(line, Array.from(line).length);
+  assert.deepEqual(complete("gr"), { insert: "ep ", matches: ["grep"] });
+  assert.deepEqual(complete("mi"), { insert: "ne ", matches: ["mine"] });
+  assert.deepEqual(complete("c"), { insert: "", matches: ["cat", "cd"] });
+  assert.deepEqual(complete("cat notes.txt | m"), { insert: "", matches: ["mine", "mkdir"] });
+  assert.deepEqual(complete("cat n"), { insert: "otes.txt ", matches: ["notes.txt"] });
+  assert.deepEqual(complete("cat s"), { insert: "", matches: ["src/", "sub dir/"] });
+  assert.deepEqual(complete("cat su"), { insert: "b\\ dir/", matches: ["sub dir/"] });
+  assert.deepEqual(complete("cat src/"), { insert: "main.c ", matches: ["main.c"] });
+  assert.deepEqual(complete("cat ~/src/m"), { insert: "ain.c ", matches: ["main.c"] });
+  assert.deepEqual(complete("cat ."), { insert: "hidden ", matches: [".hidden"] });
+  assert.deepEqual(complete("cat nope/"), { insert: "", matches: [] });
+  // In the middle of a line: the word before the cursor.
+  assert.deepEqual(sh.complete("cat n > out.txt", 5), { insert: "otes.txt ", matches: ["notes.txt"] });
+  sh.cwd = "/home/src";
+  assert.deepEqual(complete("cat ../n"), { insert: "otes.txt ", matches: ["notes.txt"] });
+  assert.deepEqual(complete("mi"), { insert: "ne ", matches: ["mine"] }, "~'s programs from anywhere");
 });
 
 describe(`the shell's commands in Node ${process.version}`, () => {
@@ -82,6 +165,64 @@ describe(`the shell's commands in Node ${process.version}`, () => {
     assert.match(memfs.readFile("/err.txt", "utf8"), /cat: missing\.txt/);
   });
 
+  test("programs run in the shell's cwd: relative paths, .., absolute paths into folders", async () => {
+    const { sh, memfs, printed } = shell();
+    memfs.mkdir("/home/me/sub", { recursive: true });
+    memfs.mkdir("/etc");
+    memfs.writeFile("/etc/motd", "motd\n");
+    memfs.writeFile("/home/me/a.txt", "a\n");
+    memfs.writeFile("/home/me/sub/b.txt", "b\n");
+    memfs.writeFile("/home/me/greet.wasm", guest("hello"));
+    assert.equal(await sh.execute("cd /home/me/sub && cat b.txt ./b.txt ../a.txt ../sub/b.txt /etc/motd /home/me/a.txt"), 0);
+    assert.equal(printed[1], "b\nb\na\nb\nmotd\na\n");
+    printed[1] = "";
+    // The cwd's own folder wins over a root folder of the same name.
+    memfs.mkdir("/home/me/sub/etc");
+    memfs.writeFile("/home/me/sub/etc/motd", "mine\n");
+    assert.equal(await sh.execute("cat etc/motd > out.txt && cat out.txt"), 0);
+    assert.equal(printed[1], "mine\n");
+    assert.equal(memfs.readFile("/home/me/sub/out.txt", "utf8"), "mine\n");
+    printed[1] = "";
+    // What a program cannot reach from here is said (help explains why).
+    assert.equal(printed[2], "");
+    await sh.execute("cat /etc/motd /home/me/a.txt /poem.txt");
+    assert.equal(printed[2].match(/^sh: note: .*$/gm)?.join("\n"), "sh: note: /etc/motd is out of a program's reach from here (see help)");
+    printed[1] = printed[2] = "";
+    // A program writes in the cwd; a .wasm in the cwd runs by name.
+    assert.equal(await sh.execute("cd .. && grep a a.txt > found.txt && greet there"), 0);
+    assert.equal(memfs.readFile("/home/me/found.txt", "utf8"), "a\n");
+    assert.match(printed[1], /there/);
+  });
+
+  test("a pipe's first program reads the host's stdin (typed) unless it has <; a built-in can start a pipe", async () => {
+    const { StdinQueue } = await import("../../js/index.js");
+    const memfs = new MemFS();
+    const printed = { 1: "", 2: "" };
+    let queue = null;
+    const sh = new Shell({
+      fs: () => memfs,
+      bundled: async (name) => (name === "cat" ? guest("cat") : name === "wc" ? guest("c_wc") : null),
+      stdin: () => (queue = new StdinQueue()),
+      output: (fd, chunk) => (printed[fd] += new TextDecoder().decode(chunk)),
+    });
+    const running = sh.execute("cat | wc -l");
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.ok(queue, "the first program's stdin was asked for");
+    queue.push("one\n");
+    queue.push("two\nthree\n");
+    queue.end();
+    assert.equal(await running, 0);
+    assert.equal(printed[1], "3\n");
+    queue = null;
+    memfs.writeFile("/in.txt", "x\n");
+    assert.equal(await sh.execute("wc -l < in.txt"), 0);
+    assert.equal(queue, null, "with < the terminal is not read");
+    assert.equal(await sh.execute("echo a b c | wc -w"), 0);
+    assert.equal(printed[1], "3\n1\n3\n");
+    assert.equal(await sh.execute("wc | echo x"), 2);
+    assert.match(printed[2], /echo: a built-in can only start a pipe here/);
+  });
+
   test("a .wasm in the Files runs by name, before a bundled one; ls lists the Files", async () => {
     const { sh, memfs, printed } = shell();
     memfs.mkdir("/bin");
@@ -100,7 +241,14 @@ describe(`the shell's commands in Node ${process.version}`, () => {
 // The shell in the playground's terminal, as a user types it. The page is
 // built by Vite into a folder of its own (www-playground.test.js builds another).
 describe("the playground's shell in Chromium", () => {
-  test("typed pipes of three programs, an uploaded .wasm run by name, and sh's statuses", async (t) => {
+  /** @type {Awaited<ReturnType<typeof import("../../www/tools/serve.js").startPlaygroundServer>>} */
+  let server;
+  /** @type {import("playwright-core").Browser} */
+  let browser;
+  /** @type {string[]} */
+  const errors = [];
+
+  before(async () => {
     const { execFileSync } = await import("node:child_process");
     const { launchChromium } = await import("../../js/node/chromium.js");
     const { startPlaygroundServer } = await import("../../www/tools/serve.js");
@@ -111,26 +259,32 @@ describe("the playground's shell in Chromium", () => {
       ["build", "--config", path.join(REPO, "www/vite.config.js"), "--outDir", built, "--logLevel", "error"],
       { cwd: REPO, stdio: ["ignore", "ignore", "inherit"] },
     );
-    const server = await startPlaygroundServer({ root: built });
-    const browser = await launchChromium();
-    t.after(async () => {
-      await browser.close();
+    server = await startPlaygroundServer({ root: built });
+    try {
+      browser = await launchChromium();
+    } catch (error) {
       await server.close();
-    });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const errors = [];
+      throw error;
+    }
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /**
+   * A page in a browser context of its own (its own OPFS), and helpers that
+   * type into its terminal as a person does.
+   * @param {import("playwright-core").BrowserContext} [context] another page of the same context (same OPFS)
+   */
+  async function open(context) {
+    const ctx = context ?? (await browser.newContext({ viewport: { width: 1280, height: 900 } }));
+    const page = await ctx.newPage();
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(server.pageUrl);
     await page.waitForSelector("html[data-ready]");
-    await page.click('#file-tree [data-path="/"]');
-    await page.setInputFiles("#upload-input", [
-      { name: "wc.wasm", mimeType: "application/wasm", buffer: guest("c_wc") },
-      { name: "yes.wasm", mimeType: "application/wasm", buffer: guest("c_yes") },
-      { name: "head.wasm", mimeType: "application/wasm", buffer: guest("c_head") },
-      { name: "big.txt", mimeType: "text/plain", buffer: Buffer.from("ax\nb\ncx\n".repeat(20_000)) },
-    ]);
-    await page.waitForSelector('#file-tree [data-path="/big.txt"]');
     const runs = () => page.evaluate(() => Number(document.getElementById("terminal-panel")?.dataset.runs ?? 0));
+    const screen = () => page.evaluate(() => /** @type {any} */ (window).playground.screenText());
     /** Types a command line and waits for it to end; returns the terminal's text. */
     const command = async (line) => {
       const before = await runs();
@@ -138,71 +292,288 @@ describe("the playground's shell in Chromium", () => {
       await page.keyboard.type(line);
       await page.keyboard.press("Enter");
       await page.waitForFunction((n) => Number(document.getElementById("terminal-panel")?.dataset.runs ?? 0) > n, before);
-      return page.evaluate(() => /** @type {any} */ (window).playground.screenText());
+      return screen();
     };
-    // cat and grep are bundled examples, wc the uploaded wc.wasm.
-    assert.match(await command("cat big.txt | grep x | wc -l"), /^\$ cat big\.txt \| grep x \| wc -l\n40000\n\$ $/m);
+    /** Waits until the terminal's text matches. */
+    const shows = (re) =>
+      page.waitForFunction((source) => new RegExp(source, "m").test(/** @type {any} */ (window).playground.screenText()), re.source);
+    /** A file's text in the OPFS home folder, or null. */
+    const stored = (name) =>
+      page.evaluate(async (name) => {
+        const root = await navigator.storage.getDirectory();
+        try {
+          let dir = await root.getDirectoryHandle("wasi-web-playground-home");
+          const parts = name.split("/");
+          for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part);
+          return await (await (await dir.getFileHandle(/** @type {string} */ (parts.at(-1)))).getFile()).text();
+        } catch {
+          return null;
+        }
+      }, name);
+    return { page, context: ctx, runs, screen, command, shows, stored };
+  }
+
+  test("typed pipes of three programs, .wasm files in ~ run by name, and sh's statuses", async () => {
+    const { page, command, context } = await open();
+    // Uploads go to the selected folder: the home folder at first.
+    assert.equal(await page.getAttribute('#file-tree [aria-current="true"]', "data-path"), "/home");
+    await page.setInputFiles("#upload-input", [
+      { name: "wc.wasm", mimeType: "application/wasm", buffer: guest("c_wc") },
+      { name: "yes.wasm", mimeType: "application/wasm", buffer: guest("c_yes") },
+      { name: "head.wasm", mimeType: "application/wasm", buffer: guest("c_head") },
+      { name: "big.txt", mimeType: "text/plain", buffer: Buffer.from("ax\nb\ncx\n".repeat(20_000)) },
+    ]);
+    await page.waitForSelector('#file-tree [data-path="/home/big.txt"]');
+    // cat and grep are bundled examples, wc the uploaded ~/wc.wasm.
+    assert.match(await command("cat big.txt | grep x | wc -l"), /^~ \$ cat big\.txt \| grep x \| wc -l\n40000\n~ \$ $/m);
     // No SIGPIPE in WASI: yes sees EPIPE and says so.
-    assert.match(await command("yes | head -n 1 && echo status $?"), /\ny\nyes: Broken pipe\nstatus 0\n\$ $/);
+    assert.match(await command("yes | head -n 1 && echo status $?"), /\ny\nyes: Broken pipe\nstatus 0\n~ \$ $/);
     await command("grep zzz big.txt > none.txt");
-    assert.match(await command("echo $?"), /\n1\n\$ $/);
-    assert.match(await command("nosuch"), /nosuch: command not found\n\$ $/);
-    assert.match(await command("echo $?"), /\n127\n\$ $/);
+    assert.match(await command("echo $?"), /\n1\n~ \$ $/);
+    assert.match(await command("nosuch"), /nosuch: command not found\n~ \$ $/);
+    assert.match(await command("echo $?"), /\n127\n~ \$ $/);
+    // A program opened in the Program panel runs by its file name.
+    await page.setInputFiles("#wasm-input", { name: "greet.wasm", mimeType: "application/wasm", buffer: guest("hello") });
+    assert.match(await command("greet opened"), /\nargv\[1\] = opened\n(?:.*\n)*~ \$ $/);
+    assert.match(await command("rm nosuch.txt"), /\nrm: nosuch\.txt: No such file or directory\n~ \$ $/);
+    assert.match(await command("echo $?"), /\n1\n~ \$ $/);
     // A program that never ends: the page stays responsive (the terminal holds yes back), and Ctrl+C stops it.
-    const before = await runs();
+    const before = await page.evaluate(() => Number(document.getElementById("terminal-panel")?.dataset.runs ?? 0));
     await page.click("#xterm");
     await page.keyboard.type("yes");
     await page.keyboard.press("Enter");
     await page.waitForFunction(() => /^y$/m.test(/** @type {any} */ (window).playground.screenText()));
     await page.keyboard.press("Control+C");
     await page.waitForFunction((n) => Number(document.getElementById("terminal-panel")?.dataset.runs ?? 0) > n, before);
-    assert.match(await command("echo $?"), /\^C\n\$ echo \$\?\n130\n\$ $/);
-    // The Files persist (OPFS): a file the shell wrote is there after a reload; Reset clears them.
-    await command("echo kept across reloads > kept.txt");
-    const saved = (name, present) =>
-      page.waitForFunction(
-        async ([name, present]) => {
-          const root = await navigator.storage.getDirectory();
-          // Read while it is being rewritten, the file may fail to read: then try again.
-          const text = await root
-            .getFileHandle("wasi-web-playground-files.bin")
-            .then(async (handle) => (await handle.getFile()).text())
-            .catch(() => null);
-          return text !== null && text.includes(name) === present;
-        },
-        [name, present],
-      );
-    await saved("/kept.txt", true);
+    assert.match(await command("echo $?"), /\^C\n~ \$ echo \$\?\n130\n~ \$ $/);
+    await context.close();
+  });
+
+  test("cd: the prompt shows the folder, relative paths and programs use it", async () => {
+    const { page, command, context } = await open();
+    assert.match(await command("mkdir -p proj/src && cd proj/src && pwd"), /\n\/home\/proj\/src\n~\/proj\/src \$ $/);
+    // A program's relative paths, "..", and absolute paths into folders resolve as in sh.
+    await command("echo one > a.txt && echo two > ../b.txt");
+    assert.match(await command("cat a.txt ../b.txt /notes/todo.txt ../../../poem.txt | grep -c o"), /\n11\n~\/proj\/src \$ $/);
+    assert.match(await command("grep one a.txt > ../found.txt && cd .. && cat found.txt"), /\none\n~\/proj \$ $/);
+    await page.waitForSelector('#file-tree [data-path="/home/proj/found.txt"]');
+    assert.match(await command("cd nope"), /\nsh: cd: nope: No such file or directory\n~\/proj \$ $/);
+    assert.match(await command("cd / && ls"), /\nhome\/\nnotes\/\npoem\.txt\n\/ \$ $/);
+    assert.match(await command("cd && pwd"), /\n\/home\n~ \$ $/);
+    await context.close();
+  });
+
+  test("Tab completes program and file names: one match in place, several listed", async () => {
+    const { page, command, shows, context } = await open();
+    await command("echo a > alpha.txt && echo b > alps.txt && mkdir nuts");
+    await page.click("#xterm");
+    await page.keyboard.type("gr");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("-c a al");
+    await page.keyboard.press("Tab");
+    // Several matches: completed as far as they agree (alp), then listed, and the line drawn again.
+    await shows(/^alpha\.txt {2}alps\.txt\n~ \$ grep -c a alp$/);
+    await page.keyboard.type("h");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("nu");
+    await page.keyboard.press("Tab");
+    await shows(/^~ \$ grep -c a alpha\.txt nuts\/$/);
+    // Ctrl+W: the word before the cursor goes.
+    await page.keyboard.press("Control+W");
+    await page.keyboard.type("/notes/to");
+    await page.keyboard.press("Tab");
+    await shows(/^~ \$ grep -c a alpha\.txt \/notes\/todo\.txt $/);
+    const before = await page.evaluate(() => Number(document.getElementById("terminal-panel")?.dataset.runs ?? 0));
+    await page.keyboard.press("Enter");
+    await page.waitForFunction((n) => Number(document.getElementById("terminal-panel")?.dataset.runs ?? 0) > n, before);
+    await shows(/^alpha\.txt:1\n\/notes\/todo\.txt:2\n~ \$ $/);
+    await context.close();
+  });
+
+  test("a pipe's first program reads what is typed: cat | wc -l until Ctrl+D", async () => {
+    const { page, shows, context, command } = await open();
+    await page.setInputFiles("#upload-input", [{ name: "wc.wasm", mimeType: "application/wasm", buffer: guest("c_wc") }]);
+    await page.waitForSelector('#file-tree [data-path="/home/wc.wasm"]');
+    await page.click("#xterm");
+    await page.keyboard.type("cat | wc -l");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("one");
+    await page.keyboard.press("Enter");
+    // Cooked mode: the line is edited before it goes.
+    await page.keyboard.type("twx");
+    await page.keyboard.press("Backspace");
+    await page.keyboard.type("o");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("three");
+    await page.keyboard.press("Enter");
+    const before = await page.evaluate(() => Number(document.getElementById("terminal-panel")?.dataset.runs ?? 0));
+    await page.keyboard.press("Control+D");
+    await page.waitForFunction((n) => Number(document.getElementById("terminal-panel")?.dataset.runs ?? 0) > n, before);
+    await shows(/^~ \$ cat \| wc -l\none\ntwo\nthree\n3\n~ \$ $/);
+    // Ctrl+C while a program reads: "^C" once, status 130; at the prompt: the line is dropped, a new prompt.
+    await page.keyboard.type("cat");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("abc");
+    await page.keyboard.press("Enter");
+    await shows(/^abc\nabc$/);
+    const running = await page.evaluate(() => Number(document.getElementById("terminal-panel")?.dataset.runs ?? 0));
+    await page.keyboard.type("de");
+    await page.keyboard.press("Control+C");
+    await page.waitForFunction((n) => Number(document.getElementById("terminal-panel")?.dataset.runs ?? 0) > n, running);
+    await page.keyboard.type("not run");
+    await page.keyboard.press("Control+C");
+    assert.match(await command("echo $?"), /\nabc\nabc\nde\^C\n~ \$ not run\^C\n~ \$ echo \$\?\n130\n~ \$ $/);
+    // With "<" the terminal is not read: the command ends by itself.
+    await command("echo x > x.txt");
+    assert.match(await command("wc -l < x.txt"), /\n1\n~ \$ $/);
+    await context.close();
+  });
+
+  test("~ is an OPFS mount: a program's file and a user's .wasm survive a reload; Reset empties it", async () => {
+    const { scripted } = await import("./helpers/wat.js");
+    const first = await open();
+    const { page, command, stored, context } = first;
+    // The writer writes home/made.txt under its first preopen, "/": a program writing into ~.
+    const writer = scripted([
+      ["write", "home/made.txt", "made by a program\n"],
+      ["print", "written\n"],
+    ]);
+    await page.setInputFiles("#upload-input", [
+      { name: "writer.wasm", mimeType: "application/wasm", buffer: Buffer.from(writer) },
+      { name: "wc.wasm", mimeType: "application/wasm", buffer: guest("c_wc") },
+    ]);
+    await page.waitForSelector('#file-tree [data-path="/home/writer.wasm"]');
+    assert.equal(await page.getAttribute('#file-tree [data-path="/home"]', "aria-label"), "home, folder, kept");
+    assert.match(await command("writer"), /\nwritten\n~ \$ $/);
+    await page.waitForSelector('#file-tree [data-path="/home/made.txt"]');
+    // In OPFS as soon as it is written (the mount stores each change), not when the page saves.
+    await page.waitForFunction(async () => {
+      const root = await navigator.storage.getDirectory();
+      const dir = await root.getDirectoryHandle("wasi-web-playground-home");
+      return (await (await (await dir.getFileHandle("made.txt")).getFile()).text()) === "made by a program\n";
+    });
+    // Outside ~ nothing is kept.
+    await command("echo gone > /notes/lost.txt");
     await page.reload();
     await page.waitForSelector("html[data-ready]");
-    await page.waitForSelector('#file-tree [data-path="/kept.txt"]');
-    assert.match(await command("cat kept.txt | wc -c"), /\n20\n\$ $/);
+    await page.waitForSelector('#file-tree [data-path="/home/made.txt"]');
+    assert.equal(await page.locator('#file-tree [data-path="/notes/lost.txt"]').count(), 0);
+    assert.match(await command("cat made.txt | wc -c"), /\n18\n~ \$ $/);
+    // The user's own .wasm, kept in ~, runs by name after the reload.
+    assert.match(await command("rm made.txt && writer && cat made.txt"), /\nwritten\nmade by a program\n~ \$ $/);
+    // The Files panel writes to the mount too: a folder made there is in OPFS.
+    await page.click('#file-tree [data-path="/home"]');
+    await page.click("#new-folder");
+    await page.fill("#create-path", "/home/from-panel");
+    await page.press("#create-path", "Enter");
+    await page.waitForSelector('#file-tree [data-path="/home/from-panel"]');
     await page.click("#reset-files");
-    await saved("/kept.txt", false);
+    await page.waitForFunction(() => /home folder is empty/.test(document.getElementById("files-status")?.textContent ?? ""));
+    assert.equal(await stored("made.txt"), null);
+    assert.equal(await stored("writer.wasm"), null);
+    assert.equal(
+      await page.evaluate(async () => {
+        const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle("wasi-web-playground-home");
+        const names = [];
+        for await (const name of /** @type {any} */ (dir).keys()) names.push(name);
+        return names.length;
+      }),
+      0,
+    );
     await page.reload();
     await page.waitForSelector("html[data-ready]");
-    assert.equal(await page.locator('#file-tree [data-path="/kept.txt"]').count(), 0);
-    assert.equal(await page.locator('#file-tree [data-path="/wc.wasm"]').count(), 0);
+    assert.equal(await page.locator('#file-tree [data-path="/home/made.txt"]').count(), 0);
+    assert.equal(await page.locator('#file-tree [data-path="/home/wc.wasm"]').count(), 0);
     assert.equal(await page.locator('#file-tree [data-path="/poem.txt"]').count(), 1);
-    // A share link carries small files: opened in a fresh browser context (no saved files), they are there.
+    assert.match(await command("writer"), /writer: command not found\n~ \$ $/);
+    await context.close();
+  });
+
+  test("a share link carries small files, into a fresh browser's ~ too", async () => {
+    const { page, command, context } = await open();
     await command("echo shared > shared.txt");
     await page.click("#share");
     const url = await page.locator("#share-url").inputValue();
     assert.match(url, /[#&]files=[\w-]+/);
-    const other = await browser.newPage();
-    other.on("pageerror", (e) => errors.push(e.message));
-    await other.goto(url);
-    await other.waitForSelector("html[data-ready]");
-    await other.waitForSelector('#file-tree [data-path="/shared.txt"]');
-    // …with their content, and saved for that visitor's next visit.
-    await other.waitForFunction(async () => {
-      const root = await navigator.storage.getDirectory();
-      const text = await root
-        .getFileHandle("wasi-web-playground-files.bin")
-        .then(async (handle) => (await handle.getFile()).text())
-        .catch(() => null);
-      return text !== null && text.includes("shared\n");
+    const other = await browser.newContext();
+    const visitor = await other.newPage();
+    visitor.on("pageerror", (e) => errors.push(e.message));
+    await visitor.goto(url);
+    await visitor.waitForSelector("html[data-ready]");
+    await visitor.waitForSelector('#file-tree [data-path="/home/shared.txt"]');
+    // …with their content, and stored in that visitor's OPFS home.
+    await visitor.waitForFunction(async () => {
+      const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle("wasi-web-playground-home");
+      return (await (await (await dir.getFileHandle("shared.txt")).getFile()).text()) === "shared\n";
     });
+    await other.close();
+    await context.close();
+  });
+
+  test("without OPFS, ~ is a folder in memory and the Files panel says it is not kept", async () => {
+    const context = await browser.newContext();
+    await context.addInitScript(() => {
+      Object.defineProperty(StorageManager.prototype, "getDirectory", { value: undefined });
+    });
+    const { command } = await open(context);
+    const page = context.pages()[0];
+    assert.match((await page.textContent("#files-status")) ?? "", /\/home is not kept across reloads: this browser gives the page no OPFS/);
+    assert.equal(await page.getAttribute('#file-tree [data-path="/home"]', "aria-label"), "home, folder, not kept");
+    assert.match(await command("echo hi > hi.txt && cat hi.txt"), /\nhi\n~ \$ $/);
+    await context.close();
+  });
+
+  test("without JSPI: built-ins work, a program says it needs JSPI, and ~ is still kept", async () => {
+    const context = await browser.newContext();
+    await context.addInitScript(() => {
+      delete (/** @type {any} */ (WebAssembly).Suspending);
+    });
+    const { page, command, stored } = await open(context);
+    assert.match(await command("mkdir d && cd d && echo kept > f.txt && ls && pwd"), /\nf\.txt\n\/home\/d\n~\/d \$ $/);
+    assert.match(await command("cat f.txt"), /\nsh: pipeline\(\) needs JSPI[^]*\n~\/d \$ $/);
+    await page.waitForFunction(async () => {
+      const home = await (await navigator.storage.getDirectory()).getDirectoryHandle("wasi-web-playground-home");
+      const d = await home.getDirectoryHandle("d").catch(() => null);
+      const handle = await d?.getFileHandle("f.txt").catch(() => null);
+      return handle != null && (await (await handle.getFile()).text()) === "kept\n";
+    });
+    assert.equal(await stored("d/f.txt"), "kept\n");
+    await context.close();
+  });
+
+  test("what an earlier version saved (the whole tree in one OPFS file) is moved into ~ on the first visit", async () => {
+    const { encodeTree } = await import("../../www/app/persist.js");
+    const saved = encodeTree([
+      { path: "notes", type: "directory" },
+      { path: "notes/mine.txt", type: "file", data: new TextEncoder().encode("kept from before\n") },
+    ]);
+    const context = await browser.newContext();
+    const setup = await context.newPage();
+    // Any page of the origin: the playground's own would make the home folder first.
+    await setup.goto(new URL("no-such-page", server.pageUrl).href);
+    await setup.evaluate(async (bytes) => {
+      const root = await navigator.storage.getDirectory();
+      const writable = await (await root.getFileHandle("wasi-web-playground-files.bin", { create: true })).createWritable();
+      await writable.write(new Uint8Array(bytes));
+      await writable.close();
+    }, Array.from(saved));
+    const { page, command, stored } = await open(context);
+    assert.match((await page.textContent("#files-status")) ?? "", /saved by an earlier version of this page are in \/home now/);
+    assert.match(await command("cat notes/mine.txt"), /\nkept from before\n~ \$ $/);
+    assert.equal(await stored("notes/mine.txt"), "kept from before\n");
+    assert.equal(
+      await page.evaluate(async () =>
+        (await navigator.storage.getDirectory()).getFileHandle("wasi-web-playground-files.bin").then(
+          () => "still there",
+          () => "removed",
+        ),
+      ),
+      "removed",
+    );
+    await context.close();
+  });
+
+  test("no page errors", () => {
     assert.deepEqual(errors, []);
   });
 });

@@ -2,7 +2,8 @@
 // Node), then in headless Chromium: exact fit at desktop and phone sizes,
 // a 200,000-line program whose output all arrives before "exited", line
 // editing and history typed into a running program, Ctrl+C keeping the
-// program's files, the live colour scheme and no overflow on a phone.
+// program's files, a component reading typed lines (JSPI), the live colour
+// scheme and no overflow on a phone.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -12,7 +13,7 @@ import { LineDiscipline, splitKeys } from "../../www/app/line-discipline.js";
 import { launchChromium } from "../../js/node/chromium.js";
 import { startPlaygroundServer } from "../../www/tools/serve.js";
 import { REPO } from "./helpers/corpus.js";
-import { requirePackage } from "./helpers/prereq.js";
+import { p2Guest, requirePackage } from "./helpers/prereq.js";
 import { guest } from "./helpers/wat.js";
 
 const LEFT = "\x1b[D";
@@ -129,6 +130,20 @@ const COUNTER = guest({
       (br_if $line (i32.lt_u (local.get $i) (i32.const ${LINES}))))`,
 });
 
+/** Lines "000000\n" … for numbers from `from` up to `to` - 1. @param {number} from @param {number} to */
+const numbered = (from, to) => Array.from({ length: to - from }, (_, i) => `${String(from + i).padStart(6, "0")}\n`).join("");
+
+/**
+ * Two big writes of numbered lines with colour changes in them: green from
+ * the start, back to the default colours at line 12000. Each write holds
+ * more lines than the scrollback, so the terminal's jump scroll drops some.
+ */
+const COLOURED = guest({
+  strings: { one: `\x1b[32m${numbered(0, 8000)}`, two: `${numbered(8000, 12000)}\x1b[0m${numbered(12000, 16000)}` },
+  start: `(call $print (i32.const 1) $str:one $len:one)
+    (call $print (i32.const 1) $str:two $len:two)`,
+});
+
 /** Writes /kept.txt, says "waiting", then reads stdin (where Ctrl+C finds it). */
 const WRITER = guest({
   imports: ["path_open", "fd_read", "fd_close"],
@@ -196,6 +211,8 @@ describe("the playground's terminal in Chromium", () => {
 
   before(async () => {
     requirePackage("@xterm/xterm");
+    // Components are transpiled in the page by jco's browser build.
+    requirePackage("@bytecodealliance/jco", "dist/browser.js");
     fs.mkdirSync(SHOTS, { recursive: true });
     execFileSync(
       path.join(REPO, "node_modules/.bin/vite"),
@@ -288,6 +305,38 @@ describe("the playground's terminal in Chromium", () => {
       .map(Number);
     assert.ok(numbers.length > 2000, `${numbers.length} lines in the mirror`);
     numbers.forEach((n, i) => i === 0 || assert.equal(n, numbers[i - 1] + 1));
+    // The emulator's scrollback and screen are full, and hold the last lines in order.
+    const rows = screen.split("\n");
+    const capacity = await page.evaluate(() => {
+      const xterm = /** @type {any} */ (window).playground.xterm;
+      return xterm.options.scrollback + xterm.rows;
+    });
+    assert.ok(rows.length >= capacity - 1, `${rows.length} rows, the emulator holds ${capacity}`);
+    const held = rows.slice(0, -1).map(Number);
+    held.forEach((n, i) => assert.equal(n, LINES - held.length + i));
+  });
+
+  test("jump scroll keeps the colours set in the lines it skips", async () => {
+    await openPage({ width: 1280, height: 800 });
+    await addProgram("coloured.wasm", COLOURED);
+    const runs = await runsDone();
+    await page.click("#run");
+    await waitRuns(runs);
+    const colours = await page.evaluate(() => {
+      const buffer = /** @type {any} */ (window).playground.xterm.buffer.active;
+      /** @type {Record<string, string>} */
+      const found = {};
+      for (let y = 0; y < buffer.length; y++) {
+        const line = buffer.getLine(y);
+        const text = line.translateToString(true);
+        if (!["010999", "011999", "012000", "015999"].includes(text)) continue;
+        const cell = line.getCell(0);
+        found[text] = cell.isFgDefault() ? "default" : cell.isFgPalette() ? `palette ${cell.getFgColor()}` : "other";
+      }
+      return found;
+    });
+    assert.deepEqual(colours, { "010999": "palette 2", "011999": "palette 2", "012000": "default", "015999": "default" });
+    assert.match(await screenText(), /\n015998\n015999\n\[coloured\.wasm exited with code 0 · \d+ ms\]$/);
   });
 
   test("typing into a running program: line editing and ↑ history", async () => {
@@ -332,6 +381,95 @@ describe("the playground's terminal in Chromium", () => {
     assert.equal(await page.textContent("#run-state"), "writer.wasm was interrupted");
     await page.click('#file-tree [data-path="/kept.txt"]');
     assert.equal(await page.inputValue("#editor-text"), "written before Ctrl+C\n");
+  });
+
+  test("a component (WASI 0.2) reads lines typed while it runs; Ctrl+D ends its input, Ctrl+C ends it", async () => {
+    await openPage({ width: 1280, height: 800 });
+    // tests/p2guests echo: answers each line read by input-stream.blocking-read, "bye after N lines" at EOF.
+    await addProgram("echo.wasm", fs.readFileSync(p2Guest("echo")));
+    await page.fill("#args", "");
+    const running = () => page.waitForSelector('#terminal-panel[data-state="running"]', { timeout: 60_000 });
+    let runs = await runsDone();
+    await page.click("#run");
+    await running();
+    await page.click("#xterm");
+    await page.keyboard.type("one");
+    await page.keyboard.press("Enter");
+    await waitForMirror("echo 1: one\n");
+    // The line discipline edits a component's line too: "twx", Backspace, "o" gives "two".
+    await page.keyboard.type("tw");
+    await page.keyboard.type("x");
+    await page.keyboard.press("Backspace");
+    await page.keyboard.type("o");
+    await page.keyboard.press("Enter");
+    await waitForMirror("echo 2: two\n");
+    assert.equal(await page.getAttribute("#terminal-panel", "data-state"), "running", "it waits for more input");
+    await page.keyboard.press("Control+D");
+    await waitRuns(runs);
+    assert.match(
+      await screenText(),
+      /\none\necho 1: one\ntwo\necho 2: two\n\^D \(end of input\)\nbye after 2 lines\n\[echo\.wasm exited with code 0 · \d+ ms\]$/,
+    );
+
+    // Ctrl+C while it waits for a line ends it.
+    runs = await runsDone();
+    await page.click("#run");
+    await running();
+    await page.click("#xterm");
+    await page.keyboard.type("last");
+    await page.keyboard.press("Enter");
+    await waitForMirror("echo 1: last\n");
+    await page.keyboard.press("Control+C");
+    await waitRuns(runs);
+    const mirror = (await page.textContent("#terminal-output")) ?? "";
+    assert.match(mirror, /echo 1: last\n\[interrupted \(Ctrl\+C\) after \d+ ms; the files it changed are kept\]\n$/);
+    assert.equal(await page.textContent("#run-state"), "echo.wasm was interrupted");
+  });
+
+  test('a component printing 1.5 MB: all arrives, in order, before "exited" (its writes wait for the screen)', async () => {
+    await openPage({ width: 1280, height: 800 });
+    // tests/p2guests lines: argv[1] lines of argv[2] digits, one blocking-write-and-flush
+    // each; 25,000 × 60 bytes, past the 1 MiB the worker lets run ahead of the screen.
+    const count = 25_000;
+    await addProgram("lines.wasm", fs.readFileSync(p2Guest("lines")));
+    await page.fill("#args", `${count} 59`);
+    const shownBefore = await page.evaluate(() => /** @type {any} */ (window).playground.outputShown());
+    const runs = await runsDone();
+    await page.click("#run");
+    await waitRuns(runs);
+    const shown = await page.evaluate(() => /** @type {any} */ (window).playground.outputShown());
+    assert.equal(shown - shownBefore, count * 60);
+    const rows = (await screenText()).split("\n");
+    assert.match(rows.at(-1) ?? "", /^\[lines\.wasm exited with code 0 · \d+ ms\]$/);
+    const held = rows.slice(0, -1);
+    assert.ok(held.length > 5000, `${held.length} rows`);
+    held.forEach((row, i) => assert.equal(row, String(count - held.length + i).padStart(59, "0")));
+  });
+
+  test("without JSPI a component runs synchronously: its stdin is the line typed before Run", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // The runner worker as in a browser without JSPI (its check runs after this line).
+    await context.route("**/assets/worker-*.js", async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, body: `delete WebAssembly.Suspending;\n${await response.text()}` });
+    });
+    const p = await context.newPage();
+    p.on("pageerror", (error) => pageErrors.push(`pageerror: ${error.message}`));
+    await p.goto(server.pageUrl);
+    await p.waitForSelector("html[data-ready]");
+    await p.waitForSelector("#jspi-note", { state: "visible" });
+    await p.selectOption("#program-select", "component:hello");
+    assert.match((await p.textContent("#stdin-hint")) ?? "", /Without JSPI, components run synchronously/);
+    await p.fill("#args", "/poem.txt");
+    await p.fill("#stdin", "typed before Run");
+    const runs = Number((await p.locator("#terminal-panel").getAttribute("data-runs")) ?? 0);
+    // Enter in stdin runs it with what was typed.
+    await p.press("#stdin", "Enter");
+    await p.waitForFunction((n) => Number(document.getElementById("terminal-panel")?.dataset.runs ?? 0) > n, runs, { timeout: 120_000 });
+    const mirror = (await p.textContent("#terminal-output")) ?? "";
+    assert.match(mirror, /\$ hello\.wasm \/poem\.txt\ntyped before Run\nhello from a component\n[^]*\nstdin: typed before Run\n/);
+    assert.match(mirror, /hello\.wasm exited with code 1/);
+    await context.close();
   });
 
   test("the terminal follows the colour scheme live", async () => {

@@ -17,6 +17,7 @@ import {
 import type { JcoModule, RunOptions } from "../../js/index.js";
 import * as browserBundle from "../../js/bundle.js";
 import { WASIp2, configure, transpileCacheStats, transpileComponent } from "../../js/preview2/index.js";
+import { WASIp3, byteStream, chunksOf, componentWasiVersion, ok, runP3Component, transpileP3 } from "../../js/preview3/index.js";
 import { fromHostDir, toHostDir } from "../../js/node/index.js";
 
 export async function usage(bytes: Uint8Array<ArrayBuffer>, component: Uint8Array, jco: JcoModule): Promise<number> {
@@ -113,3 +114,17 @@ export async function usage(bytes: Uint8Array<ArrayBuffer>, component: Uint8Arra
   void [text, raw, isFile, names, out, both, inWorker, clash, stopped, hits, coreLoaded, bundled, p2FromBundle];
   return code + result.exitCode + p2code;
 }
+
+// WASI 0.3 (wasi-web/preview3).
+async function preview3(bytes: Uint8Array, guestStream: { read(o: { count: number }): Promise<{ value?: unknown; done?: boolean }> }) {
+  const version: "0.2" | "0.3" | undefined = componentWasiVersion(bytes);
+  const p3 = new WASIp3({ args: ["app"], stdout: "buffer", timeZone: "UTC" });
+  const { instantiate } = await transpileP3(bytes, { cache: false });
+  const code: number = await p3.runAsync(instantiate(p3.imports));
+  const r = await runP3Component(bytes, { args: ["app"], signal: AbortSignal.timeout(1000) });
+  for await (const chunk of chunksOf(guestStream)) chunk.byteLength;
+  const rx = byteStream(new Uint8Array(4), { chunkBytes: 2, onEnd: (e?: unknown) => void e });
+  const result: { tag: "ok"; val: number | undefined } = ok(1);
+  return [version, code, r.exitCode, rx, result];
+}
+void preview3;

@@ -3,12 +3,14 @@
 // Vite points at wasi-web's own WASI 0.2 host (www/vite.config.js). It is
 // loaded the first time a component runs (a chunk of its own).
 // The worker then gets jco's output (JS source and core modules) and runs it
-// on a WASIp2 (worker.js).
+// on a WASIp2 (worker.js). With JSPI it is transpiled for async mode (jco's
+// `asyncMode: jspi`), so that its reads of stdin wait for typed lines.
 
 /**
  * jco's output for one component, `--instantiation sync`: `source` exports
- * `instantiate(getCoreModule, imports)`; `modules` are its core modules.
- * @typedef {{ source: string, modules: [string, Uint8Array][] }} Transpiled
+ * `instantiate(getCoreModule, imports)`; `modules` are its core modules;
+ * `async`: transpiled for JSPI (run with `WASIp2({ async: true })`).
+ * @typedef {{ source: string, modules: [string, Uint8Array][], async: boolean }} Transpiled
  */
 
 /** The header of a component: `\0asm`, version 0x0d, layer 1. */
@@ -19,29 +21,31 @@ export function isComponent(bytes) {
   return bytes.length >= 8 && COMPONENT_HEADER.every((b, i) => bytes[i] === b);
 }
 
-/** jco's output by the component's bytes. @type {WeakMap<Uint8Array, Promise<Transpiled>>} */
-const cache = new WeakMap();
+/** jco's output by the component's bytes, sync and async. @type {Record<"sync" | "async", WeakMap<Uint8Array, Promise<Transpiled>>>} */
+const cache = { sync: new WeakMap(), async: new WeakMap() };
 
 /** A clear error for a failed transpile. */
 export class TranspileError extends Error {}
 
 /**
- * Transpiles a component with jco (once per bytes).
+ * Transpiles a component with jco (once per bytes and mode).
  * @param {Uint8Array} bytes
+ * @param {{ async?: boolean }} [options] async: for JSPI (its waits suspend it)
  * @returns {Promise<Transpiled>}
  */
-export function transpile(bytes) {
-  let done = cache.get(bytes);
+export function transpile(bytes, { async = false } = {}) {
+  const map = cache[async ? "async" : "sync"];
+  let done = map.get(bytes);
   if (!done) {
-    done = transpileOnce(bytes);
-    cache.set(bytes, done);
-    done.catch(() => cache.delete(bytes));
+    done = transpileOnce(bytes, async);
+    map.set(bytes, done);
+    done.catch(() => map.delete(bytes));
   }
   return done;
 }
 
-/** @param {Uint8Array} bytes @returns {Promise<Transpiled>} */
-async function transpileOnce(bytes) {
+/** @param {Uint8Array} bytes @param {boolean} async @returns {Promise<Transpiled>} */
+async function transpileOnce(bytes, async) {
   /** @type {{ generate(bytes: Uint8Array, options: object): Promise<{ files: [string, Uint8Array][] }> }} */
   let jco;
   try {
@@ -51,10 +55,18 @@ async function transpileOnce(bytes) {
       `jco (@bytecodealliance/jco), which turns components into JavaScript, could not be loaded: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
+  // Loaded with jco (which uses the same host's interfaces), not with the page.
+  const { ASYNC_EXPORTS, ASYNC_IMPORTS } = await import("wasi-web/preview2");
   const name = "component";
   let out;
   try {
-    out = await jco.generate(bytes, { name, instantiation: { tag: "sync" }, noTypescript: true, base64Cutoff: 0 });
+    out = await jco.generate(bytes, {
+      name,
+      instantiation: { tag: "sync" },
+      noTypescript: true,
+      base64Cutoff: 0,
+      ...(async ? { asyncMode: { tag: "jspi", val: { imports: ASYNC_IMPORTS, exports: ASYNC_EXPORTS } } } : {}),
+    });
   } catch (error) {
     throw new TranspileError(`jco could not transpile it: ${describe(error)}`);
   }
@@ -64,7 +76,7 @@ async function transpileOnce(bytes) {
   /** @type {[string, Uint8Array][]} */
   const modules = [];
   for (const [file, data] of files) if (file.endsWith(".wasm")) modules.push([file, data]);
-  return { source: new TextDecoder().decode(js), modules };
+  return { source: new TextDecoder().decode(js), modules, async };
 }
 
 /** jco throws strings or `{ payload }` as well as Errors. @param {unknown} error */

@@ -69,7 +69,7 @@ export const EXAMPLES = [
 export const COMPONENT_EXAMPLES = [
   {
     name: "hello",
-    label: "hello: files, stdin typed before Run, exit code",
+    label: "hello: files, a line of stdin, exit code",
     args: "/poem.txt",
     dirs: ["/data"],
     description:

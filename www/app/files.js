@@ -1,12 +1,14 @@
 // The Files panel: the page's MemFS as a tree, with create, upload, edit,
-// download and delete. The MemFS lives as long as the page; each run gets a
-// copy and the program's changes come back when it ends.
-import { MemFS, exportTree, importTree } from "wasi-web";
+// download and delete. The MemFS lives as long as the page, except the home
+// folder, /home, an OPFS mount (persist.js) that is kept across reloads. A
+// run in the worker gets a copy and the program's changes come back when it
+// ends; the shell's programs run on this MemFS itself.
+import { MemFS, exportTree } from "wasi-web";
 import { absolutePath } from "./command-line.js";
 import { isArchive, unpack, zipTree } from "./archive.js";
 import { byId, download, formatSize, h } from "./dom.js";
 import { STARTER_FILES } from "./starter-files.js";
-import { loadTree, saveTree } from "./persist.js";
+import { HOME, clearHome, mountHome } from "./persist.js";
 
 /** @typedef {import("wasi-web").TreeEntry} TreeEntry */
 
@@ -61,11 +63,10 @@ export class FilesPanel {
   #locked = false;
   /** What "New file" / "New folder" creates. @type {"file" | "directory"} */
   #creating = "file";
-  /** Whether the saved files were read: only then are changes saved (www/app/persist.js). */
-  #restored = false;
-  /** The save in progress, then the next: one at a time, the last tree wins. @type {Promise<void>} */
+  /** The home folder's OPFS provider, or null (not mounted yet, or no OPFS: then /home is in memory). @type {import("wasi-web").OpfsProvider | null} */
+  home = null;
+  /** Settles once every change so far is stored in OPFS (or could not be: then the panel says so). @type {Promise<void>} */
   saved = Promise.resolve();
-  #saveQueued = false;
 
   #treeEl = byId("file-tree");
   #status = byId("files-status");
@@ -87,7 +88,8 @@ export class FilesPanel {
   #save = byId("editor-save", HTMLButtonElement);
 
   constructor() {
-    this.reset();
+    this.#resetRoot();
+    this.render();
     this.#newFile.addEventListener("click", () => this.#openCreate("file"));
     this.#newFolder.addEventListener("click", () => this.#openCreate("directory"));
     this.#createForm.addEventListener("submit", (event) => {
@@ -105,10 +107,7 @@ export class FilesPanel {
     this.#downloadButton.addEventListener("click", () => this.#download());
     this.#downloadZip.addEventListener("click", () => download(zipTree(this.snapshot()), "files.zip"));
     this.#deleteButton.addEventListener("click", () => this.#delete());
-    this.#resetButton.addEventListener("click", () => {
-      this.reset();
-      this.#say("The files are back to how they started.");
-    });
+    this.#resetButton.addEventListener("click", () => this.reset());
     this.#save.addEventListener("click", () => this.save());
     byId("editor-close").addEventListener("click", () => this.#closeEditor());
     this.#editorText.addEventListener("input", () => this.#setDirty(true));
@@ -133,45 +132,54 @@ export class FilesPanel {
     });
   }
 
-  /** Back to the starter files. */
-  reset() {
-    this.fs = new MemFS();
+  /** The starter files at the root; everything else at the root but /home goes. */
+  #resetRoot() {
+    for (const name of this.fs.readdir("/")) if (`/${name}` !== HOME) this.fs.rm(`/${name}`, { recursive: true });
     for (const [path, text] of Object.entries(STARTER_FILES)) {
       this.fs.mkdir(parentOf(path), { recursive: true });
       this.fs.writeFile(path, text);
     }
-    this.selected = "/";
+  }
+
+  /** Reset: the starter files back, and the home folder emptied (in OPFS too). */
+  async reset() {
+    if (this.#locked) return;
+    let message = "The files are back to how they started, and the home folder is empty.";
+    try {
+      this.#resetRoot();
+      if (this.#exists(HOME)) await clearHome(this.fs, this.home);
+    } catch (error) {
+      message = `Could not reset everything: ${describe(error)}`;
+    }
+    this.selected = this.#exists(HOME) ? HOME : "/";
     this.#closeEditor();
     this.render();
+    this.#say(message);
   }
 
   /**
-   * Takes the files saved by an earlier visit, if any; from then on every
-   * change is saved. A damaged save is reported and the starter files kept.
+   * Mounts the home folder (OPFS) at /home, with what an earlier visit kept
+   * there; from then on every change to it is stored as it happens.
    */
   async restore() {
     try {
-      const tree = await loadTree();
-      if (tree !== null) this.replace(tree);
+      const { provider, why, note } = await mountHome(this.fs);
+      this.home = provider;
+      if (why !== null) this.#say(`${HOME} is not kept across reloads: ${why}.`);
+      else if (note !== null) this.#say(note);
     } catch (error) {
-      this.#say(`The saved files could not be read (${describe(error)}); starting afresh.`);
+      this.#say(`The home folder could not be opened: ${describe(error)}`);
+      if (!this.#exists(HOME)) this.fs.mkdir(HOME);
     }
-    this.#restored = true;
-    this.#persist();
+    this.selected = HOME;
+    this.render();
   }
 
-  /** Saves the tree after this turn's changes (once, however many there were). */
+  /** Reports a change that could not be stored in OPFS (the page keeps it for this visit). */
   #persist() {
-    if (!this.#restored || this.#saveQueued) return;
-    this.#saveQueued = true;
-    this.saved = this.saved.then(async () => {
-      this.#saveQueued = false;
-      try {
-        await saveTree(this.snapshot());
-      } catch (error) {
-        this.#say(`The files could not be saved for the next visit: ${describe(error)}`);
-      }
-    });
+    const home = this.home;
+    if (home === null) return;
+    this.saved = home.flush().catch((error) => this.#say(`A change to ${HOME} could not be kept for the next visit: ${describe(error)}`));
   }
 
   /**
@@ -202,13 +210,16 @@ export class FilesPanel {
   }
 
   /**
-   * Takes the filesystem a program left behind.
+   * Takes the filesystem a program in the worker left behind: the changes
+   * are made here, in place, so that those to /home go to OPFS.
    * @param {TreeEntry[]} tree
    */
   replace(tree) {
-    const fs = new MemFS();
-    importTree(fs, "/", tree);
-    this.fs = fs;
+    try {
+      reconcile(this.fs, tree);
+    } catch (error) {
+      this.#say(`Some of the program's changes could not be kept: ${describe(error)}`);
+    }
     if (!this.#exists(this.selected)) this.selected = "/";
     if (this.editing !== null) {
       if (this.#exists(this.editing) && this.fs.stat(this.editing).isFile()) this.#openEditor(this.editing);
@@ -324,7 +335,9 @@ export class FilesPanel {
    * @param {number} [size]
    */
   #row(path, type, size = 0) {
-    const detail = type === "file" ? formatSize(size) : type === "symlink" ? `→ ${this.fs.readlink(path)}` : "folder";
+    // The home folder says whether it outlives the page.
+    const folder = path !== HOME ? "folder" : this.home !== null ? "folder, kept" : "folder, not kept";
+    const detail = type === "file" ? formatSize(size) : type === "symlink" ? `→ ${this.fs.readlink(path)}` : folder;
     const current = path === this.selected;
     return h(
       "button",
@@ -491,4 +504,62 @@ export class FilesPanel {
   #say(message) {
     this.#status.textContent = message;
   }
+}
+
+/**
+ * Makes `fs` hold `tree`: what is gone or changed type is removed, what is
+ * new or different is written; what is the same is left alone (and so not
+ * written to OPFS again). Throws the first failure, after trying the rest.
+ * @param {MemFS} fs
+ * @param {TreeEntry[]} tree from "/"
+ */
+export function reconcile(fs, tree) {
+  /** @type {unknown} */
+  let failure = null;
+  /** @param {() => void} change */
+  const attempt = (change) => {
+    try {
+      change();
+    } catch (error) {
+      failure ??= error;
+    }
+  };
+  const wanted = new Map(tree.map((e) => [absolutePath(e.path), e]));
+  // Deepest first, so that a folder is emptied before it is looked at.
+  for (const entry of exportTree(fs, "/").reverse()) {
+    const path = absolutePath(entry.path);
+    const want = wanted.get(path);
+    if (want === undefined || want.type !== entry.type) attempt(() => fs.rm(path, { recursive: true }));
+  }
+  for (const [path, entry] of wanted) {
+    attempt(() => {
+      const type = typeAt(fs, path);
+      if (entry.type === "directory") {
+        if (type === null) fs.mkdir(path);
+      } else if (entry.type === "symlink") {
+        if (type !== null && fs.readlink(path) === entry.target) return;
+        if (type !== null) fs.rm(path);
+        fs.symlink(entry.target, path);
+      } else if (type === null || !sameBytes(/** @type {Uint8Array} */ (fs.readFile(path)), entry.data)) {
+        fs.writeFile(path, entry.data);
+      }
+    });
+  }
+  if (failure !== null) throw failure;
+}
+
+/** What is at `path` (a symlink is not followed), or null. @param {MemFS} fs @param {string} path */
+function typeAt(fs, path) {
+  try {
+    return fs.lstat(path).type;
+  } catch {
+    return null;
+  }
+}
+
+/** @param {Uint8Array} a @param {Uint8Array} b */
+function sameBytes(a, b) {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -9,10 +9,10 @@ import { LineDiscipline } from "./line-discipline.js";
 import { ProgramPanel } from "./program.js";
 import { Runner } from "./runner.js";
 import { Shell } from "./shell.js";
-import { LINK_FILES_LIMIT, treeFromLink, treeToLink } from "./persist.js";
+import { HOME, LINK_FILES_LIMIT, treeFromLink, treeToLink } from "./persist.js";
 import { EXAMPLES, EXAMPLES_URL } from "./examples.js";
 import { Terminal } from "./terminal.js";
-import { WASI, compileProgram, init } from "wasi-web";
+import { StdinQueue, WASI, compileProgram, init } from "wasi-web";
 
 // The Files panel makes a MemFS at once: load the core first.
 await init();
@@ -57,9 +57,11 @@ const discipline = new LineDiscipline(
     echo: (ansi) => terminal.echo(ansi),
     send: (text) => {
       terminal.write("stdin", text, { screen: false });
-      runner.write(text);
+      // A shell command's first program reads what is typed too (shellStdin).
+      if (shellStdin !== null) shellStdin.push(text);
+      else runner.write(text);
     },
-    eof: () => endInput(),
+    eof: () => (shellStdin !== null ? shellStdin.end() : endInput()),
     interrupt: () => interrupt(),
   },
   { style: "\x1b[34m" },
@@ -67,27 +69,39 @@ const discipline = new LineDiscipline(
 terminal.editLine = discipline;
 // While no program runs, what is typed into the terminal is a shell command
 // line (www/app/shell.js): programs by name, joined by pipes, on pipeline().
-const shell = new Shell({
-  fs: () => files.fs,
-  bundled: async (name) => {
-    if (!EXAMPLES.some((e) => e.name === name)) return null;
-    const response = await fetch(`${EXAMPLES_URL}${name}.wasm`);
-    return response.ok ? new Uint8Array(await response.arrayBuffer()) : null;
+const shell = new Shell(
+  {
+    fs: () => files.fs,
+    bundled: async (name) => {
+      // A program opened in the Program panel (FILE.wasm runs as FILE), then a bundled example.
+      const opened = program.opened().find((p) => p.name === name);
+      if (opened !== undefined) return opened.bytes;
+      if (!EXAMPLES.some((e) => e.name === name)) return null;
+      const response = await fetch(`${EXAMPLES_URL}${name}.wasm`);
+      return response.ok ? new Uint8Array(await response.arrayBuffer()) : null;
+    },
+    output: (fd, chunk) => {
+      terminal.output(fd, chunk);
+      // Backpressure: past 64 KiB not yet on the screen, the program waits for the next frame.
+      shellUnshown += chunk.length;
+      if (shellUnshown < 65536) return undefined;
+      shellUnshown = 0;
+      return terminal.drained();
+    },
+    programs: () => [...program.opened().map((p) => p.name), ...EXAMPLES.map((e) => e.name)],
+    // The first program reads what is typed into the terminal, until Ctrl+D.
+    stdin: () => (shellStdin = new StdinQueue()),
   },
-  output: (fd, chunk) => {
-    terminal.output(fd, chunk);
-    // Backpressure: past 64 KiB not yet on the screen, the program waits for the next frame.
-    shellUnshown += chunk.length;
-    if (shellUnshown < 65536) return undefined;
-    shellUnshown = 0;
-    return terminal.drained();
-  },
-});
+  { home: HOME },
+);
 let shellUnshown = 0;
 /** Ctrl+C's way to stop the shell's programs while they run. @type {AbortController | null} */
 let shellAbort = null;
+/** What is typed while a shell command runs goes to its first program (when it has no "<"). @type {StdinQueue | null} */
+let shellStdin = null;
 const shellLine = new LineDiscipline(
-  { echo: (ansi) => terminal.echo(ansi), send: (text) => runShell(text), eof: () => {}, interrupt: () => {} },
+  // Ctrl+C at the prompt drops the line (the "^C" is echoed) and prompts afresh, as sh does.
+  { echo: (ansi) => terminal.echo(ansi), send: (text) => runShell(text), eof: () => {}, interrupt: () => prompt() },
   { style: "\x1b[34m" },
 );
 shellLine.useHistory([]);
@@ -120,6 +134,8 @@ const runner = new Runner({
 let outputShown = 0;
 /** Whether the running program reads stdin from the terminal. */
 let interactiveRun = false;
+/** Whether components read typed input as they run (JSPI), rather than a line typed before Run. */
+let componentsWait = false;
 let runningName = "";
 
 /**
@@ -142,15 +158,15 @@ function setState(state, message) {
 
 /**
  * The stdin controls for the state: live while an interactive program runs;
- * while idle with a component chosen, what is typed is that component's
- * stdin for the next run (components run synchronously: no typing while
- * they run).
+ * while idle with a component chosen and no JSPI, what is typed is that
+ * component's stdin for the next run (it runs synchronously: no typing
+ * while it runs).
  */
 function updateStdin() {
   const state = terminalPanel.dataset.state;
   const busy = state !== "idle";
   const live = state === "running" && interactiveRun;
-  const ahead = !busy && program.componentChosen;
+  const ahead = !busy && program.componentChosen && !componentsWait;
   stdinInput.setAttribute("aria-disabled", String(!(live || ahead)));
   stdinInput.placeholder = live
     ? "type a line + Enter"
@@ -161,8 +177,8 @@ function updateStdin() {
         : "(not running)";
   eofButton.disabled = !live;
   stdinForm.querySelector("button[type=submit]")?.toggleAttribute("disabled", !(live || ahead));
-  stdinHint.textContent = program.componentChosen
-    ? "Components run synchronously, so they cannot wait for typing: the line typed here before Run (Enter runs) is their whole stdin, then end of input."
+  stdinHint.textContent = ahead
+    ? "Without JSPI, components run synchronously, so they cannot wait for typing: the line typed here before Run (Enter runs) is their whole stdin, then end of input."
     : STDIN_HINT;
 }
 
@@ -220,10 +236,10 @@ async function runOnce({ focusStdin = false } = {}) {
   files.save();
   const jspi = await runner.interactive().catch(() => false);
   const componentChosen = program.componentChosen;
-  interactiveRun = jspi && command.stdinFile === null && !componentChosen;
-  // A component's stdin: the line typed before Run.
-  const stdinText = componentChosen && command.stdinFile === null && stdinInput.value !== "" ? `${stdinInput.value}\n` : "";
-  if (componentChosen) stdinInput.value = "";
+  interactiveRun = jspi && command.stdinFile === null;
+  // Without JSPI a component cannot wait for typing: its stdin is the line typed before Run.
+  const stdinText = componentChosen && !jspi && command.stdinFile === null && stdinInput.value !== "" ? `${stdinInput.value}\n` : "";
+  if (componentChosen && !jspi) stdinInput.value = "";
   runningName = "…";
   setState("starting");
   let chosen;
@@ -252,7 +268,7 @@ async function runOnce({ focusStdin = false } = {}) {
     for (const dir of chosen.dirs) files.ensureDirectory(dir);
     runState.textContent = `Transpiling ${chosen.name} with jco…`;
     try {
-      component = await transpile(chosen.bytes);
+      component = await transpile(chosen.bytes, { async: jspi });
     } catch (error) {
       const message = error instanceof TranspileError ? error.message : String(/** @type {Error} */ (error)?.message ?? error);
       terminal.note("error", `[cannot run ${chosen.name}: ${message}]`);
@@ -322,7 +338,7 @@ async function runOnce({ focusStdin = false } = {}) {
 
 function sendLine() {
   // Enter in a component's stdin runs it with what was typed.
-  if (!runner.running && !busy && program.componentChosen) {
+  if (!runner.running && !busy && program.componentChosen && !componentsWait) {
     run();
     return;
   }
@@ -334,9 +350,28 @@ function sendLine() {
 }
 
 function prompt() {
-  terminal.write("note", "$ ");
+  terminal.write("note", `${shell.displayCwd} $ `);
   terminal.flush();
   prompted = true;
+}
+
+/** The history of lines typed into shell commands' programs. @type {string[]} */
+const shellInputHistory = [];
+
+/**
+ * Tab: one match is completed; several are completed as far as they agree,
+ * then listed under the line, and the prompt and line are drawn again.
+ */
+function complete() {
+  const { insert, matches } = shell.complete(shellLine.line, shellLine.cursor);
+  if (insert !== "") shellLine.input(insert);
+  if (matches.length < 2) return;
+  const right = Array.from(shellLine.line).length - shellLine.cursor;
+  terminal.echo(`${right > 0 ? `\x1b[${right}C` : ""}\r\n${matches.join("  ")}\r\n`);
+  // The screen-reader log gets the list too (an echo is on the emulator only).
+  terminal.write("note", `${shellLine.line}\n${matches.join("  ")}\n`, { screen: false });
+  prompt();
+  terminal.echo(shellLine.drawSequence());
 }
 
 /** Runs a shell command line typed into the terminal (Enter), then prompts again. @param {string} text */
@@ -349,14 +384,26 @@ async function runShell(text) {
   files.setLocked(true);
   runButton.disabled = true;
   runState.textContent = `Running ${text.trim()}`;
+  // Lines typed for the command's programs are edited as a running program's are (history of their own).
+  discipline.useHistory(shellInputHistory);
+  discipline.reset();
+  discipline.raw = false;
   try {
     shellAbort = new AbortController();
     const status = await shell.execute(text, { signal: shellAbort.signal });
     terminal.endOutput();
+    if (shellAbort.signal.aborted) {
+      // After a half-typed line, which stays on the screen as typed (as a tty's).
+      discipline.reset();
+      terminal.write("note", "^C\n");
+    }
     await terminal.drained();
     runState.textContent = `Exit status ${status}`;
   } finally {
     shellAbort = null;
+    shellStdin?.end();
+    shellStdin = null;
+    discipline.reset();
     files.setLocked(false);
     files.render();
     runButton.disabled = false;
@@ -377,11 +424,25 @@ async function runShell(text) {
  */
 function typed(data) {
   if (!runner.running) {
-    if (shellAbort !== null && data.includes("\x03")) shellAbort.abort(new Error("Ctrl+C"));
+    if (shellAbort !== null) {
+      // A shell command runs. Ctrl+C stops it (its "^C" is shown once the programs' last output is);
+      // what is typed before goes to its first program, if that reads the terminal (cooked mode, as for Run).
+      const [before, ...rest] = data.split("\x03");
+      if (shellStdin !== null && before !== "") {
+        terminal.flush();
+        discipline.input(before);
+      }
+      if (rest.length > 0) shellAbort.abort(new Error("Ctrl+C"));
+      return;
+    }
     if (busy) return;
     terminal.flush();
     if (!prompted) prompt();
-    shellLine.input(data);
+    // Tab completes the word at the cursor (www/app/shell.js complete()).
+    data.split("\t").forEach((part, i) => {
+      if (i > 0) complete();
+      if (part !== "") shellLine.input(part);
+    });
     return;
   }
   if (!interactiveRun) {
@@ -447,6 +508,8 @@ setState("idle");
 runner.interactive().then(
   (jspi) => {
     jspiNote.hidden = jspi;
+    componentsWait = jspi;
+    updateStdin();
   },
   (error) => terminal.note("error", String(error.message ?? error)),
 );
@@ -518,6 +581,8 @@ addEventListener("hashchange", restoreFromHash);
 Object.assign(window, {
   playground: {
     xterm: terminal.xterm,
+    // Its jumpScroll switch, for bench/playground-output.mjs.
+    terminal,
     screenText: () => terminal.screenText(),
     outputShown: () => outputShown,
     library: { WASI, compileProgram },

@@ -1,24 +1,105 @@
-// The Files kept across reloads: the whole tree in one file of the origin
-// private file system (OPFS), rewritten after each change. One file rather
-// than a mount: a run takes a copy of the Files and hands back a new tree
-// (www/app/files.js), so what is kept is that tree.
+// What the playground keeps across reloads: the home folder, /home (~), is
+// an OPFS mount (wasi-web's opfsMount), so what programs and the Files panel
+// write there goes to the origin private file system as it happens. The rest
+// of the tree is in memory, for the page's life.
 //
-// Format: a 4-byte little-endian length, a JSON list of entries
-// ({ path, type, target?, size? }), then the files' bytes in list order.
+// Also here: a tree as bytes (a 4-byte little-endian length, a JSON list of
+// entries ({ path, type, target?, size? }), then the files' bytes in list
+// order), for share links and for reading what an earlier version saved.
 
 import { deflateSync, inflateSync } from "fflate";
+import { importTree, opfsMount } from "wasi-web";
 
 /** @typedef {import("wasi-web").TreeEntry} TreeEntry */
 
-const FILE = "wasi-web-playground-files.bin";
+/** Where the home folder is mounted. */
+export const HOME = "/home";
 
-/** The OPFS root, or null where there is none. */
-async function root() {
+/** The OPFS folder that holds it. */
+export const HOME_DIR = "wasi-web-playground-home";
+
+/** Where the playground saved the whole tree before /home was a mount: moved into /home once. */
+const OLD_FILE = "wasi-web-playground-files.bin";
+
+/**
+ * @typedef {object} Home
+ * @property {import("wasi-web").OpfsProvider | null} provider null: /home is in memory
+ * @property {string | null} why why it is not kept (no OPFS), or null
+ * @property {string | null} note news for the Files panel (what an earlier version saved was moved in, or could not be)
+ */
+
+/**
+ * Mounts the home folder at HOME in `fs`: OPFS when the browser has it, else
+ * a folder in memory. Every file is loaded at mount (`preload`), so reads
+ * never wait: the Files panel, share links and runs in the worker read /home
+ * as they read the rest, with or without JSPI. The first time, what an
+ * earlier version saved is moved in.
+ * @param {import("wasi-web").MemFS} fs
+ * @returns {Promise<Home>}
+ */
+export async function mountHome(fs) {
+  let root;
+  let provider;
+  let fresh;
   try {
-    return await navigator.storage.getDirectory();
+    root = await navigator.storage.getDirectory();
+    fresh = await root.getDirectoryHandle(HOME_DIR).then(
+      () => false,
+      () => true,
+    );
+    provider = await opfsMount(await root.getDirectoryHandle(HOME_DIR, { create: true }), { preload: true, syncHandles: false });
+  } catch (error) {
+    fs.mkdir(HOME, { recursive: true });
+    return { provider: null, why: `this browser gives the page no OPFS (${/** @type {Error} */ (error)?.message ?? error})`, note: null };
+  }
+  fs.mount(HOME, provider);
+  let note = null;
+  if (fresh) {
+    note = await moveOldSave(fs, root, provider).catch(
+      (error) => `The files saved by an earlier version of this page could not be moved into ${HOME}: ${error?.message ?? error}`,
+    );
+  }
+  return { provider, why: null, note };
+}
+
+/**
+ * The whole tree an earlier version saved in one file goes into /home, and
+ * the file is removed once that is stored (kept if it holds symlinks, which
+ * OPFS cannot).
+ * @param {import("wasi-web").MemFS} fs
+ * @param {FileSystemDirectoryHandle} root
+ * @param {import("wasi-web").OpfsProvider} provider
+ * @returns {Promise<string | null>} what to tell the person, or null when there was nothing
+ */
+async function moveOldSave(fs, root, provider) {
+  let bytes;
+  try {
+    bytes = new Uint8Array(await (await (await root.getFileHandle(OLD_FILE)).getFile()).arrayBuffer());
   } catch {
     return null;
   }
+  const tree = decodeTree(bytes);
+  const links = tree.filter((e) => e.type === "symlink");
+  importTree(
+    fs,
+    HOME,
+    tree.filter((e) => e.type !== "symlink"),
+  );
+  await provider.flush();
+  const moved = `The files saved by an earlier version of this page are in ${HOME} now`;
+  if (links.length > 0) return `${moved}, but not its ${links.length} symlink(s): OPFS has none (the old save, ${OLD_FILE}, is kept).`;
+  await root.removeEntry(OLD_FILE);
+  return `${moved}.`;
+}
+
+/**
+ * Empties the home folder (Reset), in OPFS too.
+ * @param {import("wasi-web").MemFS} fs
+ * @param {import("wasi-web").OpfsProvider | null} provider
+ */
+export async function clearHome(fs, provider) {
+  for (const name of fs.readdir(HOME)) fs.rm(`${HOME}/${name}`, { recursive: true });
+  await provider?.flush();
 }
 
 /** @param {TreeEntry[]} tree @returns {Uint8Array} */
@@ -65,28 +146,6 @@ export function decodeTree(bytes) {
     if (e.type === "directory") return { path: String(e.path), type: "directory" };
     throw new Error(`the saved files are damaged (an entry of type ${String(e.type)})`);
   });
-}
-
-/** The saved tree, or null when nothing is saved (or there is no OPFS). @returns {Promise<TreeEntry[] | null>} */
-export async function loadTree() {
-  const dir = await root();
-  if (dir === null) return null;
-  let file;
-  try {
-    file = await (await dir.getFileHandle(FILE)).getFile();
-  } catch {
-    return null;
-  }
-  return decodeTree(new Uint8Array(await file.arrayBuffer()));
-}
-
-/** Saves the tree (replacing what was saved). @param {TreeEntry[]} tree */
-export async function saveTree(tree) {
-  const dir = await root();
-  if (dir === null) return;
-  const writable = await (await dir.getFileHandle(FILE, { create: true })).createWritable();
-  await writable.write(/** @type {Uint8Array<ArrayBuffer>} */ (encodeTree(tree)));
-  await writable.close();
 }
 
 /** The most characters of files a share link carries (compressed, base64url). */

@@ -154,6 +154,12 @@ export class ProgramPanel {
     return true;
   }
 
+  /** The opened Preview 1 programs (the shell runs FILE.wasm as FILE; the last opened of a name wins). */
+  opened() {
+    const modules = [...this.#files.values()].filter((f) => !f.component).reverse();
+    return modules.map((f) => ({ name: f.name.replace(/\.wasm$/, ""), bytes: f.bytes }));
+  }
+
   /** The chosen program's menu value, e.g. "example:grep". */
   get value() {
     return this.#select.value;

@@ -11,5 +11,7 @@ And looked down one as far as I could
 To where it bent in the undergrowth;
 `,
   "/notes/todo.txt": "try grep -c on the poem\nupload a file of your own\nrun the echo REPL and type into it\n",
-  "/notes/README.md": "# Notes\n\nEverything here lives in memory, in this page: programs see it as their root directory `/`.\n",
+  "/notes/README.md":
+    "# Notes\n\nEverything here lives in memory, in this page: programs see it as their root directory `/`.\n" +
+    "Only the home folder, `/home` (`~`, where the terminal's shell starts), is kept across reloads (in the browser's OPFS).\n",
 };

@@ -21,11 +21,26 @@ const STYLE = { stdout: "", stderr: "\x1b[31m", stdin: "\x1b[34m", note: "\x1b[9
  */
 const MAX_CHARS = 20_000;
 
+/**
+ * The mirror is brought up to date at most this often while output streams
+ * (and whenever the output is waited for: drained(), flush()): changing its
+ * text makes the page lay it out again, which on every frame cost more than
+ * xterm.js's own work.
+ */
+const MIRROR_MS = 250;
+
 /** The emulator's colours, following the page's light or dark scheme (backgrounds: --term-bg in style.css). */
 const THEMES = {
   dark: { background: "#0b0d10", foreground: "#e6e6e6", cursor: "#e6e6e6", selectionBackground: "#3a4a66" },
   light: { background: "#fbfbfc", foreground: "#1a1a1a", cursor: "#1a1a1a", selectionBackground: "#b5d5ff" },
 };
+
+/**
+ * Characters that may change the emulator's state (C0 controls but tab,
+ * line feed and carriage return; DEL; C1 controls): text with none of them
+ * only puts characters in cells.
+ */
+const CONTROLS = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/;
 
 /** The width xterm.js keeps for its vertical scrollbar (overviewRuler.width, default 14 px). */
 const SCROLLBAR = 14;
@@ -42,12 +57,22 @@ export class Terminal {
   #decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
   /** Text not yet in the DOM, in order; `screen` false: for the mirror only (already echoed). @type {{ kind: Kind, text: string, screen: boolean }[]} */
   #pending = [];
+  /** Text on the screen but not yet in the mirror, in order (its last MAX_CHARS or so only). @type {{ kind: Kind, text: string }[]} */
+  #unmirrored = [];
+  #unmirroredChars = 0;
+  #mirroredAt = 0;
   #frame = 0;
   #chars = 0;
   /** The emulator. @type {XTerm | null} */
   xterm = null;
   /** The line being typed, if any. @type {EditLine | null} */
   editLine = null;
+  /**
+   * Jump scroll: lines of one frame's output that would scroll out of the
+   * scrollback before the frame is drawn are not given to xterm.js (see
+   * #unseen). False: every line is (bench/playground-output.mjs compares).
+   */
+  jumpScroll = true;
   /** Called once the output so far is on the screen. @type {(() => void)[]} */
   #shown = [];
 
@@ -151,7 +176,7 @@ export class Terminal {
    * @param {string} text
    */
   note(kind, text) {
-    const last = this.#pending.at(-1)?.text ?? this.#log.lastChild?.textContent ?? "\n";
+    const last = (this.#pending.at(-1) ?? this.#unmirrored.at(-1))?.text ?? this.#log.lastChild?.textContent ?? "\n";
     this.write(kind, `${last.endsWith("\n") || last === "" ? "" : "\n"}${text}\n`);
   }
 
@@ -169,15 +194,17 @@ export class Terminal {
 
   clear() {
     this.#pending = [];
+    this.#unmirrored = [];
+    this.#unmirroredChars = 0;
     this.#log.replaceChildren();
     this.#chars = 0;
     this.xterm?.reset();
     this.xterm?.write(this.editLine?.drawSequence() ?? "");
   }
 
-  /** Puts pending output on the page now rather than at the next frame. */
+  /** Puts pending output on the page now rather than at the next frame (the mirror too). */
   flush() {
-    this.#render();
+    this.#render(true);
   }
 
   /** Drops the oldest output beyond MAX_CHARS, from a line start. */
@@ -198,23 +225,94 @@ export class Terminal {
     }
   }
 
-  #render() {
+  /** @param {boolean} [mirrorNow] bring the mirror up to date now, not at most every MIRROR_MS */
+  #render(mirrorNow = false) {
     cancelAnimationFrame(this.#frame);
     this.#frame = 0;
     const shown = this.#shown;
     this.#shown = [];
-    if (this.#pending.length === 0) {
-      if (shown.length > 0) this.#afterWrite(shown);
-      return;
+    if (this.#pending.length > 0) {
+      // One write per frame: the output, with the line being typed moved below it.
+      let screen = "";
+      for (const { kind, text, screen: onScreen } of this.#pending) {
+        if (onScreen) screen += STYLE[kind] ? `${STYLE[kind]}${text}\x1b[0m` : text;
+        this.#toMirror(kind, text);
+      }
+      if (this.xterm) {
+        const erase = this.editLine?.eraseSequence() ?? "";
+        this.xterm.write(erase + this.#unseen(screen) + (this.editLine?.drawSequence() ?? ""));
+      }
+      this.#pending = [];
     }
+    if (this.#unmirrored.length > 0) {
+      if (mirrorNow || performance.now() - this.#mirroredAt >= MIRROR_MS) this.#mirror();
+      // The rest at a later frame, in case no more output comes.
+      else this.#frame ||= requestAnimationFrame(() => this.#render());
+    }
+    this.#afterWrite(shown);
+  }
+
+  /**
+   * Jump scroll: `text` without the lines at its start that would scroll
+   * out of the scrollback (and off the screen) before this write ends, so
+   * could never be seen, when they are plain text (CONTROLS: nothing that
+   * could change the emulator's state). What is kept has more lines than
+   * the screen and scrollback hold, so they end as they would have with
+   * every line written; the mirror gets every line. A fast printer's frame
+   * of 64 KiB of short lines is about twice the 5000-line scrollback.
+   * @param {string} text
+   */
+  #unseen(text) {
+    const term = this.xterm;
+    if (!term || !this.jumpScroll) return text;
+    // The kept text starts at a line start, with scrollback + rows + 1 more
+    // line feeds: its first line (where the cursor was) scrolls out too.
+    const lines = (term.options.scrollback ?? 1000) + term.rows + 2;
+    if (text.length < 2 * lines) return text;
+    let at = text.length;
+    for (let n = 0; n < lines; n++) {
+      at = at > 0 ? text.lastIndexOf("\n", at - 1) : -1;
+      if (at < 0) return text;
+    }
+    let cut = at + 1;
+    // A control sequence in the lines to drop: keep everything from the line it is on.
+    const control = text.slice(0, cut).search(CONTROLS);
+    if (control >= 0) cut = text.lastIndexOf("\n", control) + 1;
+    return cut > 0 ? text.slice(cut) : text;
+  }
+
+  /**
+   * Queues text for the mirror, keeping only about its last MAX_CHARS (the
+   * mirror would drop the rest), cut at a line start.
+   * @param {Kind} kind @param {string} text
+   */
+  #toMirror(kind, text) {
+    const last = this.#unmirrored.at(-1);
+    if (last && last.kind === kind) last.text += text;
+    else this.#unmirrored.push({ kind, text });
+    this.#unmirroredChars += text.length;
+    while (this.#unmirroredChars > 2 * MAX_CHARS) {
+      const first = this.#unmirrored[0];
+      const excess = this.#unmirroredChars - MAX_CHARS;
+      if (first.text.length <= excess) {
+        this.#unmirrored.shift();
+        this.#unmirroredChars -= first.text.length;
+      } else {
+        const cut = first.text.indexOf("\n", excess);
+        const keep = cut < 0 ? first.text.slice(excess) : first.text.slice(cut + 1);
+        this.#unmirroredChars -= first.text.length - keep.length;
+        first.text = keep;
+      }
+    }
+  }
+
+  /** Appends the queued text to the mirror, escape sequences removed. */
+  #mirror() {
     // The mirror's box is only scrolled when the emulator is absent: reading
-    // its layout on every frame costs more than writing to xterm.js.
+    // its layout costs more than writing to xterm.js.
     const s = this.xterm ? null : this.#scroller;
     const atBottom = s !== null && s.scrollHeight - s.scrollTop - s.clientHeight < 40;
-    // One write per frame: the output, with the line being typed moved below it.
-    let screen = this.editLine?.eraseSequence() ?? "";
-    for (const { kind, text: raw, screen: onScreen } of this.#pending) {
-      if (onScreen) screen += STYLE[kind] ? `${STYLE[kind]}${raw}\x1b[0m` : raw;
+    for (const { kind, text: raw } of this.#unmirrored) {
       const text = raw.replace(ESCAPES, "");
       if (text === "") continue;
       const last = /** @type {HTMLElement | null} */ (this.#log.lastElementChild);
@@ -228,11 +326,11 @@ export class Terminal {
       }
       this.#chars += text.length;
     }
-    if (this.xterm) this.xterm.write(screen + (this.editLine?.drawSequence() ?? ""));
-    this.#pending = [];
+    this.#unmirrored = [];
+    this.#unmirroredChars = 0;
+    this.#mirroredAt = performance.now();
     this.#trim();
     if (s && atBottom) s.scrollTop = s.scrollHeight;
-    this.#afterWrite(shown);
   }
 
   /** Calls each of `shown` once xterm.js has parsed what was written. @param {(() => void)[]} shown */

@@ -9,8 +9,10 @@
 //
 // A component (WASI 0.2) comes already transpiled by jco in the page
 // (component.js): its JS is imported from a blob: URL, its core modules are
-// compiled here, and it runs synchronously on a WASIp2 over the same MemFS.
-// Its stdin is what was typed before Run (or "< file").
+// compiled here, and it runs on a WASIp2 over the same MemFS. With JSPI it
+// was transpiled for async mode and runs as a core module does: its reads of
+// stdin wait for typed lines, Ctrl+C ends it at its next wait. Without JSPI
+// it runs synchronously and its stdin is what was typed before Run.
 import { MemFS, StdinQueue, WASI, compileProgram, detectWasiVersion, exportTree, importTree, init } from "wasi-web";
 import { WASIp2 } from "wasi-web/preview2";
 
@@ -21,7 +23,7 @@ import { WASIp2 } from "wasi-web/preview2";
  * @property {"run"} type
  * @property {Uint8Array} wasm the program's bytes (empty for a component)
  * @property {import("./component.js").Transpiled | null} component jco's output, for a component
- * @property {string} stdinText a component's stdin, typed before Run (unless "< file")
+ * @property {string} stdinText a synchronous component's stdin, typed before Run (unless "< file")
  * @property {string[]} args argv, argv[0] included
  * @property {Record<string, string>} env
  * @property {TreeEntry[]} tree the page's files, from "/"
@@ -52,18 +54,29 @@ let interrupter = null;
 
 // Output is batched: one message per BATCH_BYTES (or per BATCH_MS, or when
 // the program waits or ends) rather than one per write, which for a program
-// printing line by line is one per line. The page acknowledges each batch
+// printing line by line is one per line. Each write is copied into one
+// buffer per batch (transferred, not copied, to the page), its neighbours
+// of the same stream forming one segment. The page acknowledges each batch
 // once the terminal has shown it; with JSPI a write that finds more than
 // WINDOW_BYTES unacknowledged suspends the program until the screen catches
 // up, so a fast printer cannot outrun the terminal by more than that.
 const BATCH_BYTES = 64 * 1024;
 const BATCH_MS = 25;
 const WINDOW_BYTES = 1024 * 1024;
-/** @type {Segments} */
-let batch = [];
+/** The batch's bytes (a fresh buffer per batch, since it is transferred). */
+let buffer = new Uint8Array(BATCH_BYTES);
+/** Bytes used in `buffer`. */
 let batchBytes = 0;
+/** The batch's segments: [fd, start, end] in `buffer`, or [fd, chunk] for a chunk too big for it. @type {([1 | 2, number, number] | [1 | 2, Uint8Array])[]} */
+let parts = [];
 let batchScheduled = false;
 let lastSent = 0;
+/**
+ * Writes in this batch: past the first 64, the clock is read on every 64th
+ * only (reading it costs more than the write), so a slow printer's lines
+ * still go within BATCH_MS (without JSPI no timer runs while it runs).
+ */
+let batchWrites = 0;
 /** Bytes sent and not yet acknowledged. */
 let inFlight = 0;
 /** Wakes a program suspended for room in the window. @type {(() => void) | null} */
@@ -71,10 +84,7 @@ let roomWaiter = null;
 
 /** @param {1 | 2} fd @param {Uint8Array} chunk a copy of its own (the sinks give one) */
 function emit(fd, chunk) {
-  const last = batch.at(-1);
-  batch.push([fd, chunk]);
-  batchBytes += chunk.length;
-  if (last === undefined && !batchScheduled) {
+  if (parts.length === 0 && !batchScheduled) {
     // A task, not a microtask: it runs when the program really waits (stdin,
     // a sleep, a full window) or ends. The suspending fd_write resumes
     // through microtasks, so a microtask here would send every line alone.
@@ -84,51 +94,39 @@ function emit(fd, chunk) {
       sendBatch();
     });
   }
-  if (batchBytes >= BATCH_BYTES || performance.now() - lastSent >= BATCH_MS) sendBatch();
+  const length = chunk.length;
+  if (length > BATCH_BYTES - batchBytes) {
+    sendBatch();
+    if (length > BATCH_BYTES) {
+      // Too big to copy again: a segment (and message) of its own.
+      parts.push([fd, chunk]);
+      batchBytes = length;
+      sendBatch();
+      return;
+    }
+  }
+  buffer.set(chunk, batchBytes);
+  const last = parts.at(-1);
+  if (last !== undefined && last[0] === fd && last[2] === batchBytes) last[2] += length;
+  else parts.push([fd, batchBytes, batchBytes + length]);
+  batchBytes += length;
+  if ((++batchWrites < 64 || batchWrites % 64 === 0) && performance.now() - lastSent >= BATCH_MS) sendBatch();
 }
 
 function sendBatch() {
-  if (batch.length === 0) return;
-  const segments = merge(batch);
+  if (parts.length === 0) return;
+  const sent = buffer;
+  /** @type {Segments} */
+  const segments = parts.map((part) => (part.length === 2 ? part : [part[0], sent.subarray(part[1], part[2])]));
   const bytes = batchBytes;
-  batch = [];
+  const transfer = new Set(segments.map(([, chunk]) => chunk.buffer));
+  if (parts.some((part) => part.length === 3)) buffer = new Uint8Array(BATCH_BYTES);
+  parts = [];
   batchBytes = 0;
+  batchWrites = 0;
   inFlight += bytes;
   lastSent = performance.now();
-  send(
-    { type: "output", segments, bytes },
-    segments.map(([, chunk]) => chunk.buffer),
-  );
-}
-
-/**
- * Joins neighbouring chunks of the same stream: one buffer to transfer and
- * decode rather than one per line.
- * @param {Segments} segments
- * @returns {Segments}
- */
-function merge(segments) {
-  /** @type {Segments} */
-  const merged = [];
-  let i = 0;
-  while (i < segments.length) {
-    const fd = segments[i][0];
-    let j = i;
-    let length = 0;
-    while (j < segments.length && segments[j][0] === fd) length += segments[j++][1].length;
-    if (j === i + 1) merged.push(segments[i]);
-    else {
-      const joined = new Uint8Array(length);
-      let at = 0;
-      for (let k = i; k < j; k++) {
-        joined.set(segments[k][1], at);
-        at += segments[k][1].length;
-      }
-      merged.push([fd, joined]);
-    }
-    i = j;
-  }
-  return merged;
+  send({ type: "output", segments, bytes }, [...transfer]);
 }
 
 /** Resolves when the window has room again (or the run is interrupted). */
@@ -303,45 +301,96 @@ async function runComponent(request, fs, captured, setPrefix) {
   } finally {
     URL.revokeObjectURL(url);
   }
-  let stdinBytes;
+  // Async (JSPI): stdin is the terminal, read as the person types.
+  const async = transpiled.async && JSPI;
+  /** @type {Uint8Array | StdinQueue} */
+  let stdinOption;
   if (request.stdinFile !== null) {
     if (!fs.exists(request.stdinFile)) throw new LoadError(`< ${request.stdinFile}: no such file`);
-    stdinBytes = fs.readFile(request.stdinFile);
+    stdinOption = fs.readFile(request.stdinFile);
+  } else if (async) {
+    stdin = new StdinQueue();
+    stdinOption = stdin;
   } else {
-    stdinBytes = new TextEncoder().encode(request.stdinText);
+    stdinOption = new TextEncoder().encode(request.stdinText);
   }
   const out = request.stdoutFile;
   if (out !== null) setPrefix(openRedirect(fs, out, request.append));
+  const controller = async ? new AbortController() : null;
   const wasi = new WASIp2({
     args: request.args,
     env: request.env,
     preopens: { "/": "/" },
     fs,
     cwd: "/",
-    // stdin is not the terminal: it was typed before the run.
-    tty: [false, out === null, true],
-    stdin: stdinBytes,
+    async,
+    // Synchronous, stdin is not the terminal: it was typed before the run.
+    tty: [async && request.stdinFile === null, out === null, true],
+    stdin: stdinOption,
     // Each chunk is a copy of its own (CallbackSink), so it can be transferred.
     stdout: out !== null ? (/** @type {Uint8Array} */ chunk) => captured.push(chunk) : (/** @type {Uint8Array} */ chunk) => emit(1, chunk),
     stderr: (/** @type {Uint8Array} */ chunk) => emit(2, chunk),
   });
   let instance;
   try {
-    instance = generated.instantiate((name) => {
-      const module = modules.get(name);
-      if (!module) throw new Error(`jco asked for an unknown core module ${name}`);
-      return module;
-    }, wasi.imports);
+    instance = generated.instantiate(
+      (name) => {
+        const module = modules.get(name);
+        if (!module) throw new Error(`jco asked for an unknown core module ${name}`);
+        return module;
+      },
+      controller ? withStreamBackpressure(wasi.imports, controller.signal) : wasi.imports,
+    );
   } catch (error) {
     throw new LoadError(error instanceof Error ? error.message : String(error));
   }
   send({ type: "started" });
   try {
-    return wasi.run(instance);
+    if (!controller) return wasi.run(instance);
+    interrupter = controller;
+    return await wasi.runAsync(instance, { signal: controller.signal });
   } catch (error) {
     wasi.flush();
     throw error;
   }
+}
+
+/**
+ * A component's backpressure (async mode): its stdout's and stderr's
+ * blocking writes and flushes (JSPI imports, which may return a Promise)
+ * wait while more than WINDOW_BYTES are not yet on the screen, as fd_write
+ * does for a core module. Once interrupted, a waiting write never returns:
+ * the run has ended (runAsync rejected), and the component stays suspended.
+ * @param {Record<string, Record<string, unknown>>} imports
+ * @param {AbortSignal} signal the run's Ctrl+C
+ */
+function withStreamBackpressure(imports, signal) {
+  /** @param {object} stream */
+  const paced = (stream) => {
+    const methods = /** @type {Record<string, (...args: unknown[]) => unknown>} */ (/** @type {unknown} */ (stream));
+    for (const name of ["blockingWriteAndFlush", "blockingFlush"]) {
+      const method = methods[name];
+      // An own property: the streams' class (and other runs) stay as they are.
+      Object.defineProperty(stream, name, {
+        value: (/** @type {unknown[]} */ ...args) => {
+          const result = method.apply(stream, args);
+          if (inFlight + batchBytes <= WINDOW_BYTES) return result;
+          sendBatch();
+          return room().then(() => (signal.aborted ? new Promise(() => {}) : result));
+        },
+      });
+    }
+    return stream;
+  };
+  /** @param {string} key @param {string} getter */
+  const wrapGetter = (key, getter) => {
+    const namespace = imports[key];
+    const get = /** @type {() => object} */ (namespace?.[getter]);
+    if (typeof get === "function") imports[key] = { ...namespace, [getter]: () => paced(get()) };
+  };
+  wrapGetter("wasi:cli/stdout", "getStdout");
+  wrapGetter("wasi:cli/stderr", "getStderr");
+  return imports;
 }
 
 /**

@@ -27,6 +27,11 @@ export function requireP2Guests(...names) {
   for (const name of names) p2Guest(name);
 }
 
+/** The path of a built WASI 0.3 test component (tests/p3guests/out/<name>.wasm). */
+export function p3Guest(name) {
+  return requireFile(path.join(REPO, "tests/p3guests/out", `${name}.wasm`), "run bash tests/p3guests/build.sh (scripts/build.sh runs it)");
+}
+
 /** Checks that an npm package (a devDependency) is installed; returns its directory. */
 export function requirePackage(name, file = "package.json") {
   requireFile(path.join(REPO, "node_modules", name, file), "run npm ci (scripts/bootstrap.sh does)");

@@ -1,0 +1,495 @@
+// wasi:filesystem@0.3 (types, preopens) on the 0.2 host's core and MemFS:
+// a 0.3 descriptor is the same core handle a 0.2 one is, and its calls are
+// the 0.2 ones (a read through `read-via-stream` is the core's `pread` at a
+// moving offset, 64 KiB per guest read). The differences are the shapes:
+// streams and futures instead of wasi:io streams, `error-code` as a
+// variant (`{ tag: "no-entry" }`), results returned (not thrown) from the
+// async functions, `descriptor-type` as a variant, timestamps optional.
+import { viaMounts } from "../preview2/io.js";
+import { bytesOf, define, detach, handle, self, wrap } from "../preview2/resource.js";
+import { CHUNK_BYTES, chunksOf, err, ok, pulledStream } from "./streams.js";
+
+/** @typedef {import("../preview2/resource.js").Preview2Host} Preview2Host */
+/** @typedef {{ seconds: bigint | number, nanoseconds: number }} Instant */
+/** @typedef {{ tag: "no-change" | "now" } | { tag: "timestamp", val: Instant }} NewTimestamp */
+/** @typedef {{ symlinkFollow?: boolean } | undefined} PathFlags */
+/** @typedef {{ tag: string, val?: string }} ErrorCode */
+
+const TYPES = ["regular-file", "directory", "symbolic-link"];
+const ADVICE = ["normal", "sequential", "random", "will-need", "dont-need", "no-reuse"];
+const DESCRIPTOR_FLAGS = ["read", "write", "fileIntegritySync", "dataIntegritySync", "requestedWriteSync", "mutateDirectory"];
+const OPEN_FLAGS = ["create", "directory", "exclusive", "truncate"];
+const NS = 1_000_000_000n;
+
+/** The 0.3 error-code cases (0.2's minus would-block, plus other). */
+const ERROR_CODES = new Set(
+  (
+    "access already bad-descriptor busy deadlock quota exist file-too-large illegal-byte-sequence in-progress " +
+    "interrupted invalid io is-directory loop too-many-links message-size name-too-long no-device no-entry no-lock " +
+    "insufficient-memory insufficient-space not-directory not-empty not-recoverable unsupported no-tty no-such-device " +
+    "overflow not-permitted pipe read-only invalid-seek text-file-busy cross-device"
+  ).split(" "),
+);
+
+/**
+ * The core's error-code string as the 0.3 variant.
+ * @param {string} code
+ * @returns {ErrorCode}
+ */
+function errorCode(code) {
+  return ERROR_CODES.has(code) ? { tag: code } : { tag: "other", val: code };
+}
+
+/**
+ * @param {Record<string, unknown> | undefined} obj
+ * @param {string[]} names
+ */
+function bits(obj, names) {
+  let b = 0;
+  names.forEach((n, i) => {
+    if (obj?.[n]) b |= 1 << i;
+  });
+  return b;
+}
+
+/**
+ * @param {number} b
+ * @param {string[]} names
+ */
+function unbits(b, names) {
+  /** @type {Record<string, boolean>} */
+  const o = {};
+  names.forEach((n, i) => (o[n] = (b & (1 << i)) !== 0));
+  return o;
+}
+
+/** @param {string | undefined} name */
+function descriptorType(name) {
+  return name !== undefined && TYPES.includes(name) ? { tag: name } : { tag: "other", val: undefined };
+}
+
+/** @param {bigint} ns */
+function instant(ns) {
+  return { seconds: BigInt.asIntN(64, ns / NS), nanoseconds: Number(ns % NS) };
+}
+
+/** @param {ArrayLike<bigint>} v the core's [kind, links, size, atime, mtime, ctime] */
+function descriptorStat(v) {
+  return {
+    type: descriptorType(TYPES[Number(v[0])]),
+    linkCount: v[1],
+    size: v[2],
+    dataAccessTimestamp: instant(v[3]),
+    dataModificationTimestamp: instant(v[4]),
+    statusChangeTimestamp: instant(v[5]),
+  };
+}
+
+/**
+ * @param {NewTimestamp} t
+ * @returns {[number, bigint]}
+ */
+function newTimestamp(t) {
+  switch (t?.tag) {
+    case "no-change":
+      return [0, 0n];
+    case "now":
+      return [1, 0n];
+    case "timestamp":
+      return [2, BigInt(t.val.seconds) * NS + BigInt(t.val.nanoseconds)];
+    default:
+      throw new TypeError(`wasi-web: invalid new-timestamp ${JSON.stringify(t)}`);
+  }
+}
+
+/** @param {PathFlags} pathFlags */
+const follow = (pathFlags) => Boolean(pathFlags?.symlinkFollow);
+
+/**
+ * A core call that may reach a suspending mount (see js/preview2/io.js).
+ * @template T
+ * @param {Preview2Host} host
+ * @param {() => T} f
+ * @returns {Promise<T>}
+ */
+const fsCall = async (host, f) => viaMounts(host, f, (e) => e === "would-block");
+
+/**
+ * Traps (WASIp3's checkStopped) once the run was aborted.
+ * @param {Preview2Host} host
+ */
+const stopCheck = (host) => /** @type {{ checkStopped?: () => void }} */ (host).checkStopped?.();
+
+/** @param {Preview2Host} host */
+const stopped = (host) => /** @type {{ stopped?: boolean }} */ (host).stopped === true;
+
+/**
+ * A descriptor call as a 0.3 `result`: the core's error-code string as
+ * `err`, anything else (a dropped handle, a core panic) thrown (a trap).
+ * @template T
+ * @param {Preview2Host} host
+ * @param {() => T} f
+ */
+async function result(host, f) {
+  stopCheck(host);
+  try {
+    return ok(await fsCall(host, f));
+  } catch (e) {
+    if (typeof e === "string") return err(errorCode(e));
+    throw e;
+  }
+}
+
+const symbolDispose = Symbol.dispose ?? Symbol.for("dispose");
+
+/**
+ * Streams still moving data of a descriptor, per host and core handle: the
+ * handle outlives the guest's drop of the descriptor until the last one
+ * ends (in wasmtime a stream holds its file too).
+ * @type {WeakMap<Preview2Host, Map<number, { streams: number, dropped: boolean }>>}
+ */
+const busy = new WeakMap();
+
+/**
+ * Keeps `id` alive for one stream; the returned function lets it go (once).
+ * @param {Preview2Host} host
+ * @param {number} id
+ */
+function hold(host, id) {
+  let byId = busy.get(host);
+  if (byId === undefined) busy.set(host, (byId = new Map()));
+  const map = byId;
+  const entry = map.get(id) ?? { streams: 0, dropped: false };
+  entry.streams++;
+  map.set(id, entry);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    entry.streams--;
+    if (entry.streams > 0) return;
+    map.delete(id);
+    if (entry.dropped) host.core.drop(id);
+  };
+}
+
+/**
+ * A core failure in a stream's data transfer as the 0.3 error-code: an
+ * error-code string as itself; anything else (the core gone after a panic)
+ * as `io`, since a throw inside jco's stream machinery would be an
+ * unhandled rejection, not a trap.
+ * @param {unknown} e
+ */
+const streamError = (e) => (typeof e === "string" ? errorCode(e) : { tag: "io" });
+
+/**
+ * As streamError, and an error that is not an error-code is recorded for
+ * the component's next call to throw (WASIp3#fail).
+ * @param {Preview2Host} host
+ * @param {unknown} e
+ */
+function transferError(host, e) {
+  if (typeof e !== "string") /** @type {{ fail?: (e: unknown) => void }} */ (host).fail?.(e);
+  return streamError(e);
+}
+
+/**
+ * Writes a guest stream into the file at `offset` (or at its end each time,
+ * for append), chunk by chunk, taking short writes into account.
+ * @param {Preview2Host} host
+ * @param {number} id
+ * @param {Parameters<typeof chunksOf>[0]} data
+ * @param {bigint | undefined} offset undefined: append
+ */
+async function writeStream(host, id, data, offset) {
+  const core = host.core;
+  const release = hold(host, id);
+  try {
+    let at = offset;
+    for await (const chunk of chunksOf(data)) {
+      if (stopped(host)) return err({ tag: "io" });
+      let rest = chunk;
+      while (rest.byteLength > 0) {
+        const piece = rest;
+        const where = at ?? BigInt(core.stat(id)[2]);
+        const n = await fsCall(host, () => core.pwrite(id, bytesOf(piece), where));
+        if (at !== undefined) at += BigInt(n);
+        rest = rest.subarray(Number(n));
+      }
+    }
+    return ok();
+  } catch (e) {
+    return err(transferError(host, e));
+  } finally {
+    release();
+  }
+}
+
+export const Descriptor = define("Descriptor", "wasi:filesystem/types.descriptor");
+Object.assign(Descriptor.prototype, {
+  /**
+   * A stream of the file's bytes from `offset` (read as the guest reads,
+   * 64 KiB at a time), and a future of how it ended.
+   * @param {bigint | number} offset
+   */
+  readViaStream(offset) {
+    const [core, id, host] = self(this, Descriptor);
+    let at = BigInt.asUintN(64, BigInt(offset));
+    const release = hold(host, id);
+    /** @type {(v: unknown) => void} */
+    let resolve = () => {};
+    const done = new Promise((r) => (resolve = r));
+    /** @param {unknown} v */
+    const settle = (v) => {
+      release();
+      resolve(v);
+    };
+    const stream = pulledStream(
+      async () => {
+        // Aborted: the stream ends; the component's next call traps.
+        if (stopped(host)) {
+          settle(err({ tag: "io" }));
+          return undefined;
+        }
+        try {
+          const [bytes] = /** @type {[Uint8Array, boolean]} */ (await fsCall(host, () => core.pread(id, BigInt(CHUNK_BYTES), at)));
+          if (bytes.byteLength === 0) {
+            settle(ok());
+            return undefined;
+          }
+          at += BigInt(bytes.byteLength);
+          return bytes;
+        } catch (e) {
+          settle(err(transferError(host, e)));
+          return undefined;
+        }
+      },
+      () => settle(ok()),
+    );
+    return [stream, done];
+  },
+  /** @param {Parameters<typeof chunksOf>[0]} data @param {bigint | number} offset */
+  writeViaStream(data, offset) {
+    const [, id, host] = self(this, Descriptor);
+    return writeStream(host, id, data, BigInt.asUintN(64, BigInt(offset)));
+  },
+  /** @param {Parameters<typeof chunksOf>[0]} data */
+  appendViaStream(data) {
+    const [, id, host] = self(this, Descriptor);
+    return writeStream(host, id, data, undefined);
+  },
+  /** @param {bigint | number} offset @param {bigint | number} length @param {string} advice */
+  advise(offset, length, advice) {
+    const [core, id, host] = self(this, Descriptor);
+    const a = ADVICE.indexOf(advice);
+    return result(host, () => core.advise(id, BigInt(offset), BigInt(length), a < 0 ? 255 : a));
+  },
+  syncData() {
+    const [core, id, host] = self(this, Descriptor);
+    return result(host, () => core.sync(id));
+  },
+  getFlags() {
+    const [core, id, host] = self(this, Descriptor);
+    return result(host, () => unbits(core.getFlags(id), DESCRIPTOR_FLAGS));
+  },
+  getType() {
+    const [core, id, host] = self(this, Descriptor);
+    return result(host, () => descriptorType(core.getType(id)));
+  },
+  /** @param {bigint | number} size */
+  setSize(size) {
+    const [core, id, host] = self(this, Descriptor);
+    return result(host, () => core.setSize(id, BigInt(size)));
+  },
+  /** @param {NewTimestamp} atime @param {NewTimestamp} mtime */
+  setTimes(atime, mtime) {
+    const [core, id, host] = self(this, Descriptor);
+    const [at, a] = newTimestamp(atime);
+    const [mt, m] = newTimestamp(mtime);
+    return result(host, () => core.setTimes(id, at, a, mt, m));
+  },
+  /** The directory's entries as a stream of `directory-entry`, and a future of how it ended. */
+  readDirectory() {
+    const [core, id, host] = self(this, Descriptor);
+    const release = hold(host, id);
+    /** @type {(v: unknown) => void} */
+    let resolve = () => {};
+    const done = new Promise((r) => (resolve = r));
+    /** @param {unknown} v */
+    const settle = (v) => {
+      release();
+      resolve(v);
+    };
+    /** @type {number | undefined} */
+    let entries;
+    let opened = false;
+    const close = () => {
+      if (entries !== undefined) core.drop(entries);
+      entries = undefined;
+    };
+    const stream = pulledStream(
+      async () => {
+        if (stopped(host)) {
+          close();
+          settle(err({ tag: "io" }));
+          return undefined;
+        }
+        try {
+          if (!opened) {
+            opened = true;
+            entries = await fsCall(host, () => core.readDirectory(id));
+          }
+          if (entries === undefined) return undefined;
+          const sid = entries;
+          const e = await fsCall(host, () => core.readDirectoryEntry(sid));
+          if (e === undefined) {
+            close();
+            settle(ok());
+            return undefined;
+          }
+          return { type: descriptorType(TYPES[e[0]]), name: /** @type {string} */ (e[1]) };
+        } catch (e) {
+          close();
+          settle(err(transferError(host, e)));
+          return undefined;
+        }
+      },
+      () => {
+        // Dropped before the end: an error still pending is reported, as
+        // wasmtime does for a directory that cannot be read.
+        if (!opened) {
+          try {
+            core.drop(core.readDirectory(id));
+          } catch (e) {
+            settle(err(transferError(host, e)));
+            return;
+          }
+        }
+        close();
+        settle(ok());
+      },
+    );
+    return [stream, done];
+  },
+  sync() {
+    const [core, id, host] = self(this, Descriptor);
+    return result(host, () => core.sync(id));
+  },
+  /** @param {string} path */
+  createDirectoryAt(path) {
+    const [core, id, host] = self(this, Descriptor);
+    return result(host, () => core.createDirectoryAt(id, path));
+  },
+  stat() {
+    const [core, id, host] = self(this, Descriptor);
+    return result(host, () => descriptorStat(core.stat(id)));
+  },
+  /** @param {PathFlags} pathFlags @param {string} path */
+  statAt(pathFlags, path) {
+    const [core, id, host] = self(this, Descriptor);
+    return result(host, () => descriptorStat(core.statAt(id, follow(pathFlags), path)));
+  },
+  /** @param {PathFlags} pathFlags @param {string} path @param {NewTimestamp} atime @param {NewTimestamp} mtime */
+  setTimesAt(pathFlags, path, atime, mtime) {
+    const [core, id, host] = self(this, Descriptor);
+    const [at, a] = newTimestamp(atime);
+    const [mt, m] = newTimestamp(mtime);
+    return result(host, () => core.setTimesAt(id, follow(pathFlags), path, at, a, mt, m));
+  },
+  /** @param {PathFlags} oldPathFlags @param {string} oldPath @param {unknown} newDescriptor @param {string} newPath */
+  linkAt(oldPathFlags, oldPath, newDescriptor, newPath) {
+    const [core, id, host] = self(this, Descriptor);
+    const to = handle(newDescriptor, Descriptor);
+    return result(host, () => core.linkAt(id, follow(oldPathFlags), oldPath, to, newPath));
+  },
+  /** @param {PathFlags} pathFlags @param {string} path @param {Record<string, boolean> | undefined} openFlags @param {Record<string, boolean> | undefined} flags */
+  openAt(pathFlags, path, openFlags, flags) {
+    const [core, id, host] = self(this, Descriptor);
+    const [o, f] = [bits(openFlags, OPEN_FLAGS), bits(flags, DESCRIPTOR_FLAGS)];
+    return result(host, () => wrap(Descriptor, host, core.openAt(id, follow(pathFlags), path, o, f)));
+  },
+  /** @param {string} path */
+  readlinkAt(path) {
+    const [core, id, host] = self(this, Descriptor);
+    return result(host, () => core.readlinkAt(id, path));
+  },
+  /** @param {string} path */
+  removeDirectoryAt(path) {
+    const [core, id, host] = self(this, Descriptor);
+    return result(host, () => core.removeDirectoryAt(id, path));
+  },
+  /** @param {string} oldPath @param {unknown} newDescriptor @param {string} newPath */
+  renameAt(oldPath, newDescriptor, newPath) {
+    const [core, id, host] = self(this, Descriptor);
+    const to = handle(newDescriptor, Descriptor);
+    return result(host, () => core.renameAt(id, oldPath, to, newPath));
+  },
+  /** @param {string} oldPath @param {string} newPath */
+  symlinkAt(oldPath, newPath) {
+    const [core, id, host] = self(this, Descriptor);
+    return result(host, () => core.symlinkAt(id, oldPath, newPath));
+  },
+  /** @param {string} path */
+  unlinkFileAt(path) {
+    const [core, id, host] = self(this, Descriptor);
+    return result(host, () => core.unlinkFileAt(id, path));
+  },
+  /** @param {unknown} other */
+  isSameObject(other) {
+    const [core, id] = self(this, Descriptor);
+    return core.isSameObject(id, handle(other, Descriptor));
+  },
+  metadataHash() {
+    const [core, id, host] = self(this, Descriptor);
+    return result(host, () => {
+      const [lower, upper] = core.metadataHash(id);
+      return { lower, upper };
+    });
+  },
+  /** @param {PathFlags} pathFlags @param {string} path */
+  metadataHashAt(pathFlags, path) {
+    const [core, id, host] = self(this, Descriptor);
+    return result(host, () => {
+      const [lower, upper] = core.metadataHashAt(id, follow(pathFlags), path);
+      return { lower, upper };
+    });
+  },
+});
+
+// The guest dropped the descriptor: its core handle goes now, or when the
+// last of its streams ends.
+Object.defineProperty(Descriptor.prototype, symbolDispose, {
+  /** @this {unknown} */
+  value: function dispose() {
+    /** @type {Preview2Host} */
+    let host;
+    try {
+      [, , host] = self(this, Descriptor);
+    } catch {
+      return; // already dropped
+    }
+    const id = /** @type {number} */ (detach(this));
+    const entry = busy.get(host)?.get(id);
+    if (entry) entry.dropped = true;
+    else host.core.drop(id);
+  },
+});
+
+/**
+ * The wasi:filesystem@0.3 interfaces. Their names are 0.2's too: a
+ * component importing both versions of wasi:filesystem would get one
+ * `Descriptor` for both, which jco cannot tell apart (wasi-web serves 0.3
+ * then; see README).
+ * @param {() => Preview2Host} getHost
+ */
+export function filesystemImports3(getHost) {
+  return {
+    "wasi:filesystem/types": { Descriptor },
+    "wasi:filesystem/preopens": {
+      getDirectories() {
+        const host = getHost();
+        return host.core.getDirectories().map(([id, name]) => [wrap(Descriptor, host, id), name]);
+      },
+    },
+  };
+}

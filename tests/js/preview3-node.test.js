@@ -1,0 +1,278 @@
+// WASI 0.3 components (tests/p3guests, built with the wasip3 crate) on
+// wasi-web's 0.3 host in Node. They need JSPI: under Node 24 (scripts/test.sh
+// runs this file there too, NODE24_FILES) every guest runs through run(),
+// WASIp3 and the CLI; under Node 20 the same entry points must refuse with
+// the clear "needs JSPI" error. Detection and the stream helpers are plain
+// JS and are checked under both.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+import { MemFS, run, StdinQueue } from "../../js/index.js";
+import { componentWasiVersion } from "../../js/module.js";
+import { byteStream, chunksOf, readableOf, WASIp3, NEEDS_JSPI, transpileP3 } from "../../js/preview3/index.js";
+import { runCli } from "./helpers/cli.js";
+import { bigBin, P3_CASES } from "./helpers/preview3.js";
+import { p2Guest, p3Guest, requirePackage } from "./helpers/prereq.js";
+import { mutator } from "./helpers/wat.js";
+
+const JSPI = typeof WebAssembly.Suspending === "function";
+const GUESTS = ["hello", "cli", "clocks", "fs", "sockets", "tz"];
+const guest = (/** @type {string} */ name) => readFileSync(p3Guest(name));
+const sum = (/** @type {string} */ s) => [...Buffer.from(s)].reduce((a, b) => a + b, 0);
+
+requirePackage("@bytecodealliance/jco");
+
+// ---- detection (any Node) ----
+
+/** A component whose one top-level section (id) holds `text`. */
+function componentWith(id, text) {
+  const body = new TextEncoder().encode(text);
+  assert.ok(body.length < 128);
+  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00, id, body.length, ...body]);
+}
+
+test("componentWasiVersion: the built 0.3 guests are 0.3, the 0.2 ones 0.2, a module none", () => {
+  for (const name of GUESTS) assert.equal(componentWasiVersion(guest(name)), "0.3", name);
+  for (const name of ["hello", "ifaces", "sleep"]) assert.equal(componentWasiVersion(readFileSync(p2Guest(name))), "0.2", name);
+  assert.equal(componentWasiVersion(mutator()), undefined);
+  assert.equal(componentWasiVersion(new Uint8Array([1, 2, 3])), undefined);
+});
+
+test("componentWasiVersion: 0.3.x releases and 0.3.0 release candidates, in imports or exports only", () => {
+  assert.equal(componentWasiVersion(componentWith(10, "wasi:cli/stdout@0.3.0-rc-2026-03-15")), "0.3");
+  assert.equal(componentWasiVersion(componentWith(10, "wasi:filesystem/types@0.3.0-rc-2025-09-16")), "0.3");
+  assert.equal(componentWasiVersion(componentWith(11, "wasi:cli/run@0.3.2")), "0.3");
+  assert.equal(componentWasiVersion(componentWith(10, "wasi:cli/stdout@0.2.6")), "0.2");
+  assert.equal(componentWasiVersion(componentWith(10, "wasi:cli/stdout@0.30.0")), "0.2");
+  // A nested module (section 1) naming 0.3 does not make the component 0.3.
+  assert.equal(componentWasiVersion(componentWith(1, "wasi:cli/stdout@0.3.2")), "0.2");
+  // A truncated section is not read past the end.
+  const cut = componentWith(10, "wasi:cli/stdout@0.3.2").subarray(0, 14);
+  assert.equal(componentWasiVersion(cut), "0.2");
+});
+
+// ---- stream helpers (any Node) ----
+
+/** A stand-in for jco's lifted Stream: gives `chunks`, at most `count` bytes a read, as jco does. */
+function fakeGuestStream(chunks) {
+  const queue = chunks.map((c) => Uint8Array.from(c));
+  const reads = [];
+  let disposed = 0;
+  return {
+    reads,
+    get disposed() {
+      return disposed;
+    },
+    async read({ count }) {
+      reads.push(count);
+      const next = queue.shift();
+      if (next === undefined) return { value: undefined, done: true };
+      if (next.length > count) queue.unshift(next.subarray(count));
+      return { value: Array.from(next.subarray(0, count)), done: false };
+    },
+    [Symbol.dispose]() {
+      disposed++;
+    },
+  };
+}
+
+test("chunksOf: reads the guest's stream in chunks, disposes it at the end and on an early stop", async () => {
+  const s = fakeGuestStream([[1, 2, 3], new Array(70000).fill(7), [9]]);
+  const got = [];
+  for await (const c of chunksOf(s)) got.push(c.length);
+  assert.deepEqual(got, [3, 65536, 70000 - 65536, 1]);
+  assert.ok(s.reads.every((n) => n === 65536));
+  assert.equal(s.disposed, 1);
+  const early = fakeGuestStream([[1], [2], [3]]);
+  for await (const c of chunksOf(early, { chunkBytes: 2 })) {
+    assert.deepEqual([...c], [1]);
+    break;
+  }
+  assert.equal(early.disposed, 1);
+  assert.equal(early.reads.length, 1);
+  await assert.rejects(chunksOf(early, { chunkBytes: 0 }).next(), /chunkBytes/);
+});
+
+test("readableOf: a guest stream as a ReadableStream", async () => {
+  const text = await new Response(readableOf(fakeGuestStream([[104, 105], [33]]))).text();
+  assert.equal(text, "hi!");
+});
+
+test("byteStream: pulls its source only as the guest reads, cuts big chunks, reports the end", async () => {
+  let pulled = 0;
+  let ended = null;
+  async function* source() {
+    pulled++;
+    yield new Uint8Array(150_000);
+    pulled++;
+    yield "abc";
+    pulled++;
+  }
+  const s = byteStream(source(), { onEnd: (...e) => (ended = e) });
+  assert.equal(pulled, 0);
+  const sizes = [];
+  for (;;) {
+    const { value, done } = await s.next();
+    if (done) break;
+    sizes.push(value.length);
+    if (sizes.length === 1) assert.equal(pulled, 1);
+  }
+  assert.deepEqual(sizes, [65536, 65536, 150_000 - 131072, 3]);
+  assert.deepEqual(ended, []);
+  // A failing source ends the stream and says why; a cancelled one says so.
+  const failing = byteStream(
+    (async function* () {
+      yield "x";
+      throw new Error("source broke");
+    })(),
+    { onEnd: (...e) => (ended = e) },
+  );
+  assert.equal((await failing.next()).value.length, 1);
+  assert.equal((await failing.next()).done, true);
+  assert.match(String(ended[0]), /source broke/);
+  let cancelled = false;
+  const dropped = byteStream([new Uint8Array(3)], { onCancel: () => (cancelled = true) });
+  await dropped.return();
+  assert.equal(cancelled, true);
+  assert.equal((await dropped.next()).done, true);
+  // Not bytes: the stream ends with the error.
+  const bad = byteStream([{}], { onEnd: (...e) => (ended = e) });
+  assert.equal((await bad.next()).done, true);
+  assert.match(String(ended[0]), /not bytes/);
+  assert.throws(() => byteStream(42), TypeError);
+});
+
+if (!JSPI) {
+  // ---- Node without JSPI (Node 20): a clear refusal, never a hang or a crash ----
+
+  test("without JSPI: run() of a 0.3 component rejects saying it needs JSPI", async () => {
+    await assert.rejects(run(guest("hello")), (e) => e instanceof Error && e.message === NEEDS_JSPI);
+    await assert.rejects(run(guest("hello"), { async: true }), (e) => e.message === NEEDS_JSPI);
+    assert.throws(
+      () => new WASIp3(),
+      (e) => e.message === NEEDS_JSPI,
+    );
+    assert.throws(
+      () => transpileP3(guest("hello")),
+      (e) => e.message === NEEDS_JSPI,
+    );
+  });
+
+  test("without JSPI: the CLI exits 1 with the message", async () => {
+    const r = await runCli([p3Guest("hello")]);
+    assert.equal(r.exitCode, 1);
+    assert.match(r.stderr, /WASI 0\.3 components need JSPI/);
+    assert.equal(r.stdout, "");
+  });
+} else {
+  // ---- Node 24: every guest ----
+
+  /** A MemFS with /data holding `files`. */
+  function fsWith(files = {}) {
+    const fs = new MemFS();
+    fs.mkdir("/data");
+    for (const [name, text] of Object.entries(files)) fs.writeFile(`/data/${name}`, text);
+    return fs;
+  }
+
+  for (const c of P3_CASES) {
+    test(`run(): ${c.name}`, async () => {
+      const fs = fsWith(c.files);
+      const options = { fs, preopens: { "/data": "/data" }, ...c.options };
+      if (c.trap) {
+        await assert.rejects(run(guest(c.guest), options), (e) => {
+          assert.ok(e instanceof WebAssembly.RuntimeError, String(e));
+          assert.match(e.message, c.trap);
+          assert.equal(e.stdout, c.stdout);
+          assert.match(e.stderr, /panicked at .*\nboom\n/);
+          return true;
+        });
+        return;
+      }
+      const r = await run(guest(c.guest), options);
+      assert.equal(r.stdout, c.stdout);
+      if (c.stderr !== undefined) assert.equal(r.stderr, c.stderr);
+      assert.equal(r.exitCode, c.exitCode);
+      if (c.guest === "fs") {
+        // What the guest left, byte for byte; what it only read, unchanged.
+        assert.deepEqual(fs.readdir("/data").sort(), ["big.bin", "input.txt"]);
+        assert.deepEqual(new Uint8Array(fs.readFile("/data/big.bin")), bigBin());
+        assert.equal(fs.readFile("/data/input.txt", "utf8"), "hello input\n");
+      }
+    });
+  }
+
+  test("WASIp3: stdin fed after the start wakes the guest; output goes to a callback sink", async () => {
+    const stdin = new StdinQueue();
+    const chunks = [];
+    const wasi = new WASIp3({ args: ["cli"], stdin, stdout: (c) => chunks.push(Buffer.from(c).toString()), stderr: "buffer" });
+    const { instantiate } = await transpileP3(guest("cli"));
+    const done = wasi.runAsync(instantiate(wasi.imports));
+    // The guest prints its first lines, then waits in its read of stdin (it cannot end without input).
+    while (!chunks.join("").includes("tty stdin=true")) await new Promise((r) => setImmediate(r));
+    assert.match(chunks.join(""), /^args=\["cli"\]\n/);
+    stdin.push("late ");
+    stdin.push("input");
+    stdin.end();
+    assert.equal(await done, 0);
+    assert.match(
+      chunks.join(""),
+      new RegExp(`stdin 10 bytes in (one or no|several) reads, ends Ok\\(\\(\\)\\), sum ${sum("late input")}\n$`),
+    );
+  });
+
+  test("run(): an AbortSignal stops a 0.3 component waiting for stdin, with its output so far", async () => {
+    const stdin = new StdinQueue();
+    const controller = new AbortController();
+    let printed = "";
+    const stdout = (/** @type {Uint8Array} */ c) => (printed += Buffer.from(c).toString());
+    const wasi = new WASIp3({ args: ["cli"], stdin, stdout, stderr: "buffer" });
+    const { instantiate } = await transpileP3(guest("cli"));
+    const done = wasi.runAsync(instantiate(wasi.imports), { signal: controller.signal });
+    while (!printed.includes("tty stdin=true")) await new Promise((r) => setImmediate(r));
+    controller.abort();
+    await assert.rejects(done, (e) => e.name === "AbortError");
+    // Its next call trapped: nothing after the wait was written.
+    assert.doesNotMatch(printed, /stdin \d+ bytes/);
+    await assert.rejects(run(guest("hello"), { signal: AbortSignal.abort() }), (e) => e.name === "AbortError");
+  });
+
+  test("WASIp3: a stdin callback that throws ends the run with its error (as the CLI's --browser stop does)", async () => {
+    class Stop extends Error {}
+    let printed = "";
+    const stdin = () => {
+      throw new Stop("stopped by the host");
+    };
+    const wasi = new WASIp3({ args: ["cli"], stdin, stdout: (c) => (printed += Buffer.from(c).toString()), stderr: "buffer" });
+    const { instantiate } = await transpileP3(guest("cli"));
+    await assert.rejects(wasi.runAsync(instantiate(wasi.imports)), (e) => e instanceof Stop);
+    // It stopped in its read: nothing after it was written.
+    assert.match(printed, /^args=\["cli"\]\n[^]*tty stdin=false stdout=false\n$/);
+  });
+
+  test("WASIp3: serves 0.2 and 0.3 members of one interface from one object, and refuses run()", async () => {
+    const wasi = new WASIp3({ stdout: "buffer", stderr: "buffer" });
+    const i = wasi.imports;
+    assert.equal(typeof i["wasi:cli/stdout"].getStdout, "function");
+    assert.equal(typeof i["wasi:cli/stdout"].writeViaStream, "function");
+    assert.equal(typeof i["wasi:clocks/monotonic-clock"].subscribeDuration, "function");
+    assert.equal(typeof i["wasi:clocks/monotonic-clock"].waitFor, "function");
+    assert.equal(typeof i["wasi:random/insecure-seed"].insecureSeed, "function");
+    assert.equal(typeof i["wasi:random/insecure-seed"].getInsecureSeed, "function");
+    assert.equal(typeof i["wasi:filesystem/types"].Descriptor.prototype.readDirectory, "function");
+    assert.equal(typeof i["wasi:sockets/types"].TcpSocket.create, "function");
+    assert.throws(() => wasi.run({}), /runAsync/);
+  });
+
+  test("CLI (Node 24): a 0.3 component with arguments, stdin and an exit code, and a trap", async () => {
+    const r = await runCli([p3Guest("cli"), "code=9"], { input: "from the pipe" });
+    assert.equal(r.exitCode, 9, r.stderr);
+    assert.ok(r.stdout.startsWith('args=["cli.wasm", "code=9"]\nenv=[]\n'), r.stdout);
+    assert.ok(r.stdout.endsWith(`stdin 13 bytes in one or no reads, ends Ok(()), sum ${sum("from the pipe")}\n`), r.stdout);
+    const trap = await runCli([p3Guest("cli"), "panic"]);
+    assert.equal(trap.exitCode, 134);
+    assert.match(trap.stderr, /boom\n[^]*wasi-web: cli\.wasm trapped: unreachable/);
+    const hello = await runCli([p3Guest("hello")]);
+    assert.deepEqual([hello.exitCode, hello.stdout, hello.stderr], [0, "hello from wasi 0.3\nand from std (0.2)\n", "to stderr\n"]);
+  });
+}

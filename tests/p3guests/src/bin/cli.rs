@@ -1,0 +1,69 @@
+//! wasi:cli@0.3: prints its arguments, the environment variables whose
+//! names start with P3_, the initial cwd, reads all of stdin through
+//! read-via-stream and prints its length and how many reads it took, then
+//! exits as its first argument asks: "ok" returns Ok, "err" returns Err
+//! (exit code 1), "exit-err" calls exit(Err), "code=N" exit-with-code(N),
+//! "big=N" writes N bytes to stdout in one stream first, "panic" panics
+//! (a trap).
+use p3guests::{read_all, say, write_out};
+use wasip3::cli::{environment, exit, stdin, terminal_stdin, terminal_stdout};
+
+struct Cli;
+wasip3::cli::command::export!(Cli);
+
+impl wasip3::exports::cli::run::Guest for Cli {
+    async fn run() -> Result<(), ()> {
+        let args = environment::get_arguments();
+        say(&format!("args={args:?}")).await;
+        let mut env: Vec<_> = environment::get_environment()
+            .into_iter()
+            .filter(|(k, _)| k.starts_with("P3_"))
+            .collect();
+        env.sort();
+        say(&format!("env={env:?}")).await;
+        say(&format!("cwd={:?}", environment::get_initial_cwd())).await;
+        say(&format!(
+            "tty stdin={} stdout={}",
+            terminal_stdin::get_terminal_stdin().is_some(),
+            terminal_stdout::get_terminal_stdout().is_some()
+        ))
+        .await;
+        let (rx, done) = stdin::read_via_stream();
+        let (input, reads) = read_all(rx).await;
+        let status = done.await;
+        say(&format!(
+            "stdin {} bytes in {} reads, ends {:?}, sum {}",
+            input.len(),
+            if reads > 1 { "several" } else { "one or no" },
+            status,
+            input.iter().map(|b| *b as u64).sum::<u64>()
+        ))
+        .await;
+        let how = args.get(1).map(String::as_str).unwrap_or("ok");
+        if let Some(n) = how.strip_prefix("big=") {
+            let n: usize = n.parse().unwrap();
+            let data: Vec<u8> = (0..n).map(|i| b'a' + (i % 26) as u8).collect();
+            write_out(false, &data).await;
+            say("").await;
+        }
+        match how {
+            "panic" => panic!("boom"),
+            "err" => Err(()),
+            "exit-err" => {
+                exit::exit(Err(()));
+                unreachable!()
+            }
+            _ => {
+                if let Some(code) = how.strip_prefix("code=") {
+                    exit::exit_with_code(code.parse().unwrap());
+                    unreachable!()
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+fn main() {
+    unreachable!("the 0.3 run export is the entry point");
+}
