@@ -61,7 +61,25 @@ const WASI_03_NAME = /wasi:[a-z0-9-]+\/[a-z0-9-]+@0\.3[.-]/;
  */
 export function componentWasiVersion(data) {
   if (!isComponent(data)) return undefined;
-  const bytes = toBytes(data, "the component");
+  return ownNamesMatch(toBytes(data, "the component"), WASI_03_NAME) ? "0.3" : "0.2";
+}
+
+/**
+ * Whether a component's own imports name `wasi:http/outgoing-handler` (it
+ * fetches): `run()` then runs it in async mode where there is JSPI, since a
+ * response can only be waited for by suspending.
+ * @param {unknown} data
+ */
+export function componentFetches(data) {
+  return isComponent(data) && ownNamesMatch(toBytes(data, "the component"), /wasi:http\/outgoing-handler@/, [10]);
+}
+
+/**
+ * Whether the text of a component's top-level import (10) or export (11)
+ * sections matches `pattern` (names are stored as plain UTF-8 there).
+ * @param {Uint8Array} bytes @param {RegExp} pattern @param {number[]} [ids]
+ */
+function ownNamesMatch(bytes, pattern, ids = [10, 11]) {
   const text = new TextDecoder("utf-8", { fatal: false });
   let at = 8;
   while (at < bytes.length) {
@@ -71,11 +89,10 @@ export function componentWasiVersion(data) {
     const [length, start] = size;
     const end = start + length;
     if (end > bytes.length) break;
-    // 10: the component's imports, 11: its exports.
-    if ((id === 10 || id === 11) && WASI_03_NAME.test(text.decode(bytes.subarray(start, end)))) return "0.3";
+    if (ids.includes(id) && pattern.test(text.decode(bytes.subarray(start, end)))) return true;
     at = end;
   }
-  return "0.2";
+  return false;
 }
 
 /**

@@ -22,6 +22,7 @@ export const TRAP_EXIT_CODE = 134;
  * @property {string} [componentUrl] jco's JS for a component (`instantiation: "async"`)
  * @property {string[]} [componentImports] the interfaces it imports (those wasi-web lacks get trapping stand-ins)
  * @property {boolean} [componentP3] a WASI 0.3 component (transpiled for JSPI): run on WASIp3
+ * @property {boolean} [componentAsync] transpiled for JSPI (0.3, or a 0.2 one that fetches): run with runAsync
  * @property {string[]} args argv, argv[0] included
  * @property {Record<string, string>} env
  * @property {Record<string, string>} preopens guest path → MemFS path
@@ -92,7 +93,7 @@ async function loadComponent(job, options) {
     import("../preview2/missing.js"),
     import(url),
   ]);
-  const wasi = job.componentP3 ? new WASIp3(options) : new WASIp2(options);
+  const wasi = job.componentP3 ? new WASIp3(options) : new WASIp2({ ...options, async: job.componentAsync === true });
   // Async instantiation (as the driver transpiled it): a page's main thread
   // may not compile or instantiate large modules synchronously.
   /** @param {string} file */
@@ -101,9 +102,7 @@ async function loadComponent(job, options) {
   const instance = await generated.instantiate(fetchModule, imports);
   // WASIp2's trap errors name the component (`${args[0]} trapped: ...`).
   // A 0.3 component's run is a Promise (JSPI): start() is awaited.
-  const start = job.componentP3
-    ? () => /** @type {import("../preview3/wasip3.js").WASIp3} */ (wasi).runAsync(instance)
-    : () => wasi.run(instance);
+  const start = job.componentP3 || job.componentAsync ? () => wasi.runAsync(instance) : () => wasi.run(instance);
   return { host: wasi, start, trapMessage: (/** @type {Error} */ error) => error.message };
 }
 

@@ -9,19 +9,17 @@
 // response.new) serves `wasi-web serve` (server.js).
 import { byteStream, chunksOf, err, ok, readableOf } from "../preview3/streams.js";
 import { errorCodeFromFetch, internalError } from "./errors.js";
-import { Fields, latin1, validName } from "./fields.js";
+import { Fields, latin1 } from "./fields.js";
 import {
-  AUTHORITY,
   concat,
   contentLength,
   IN_NODE,
   MAX_BUFFERED_BODY,
   methodName,
-  PATH,
   pageFailure,
   pageForbidden,
-  SCHEME,
   schemeName,
+  validRequestPart,
 } from "./types.js";
 
 /** @typedef {import("./errors.js").ErrorCode} ErrorCode */
@@ -101,8 +99,7 @@ export function httpImports3(options = {}) {
     }
     /** @param {Method} m */
     setMethod(m) {
-      if (m?.tag === "other" && !validName(m.val)) throw REFUSED;
-      methodName(m);
+      if (!validRequestPart.method(m)) throw REFUSED;
       this.#method = m;
     }
     getPathWithQuery() {
@@ -110,7 +107,7 @@ export function httpImports3(options = {}) {
     }
     /** @param {string | undefined} p */
     setPathWithQuery(p) {
-      if (p != null && !PATH.test(p)) throw REFUSED;
+      if (!validRequestPart.pathWithQuery(p)) throw REFUSED;
       this.#path = p ?? undefined;
     }
     getScheme() {
@@ -118,7 +115,7 @@ export function httpImports3(options = {}) {
     }
     /** @param {Scheme | undefined} s */
     setScheme(s) {
-      if (s?.tag === "other" && !SCHEME.test(String(s.val))) throw REFUSED;
+      if (!validRequestPart.scheme(s)) throw REFUSED;
       this.#scheme = s ?? undefined;
     }
     getAuthority() {
@@ -126,7 +123,7 @@ export function httpImports3(options = {}) {
     }
     /** @param {string | undefined} a */
     setAuthority(a) {
-      if (a != null && (!AUTHORITY.test(a) || a.includes("@"))) throw REFUSED;
+      if (!validRequestPart.authority(a)) throw REFUSED;
       this.#authority = a ?? undefined;
     }
     getOptions() {

@@ -93,6 +93,21 @@ export const AUTHORITY = /^[A-Za-z0-9\-._~!$&'()*+,;=:@[\]%]*$/;
 export const PATH = /^[/*][^\s#\0-\x1f\x7f]*$|^$/;
 export const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/;
 
+/**
+ * The request setters' rules, one place for 0.2 and 0.3 (js/http/p3.js):
+ * each says whether the value may be set (wasmtime refuses the same ones).
+ */
+export const validRequestPart = {
+  /** @param {Method} m */
+  method: (m) => (m?.tag !== "other" || validName(m.val)) && methodName(m) !== undefined,
+  /** @param {string | undefined} p */
+  pathWithQuery: (p) => p == null || PATH.test(p),
+  /** @param {Scheme | undefined} s */
+  scheme: (s) => s?.tag !== "other" || SCHEME.test(String(s.val)),
+  /** @param {string | undefined} a */
+  authority: (a) => a == null || (AUTHORITY.test(a) && !a.includes("@")),
+};
+
 /** Nanoseconds (a WIT duration) as milliseconds for a timer. @param {bigint | undefined} ns */
 const ms = (ns) => (ns === undefined ? undefined : Number(ns / 1_000_000n));
 
@@ -257,8 +272,7 @@ export function httpImports(getHost, options = {}) {
     }
     /** @param {Method} m */
     setMethod(m) {
-      if (m?.tag === "other" && !validName(m.val)) throw REFUSED;
-      methodName(m);
+      if (!validRequestPart.method(m)) throw REFUSED;
       this.#method = m;
     }
     pathWithQuery() {
@@ -266,7 +280,7 @@ export function httpImports(getHost, options = {}) {
     }
     /** @param {string | undefined} p */
     setPathWithQuery(p) {
-      if (p != null && !PATH.test(p)) throw REFUSED;
+      if (!validRequestPart.pathWithQuery(p)) throw REFUSED;
       this.#path = p ?? undefined;
     }
     scheme() {
@@ -274,7 +288,7 @@ export function httpImports(getHost, options = {}) {
     }
     /** @param {Scheme | undefined} s */
     setScheme(s) {
-      if (s?.tag === "other" && !SCHEME.test(String(s.val))) throw REFUSED;
+      if (!validRequestPart.scheme(s)) throw REFUSED;
       this.#scheme = s ?? undefined;
     }
     authority() {
@@ -282,7 +296,7 @@ export function httpImports(getHost, options = {}) {
     }
     /** @param {string | undefined} a */
     setAuthority(a) {
-      if (a != null && (!AUTHORITY.test(a) || a.includes("@"))) throw REFUSED;
+      if (!validRequestPart.authority(a)) throw REFUSED;
       this.#authority = a ?? undefined;
     }
     headers() {

@@ -44,23 +44,30 @@ function say(line) {
 async function transpileForPage(bytes) {
   const { transpileFiles } = await import("../preview2/run.js");
   // A WASI 0.3 component is transpiled for JSPI (Chromium has it).
-  return transpileFiles(bytes, { instantiation: "async", async: componentWasiVersion(bytes) === "0.3" });
+  const p3 = componentWasiVersion(bytes) === "0.3";
+  const transpiled = await transpileFiles(bytes, { instantiation: "async", async: p3 });
+  // A 0.2 component that fetches waits for fetch(): it runs on an async host
+  // (JSPI), as the CLI does it in Node 24.
+  if (p3 || !transpiled.imports.includes("wasi:http/outgoing-handler")) return { transpiled, async: p3 };
+  return { transpiled: await transpileFiles(bytes, { instantiation: "async", async: true }), async: true };
 }
 
 /**
  * Serves the program: the module itself, or a component's transpiled files.
  * @param {import("./server.js").Server} server
  * @param {Uint8Array} bytes
- * @param {import("../preview2/transpile-cache.js").Transpiled | null} transpiled
- * @returns {{ wasmUrl: string } | { componentUrl: string, componentImports: string[], componentP3: boolean }}
+ * @param {{ transpiled: import("../preview2/transpile-cache.js").Transpiled, async: boolean } | null} forPage
+ * @returns {{ wasmUrl: string } | { componentUrl: string, componentImports: string[], componentP3: boolean, componentAsync: boolean }}
  */
-function serveProgram(server, bytes, transpiled) {
-  if (!transpiled) return { wasmUrl: server.route("/__wasi-web/program.wasm", bytes) };
+function serveProgram(server, bytes, forPage) {
+  if (!forPage) return { wasmUrl: server.route("/__wasi-web/program.wasm", bytes) };
+  const { transpiled } = forPage;
   for (const [name, data] of transpiled.files) server.route(`/__wasi-web/component/${name}`, data);
   return {
     componentUrl: `${server.url}/__wasi-web/component/${transpiled.name}.js`,
     componentImports: transpiled.imports,
     componentP3: componentWasiVersion(bytes) === "0.3",
+    componentAsync: forPage.async,
   };
 }
 

@@ -13,18 +13,18 @@ import { bytesOf, define, handle, self, wrap } from "./resource.js";
 /** @typedef {{ tag: "no-change" | "now" } | { tag: "timestamp", val: Datetime }} NewTimestamp */
 /** @typedef {{ symlinkFollow?: boolean } | undefined} PathFlags */
 
-const TYPES = ["regular-file", "directory", "symbolic-link"];
-const ADVICE = ["normal", "sequential", "random", "will-need", "dont-need", "no-reuse"];
-const DESCRIPTOR_FLAGS = ["read", "write", "fileIntegritySync", "dataIntegritySync", "requestedWriteSync", "mutateDirectory"];
-const OPEN_FLAGS = ["create", "directory", "exclusive", "truncate"];
-const NS = 1_000_000_000n;
+export const TYPES = ["regular-file", "directory", "symbolic-link"];
+export const ADVICE = ["normal", "sequential", "random", "will-need", "dont-need", "no-reuse"];
+export const DESCRIPTOR_FLAGS = ["read", "write", "fileIntegritySync", "dataIntegritySync", "requestedWriteSync", "mutateDirectory"];
+export const OPEN_FLAGS = ["create", "directory", "exclusive", "truncate"];
+export const NS = 1_000_000_000n;
 
 /**
  * A flags record (`{ read: true, ... }`) as bits, bit i for `names[i]`.
  * @param {Record<string, unknown> | undefined} obj
  * @param {string[]} names
  */
-function bits(obj, names) {
+export function bits(obj, names) {
   let b = 0;
   names.forEach((n, i) => {
     if (obj?.[n]) b |= 1 << i;
@@ -37,7 +37,7 @@ function bits(obj, names) {
  * @param {string[]} names
  * @returns {Record<string, boolean>}
  */
-function unbits(b, names) {
+export function unbits(b, names) {
   /** @type {Record<string, boolean>} */
   const o = {};
   names.forEach((n, i) => (o[n] = (b & (1 << i)) !== 0));
@@ -69,7 +69,7 @@ function descriptorStat(v) {
  * @param {NewTimestamp} t
  * @returns {[number, bigint]}
  */
-function newTimestamp(t) {
+export function newTimestamp(t) {
   switch (t?.tag) {
     case "no-change":
       return [0, 0n];
@@ -90,10 +90,103 @@ function newTimestamp(t) {
  * @param {Preview2Host} host
  * @param {() => T} f
  */
-const fsCall = (host, f) => viaMounts(host, f, (e) => e === "would-block");
+export const fsCall = (host, f) => viaMounts(host, f, (e) => e === "would-block");
 
 /** @param {PathFlags} pathFlags */
-const follow = (pathFlags) => Boolean(pathFlags?.symlinkFollow);
+export const follow = (pathFlags) => Boolean(pathFlags?.symlinkFollow);
+
+/**
+ * The descriptor's methods that are one core call each, shared by 0.2 and
+ * 0.3 (js/preview3/filesystem.js): the same calls into the core, wrapped by
+ * each one's `call` (0.2's throws the error code, 0.3's returns a result)
+ * and `stat` (its descriptor-stat shape).
+ * @param {ReturnType<typeof define>} Descriptor the preview's descriptor resource
+ * @param {(host: Preview2Host, f: () => any) => unknown} call
+ * @param {(v: BigUint64Array) => object} stat
+ */
+export function pathMethods(Descriptor, call, stat) {
+  return {
+    /** @param {string} path */
+    createDirectoryAt(path) {
+      const [core, id, host] = self(this, Descriptor);
+      return call(host, () => core.createDirectoryAt(id, path));
+    },
+    stat() {
+      const [core, id, host] = self(this, Descriptor);
+      return call(host, () => stat(core.stat(id)));
+    },
+    /** @param {PathFlags} pathFlags @param {string} path */
+    statAt(pathFlags, path) {
+      const [core, id, host] = self(this, Descriptor);
+      return call(host, () => stat(core.statAt(id, follow(pathFlags), path)));
+    },
+    /** @param {PathFlags} pathFlags @param {string} path @param {NewTimestamp} atime @param {NewTimestamp} mtime */
+    setTimesAt(pathFlags, path, atime, mtime) {
+      const [core, id, host] = self(this, Descriptor);
+      const [at, a] = newTimestamp(atime);
+      const [mt, m] = newTimestamp(mtime);
+      return call(host, () => core.setTimesAt(id, follow(pathFlags), path, at, a, mt, m));
+    },
+    /** @param {PathFlags} oldPathFlags @param {string} oldPath @param {unknown} newDescriptor @param {string} newPath */
+    linkAt(oldPathFlags, oldPath, newDescriptor, newPath) {
+      const [core, id, host] = self(this, Descriptor);
+      const to = handle(newDescriptor, Descriptor);
+      return call(host, () => core.linkAt(id, follow(oldPathFlags), oldPath, to, newPath));
+    },
+    /** @param {PathFlags} pathFlags @param {string} path @param {Record<string, boolean> | undefined} openFlags @param {Record<string, boolean> | undefined} flags */
+    openAt(pathFlags, path, openFlags, flags) {
+      const [core, id, host] = self(this, Descriptor);
+      const [o, f] = [bits(openFlags, OPEN_FLAGS), bits(flags, DESCRIPTOR_FLAGS)];
+      return call(host, () => wrap(Descriptor, host, core.openAt(id, follow(pathFlags), path, o, f)));
+    },
+    /** @param {string} path */
+    readlinkAt(path) {
+      const [core, id, host] = self(this, Descriptor);
+      return call(host, () => core.readlinkAt(id, path));
+    },
+    /** @param {string} path */
+    removeDirectoryAt(path) {
+      const [core, id, host] = self(this, Descriptor);
+      return call(host, () => core.removeDirectoryAt(id, path));
+    },
+    /** @param {string} oldPath @param {unknown} newDescriptor @param {string} newPath */
+    renameAt(oldPath, newDescriptor, newPath) {
+      const [core, id, host] = self(this, Descriptor);
+      const to = handle(newDescriptor, Descriptor);
+      return call(host, () => core.renameAt(id, oldPath, to, newPath));
+    },
+    /** @param {string} oldPath @param {string} newPath */
+    symlinkAt(oldPath, newPath) {
+      const [core, id, host] = self(this, Descriptor);
+      return call(host, () => core.symlinkAt(id, oldPath, newPath));
+    },
+    /** @param {string} path */
+    unlinkFileAt(path) {
+      const [core, id, host] = self(this, Descriptor);
+      return call(host, () => core.unlinkFileAt(id, path));
+    },
+    /** @param {unknown} other */
+    isSameObject(other) {
+      const [core, id] = self(this, Descriptor);
+      return core.isSameObject(id, handle(other, Descriptor));
+    },
+    metadataHash() {
+      const [core, id, host] = self(this, Descriptor);
+      return call(host, () => {
+        const [lower, upper] = core.metadataHash(id);
+        return { lower, upper };
+      });
+    },
+    /** @param {PathFlags} pathFlags @param {string} path */
+    metadataHashAt(pathFlags, path) {
+      const [core, id, host] = self(this, Descriptor);
+      return call(host, () => {
+        const [lower, upper] = core.metadataHashAt(id, follow(pathFlags), path);
+        return { lower, upper };
+      });
+    },
+  };
+}
 
 export const Descriptor = define("Descriptor", "wasi:filesystem/types.descriptor");
 Object.assign(Descriptor.prototype, {
@@ -159,85 +252,7 @@ Object.assign(Descriptor.prototype, {
     const [core, id] = self(this, Descriptor);
     core.sync(id);
   },
-  /** @param {string} path */
-  createDirectoryAt(path) {
-    const [core, id, host] = self(this, Descriptor);
-    return fsCall(host, () => core.createDirectoryAt(id, path));
-  },
-  stat() {
-    const [core, id, host] = self(this, Descriptor);
-    return fsCall(host, () => descriptorStat(core.stat(id)));
-  },
-  /** @param {PathFlags} pathFlags @param {string} path */
-  statAt(pathFlags, path) {
-    const [core, id, host] = self(this, Descriptor);
-    return fsCall(host, () => descriptorStat(core.statAt(id, follow(pathFlags), path)));
-  },
-  /** @param {PathFlags} pathFlags @param {string} path @param {NewTimestamp} atime @param {NewTimestamp} mtime */
-  setTimesAt(pathFlags, path, atime, mtime) {
-    const [core, id, host] = self(this, Descriptor);
-    const [at, a] = newTimestamp(atime);
-    const [mt, m] = newTimestamp(mtime);
-    return fsCall(host, () => core.setTimesAt(id, follow(pathFlags), path, at, a, mt, m));
-  },
-  /** @param {PathFlags} oldPathFlags @param {string} oldPath @param {unknown} newDescriptor @param {string} newPath */
-  linkAt(oldPathFlags, oldPath, newDescriptor, newPath) {
-    const [core, id, host] = self(this, Descriptor);
-    const to = handle(newDescriptor, Descriptor);
-    return fsCall(host, () => core.linkAt(id, follow(oldPathFlags), oldPath, to, newPath));
-  },
-  /** @param {PathFlags} pathFlags @param {string} path @param {Record<string, boolean> | undefined} openFlags @param {Record<string, boolean> | undefined} flags */
-  openAt(pathFlags, path, openFlags, flags) {
-    const [core, id, host] = self(this, Descriptor);
-    const [o, f] = [bits(openFlags, OPEN_FLAGS), bits(flags, DESCRIPTOR_FLAGS)];
-    return fsCall(host, () => wrap(Descriptor, host, core.openAt(id, follow(pathFlags), path, o, f)));
-  },
-  /** @param {string} path */
-  readlinkAt(path) {
-    const [core, id, host] = self(this, Descriptor);
-    return fsCall(host, () => core.readlinkAt(id, path));
-  },
-  /** @param {string} path */
-  removeDirectoryAt(path) {
-    const [core, id, host] = self(this, Descriptor);
-    return fsCall(host, () => core.removeDirectoryAt(id, path));
-  },
-  /** @param {string} oldPath @param {unknown} newDescriptor @param {string} newPath */
-  renameAt(oldPath, newDescriptor, newPath) {
-    const [core, id, host] = self(this, Descriptor);
-    const to = handle(newDescriptor, Descriptor);
-    return fsCall(host, () => core.renameAt(id, oldPath, to, newPath));
-  },
-  /** @param {string} oldPath @param {string} newPath */
-  symlinkAt(oldPath, newPath) {
-    const [core, id, host] = self(this, Descriptor);
-    return fsCall(host, () => core.symlinkAt(id, oldPath, newPath));
-  },
-  /** @param {string} path */
-  unlinkFileAt(path) {
-    const [core, id, host] = self(this, Descriptor);
-    return fsCall(host, () => core.unlinkFileAt(id, path));
-  },
-  /** @param {unknown} other */
-  isSameObject(other) {
-    const [core, id] = self(this, Descriptor);
-    return core.isSameObject(id, handle(other, Descriptor));
-  },
-  metadataHash() {
-    const [core, id, host] = self(this, Descriptor);
-    return fsCall(host, () => {
-      const [lower, upper] = core.metadataHash(id);
-      return { lower, upper };
-    });
-  },
-  /** @param {PathFlags} pathFlags @param {string} path */
-  metadataHashAt(pathFlags, path) {
-    const [core, id, host] = self(this, Descriptor);
-    return fsCall(host, () => {
-      const [lower, upper] = core.metadataHashAt(id, follow(pathFlags), path);
-      return { lower, upper };
-    });
-  },
+  ...pathMethods(Descriptor, fsCall, descriptorStat),
 });
 
 export const DirectoryEntryStream = define("DirectoryEntryStream", "wasi:filesystem/types.directory-entry-stream");

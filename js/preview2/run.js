@@ -6,7 +6,7 @@
 import { init } from "../core.js";
 import { collectedOutput } from "../host-base.js";
 import { toBytes } from "../internal.js";
-import { isComponent } from "../module.js";
+import { componentFetches, isComponent } from "../module.js";
 import { settleWriteBehind } from "../providers/wait.js";
 import { ASYNC_EXPORTS, ASYNC_IMPORTS, MOUNT_ASYNC_IMPORTS, WASIp2 } from "./wasip2.js";
 import { withMissingInterfaces } from "./missing.js";
@@ -149,20 +149,24 @@ export async function transpileComponent(component, options = {}) {
 /**
  * Runs a WASI 0.2 command component to completion (see `run()`): options as
  * for `new WASIp2()` except stdout/stderr, which are collected. With
- * `async: true` (JSPI) its waits suspend it instead of blocking the thread;
- * `cache: false` transpiles it again even if jco's output is cached; `jco`
+ * `async: true` (JSPI) its waits suspend it instead of blocking the thread
+ * (the default, where there is JSPI, for a component that imports
+ * `wasi:http/outgoing-handler`: it waits for fetch()); `cache: false` transpiles it again even if jco's output is cached; `jco`
  * hands over jco's module (else it is imported on first use).
  * @param {Uint8Array | ArrayBuffer | ArrayBufferView} component
  * @param {Omit<import("./wasip2.js").WASIp2Options, "stdout" | "stderr"> & { cache?: boolean, signal?: AbortSignal, jco?: JcoModule }} [options]
  * @returns {Promise<{ exitCode: number, stdout: string, stderr: string }>}
  */
 export async function runComponent(component, options = {}) {
-  const async = options.async === true;
+  // A component that fetches can only wait for a response by suspending:
+  // unless told otherwise, it runs in async mode where there is JSPI.
+  const jspi = typeof (/** @type {{ Suspending?: unknown }} */ (WebAssembly).Suspending) === "function";
+  const async = options.async ?? (jspi && componentFetches(component));
   const { signal, jco, ...hostOptions } = options;
   // In a page the core loads on first use (js/core.js).
   await init();
   // Fails early (no JSPI) before transpiling.
-  const wasi = new WASIp2({ ...hostOptions, stdout: "buffer", stderr: "buffer" });
+  const wasi = new WASIp2({ ...hostOptions, async, stdout: "buffer", stderr: "buffer" });
   // Its filesystem calls may wait for a URL or OPFS mount: they are async imports too.
   const mounts = wasi.waitsOnMounts;
   // A page's main thread refuses to instantiate a core module over 8 MB

@@ -5,8 +5,9 @@
 // streams and futures instead of wasi:io streams, `error-code` as a
 // variant (`{ tag: "no-entry" }`), results returned (not thrown) from the
 // async functions, `descriptor-type` as a variant, timestamps optional.
+import { ADVICE, DESCRIPTOR_FLAGS, newTimestamp, NS, pathMethods, TYPES, unbits } from "../preview2/filesystem.js";
 import { viaMounts } from "../preview2/io.js";
-import { bytesOf, define, detach, handle, self, wrap } from "../preview2/resource.js";
+import { bytesOf, define, detach, self, wrap } from "../preview2/resource.js";
 import { CHUNK_BYTES, chunksOf, err, ok, pulledStream } from "./streams.js";
 
 /** @typedef {import("../preview2/resource.js").Preview2Host} Preview2Host */
@@ -14,12 +15,6 @@ import { CHUNK_BYTES, chunksOf, err, ok, pulledStream } from "./streams.js";
 /** @typedef {{ tag: "no-change" | "now" } | { tag: "timestamp", val: Instant }} NewTimestamp */
 /** @typedef {{ symlinkFollow?: boolean } | undefined} PathFlags */
 /** @typedef {{ tag: string, val?: string }} ErrorCode */
-
-const TYPES = ["regular-file", "directory", "symbolic-link"];
-const ADVICE = ["normal", "sequential", "random", "will-need", "dont-need", "no-reuse"];
-const DESCRIPTOR_FLAGS = ["read", "write", "fileIntegritySync", "dataIntegritySync", "requestedWriteSync", "mutateDirectory"];
-const OPEN_FLAGS = ["create", "directory", "exclusive", "truncate"];
-const NS = 1_000_000_000n;
 
 /** The 0.3 error-code cases (0.2's minus would-block, plus other). */
 const ERROR_CODES = new Set(
@@ -38,29 +33,6 @@ const ERROR_CODES = new Set(
  */
 function errorCode(code) {
   return ERROR_CODES.has(code) ? { tag: code } : { tag: "other", val: code };
-}
-
-/**
- * @param {Record<string, unknown> | undefined} obj
- * @param {string[]} names
- */
-function bits(obj, names) {
-  let b = 0;
-  names.forEach((n, i) => {
-    if (obj?.[n]) b |= 1 << i;
-  });
-  return b;
-}
-
-/**
- * @param {number} b
- * @param {string[]} names
- */
-function unbits(b, names) {
-  /** @type {Record<string, boolean>} */
-  const o = {};
-  names.forEach((n, i) => (o[n] = (b & (1 << i)) !== 0));
-  return o;
 }
 
 /** @param {string | undefined} name */
@@ -84,26 +56,6 @@ function descriptorStat(v) {
     statusChangeTimestamp: instant(v[5]),
   };
 }
-
-/**
- * @param {NewTimestamp} t
- * @returns {[number, bigint]}
- */
-function newTimestamp(t) {
-  switch (t?.tag) {
-    case "no-change":
-      return [0, 0n];
-    case "now":
-      return [1, 0n];
-    case "timestamp":
-      return [2, BigInt(t.val.seconds) * NS + BigInt(t.val.nanoseconds)];
-    default:
-      throw new TypeError(`wasi-web: invalid new-timestamp ${JSON.stringify(t)}`);
-  }
-}
-
-/** @param {PathFlags} pathFlags */
-const follow = (pathFlags) => Boolean(pathFlags?.symlinkFollow);
 
 /**
  * A core call that may reach a suspending mount (see js/preview2/io.js).
@@ -375,85 +327,7 @@ Object.assign(Descriptor.prototype, {
     const [core, id, host] = self(this, Descriptor);
     return result(host, () => core.sync(id));
   },
-  /** @param {string} path */
-  createDirectoryAt(path) {
-    const [core, id, host] = self(this, Descriptor);
-    return result(host, () => core.createDirectoryAt(id, path));
-  },
-  stat() {
-    const [core, id, host] = self(this, Descriptor);
-    return result(host, () => descriptorStat(core.stat(id)));
-  },
-  /** @param {PathFlags} pathFlags @param {string} path */
-  statAt(pathFlags, path) {
-    const [core, id, host] = self(this, Descriptor);
-    return result(host, () => descriptorStat(core.statAt(id, follow(pathFlags), path)));
-  },
-  /** @param {PathFlags} pathFlags @param {string} path @param {NewTimestamp} atime @param {NewTimestamp} mtime */
-  setTimesAt(pathFlags, path, atime, mtime) {
-    const [core, id, host] = self(this, Descriptor);
-    const [at, a] = newTimestamp(atime);
-    const [mt, m] = newTimestamp(mtime);
-    return result(host, () => core.setTimesAt(id, follow(pathFlags), path, at, a, mt, m));
-  },
-  /** @param {PathFlags} oldPathFlags @param {string} oldPath @param {unknown} newDescriptor @param {string} newPath */
-  linkAt(oldPathFlags, oldPath, newDescriptor, newPath) {
-    const [core, id, host] = self(this, Descriptor);
-    const to = handle(newDescriptor, Descriptor);
-    return result(host, () => core.linkAt(id, follow(oldPathFlags), oldPath, to, newPath));
-  },
-  /** @param {PathFlags} pathFlags @param {string} path @param {Record<string, boolean> | undefined} openFlags @param {Record<string, boolean> | undefined} flags */
-  openAt(pathFlags, path, openFlags, flags) {
-    const [core, id, host] = self(this, Descriptor);
-    const [o, f] = [bits(openFlags, OPEN_FLAGS), bits(flags, DESCRIPTOR_FLAGS)];
-    return result(host, () => wrap(Descriptor, host, core.openAt(id, follow(pathFlags), path, o, f)));
-  },
-  /** @param {string} path */
-  readlinkAt(path) {
-    const [core, id, host] = self(this, Descriptor);
-    return result(host, () => core.readlinkAt(id, path));
-  },
-  /** @param {string} path */
-  removeDirectoryAt(path) {
-    const [core, id, host] = self(this, Descriptor);
-    return result(host, () => core.removeDirectoryAt(id, path));
-  },
-  /** @param {string} oldPath @param {unknown} newDescriptor @param {string} newPath */
-  renameAt(oldPath, newDescriptor, newPath) {
-    const [core, id, host] = self(this, Descriptor);
-    const to = handle(newDescriptor, Descriptor);
-    return result(host, () => core.renameAt(id, oldPath, to, newPath));
-  },
-  /** @param {string} oldPath @param {string} newPath */
-  symlinkAt(oldPath, newPath) {
-    const [core, id, host] = self(this, Descriptor);
-    return result(host, () => core.symlinkAt(id, oldPath, newPath));
-  },
-  /** @param {string} path */
-  unlinkFileAt(path) {
-    const [core, id, host] = self(this, Descriptor);
-    return result(host, () => core.unlinkFileAt(id, path));
-  },
-  /** @param {unknown} other */
-  isSameObject(other) {
-    const [core, id] = self(this, Descriptor);
-    return core.isSameObject(id, handle(other, Descriptor));
-  },
-  metadataHash() {
-    const [core, id, host] = self(this, Descriptor);
-    return result(host, () => {
-      const [lower, upper] = core.metadataHash(id);
-      return { lower, upper };
-    });
-  },
-  /** @param {PathFlags} pathFlags @param {string} path */
-  metadataHashAt(pathFlags, path) {
-    const [core, id, host] = self(this, Descriptor);
-    return result(host, () => {
-      const [lower, upper] = core.metadataHashAt(id, follow(pathFlags), path);
-      return { lower, upper };
-    });
-  },
+  ...pathMethods(Descriptor, result, descriptorStat),
 });
 
 // The guest dropped the descriptor: its core handle goes now, or when the

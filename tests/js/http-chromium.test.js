@@ -4,6 +4,8 @@
 // rules apply: CORS, forbidden request headers, buffered request bodies.
 // (Node's fetch: http-node.test.js.)
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import path from "node:path";
 import { after, before, test } from "node:test";
 import { openP2Page } from "./helpers/pages.js";
 import { closedPort, fnv, generated, startHttpServer } from "./helpers/http-server.js";
@@ -14,8 +16,10 @@ let browser;
 let page;
 let target;
 
+const FETCH = path.join(REPO, "tests/httpguests/out/fetch.wasm");
+
 before(async () => {
-  requireFile(`${REPO}/tests/httpguests/out/fetch.wasm`, "run bash tests/httpguests/build.sh (scripts/build.sh runs it)");
+  requireFile(FETCH, "run bash tests/httpguests/build.sh (scripts/build.sh runs it)");
   requirePackage("@bytecodealliance/jco");
   target = await startHttpServer();
   ({ server, browser, page } = await openP2Page("http-client"));
@@ -28,8 +32,8 @@ after(async () => {
   await target?.close();
 });
 
-/** Runs the fetch guest in the page with `args`. */
-function inPage(args, { async = true } = {}) {
+/** Runs the fetch guest in the page with `args` (`async` undefined: run()'s own choice). */
+function inPage(args, { async = /** @type {boolean | undefined} */ (true) } = {}) {
   return page.evaluate(
     async ({ args, async }) => {
       const { run, init } = await import("/js/index.js");
@@ -51,6 +55,26 @@ test("chromium: GET across origins (CORS allowed): status, exposed headers, body
   assert.equal(r.stdout, "status 200\nheader x-test: yes\nbody-len 11\nbody-fnv 779a65e7023cd2e7\nbody: hello world\ntrailers none\n");
   const missing = await inPage(["GET", `${target.url}/status/404`]);
   assert.match(missing.stdout, /^status 404\n/);
+});
+
+test("chromium: run() picks async mode by itself for a component that fetches", async () => {
+  const r = await inPage(["GET", `${target.url}/hello`], { async: undefined });
+  assert.equal(r.error, undefined, r.error);
+  assert.equal(r.exitCode, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /^status 200\n[^]*body: hello world\n/);
+});
+
+test("wasi-web --browser runs a component that fetches (on an async host in the page)", async () => {
+  const child = spawn(process.execPath, [path.join(REPO, "js/cli.js"), "--browser", FETCH, "GET", `${target.url}/hello`], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  const code = await new Promise((resolve) => child.on("close", resolve));
+  assert.equal(code, 0, stderr);
+  assert.equal(stdout, "status 200\nheader x-test: yes\nbody-len 11\nbody-fnv 779a65e7023cd2e7\nbody: hello world\ntrailers none\n");
 });
 
 test("chromium: POST with a custom header (preflighted): the body is sent in one piece", async () => {

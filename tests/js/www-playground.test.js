@@ -14,7 +14,7 @@ import { unzipSync, zipSync } from "fflate";
 import { launchChromium } from "../../js/node/chromium.js";
 import { startPlaygroundServer } from "../../www/tools/serve.js";
 import { REPO } from "./helpers/corpus.js";
-import { requirePackage, requireP2Guests } from "./helpers/prereq.js";
+import { p3Guest, requirePackage, requireP2Guests } from "./helpers/prereq.js";
 import { guest } from "./helpers/wat.js";
 
 const SHOTS = path.join(REPO, "test-output", "www");
@@ -418,6 +418,19 @@ test("a component dropped on the Program panel runs; a broken one gets an error"
   assert.equal(await page.textContent("#run-state"), "Cannot run broken.wasm");
   // Core modules still run after components.
   assert.match(await runProgram("example:hello", "still"), /Hello from WASI!\nargv\[1\] = still\n/);
+});
+
+test("a WASI 0.3 component opened on the Program panel runs on the 0.3 host", async () => {
+  const hello = fs.readFileSync(p3Guest("hello"));
+  await page.setInputFiles("#wasm-input", { name: "hello3.wasm", mimeType: "application/wasm", buffer: hello });
+  await page.waitForFunction(() =>
+    document.getElementById("program-select")?.selectedOptions[0]?.textContent?.startsWith("hello3.wasm (component"),
+  );
+  assert.match((await page.textContent("#program-description")) ?? "", /a WASI 0\.3 component/);
+  const out = await runProgram(await page.inputValue("#program-select"), "");
+  // 0.3 stdout (write-via-stream) and Rust std's 0.2 stdout, in order, then 0.3 stderr.
+  assert.match(out, /hello from wasi 0\.3\nand from std \(0\.2\)\nto stderr\n/);
+  assert.match(out, /hello3\.wasm exited with code 0/);
 });
 
 test("a share link restores the example, its arguments and environment", async () => {

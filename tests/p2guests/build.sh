@@ -1,26 +1,6 @@
 #!/usr/bin/env bash
 # Builds the WASI 0.2 test components (wasm32-wasip2) into tests/p2guests/out/.
 # scripts/build.sh runs it; the tests only check that the files are there.
-# Installs the rust target with rustup when it is missing; exits non-zero on
-# any failure (a test run without the components must fail, not skip).
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")"
-export PATH="$HOME/.cargo/bin:$PATH"
-if command -v rustup >/dev/null 2>&1 && ! rustup target list --installed 2>/dev/null | grep -qx wasm32-wasip2; then
-  echo "p2guests: installing rust target wasm32-wasip2" >&2
-  rustup target add wasm32-wasip2
-fi
-cargo build --quiet --release --target wasm32-wasip2
-mkdir -p out
-n=0
-for src in src/bin/*.rs; do
-  name=$(basename "$src" .rs)
-  f="target/wasm32-wasip2/release/$name.wasm"
-  if [ ! -e "$f" ]; then
-    echo "p2guests: missing $f" >&2
-    exit 1
-  fi
-  cmp -s "$f" "out/$name.wasm" || cp -f "$f" "out/$name.wasm"
-  n=$((n + 1))
-done
-echo "p2guests: $n components" >&2
+here="$(dirname "${BASH_SOURCE[0]}")"
+exec bash "$here/../../scripts/build-wasip2-guests.sh" "$here"

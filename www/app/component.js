@@ -1,17 +1,22 @@
-// Components (WASI 0.2) are transpiled by jco in the page: jco's transpiler
+// Components (WASI 0.2 and 0.3) are transpiled by jco in the page: jco's transpiler
 // is itself a component whose WASI imports ("@bytecodealliance/preview2-shim/…")
 // Vite points at wasi-web's own WASI 0.2 host (www/vite.config.js). It is
 // loaded the first time a component runs (a chunk of its own).
 // The worker then gets jco's output (JS source and core modules) and runs it
 // on a WASIp2 (worker.js). With JSPI it is transpiled for async mode (jco's
-// `asyncMode: jspi`), so that its reads of stdin wait for typed lines.
+// `asyncMode: jspi`), so that its reads of stdin wait for typed lines. A
+// WASI 0.3 component needs JSPI (its streams and futures are async) and
+// runs on a WASIp3.
 
 /**
  * jco's output for one component, `--instantiation sync`: `source` exports
  * `instantiate(getCoreModule, imports)`; `modules` are its core modules;
- * `async`: transpiled for JSPI (run with `WASIp2({ async: true })`).
- * @typedef {{ source: string, modules: [string, Uint8Array][], async: boolean }} Transpiled
+ * `async`: transpiled for JSPI (run with `WASIp2({ async: true })`);
+ * `p3`: a WASI 0.3 component (always async, run on a `WASIp3`).
+ * @typedef {{ source: string, modules: [string, Uint8Array][], async: boolean, p3: boolean }} Transpiled
  */
+
+import { componentWasiVersion } from "wasi-web";
 
 /** The header of a component: `\0asm`, version 0x0d, layer 1. */
 const COMPONENT_HEADER = [0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00];
@@ -34,6 +39,12 @@ export class TranspileError extends Error {}
  * @returns {Promise<Transpiled>}
  */
 export function transpile(bytes, { async = false } = {}) {
+  const p3 = componentWasiVersion(bytes) === "0.3";
+  if (p3 && !async) {
+    return Promise.reject(
+      new TranspileError("it is a WASI 0.3 component, which needs JSPI (WebAssembly.Suspending: Chromium 137+), and this browser has none"),
+    );
+  }
   const map = cache[async ? "async" : "sync"];
   let done = map.get(bytes);
   if (!done) {
@@ -76,7 +87,7 @@ async function transpileOnce(bytes, async) {
   /** @type {[string, Uint8Array][]} */
   const modules = [];
   for (const [file, data] of files) if (file.endsWith(".wasm")) modules.push([file, data]);
-  return { source: new TextDecoder().decode(js), modules, async };
+  return { source: new TextDecoder().decode(js), modules, async, p3: componentWasiVersion(bytes) === "0.3" };
 }
 
 /** jco throws strings or `{ payload }` as well as Errors. @param {unknown} error */

@@ -4,6 +4,7 @@
 // are; jco checks them when they run. Each program keeps its own arguments.
 import { checkModuleBytes, detectWasiVersion } from "wasi-web";
 import { COMPONENT_EXAMPLES, COMPONENT_EXAMPLES_URL, EXAMPLES, EXAMPLES_URL } from "./examples.js";
+import { componentWasiVersion } from "wasi-web";
 import { isComponent } from "./component.js";
 import { byId, formatSize, h } from "./dom.js";
 
@@ -11,7 +12,7 @@ import { byId, formatSize, h } from "./dom.js";
  * @typedef {object} Program
  * @property {string} name file name, e.g. "hello.wasm"
  * @property {Uint8Array} bytes
- * @property {boolean} component a WASI 0.2 component rather than a core module
+ * @property {boolean} component a WASI 0.2 or 0.3 component rather than a core module
  * @property {string[]} dirs folders to create in the Files before it runs
  */
 
@@ -221,7 +222,7 @@ export class ProgramPanel {
     const file = this.#files.get(value);
     const example = EXAMPLES.find((e) => `example:${e.name}` === value) ?? COMPONENT_EXAMPLES.find((e) => `component:${e.name}` === value);
     this.#description.textContent = file
-      ? `Your file ${file.name}, ${file.component ? "a WASI 0.2 component" : "a core module"}, ${formatSize(file.bytes.length)}.`
+      ? `Your file ${file.name}, ${file.component ? `a WASI ${componentWasiVersion(file.bytes)} component` : "a core module"}, ${formatSize(file.bytes.length)}.`
       : (example?.description ?? "");
     this.#onChange();
   }

@@ -15,6 +15,7 @@
 // it runs synchronously and its stdin is what was typed before Run.
 import { MemFS, StdinQueue, WASI, compileProgram, detectWasiVersion, exportTree, importTree, init } from "wasi-web";
 import { WASIp2 } from "wasi-web/preview2";
+import { WASIp3 } from "wasi-web/preview3";
 
 /**
  * @typedef {import("wasi-web").TreeEntry} TreeEntry
@@ -303,6 +304,8 @@ async function runComponent(request, fs, captured, setPrefix) {
   }
   // Async (JSPI): stdin is the terminal, read as the person types.
   const async = transpiled.async && JSPI;
+  // A 0.3 component was transpiled for JSPI only (component.js refuses it otherwise).
+  const Host = transpiled.p3 ? WASIp3 : WASIp2;
   /** @type {Uint8Array | StdinQueue} */
   let stdinOption;
   if (request.stdinFile !== null) {
@@ -317,7 +320,7 @@ async function runComponent(request, fs, captured, setPrefix) {
   const out = request.stdoutFile;
   if (out !== null) setPrefix(openRedirect(fs, out, request.append));
   const controller = async ? new AbortController() : null;
-  const wasi = new WASIp2({
+  const wasi = new Host({
     args: request.args,
     env: request.env,
     preopens: { "/": "/" },
