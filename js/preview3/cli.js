@@ -61,6 +61,10 @@ async function writeOutput(host, which, data) {
         core.write(id, rest.subarray(0, n));
         rest = rest.subarray(n);
       }
+      // The guest's write is complete once the host took it, and 0.3 has no
+      // flush: what it wrote must be out now, not when the stream ends (a
+      // prompt before a read of stdin, with the stream kept open).
+      core.flushStream(id);
     }
     core.flushStream(id);
     return ok();

@@ -221,6 +221,26 @@ if (!JSPI) {
     );
   });
 
+  // The timeout only turns the hang of a regression into a failure; no timing is measured.
+  test("WASIp3: what a guest writes on an open stdout stream is out before it waits for stdin", { timeout: 60_000 }, async () => {
+    const stdin = new StdinQueue();
+    const chunks = [];
+    // Stdin comes only once the prompt is out, as a user answering it: if the
+    // host held the prompt back until the stream ends, nothing would be left
+    // to run and the test would never end.
+    const stdout = (c) => {
+      chunks.push(Buffer.from(c).toString());
+      if (!stdin.ended && chunks.join("").includes("name? ")) {
+        stdin.push("x");
+        stdin.end();
+      }
+    };
+    const wasi = new WASIp3({ args: ["cli"], env: { P3_PROMPT: "name? " }, stdin, stdout, stderr: "buffer" });
+    const { instantiate } = await transpileP3(guest("cli"));
+    assert.equal(await wasi.runAsync(instantiate(wasi.imports)), 0);
+    assert.match(chunks.join(""), /^name\? args=\["cli"\]\n[^]*stdin 1 bytes in one or no reads, ends Ok\(\(\)\), sum 120\n$/);
+  });
+
   test("run(): an AbortSignal stops a 0.3 component waiting for stdin, with its output so far", async () => {
     const stdin = new StdinQueue();
     const controller = new AbortController();

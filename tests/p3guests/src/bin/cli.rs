@@ -4,15 +4,45 @@
 //! exits as its first argument asks: "ok" returns Ok, "err" returns Err
 //! (exit code 1), "exit-err" calls exit(Err), "code=N" exit-with-code(N),
 //! "big=N" writes N bytes to stdout in one stream first, "panic" panics
-//! (a trap).
+//! (a trap). With P3_PROMPT set, it writes that text on a stdout stream
+//! that stays open while it reads stdin.
 use p3guests::{read_all, say, write_out};
-use wasip3::cli::{environment, exit, stdin, terminal_stdin, terminal_stdout};
+use wasip3::cli::{environment, exit, stdin, stdout, terminal_stdin, terminal_stdout};
 
 struct Cli;
 wasip3::cli::command::export!(Cli);
 
 impl wasip3::exports::cli::run::Guest for Cli {
     async fn run() -> Result<(), ()> {
+        // P3_PROMPT: written on a stdout stream kept open while stdin is read
+        // (the host must pass it on before the read, without a flush call).
+        // It comes first, before any other output.
+        let prompted = match environment::get_environment()
+            .into_iter()
+            .find(|(k, _)| k == "P3_PROMPT")
+        {
+            Some((_, prompt)) => {
+                let (mut tx, out_rx) = wasip3::wit_stream::new();
+                let (mut read, mut status) = (None, None);
+                futures::join!(
+                    async {
+                        stdout::write_via_stream(out_rx)
+                            .await
+                            .expect("write-via-stream failed");
+                    },
+                    async {
+                        assert!(tx.write_all(prompt.into_bytes()).await.is_empty());
+                        let (rx, done) = stdin::read_via_stream();
+                        read = Some(read_all(rx).await);
+                        status = Some(done.await);
+                        drop(tx);
+                    }
+                );
+                let (input, reads) = read.unwrap();
+                Some((input, reads, status.unwrap()))
+            }
+            None => None,
+        };
         let args = environment::get_arguments();
         say(&format!("args={args:?}")).await;
         let mut env: Vec<_> = environment::get_environment()
@@ -28,9 +58,13 @@ impl wasip3::exports::cli::run::Guest for Cli {
             terminal_stdout::get_terminal_stdout().is_some()
         ))
         .await;
-        let (rx, done) = stdin::read_via_stream();
-        let (input, reads) = read_all(rx).await;
-        let status = done.await;
+        let (input, reads, status) = if let Some(stdin_read) = prompted {
+            stdin_read
+        } else {
+            let (rx, done) = stdin::read_via_stream();
+            let (input, reads) = read_all(rx).await;
+            (input, reads, done.await)
+        };
         say(&format!(
             "stdin {} bytes in {} reads, ends {:?}, sum {}",
             input.len(),
