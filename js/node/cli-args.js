@@ -5,8 +5,8 @@ export const USAGE = `Usage: wasi-web [run] [OPTIONS] FILE [ARGS...]
        wasi-web serve [--addr HOST:PORT] COMPONENT   (wasi:http handler; see wasi-web serve --help)
 
 Runs a WebAssembly program: a WASI Preview 1 module (.wasm, or .wat text,
-assembled with the optional wabt package) or a WASI 0.2 component (through
-jco), on wasi-web's in-memory filesystem. Host directories given with --dir
+assembled with the optional wabt package) or a WASI 0.2 or 0.3 component
+(through jco; 0.3 needs JSPI: Node 24+), on wasi-web's in-memory filesystem. Host directories given with --dir
 are mounted live, as wasmtime does: the program works on the real files,
 nothing is copied in and nothing is written back (with --browser they are
 copied into the page and the changes written back after the run).

@@ -40,6 +40,9 @@ pub struct JsSource {
     pub f: Function,
     pending: Bytes,
     eof: bool,
+    /// What the callback threw during `ready()`, for the next read: a poll
+    /// must wake up for it, or an async run would wait on it for ever.
+    failed: Option<String>,
 }
 
 impl JsSource {
@@ -48,11 +51,15 @@ impl JsSource {
             f,
             pending: Bytes::new(),
             eof: false,
+            failed: None,
         }
     }
 
     /// Pulls one chunk into `pending` if it is empty.
     fn fill(&mut self, max: usize) -> StreamResult<()> {
+        if let Some(msg) = self.failed.take() {
+            return Err(StreamError::Failed(msg));
+        }
         if !self.pending.is_empty() || self.eof {
             return Ok(());
         }
@@ -88,8 +95,10 @@ impl InputStream for JsSource {
         self.pending.len() as u64
     }
     fn ready(&mut self) -> bool {
-        let _ = self.fill(65536);
-        !self.pending.is_empty() || self.eof
+        if let Err(StreamError::Failed(msg)) = self.fill(65536) {
+            self.failed = Some(msg);
+        }
+        !self.pending.is_empty() || self.eof || self.failed.is_some()
     }
 }
 

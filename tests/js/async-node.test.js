@@ -119,6 +119,20 @@ describe(`async mode in Node ${process.version}`, () => {
     assert.equal(memfs.readFile("/data/in.txt", "utf8"), "kept\n");
   });
 
+  // The exception reached the core while it polled stdin to decide whether
+  // to wait; it used to be dropped there and the run waited for ever. The
+  // timeout turns such a hang into a failure (nothing here is timed).
+  test("a stdin callback that throws ends an async run with its error, as in sync mode", { timeout: 60_000 }, async () => {
+    class Stop extends Error {}
+    const stdin = () => {
+      throw new Stop("stopped by the host");
+    };
+    await assert.rejects(run(guest("cat"), { async: true, stdin }), (e) => e instanceof Stop);
+    await assert.rejects(run(fs.readFileSync(p2Guest("echo")), { async: true, stdin }), (e) => e instanceof Stop);
+    // The same callback in sync mode, for comparison.
+    await assert.rejects(run(guest("cat"), { stdin }), (e) => e instanceof Stop);
+  });
+
   test("a component in async mode: a sleep and stdin from a StdinQueue", async () => {
     const sleep = await run(fs.readFileSync(p2Guest("sleep")), { async: true, args: ["sleep", "40"] });
     assert.equal(sleep.exitCode, 0, sleep.stderr);
