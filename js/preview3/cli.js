@@ -82,8 +82,8 @@ async function writeOutput(host, which, data) {
 /**
  * One `blocking-read` of stdin (async mode: awaits what the core waits for,
  * then reads again). A stdin callback that threw (the CLI's "stopped", say)
- * leaves the core waiting for input; `flush()` rethrows what it threw, so
- * the read fails with it instead of waiting for good.
+ * fails the read; `flush()` rethrows what it threw, so the read fails with
+ * it (and the run ends) instead of the guest seeing `io` and going on.
  * @param {Preview2Host & { flush?: () => void }} host
  * @param {number} id
  * @returns {Promise<Uint8Array>}
@@ -93,7 +93,13 @@ async function readStdinOnce(host, id) {
     try {
       return host.core.blockingRead(id, BigInt(CHUNK_BYTES));
     } catch (e) {
-      if (e !== "would-block") throw e;
+      if (e !== "would-block") {
+        // A failed read may be a stdin callback that threw (the core keeps
+        // it as an I/O error): flush() rethrows what it threw, which ends
+        // the run, rather than the guest going on after `io`.
+        host.flush?.();
+        throw e;
+      }
     }
     host.flush?.();
     await /** @type {{ wait: () => Promise<void> }} */ (/** @type {unknown} */ (host)).wait();

@@ -146,6 +146,83 @@ function transferError(host, e) {
 }
 
 /**
+ * A write stream of a descriptor: `reading` while it waits for the guest's
+ * next chunk (with everything before it written); `turn` settles when the
+ * chunk it is on (or waits for) has been written, or the stream ended.
+ * @typedef {{ reading: boolean, turn: Promise<void>, next: () => void }} Writer
+ */
+
+/**
+ * The write streams of each descriptor, per host and core handle.
+ * @type {WeakMap<Preview2Host, Map<number, Set<Writer>>>}
+ */
+const writers = new WeakMap();
+
+/**
+ * How long a descriptor call waits for a chunk the guest may have written
+ * into a stream whose read is pending. jco copies the guest's bytes (and
+ * tells the guest its write is complete) at once, but hands them to the
+ * host only on its next poll, a setInterval without delay (1 ms in Node,
+ * at most 4 ms in a page); a timer due later runs after that poll, and
+ * the chunk is written in the microtasks that follow it. Waited only while
+ * a write stream of the same descriptor is open and idle.
+ */
+const HANDOVER_MS = 20;
+
+/**
+ * Waits until the bytes the guest wrote into `id`'s write streams, and jco
+ * took, are in the file (wasmtime's order: a completed stream write is
+ * seen by the descriptor's next call). Undefined when nothing is pending.
+ * @param {Preview2Host} host
+ * @param {number} id
+ * @returns {Promise<void> | undefined}
+ */
+function writesDone(host, id) {
+  const set = writers.get(host)?.get(id);
+  if (set === undefined || set.size === 0) return undefined;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  const handover = new Promise((resolve) => (timer = setTimeout(resolve, HANDOVER_MS)));
+  const waits = [...set].map((w) => (w.reading ? Promise.race([w.turn, handover]) : w.turn));
+  return Promise.all(waits).then(() => clearTimeout(timer));
+}
+
+/**
+ * Registers a write stream of `id`.
+ * @param {Preview2Host} host
+ * @param {number} id
+ * @returns {[Writer, () => void]} the writer and its removal
+ */
+function addWriter(host, id) {
+  let byId = writers.get(host);
+  if (byId === undefined) writers.set(host, (byId = new Map()));
+  const map = byId;
+  const set = map.get(id) ?? new Set();
+  map.set(id, set);
+  /** @type {Writer} */
+  const w = { reading: true, turn: Promise.resolve(), next: () => {} };
+  const newTurn = () => {
+    w.turn = new Promise((resolve) => {
+      w.next = () => {
+        resolve();
+        newTurn();
+      };
+    });
+  };
+  newTurn();
+  set.add(w);
+  return [
+    w,
+    () => {
+      set.delete(w);
+      if (set.size === 0) map.delete(id);
+      w.reading = false;
+      w.next();
+    },
+  ];
+}
+
+/**
  * Writes a guest stream into the file at `offset` (or at its end each time,
  * for append), chunk by chunk, taking short writes into account.
  * @param {Preview2Host} host
@@ -156,9 +233,11 @@ function transferError(host, e) {
 async function writeStream(host, id, data, offset) {
   const core = host.core;
   const release = hold(host, id);
+  const [writer, remove] = addWriter(host, id);
   try {
     let at = offset;
     for await (const chunk of chunksOf(data)) {
+      writer.reading = false;
       if (stopped(host)) return err({ tag: "io" });
       let rest = chunk;
       while (rest.byteLength > 0) {
@@ -168,11 +247,14 @@ async function writeStream(host, id, data, offset) {
         if (at !== undefined) at += BigInt(n);
         rest = rest.subarray(Number(n));
       }
+      writer.reading = true;
+      writer.next();
     }
     return ok();
   } catch (e) {
     return err(transferError(host, e));
   } finally {
+    remove();
     release();
   }
 }
@@ -204,6 +286,7 @@ Object.assign(Descriptor.prototype, {
           return undefined;
         }
         try {
+          await writesDone(host, id);
           const [bytes] = /** @type {[Uint8Array, boolean]} */ (await fsCall(host, () => core.pread(id, BigInt(CHUNK_BYTES), at)));
           if (bytes.byteLength === 0) {
             settle(ok());
@@ -330,6 +413,60 @@ Object.assign(Descriptor.prototype, {
   ...pathMethods(Descriptor, result, descriptorStat),
 });
 
+// Calls that see the file's bytes or change them come after the chunks
+// its write streams took (see writesDone).
+for (const name of ["stat", "metadataHash", "setSize", "setTimes", "sync", "syncData"]) {
+  const proto = /** @type {Record<string, (...args: any[]) => any>} */ (/** @type {unknown} */ (Descriptor.prototype));
+  const call = proto[name];
+  proto[name] = function settled(/** @type {unknown[]} */ ...args) {
+    const [, id, host] = self(this, Descriptor);
+    const pending = writesDone(host, id);
+    return pending === undefined ? call.apply(this, args) : pending.then(() => call.apply(this, args));
+  };
+}
+
+/**
+ * The flags a 0.3 directory descriptor reports, per host and core handle:
+ * wasmtime's, `read` and (if asked) `mutate-directory`, though the right to
+ * mutate is inherited from the parent (see open-at below).
+ * @type {WeakMap<Preview2Host, Map<number, Record<string, boolean>>>}
+ */
+const dirFlags = new WeakMap();
+
+{
+  const proto = /** @type {Record<string, (...args: any[]) => any>} */ (/** @type {unknown} */ (Descriptor.prototype));
+  const openAt = proto.openAt;
+  /**
+   * wasmtime's 0.3 open-at: neither `read` nor `write` opens for reading,
+   * and `create` implies `write`.
+   * @param {PathFlags} pathFlags @param {string} path
+   * @param {Record<string, boolean> | undefined} openFlags @param {Record<string, boolean> | undefined} flags
+   */
+  proto.openAt = function openAt3(pathFlags, path, openFlags, flags) {
+    const [core, , host] = self(this, Descriptor);
+    const f = { ...flags };
+    if (!f.read && !f.write) f.read = true;
+    if (openFlags?.create) f.write = true;
+    const opened = /** @type {Promise<{ tag: string, val: unknown }>} */ (openAt.call(this, pathFlags, path, openFlags, f));
+    return opened.then((r) => {
+      if (r.tag !== "ok") return r;
+      const [, nid] = self(r.val, Descriptor);
+      if (core.getType(nid) === "directory") {
+        let byId = dirFlags.get(host);
+        if (byId === undefined) dirFlags.set(host, (byId = new Map()));
+        byId.set(nid, { ...unbits(0, DESCRIPTOR_FLAGS), read: true, mutateDirectory: f.mutateDirectory === true });
+      }
+      return r;
+    });
+  };
+  const getFlags = proto.getFlags;
+  proto.getFlags = function getFlags3() {
+    const [, id, host] = self(this, Descriptor);
+    const reported = dirFlags.get(host)?.get(id);
+    return reported === undefined ? getFlags.call(this) : result(host, () => ({ ...reported }));
+  };
+}
+
 // The guest dropped the descriptor: its core handle goes now, or when the
 // last of its streams ends.
 Object.defineProperty(Descriptor.prototype, symbolDispose, {
@@ -343,6 +480,7 @@ Object.defineProperty(Descriptor.prototype, symbolDispose, {
       return; // already dropped
     }
     const id = /** @type {number} */ (detach(this));
+    dirFlags.get(host)?.delete(id);
     const entry = busy.get(host)?.get(id);
     if (entry) entry.dropped = true;
     else host.core.drop(id);

@@ -115,6 +115,12 @@ impl MemFs {
             return Err(Errno::Nametoolong);
         }
         self.check_dir(dir)?;
+        if name == ".." {
+            // A last `..` above the walk's root names something outside it:
+            // refused before any existence check (mkdir/link/symlink would
+            // say EEXIST), as wasmtime does.
+            self.up(walk, dir)?;
+        }
         Ok(Parent { dir, name, slash })
     }
 
@@ -280,14 +286,9 @@ impl MemFs {
 
     pub fn rmdir(&mut self, walk: Walk, start: Ino, path: &str) -> Result<()> {
         let p = self.parent_of(walk, start, path, &mut 0)?;
-        match p.name {
-            "." => return Err(Errno::Inval),
-            // `..` of the root is outside it; elsewhere it is `x/..`.
-            ".." if p.dir == walk.root && walk.absolute == Absolute::Deny => {
-                return Err(Errno::Perm)
-            }
-            ".." => return Err(Errno::Inval),
-            _ => {}
+        if p.is_dot() {
+            // `..` above the root was refused by `parent_of`.
+            return Err(Errno::Inval);
         }
         let ino = self.child(p.dir, p.name)?.ok_or(Errno::Noent)?;
         if let Some(n) = self.ext_node(p.dir) {
@@ -317,9 +318,6 @@ impl MemFs {
 
     pub fn unlink(&mut self, walk: Walk, start: Ino, path: &str) -> Result<()> {
         let p = self.parent_of(walk, start, path, &mut 0)?;
-        if p.name == ".." && p.dir == walk.root && walk.absolute == Absolute::Deny {
-            return Err(Errno::Perm);
-        }
         if p.is_dot() {
             return Err(Errno::Isdir);
         }

@@ -355,6 +355,38 @@ fn guest_walk_is_confined() {
 }
 
 #[test]
+fn dotdot_at_the_guest_root_is_refused_before_existence() {
+    let (mut fs, w, r) = fs();
+    fs.mkdir_all(w, r, "/sandbox/inner").unwrap();
+    create(&mut fs, w, r, "/sandbox/a");
+    let sb = fs.lookup(w, r, "/sandbox", true).unwrap();
+    let g = Walk::guest(sb);
+    // `..` exists (it is `/`), so these said EEXIST before the fix.
+    for p in ["..", "../", "inner/../.."] {
+        assert_eq!(fs.mkdir(g, sb, p), Err(Errno::Perm), "mkdir {p}");
+        assert_eq!(fs.symlink("a", g, sb, p), Err(Errno::Perm), "symlink {p}");
+        assert_eq!(
+            fs.link((g, sb, "a"), false, (g, sb, p)),
+            Err(Errno::Perm),
+            "link {p}"
+        );
+        assert_eq!(fs.rmdir(g, sb, p), Err(Errno::Perm), "rmdir {p}");
+        assert_eq!(fs.unlink(g, sb, p), Err(Errno::Perm), "unlink {p}");
+        assert_eq!(
+            fs.rename((g, sb, "a"), (g, sb, p)),
+            Err(Errno::Perm),
+            "rename {p}"
+        );
+    }
+    // Inside the root, `x/..` is still a directory that exists.
+    assert_eq!(fs.mkdir(g, sb, "inner/.."), Err(Errno::Exist));
+    assert_eq!(fs.rmdir(g, sb, "inner/.."), Err(Errno::Inval));
+    // The host walk's `..` of `/` is `/` itself.
+    assert_eq!(fs.mkdir(w, r, ".."), Err(Errno::Exist));
+    assert!(fs.lookup(g, sb, "a", false).is_ok());
+}
+
+#[test]
 fn hard_links_count() {
     let (mut fs, w, r) = fs();
     let f = create(&mut fs, w, r, "/f");

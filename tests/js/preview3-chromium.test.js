@@ -18,7 +18,7 @@ let browser;
 let page;
 
 before(async () => {
-  for (const name of ["hello", "cli", "clocks", "fs", "sockets", "tz"]) p3Guest(name);
+  for (const name of ["hello", "cli", "clocks", "fs", "fsorder", "sockets", "tz"]) p3Guest(name);
   requirePackage("@bytecodealliance/jco");
   ({ server, browser, page } = await openP2Page("p3"));
 });

@@ -16,7 +16,7 @@ import { p2Guest, p3Guest, requirePackage } from "./helpers/prereq.js";
 import { mutator } from "./helpers/wat.js";
 
 const JSPI = typeof WebAssembly.Suspending === "function";
-const GUESTS = ["hello", "cli", "clocks", "fs", "sockets", "tz"];
+const GUESTS = ["hello", "cli", "clocks", "fs", "fsorder", "sockets", "tz"];
 const guest = (/** @type {string} */ name) => readFileSync(p3Guest(name));
 const sum = (/** @type {string} */ s) => [...Buffer.from(s)].reduce((a, b) => a + b, 0);
 
@@ -198,6 +198,11 @@ if (!JSPI) {
         assert.deepEqual(fs.readdir("/data").sort(), ["big.bin", "input.txt"]);
         assert.deepEqual(new Uint8Array(fs.readFile("/data/big.bin")), bigBin());
         assert.equal(fs.readFile("/data/input.txt", "utf8"), "hello input\n");
+      }
+      if (c.guest === "fsorder") {
+        assert.deepEqual(fs.readdir("/data").sort(), ["log.txt", "new.txt", "sub", "w.txt"]);
+        assert.equal(fs.readFile("/data/log.txt", "utf8"), "ABC");
+        assert.equal(fs.readFile("/data/new.txt", "utf8"), "created");
       }
     });
   }

@@ -64,6 +64,26 @@ export const FS_LINES = [
   'final ["big.bin", "input.txt"]',
 ];
 
+/** What fsorder.rs prints: the official suite's filesystem-io, -mkdir-rmdir, -hard-links and -flags-and-type rules. */
+export const FSORDER_LINES = [
+  'append ["4:one ", "8:one two ", "13:one two three"] idle 13 Ok(())',
+  'write then set-size Ok(()) Ok(()) "ABC"',
+  "mkdir .. Err(ErrorCode::NotPermitted)",
+  "mkdir ../ Err(ErrorCode::NotPermitted)",
+  "mkdir . Err(ErrorCode::Exist)",
+  "link to .. Err(ErrorCode::NotPermitted)",
+  "symlink at .. Err(ErrorCode::NotPermitted)",
+  "rename to .. Err(ErrorCode::NotPermitted)",
+  "sub mkdir .. Err(ErrorCode::NotPermitted)",
+  "sub mkdir x/.. Err(ErrorCode::Exist)",
+  "dir no flags Ok(DescriptorFlags(READ))",
+  "dir mutate Ok(DescriptorFlags(READ | MUTATE_DIRECTORY))",
+  "preopen Ok(DescriptorFlags(READ | MUTATE_DIRECTORY))",
+  "file no flags Ok(DescriptorFlags(READ))",
+  'create read Ok(DescriptorFlags(READ | WRITE)) ["7:created"] Ok(())',
+  "create write Ok(DescriptorFlags(WRITE))",
+];
+
 const CLOCKS = [
   "resolution>0 true",
   "waited>=20ms true",
@@ -167,6 +187,12 @@ export const P3_CASES = [
     files: { "input.txt": "hello input\n" },
     exitCode: 0,
     stdout: `${FS_LINES.join("\n")}\n`,
+  },
+  {
+    name: "filesystem: stream writes seen by the next call, `..` at a preopen not-permitted, open-at flags",
+    guest: "fsorder",
+    exitCode: 0,
+    stdout: `${FSORDER_LINES.join("\n")}\n`,
   },
   {
     name: "timezone: the zone of the timeZone option, offsets in nanoseconds",
