@@ -1,11 +1,12 @@
-// pipeline(): several Preview 1 programs run at once on one MemFS, each
-// one's stdout joined to the next one's stdin by an in-memory pipe, as a
-// shell's `a | b | c`. Needs JSPI: a reader waits for data, and a writer
-// waits while its pipe is full, by suspending.
+// pipeline(): several programs (Preview 1 modules, WASI 0.2 and 0.3
+// components) run at once on one MemFS, each one's stdout joined to the
+// next one's stdin by an in-memory pipe, as a shell's `a | b | c`. Needs
+// JSPI: a reader waits for data, and a writer waits while its pipe is full,
+// by suspending.
 import { init } from "./core.js";
 import { OUTPUT_GATE } from "./internal.js";
 import { MemFS } from "./memfs.js";
-import { compileProgram, detectWasiVersion, isComponent } from "./module.js";
+import { compileProgram, componentWasiVersion, detectWasiVersion, isComponent } from "./module.js";
 import { envList } from "./options.js";
 import { settleWriteBehind } from "./providers/wait.js";
 import { StdinQueue } from "./stdin-queue.js";
@@ -93,7 +94,8 @@ export class Pipe extends StdinQueue {
 
 /**
  * @typedef {object} PipelineStage
- * @property {Uint8Array | ArrayBuffer | WebAssembly.Module} program a Preview 1 command
+ * @property {Uint8Array | ArrayBuffer | WebAssembly.Module} program a Preview 1 command, or the bytes of a
+ *   WASI 0.2 or 0.3 command component (transpiled by jco for JSPI, as `run()` does)
  * @property {string[]} [args] argv, argv[0] included (as `new WASI()`'s `args`)
  * @property {Record<string, string | undefined> | string[]} [env] added to the pipeline's `env` for this program
  */
@@ -112,6 +114,9 @@ export class Pipe extends StdinQueue {
  * @property {number} [pipeCapacity] bytes a pipe holds before its writer waits (default 64 KiB)
  * @property {AbortSignal} [signal] aborting it stops every program at its next WASI call or wait
  * @property {number} [maxBufferBytes] the most a "buffer" stdout or stderr holds (default 64 MiB)
+ * @property {string} [cwd] the components' `initial-cwd` (Preview 1 has none: preopen "." for that)
+ * @property {import("./preview2/run.js").JcoModule} [jco] jco's module for the components (default: imported on first use)
+ * @property {boolean} [cache] false: transpile the components again even if jco's output is cached
  */
 
 /**
@@ -123,9 +128,13 @@ export class Pipe extends StdinQueue {
  */
 
 /**
- * Runs Preview 1 programs concurrently, joined by pipes, as sh runs
- * `a | b | c`: program i's stdout is program i+1's stdin. They share one
- * MemFS. A pipe holds `pipeCapacity` bytes; its writer then waits until
+ * Runs programs concurrently, joined by pipes, as sh runs `a | b | c`:
+ * program i's stdout is program i+1's stdin. They share one MemFS. A
+ * stage may be a Preview 1 module or a WASI 0.2 or 0.3 component (run in
+ * async mode on a `WASIp2`/`WASIp3`; its blocking writes and flushes of
+ * stdout (0.2) or its stdout stream (0.3) wait for a full pipe as a
+ * module's `fd_write` does; a write that does not block (0.2 `write`
+ * without a flush) is taken at once). A pipe holds `pipeCapacity` bytes; its writer then waits until
  * the reader has read some. When a program ends, the one after it reads
  * end of file once the pipe is drained, and the one before it gets EPIPE
  * on its next write (as `yes | head -1`: no SIGPIPE in WASI, so `yes`
@@ -157,11 +166,14 @@ export async function pipeline(stages, options = {}) {
     }
   }
   await init();
+  const fs = options.fs ?? new MemFS();
+  /** @type {({ module: WebAssembly.Module, version: "preview1" | "unstable", component?: undefined } | { component: "0.2" | "0.3", bytes: Uint8Array | ArrayBuffer })[]} */
   const modules = await Promise.all(
     stages.map(async (stage, i) => {
       if (stage === null || typeof stage !== "object") throw new TypeError(`stage ${i} must be an object { program, args }`);
       if (isComponent(stage.program)) {
-        throw new TypeError(`stage ${i} is a WASI 0.2 component: pipeline() runs Preview 1 programs`);
+        const bytes = /** @type {Uint8Array | ArrayBuffer} */ (stage.program);
+        return { component: /** @type {"0.2" | "0.3"} */ (componentWasiVersion(bytes)), bytes };
       }
       const module = await compileProgram(stage.program);
       const version = detectWasiVersion(module);
@@ -169,7 +181,6 @@ export async function pipeline(stages, options = {}) {
       return { module, version };
     }),
   );
-  const fs = options.fs ?? new MemFS();
   const stdoutOption = options.stdout ?? "buffer";
   const stderrOption = options.stderr ?? "buffer";
   const pipes = stages.slice(1).map(() => new Pipe(capacity));
@@ -196,34 +207,88 @@ export async function pipeline(stages, options = {}) {
           }
         }
       : userOut;
+  // Loaded only when a stage is a component (jco and the 0.2/0.3 hosts are big).
+  const p2 = modules.some((m) => m.component !== undefined) ? await import("./preview2/run.js") : undefined;
+  const p3 = modules.some((m) => m.component === "0.3") ? await import("./preview3/wasip3.js") : undefined;
+  const WASIp2 = p2 !== undefined ? (await import("./preview2/wasip2.js")).WASIp2 : undefined;
   const hosts = stages.map((stage, i) => {
     const last = i === stages.length - 1;
     const pipeIn = i > 0 ? pipes[i - 1] : undefined;
     const pipeOut = last ? undefined : pipes[i];
-    return new WASI({
-      version: modules[i].version,
+    const common = {
       args: stage.args,
       env: [...envList(options.env), ...envList(stage.env)],
       preopens: options.preopens,
       fs,
-      async: true,
-      returnOnExit: true,
       maxBufferBytes: options.maxBufferBytes,
       stdin: pipeIn ?? options.stdin,
       stdout: pipeOut ? (/** @type {Uint8Array} */ chunk) => pipeOut.write(chunk) : lastOut,
       stderr: stderrOption,
       // A pipe is no terminal; the ends are as `new WASI()` would have them.
-      tty: [pipeIn ? false : liveStdin, !pipeOut && stdoutOption === "console", stderrOption === "console"],
-      [OUTPUT_GATE]: pipeOut
-        ? (/** @type {number} */ fd) => pipeOut.gate(fd)
-        : typeof userOut === "function"
-          ? (/** @type {number} */ fd) => (fd === 1 ? outputPending : undefined)
-          : undefined,
-    });
+      tty: /** @type {[boolean, boolean, boolean]} */ ([
+        pipeIn ? false : liveStdin,
+        !pipeOut && stdoutOption === "console",
+        stderrOption === "console",
+      ]),
+    };
+    /** Asked before (module) or after (component) each write to stdout: a promise to await while the reader is behind. */
+    const gate = pipeOut
+      ? (/** @type {number} */ fd) => pipeOut.gate(fd)
+      : typeof userOut === "function"
+        ? (/** @type {number} */ fd) => (fd === 1 ? outputPending : undefined)
+        : undefined;
+    const m = modules[i];
+    if (m.component !== undefined) {
+      const Host =
+        m.component === "0.3" ? /** @type {NonNullable<typeof p3>} */ (p3).WASIp3 : /** @type {NonNullable<typeof WASIp2>} */ (WASIp2);
+      return { host: new Host({ ...common, cwd: options.cwd, async: true }), gate };
+    }
+    return { host: new WASI({ ...common, version: m.version, async: true, returnOnExit: true, [OUTPUT_GATE]: gate }), gate };
   });
-  const runs = hosts.map(async (wasi, i) => {
+  // Every component is transpiled before any program starts: a component jco cannot read fails the
+  // pipeline at once, naming its stage, rather than after the others have run.
+  const instantiators = await Promise.all(
+    modules.map(async (m, i) => {
+      if (m.component === undefined) return undefined;
+      const host = /** @type {import("./preview2/wasip2.js").WASIp2} */ (hosts[i].host);
+      try {
+        return await /** @type {NonNullable<typeof p2>} */ (p2).transpileComponent(m.bytes, {
+          async: true,
+          mounts: host.waitsOnMounts,
+          cache: options.cache,
+          jco: options.jco,
+          // A page's main thread refuses to instantiate a core module over 8 MB synchronously.
+          instantiation: "document" in globalThis ? "async" : "sync",
+        });
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new Error(`pipeline(): stage ${i} (a WASI ${m.component} component) could not be transpiled: ${message}`, { cause: error });
+      }
+    }),
+  );
+  const runs = hosts.map(async ({ host, gate }, i) => {
     try {
-      const instance = await WebAssembly.instantiate(modules[i].module, wasi.getImportObject());
+      const transpiled = instantiators[i];
+      if (transpiled !== undefined) {
+        const component = /** @type {import("./preview2/wasip2.js").WASIp2} */ (host);
+        const imports = gate ? pacedImports(component.imports, gate) : component.imports;
+        let instance;
+        try {
+          instance = await transpiled.instantiate(imports);
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          throw new Error(`pipeline(): stage ${i} (a component) could not be instantiated: ${message}`, { cause: error });
+        }
+        try {
+          return await component.runAsync(instance, { signal });
+        } catch (error) {
+          component.flush();
+          throw error;
+        }
+      }
+      const wasi = /** @type {WASI} */ (host);
+      const { module } = /** @type {{ module: WebAssembly.Module }} */ (modules[i]);
+      const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
       return await wasi.startAsync(instance, { signal });
     } finally {
       // As a process's end closes its pipe ends: the next reads EOF, the previous gets EPIPE.
@@ -234,8 +299,8 @@ export async function pipeline(stages, options = {}) {
   const settled = await Promise.allSettled(runs);
   const exitCodes = settled.map((s) => (s.status === "fulfilled" ? s.value : undefined));
   const failed = settled.find((s) => s.status === "rejected");
-  const stdout = hosts[hosts.length - 1].stdout?.text() ?? "";
-  const stderr = hosts.map((h) => h.stderr?.text() ?? "").join("");
+  const stdout = hosts[hosts.length - 1].host.stdout?.text() ?? "";
+  const stderr = hosts.map(({ host }) => host.stderr?.text() ?? "").join("");
   if (failed !== undefined) {
     const error = failed.reason;
     if (error !== null && typeof error === "object") Object.assign(error, { exitCodes, stdout, stderr });
@@ -245,6 +310,63 @@ export async function pipeline(stages, options = {}) {
   const codes = /** @type {number[]} */ (exitCodes);
   const status = options.pipefail ? (codes.findLast((c) => c !== 0) ?? 0) : codes[codes.length - 1];
   return { status, exitCodes: codes, stdout, stderr };
+}
+
+/**
+ * A component's imports whose stdout waits on `gate(1)` (a full pipe, a
+ * screen behind): 0.2's blocking writes and flushes (async imports under
+ * JSPI, so they may return a Promise) wait after the write, and a 0.3
+ * `write-via-stream` reads the guest's next chunk only once the gate is
+ * open (the guest's write waits meanwhile). The import object is copied,
+ * not changed.
+ * @param {Record<string, Record<string, unknown>>} imports
+ * @param {(fd: number) => Promise<void> | undefined} gate
+ */
+function pacedImports(imports, gate) {
+  const stdout = imports["wasi:cli/stdout"];
+  if (stdout === undefined) return imports;
+  /** @type {Record<string, unknown>} */
+  const paced = { ...stdout };
+  const getStdout = stdout.getStdout;
+  if (typeof getStdout === "function") {
+    paced.getStdout = () => {
+      const stream = getStdout();
+      const methods = /** @type {Record<string, (...args: unknown[]) => unknown>} */ (stream);
+      for (const name of ["blockingWriteAndFlush", "blockingFlush"]) {
+        const method = methods[name];
+        if (typeof method !== "function") continue;
+        // An own property: the stream class (and other hosts' streams) stay as they are.
+        Object.defineProperty(stream, name, {
+          value: (/** @type {unknown[]} */ ...args) => {
+            const result = method.apply(stream, args);
+            const wait = gate(1);
+            return wait === undefined ? result : wait.then(() => result);
+          },
+        });
+      }
+      return stream;
+    };
+  }
+  const writeViaStream = stdout.writeViaStream;
+  if (typeof writeViaStream === "function") {
+    paced.writeViaStream = (/** @type {{ read(opts: object): Promise<unknown> }} */ data) =>
+      writeViaStream(
+        new Proxy(data, {
+          get(target, key) {
+            if (key === "read") {
+              return async (/** @type {object} */ opts) => {
+                await gate(1);
+                return target.read(opts);
+              };
+            }
+            const value = Reflect.get(target, key, target);
+            // jco's stream keeps private fields: its methods run on it, not on the proxy.
+            return typeof value === "function" ? value.bind(target) : value;
+          },
+        }),
+      );
+  }
+  return { ...imports, "wasi:cli/stdout": paced };
 }
 
 /**

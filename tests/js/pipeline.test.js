@@ -8,7 +8,7 @@ import path from "node:path";
 import { describe, test } from "node:test";
 import { MemFS, pipeline, StdinQueue } from "../../js/index.js";
 import { GUESTS } from "./helpers/corpus.js";
-import { requireFile } from "./helpers/prereq.js";
+import { p2Guest, p3Guest, requireFile } from "./helpers/prereq.js";
 
 const HAS_JSPI = typeof WebAssembly.Suspending === "function";
 const guest = (name) =>
@@ -172,6 +172,131 @@ describe(`pipeline() in Node ${process.version}`, () => {
     calls[1].release();
     const error = await done.catch((e) => e);
     assert.equal(error.name, "AbortError");
+  });
+
+  test("components are stages too: cat | a 0.2 component | a 0.3 component, with the cwd option", async () => {
+    const memfs = new MemFS();
+    memfs.writeFile("/in.txt", "one\ntwo\n");
+    const result = await pipeline(
+      [
+        { program: guest("cat"), args: ["cat", "/in.txt"] },
+        // echo (tests/p2guests) answers each line read with blocking-read, by blocking-write-and-flush.
+        { program: fs.readFileSync(p2Guest("echo")), args: ["echo"] },
+        // cli (tests/p3guests) reads its stdin through read-via-stream and says how much came.
+        { program: fs.readFileSync(p3Guest("cli")), args: ["cli", "ok"] },
+      ],
+      { fs: memfs, preopens: { "/": "/" }, cwd: "/somewhere" },
+    );
+    const piped = "echo 1: one\necho 2: two\nbye after 2 lines\n";
+    const sum = [...Buffer.from(piped)].reduce((a, b) => a + b, 0);
+    assert.deepEqual([result.status, result.exitCodes, result.stderr], [0, [0, 0, 0], ""]);
+    // The lines come as echo writes them: one or several reads.
+    const head = `args=["cli", "ok"]\nenv=[]\ncwd=Some("/somewhere")\ntty stdin=false stdout=false\nstdin ${piped.length} bytes in `;
+    assert.ok(result.stdout.startsWith(head), result.stdout);
+    assert.match(result.stdout.slice(head.length), new RegExp(`^(?:one or no|several) reads, ends Ok\\(\\(\\)\\), sum ${sum}\n`));
+  });
+
+  test("a component writer waits while its pipe is full (0.2 blocking writes and a 0.3 stdout stream)", async () => {
+    const { Pipe } = await import("../../js/pipeline.js");
+    let most = 0;
+    const original = Pipe.prototype.write;
+    Pipe.prototype.write = function (chunk) {
+      original.call(this, chunk);
+      most = Math.max(most, this.held);
+    };
+    try {
+      // lines (0.2): 3000 lines of 7 bytes, one blocking-write-and-flush each.
+      const p2 = await pipeline(
+        [
+          { program: fs.readFileSync(p2Guest("lines")), args: ["lines", "3000"] },
+          { program: guest("c_wc"), args: ["wc", "-l"] },
+        ],
+        { pipeCapacity: 1024 },
+      );
+      assert.equal(p2.stdout, "3000\n");
+      assert.ok(most > 0 && most <= 1024 + 64, `the pipe held ${most} bytes`);
+      most = 0;
+      // cli big=N (0.3): N bytes written into one stdout stream, which the host reads 64 KiB at a time.
+      const p3 = await pipeline(
+        [
+          { program: fs.readFileSync(p3Guest("cli")), args: ["cli", "big=1000000"] },
+          { program: guest("c_wc"), args: ["wc", "-c"] },
+        ],
+        { pipeCapacity: 1024 },
+      );
+      assert.match(p3.stdout, /^100\d{4}\n$/);
+      assert.ok(most > 0 && most <= 1024 + 64 * 1024, `the pipe held ${most} bytes`);
+    } finally {
+      Pipe.prototype.write = original;
+    }
+  });
+
+  test("a component's stdout waits for a stdout callback's promise (0.2 blocking-write-and-flush)", async () => {
+    const calls = [];
+    let called = () => {};
+    const nextCall = () => new Promise((resolve) => (called = resolve));
+    let waitFor = nextCall();
+    let hold = true;
+    let text = "";
+    const done = pipeline([{ program: fs.readFileSync(p2Guest("lines")), args: ["lines", "50"] }], {
+      stdout: (chunk) => {
+        text += Buffer.from(chunk).toString();
+        const call = {};
+        call.promise = new Promise((resolve) => (call.release = resolve));
+        calls.push(call);
+        called();
+        return hold ? call.promise : undefined;
+      },
+    });
+    await waitFor;
+    // lines writes a line per call: while the promise is pending it gets no further.
+    for (let i = 0; i < 50; i++) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(calls.length, 1);
+    waitFor = nextCall();
+    calls[0].release();
+    await waitFor;
+    assert.equal(calls.length, 2);
+    hold = false;
+    calls[1].release();
+    const result = await done;
+    assert.equal(result.status, 0);
+    assert.equal(text.split("\n").length, 51);
+  });
+
+  test("an aborted signal stops a component waiting for input (0.2 and 0.3)", async () => {
+    for (const component of [fs.readFileSync(p2Guest("echo")), fs.readFileSync(p3Guest("cli"))]) {
+      const controller = new AbortController();
+      const stdin = new StdinQueue();
+      let printed = "";
+      const done = pipeline([{ program: component, args: ["component"] }], {
+        stdin,
+        signal: controller.signal,
+        // Once it has printed (echo: its answer to the line; cli: its first line), it waits for more input.
+        stdout: (chunk) => {
+          if (printed === "") setImmediate(() => controller.abort(new Error("stop")));
+          printed += Buffer.from(chunk).toString();
+        },
+      });
+      stdin.push("some\n");
+      const error = await done.catch((e) => e);
+      assert.equal(error.name, "AbortError");
+      assert.match(printed, /^(?:echo 1: some|args=)/);
+    }
+  });
+
+  test("a component jco cannot read fails the pipeline before anything runs, naming its stage", async () => {
+    const broken = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00, 0xff, 0xff]);
+    const memfs = new MemFS();
+    const error = await pipeline(
+      [
+        { program: fs.readFileSync(p2Guest("hello")), args: ["hello"] },
+        { program: broken, args: ["broken"] },
+      ],
+      { fs: memfs, preopens: { "/": "/" } },
+    ).catch((e) => e);
+    assert.match(String(error?.message), /^pipeline\(\): stage 1 \(a WASI 0\.2 component\) could not be transpiled: /);
+    // hello writes /data/from-p2.txt first thing: it never started.
+    assert.equal(memfs.exists("/data"), false);
   });
 
   test("an aborted signal stops every program", async () => {

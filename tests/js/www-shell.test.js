@@ -8,7 +8,7 @@ import { after, before, describe, test } from "node:test";
 import { MemFS } from "../../js/index.js";
 import { parse, Shell, tokenize } from "../../www/app/shell.js";
 import { GUESTS } from "./helpers/corpus.js";
-import { requireFile } from "./helpers/prereq.js";
+import { p2Guest, p3Guest, requireFile } from "./helpers/prereq.js";
 
 const HAS_JSPI = typeof WebAssembly.Suspending === "function";
 const guest = (name) =>
@@ -20,20 +20,105 @@ test("command lines parse as sh's: quotes, $?, pipes, redirections, &&", () => {
     { word: "b c" },
     { word: "d 7 e" },
     { word: "f g" },
-    { op: "2>" },
+    { op: "2>", at: 22 },
     { word: "err" },
     { word: "x2" },
-    { op: ">" },
+    { op: ">", at: 30 },
     { word: "y" },
   ]);
   const stage = (words, more = {}) => ({ words, stdin: null, stdout: null, append: false, stderr: null, ...more });
   assert.deepEqual(parse("cat < in.txt | grep x >> out.txt && echo ok"), [
-    [stage(["cat"], { stdin: "in.txt" }), stage(["grep", "x"], { stdout: "out.txt", append: true })],
-    [stage(["echo", "ok"])],
+    {
+      op: ";",
+      pipe: [stage(["cat"], { stdin: "in.txt" }), stage(["grep", "x"], { stdout: "out.txt", append: true })],
+      source: "cat < in.txt | grep x >> out.txt ",
+    },
+    { op: "&&", pipe: [stage(["echo", "ok"])], source: " echo ok" },
   ]);
+  // ; and ||, as sh's lists; a line may end with ";"; quoted, they are words.
+  assert.deepEqual(
+    parse("a;b || c && d ; e ';' \\;").map(({ op, pipe }) => [op, pipe.map((s) => s.words)]),
+    [
+      [";", [["a"]]],
+      [";", [["b"]]],
+      ["||", [["c"]]],
+      ["&&", [["d"]]],
+      [";", [["e", ";", ";"]]],
+    ],
+  );
+  assert.deepEqual(
+    parse("echo ~;").map(({ pipe }) => pipe[0].words),
+    [["echo", "~"]],
+  );
   assert.deepEqual(parse("   "), []);
-  for (const bad of ["| a", "a |", "a >", "a && && b", "'open"])
+  for (const bad of ["| a", "a |", "a >", "a && && b", "'open", "; a", "a ;;", "a || ", "a && ;", "a | ; b", "a ; > x"])
     assert.throws(() => parse(bad), /syntax error|needs a file|unterminated/, bad);
+});
+
+test("typed-line histories are kept bounded: lines, line length, lists (least recently changed goes)", async () => {
+  const { loadHistory, saveHistory, HISTORY_KEY, HISTORY_LINES, HISTORY_LINE_CHARS, HISTORY_LISTS } =
+    await import("../../www/app/persist.js");
+  const map = new Map();
+  const store = { getItem: (k) => map.get(k) ?? null, setItem: (k, v) => map.set(k, v) };
+  assert.deepEqual(loadHistory("shell", store), []);
+  const lines = Array.from({ length: HISTORY_LINES + 5 }, (_, i) => `line ${i}`);
+  lines.push("x".repeat(HISTORY_LINE_CHARS + 1));
+  saveHistory("shell", lines, store);
+  const kept = loadHistory("shell", store);
+  assert.equal(kept.length, HISTORY_LINES);
+  assert.equal(kept[0], "line 5");
+  assert.equal(kept.at(-1), `line ${HISTORY_LINES + 4}`);
+  // A new array: the line discipline pushes to it.
+  kept.push("more");
+  assert.equal(loadHistory("shell", store).length, HISTORY_LINES);
+  for (let i = 0; i < HISTORY_LISTS; i++) saveHistory(`example:${i}`, [`p${i}`], store);
+  assert.deepEqual(loadHistory("shell", store), [], "the least recently changed list went");
+  assert.deepEqual(loadHistory("example:0", store), ["p0"]);
+  assert.equal(JSON.parse(map.get(HISTORY_KEY)).length, HISTORY_LISTS);
+  // Damaged or foreign data reads as empty; full or blocked storage is no error.
+  map.set(HISTORY_KEY, "{not json");
+  assert.deepEqual(loadHistory("example:0", store), []);
+  map.set(HISTORY_KEY, JSON.stringify([["shell", [1, 2]], ["ok", ["a"]], "junk"]));
+  assert.deepEqual(loadHistory("shell", store), []);
+  assert.deepEqual(loadHistory("ok", store), ["a"]);
+  const full = {
+    getItem: () => null,
+    setItem: () => {
+      throw new DOMException("full", "QuotaExceededError");
+    },
+  };
+  assert.doesNotThrow(() => saveHistory("shell", ["a"], full));
+  assert.doesNotThrow(() => saveHistory("shell", ["a"], null));
+  assert.deepEqual(loadHistory("shell", null), []);
+});
+
+test("; runs the next pipeline anyway, && on success, || on failure; $? is each one's status as it runs", async () => {
+  const memfs = new MemFS();
+  const printed = { 1: "", 2: "" };
+  const sh = new Shell({
+    fs: () => memfs,
+    bundled: async () => null,
+    output: (fd, chunk) => (printed[fd] += new TextDecoder().decode(chunk)),
+  });
+  const run = async (line) => {
+    const status = await sh.execute(line);
+    const out = [status, printed[1], printed[2]];
+    printed[1] = printed[2] = "";
+    return out;
+  };
+  assert.deepEqual(await run("cd nope ; echo after $?"), [0, "after 1\n", "sh: cd: nope: No such file or directory\n"]);
+  assert.deepEqual(await run("cd nope || echo failed $? && echo then $?"), [
+    0,
+    "failed 1\nthen 0\n",
+    "sh: cd: nope: No such file or directory\n",
+  ]);
+  assert.deepEqual(await run("echo a || echo not run ; echo b $?"), [0, "a\nb 0\n", ""]);
+  // A skipped pipeline leaves $? as it was: `false && x || y` runs y.
+  assert.deepEqual(await run("cd nope 2> /dev-null.txt && echo no || echo status $?"), [0, "status 1\n", ""]);
+  assert.deepEqual(await run("echo x && cd nope 2> e.txt ; echo end"), [0, "x\nend\n", ""]);
+  assert.deepEqual(await run("mkdir d; cd d; pwd;"), [0, "/d\n", ""]);
+  assert.deepEqual(await run("cd nope 2> e.txt"), [1, "", ""]);
+  assert.deepEqual(await run(";"), [2, "", 'sh: syntax error near ";"\n']);
 });
 
 test("built-ins: cd, pwd, ls, mkdir, rm, echo and help, with sh's errors (status 1, a message on stderr)", async () => {
@@ -221,6 +306,19 @@ describe(`the shell's commands in Node ${process.version}`, () => {
     assert.equal(printed[1], "3\n1\n3\n");
     assert.equal(await sh.execute("wc | echo x"), 2);
     assert.match(printed[2], /echo: a built-in can only start a pipe here/);
+  });
+
+  test("a component in ~ runs by name in the cwd: its relative paths resolve there, HOME is set", async () => {
+    const { sh, memfs, printed } = shell();
+    memfs.mkdir("/home/me", { recursive: true });
+    // hello (tests/p2guests) writes /data/from-p2.txt, reads the file argv[1] names and a line of stdin, exits 3 (→ 1).
+    memfs.mkdir("/data");
+    memfs.writeFile("/home/me/in.txt", "relative works\n");
+    memfs.writeFile("/home/me/hello2.wasm", fs.readFileSync(p2Guest("hello")));
+    sh.home = "/home/me";
+    assert.equal(await sh.execute("cd && hello2 in.txt < in.txt || echo status $?"), 0);
+    assert.match(printed[1], /\nHOME=Some\("\/home\/me"\)\nread: relative works\n[^]*\nstdin: relative works\nstatus 1\n$/);
+    assert.equal(memfs.readFile("/data/from-p2.txt", "utf8"), "written by p2\n");
   });
 
   test("a .wasm in the Files runs by name, before a bundled one; ls lists the Files", async () => {
@@ -570,6 +668,205 @@ describe("the playground's shell in Chromium", () => {
       ),
       "removed",
     );
+    await context.close();
+  });
+
+  /** Text as a person reads it: runs of white space (line breaks, no-break spaces) as one space. */
+  const squash = (/** @type {string | null} */ text) => (text ?? "").replace(/\s+/g, " ");
+
+  test("the page says what runs (WASI 0.2 and 0.3 components) and what is kept across reloads", async () => {
+    const { page, context } = await open();
+    for (const where of [".site-header", "#program .dropzone", ".site-footer"]) {
+      assert.match(squash(await page.textContent(where)), /WASI 0\.2 and 0\.3 components/, where);
+    }
+    assert.match((await page.getAttribute('meta[name="description"]', "content")) ?? "", /WASI 0\.2 and 0\.3 components/);
+    const files = squash(await page.textContent("#files"));
+    assert.doesNotMatch(files, /until you reload/);
+    assert.match(
+      files,
+      /What is in \/home \(~\) is kept across reloads, in this browser's private storage for the site \(OPFS\), until Reset/,
+    );
+    assert.match(files, /everything else is in memory and gone when you reload/);
+    assert.match(squash(await page.textContent("#stdin-hint")), /↑\/↓ history, kept across reloads/);
+    await context.close();
+  });
+
+  test("; runs the next command anyway, || when the last failed, && when it succeeded; $? as each ran", async () => {
+    const { command, context } = await open();
+    assert.match(
+      await command("cd nope ; echo after $? || echo not run ; cd nope || echo failed $? && echo then $?"),
+      /\nsh: cd: nope: No such file or directory\nafter 1\nsh: cd: nope: No such file or directory\nfailed 1\nthen 0\n~ \$ $/,
+    );
+    assert.match(await command("mkdir d; cd d; pwd;"), /\n\/home\/d\n~\/d \$ $/);
+    assert.match(await command("a ;; b"), /\nsh: syntax error near ";"\n~\/d \$ $/);
+    await context.close();
+  });
+
+  test("↑/↓ history is kept across reloads: the shell's command lines and each program's typed lines", async () => {
+    const { page, command, shows, context, runs } = await open();
+    await command("echo first");
+    await command("echo second");
+    // A program run with Run: its typed lines are its own history.
+    await page.selectOption("#program-select", "example:echo_lines");
+    await page.fill("#args", "");
+    let before = await runs();
+    await page.click("#run");
+    await shows(/^> $/);
+    await page.click("#xterm");
+    await page.keyboard.type("typed for echo");
+    await page.keyboard.press("Enter");
+    await shows(/^echo 1: typed for echo\n> $/);
+    await page.keyboard.press("Control+D");
+    await page.waitForFunction((n) => Number(document.getElementById("terminal-panel")?.dataset.runs ?? 0) > n, before);
+    const kept = await page.evaluate(() => JSON.parse(localStorage.getItem("wasi-web-playground-history") ?? "null"));
+    assert.deepEqual(kept, [
+      ["shell", ["echo first", "echo second"]],
+      ["example:echo_lines", ["typed for echo"]],
+    ]);
+    await page.reload();
+    await page.waitForSelector("html[data-ready]");
+    await page.click("#xterm");
+    await page.keyboard.press("ArrowUp");
+    await shows(/^~ \$ echo second$/);
+    await page.keyboard.press("ArrowUp");
+    await shows(/^~ \$ echo first$/);
+    before = await runs();
+    await page.keyboard.press("Enter");
+    await page.waitForFunction((n) => Number(document.getElementById("terminal-panel")?.dataset.runs ?? 0) > n, before);
+    await shows(/^first\n~ \$ $/);
+    await page.selectOption("#program-select", "example:echo_lines");
+    before = await runs();
+    await page.click("#run");
+    await shows(/^> $/);
+    await page.click("#xterm");
+    await page.keyboard.press("ArrowUp");
+    await page.keyboard.press("Enter");
+    await shows(/^echo 1: typed for echo\n> $/);
+    await page.keyboard.press("Control+D");
+    await page.waitForFunction((n) => Number(document.getElementById("terminal-panel")?.dataset.runs ?? 0) > n, before);
+    // The shell's list is now the most recently changed one (last), with "echo first" as its last line;
+    // echo's is as it was (a line recalled unchanged is not added again).
+    const after = await page.evaluate(() => JSON.parse(localStorage.getItem("wasi-web-playground-history") ?? "null"));
+    assert.deepEqual(after, [
+      ["example:echo_lines", ["typed for echo"]],
+      ["shell", ["echo first", "echo second", "echo first"]],
+    ]);
+    await context.close();
+  });
+
+  /** A Preview 1 program that prints its environment, a variable a line. */
+  async function envGuest() {
+    const { guest: wat } = await import("./helpers/wat.js");
+    return Buffer.from(
+      wat({
+        imports: ["environ_sizes_get", "environ_get"],
+        start: `
+          (local $i i32) (local $len i32)
+          (call $ok (call $environ_sizes_get (i32.const 100) (i32.const 104)))
+          (call $ok (call $environ_get (i32.const 200) (i32.const 4096)))
+          (local.set $len (i32.load (i32.const 104)))
+          (block $done (loop $next
+            (br_if $done (i32.ge_u (local.get $i) (local.get $len)))
+            (if (i32.eqz (i32.load8_u (i32.add (i32.const 4096) (local.get $i))))
+              (then (i32.store8 (i32.add (i32.const 4096) (local.get $i)) (i32.const 10))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $next)))
+          (call $print (i32.const 1) (i32.const 4096) (local.get $len))`,
+      }),
+    );
+  }
+
+  test("the cwd reaches programs: PWD, relative paths, a component's initial cwd; help says the rule", async () => {
+    const { page, command, context } = await open();
+    await page.setInputFiles("#upload-input", [
+      { name: "env.wasm", mimeType: "application/wasm", buffer: await envGuest() },
+      { name: "cli.wasm", mimeType: "application/wasm", buffer: fs.readFileSync(p3Guest("cli")) },
+    ]);
+    await page.waitForSelector('#file-tree [data-path="/home/cli.wasm"]');
+    assert.match(await command("mkdir -p w/x && cd w/x && env | grep PWD"), /\nPWD=\/home\/w\/x\n~\/w\/x \$ $/);
+    // A relative path a program writes lands in the cwd; ".." is its parent.
+    assert.match(await command("env > here.txt && grep HOME ../x/here.txt"), /\nHOME=\/home\n~\/w\/x \$ $/);
+    await page.waitForSelector('#file-tree [data-path="/home/w/x/here.txt"]');
+    assert.match(await command("cli ok < here.txt | grep cwd"), /\ncwd=Some\("\/home\/w\/x"\)\n~\/w\/x \$ $/);
+    const help = squash(await command("help"));
+    assert.match(help, /programs get it as PWD \(and components as their initial cwd\), and their relative paths and "\.\." resolve in it/);
+    assert.match(help, /preopens the current folder as "\." and its parents as "\.\.", "\.\.\/\.\.", …/);
+    await context.close();
+  });
+
+  test("components run in the shell's pipes: a 0.2 and a 0.3 component between Preview 1 programs", async () => {
+    const { page, command, context } = await open();
+    await page.setInputFiles("#upload-input", [
+      { name: "p2echo.wasm", mimeType: "application/wasm", buffer: fs.readFileSync(p2Guest("echo")) },
+      { name: "cli.wasm", mimeType: "application/wasm", buffer: fs.readFileSync(p3Guest("cli")) },
+      { name: "wc.wasm", mimeType: "application/wasm", buffer: guest("c_wc") },
+    ]);
+    await page.waitForSelector('#file-tree [data-path="/home/wc.wasm"]');
+    assert.match(await command("echo a b | p2echo"), /\necho 1: a b\nbye after 1 lines\n~ \$ $/);
+    // cat (P1) | echo (0.2) | cli (0.3) | grep (P1): "echo 1: x\n" … "bye after 2 lines\n" is 38 bytes.
+    await command("echo x > two.txt && echo y >> two.txt");
+    assert.match(
+      await command("cat two.txt | p2echo | cli ok | grep stdin"),
+      /\nstdin 38 bytes in (?:one or no|several) reads, ends Ok\(\(\)\), sum \d+\n~ \$ $/,
+    );
+    assert.match(await command("p2echo < two.txt | wc -l"), /\n3\n~ \$ $/);
+    await context.close();
+  });
+
+  test("Run: a WASI 0.3 component's stdout waits for the screen (at most 1 MiB ahead), and all of it arrives", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // The page's animation frames can be held: the terminal then shows nothing, and acknowledges nothing.
+    await context.addInitScript(() => {
+      const raf = window.requestAnimationFrame.bind(window);
+      let id = 1e9;
+      /** @type {any} */ (window).held = null;
+      window.requestAnimationFrame = (callback) => {
+        const held = /** @type {any} */ (window).held;
+        if (held === null) return raf(callback);
+        held.push(callback);
+        return ++id;
+      };
+      /** @type {any} */ (window).release = () => {
+        const held = /** @type {any} */ (window).held;
+        /** @type {any} */ (window).held = null;
+        for (const callback of held) raf(callback);
+      };
+    });
+    // The runner worker counts the output bytes it has sent to the page.
+    await context.route("**/assets/worker-*.js", async (route) => {
+      const response = await route.fetch();
+      const counter =
+        "self.sentBytes = 0; const realPost = self.postMessage.bind(self);" +
+        "self.postMessage = (m, t) => { if (m && m.type === 'output') self.sentBytes += m.bytes; return realPost(m, t); };\n";
+      await route.fulfill({ response, body: counter + (await response.text()) });
+    });
+    const { page, runs, shows } = await open(context);
+    const size = 4_000_000;
+    await page.setInputFiles("#wasm-input", { name: "cli.wasm", mimeType: "application/wasm", buffer: fs.readFileSync(p3Guest("cli")) });
+    // cli reads its stdin to the end first: a file, not the terminal.
+    await page.fill("#args", `big=${size} < /poem.txt`);
+    const worker = page.workers()[0] ?? (await page.waitForEvent("worker"));
+    const shownBefore = await page.evaluate(() => /** @type {any} */ (window).playground.outputShown());
+    const before = await runs();
+    await page.evaluate(() => {
+      /** @type {any} */ (window).held = [];
+    });
+    await page.click("#run");
+    // The component writes until the window (1 MiB unacknowledged) is full…
+    while ((await worker.evaluate(() => /** @type {any} */ (self).sentBytes)) < 1024 * 1024) {
+      await worker.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
+    }
+    // …and then waits: many turns of the worker's event loop later it has sent little more.
+    await worker.evaluate(async () => {
+      for (let i = 0; i < 50; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+    const sent = await worker.evaluate(() => /** @type {any} */ (self).sentBytes);
+    assert.ok(sent <= 1024 * 1024 + 2 * 65536, `${sent} bytes sent while the screen showed nothing`);
+    await page.evaluate(() => /** @type {any} */ (window).release());
+    await page.waitForFunction((n) => Number(document.getElementById("terminal-panel")?.dataset.runs ?? 0) > n, before);
+    await shows(/^\[cli\.wasm exited with code 0 · \d+ ms\]$/);
+    const shown = (await page.evaluate(() => /** @type {any} */ (window).playground.outputShown())) - shownBefore;
+    assert.ok(shown > size && shown < size + 1000, `${shown} bytes shown`);
     await context.close();
   });
 

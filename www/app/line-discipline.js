@@ -69,6 +69,7 @@ export function splitKeys(data) {
  * @property {(text: string) => void} send gives text to the program's stdin
  * @property {() => void} eof ends the program's stdin
  * @property {() => void} interrupt Ctrl+C: ends the program
+ * @property {(history: string[]) => void} [remember] the history has a new line (to keep it across reloads)
  */
 
 export class LineDiscipline {
@@ -214,6 +215,7 @@ export class LineDiscipline {
         if (text.trim() !== "" && this.history.at(-1) !== text) {
           this.history.push(text);
           if (this.history.length > HISTORY_MAX) this.history.splice(0, this.history.length - HISTORY_MAX);
+          this.#on.remember?.(this.history);
         }
         this.reset();
         this.#on.send(`${text}\n`);

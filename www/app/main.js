@@ -9,7 +9,7 @@ import { LineDiscipline } from "./line-discipline.js";
 import { ProgramPanel } from "./program.js";
 import { Runner } from "./runner.js";
 import { Shell } from "./shell.js";
-import { HOME, LINK_FILES_LIMIT, treeFromLink, treeToLink } from "./persist.js";
+import { HOME, LINK_FILES_LIMIT, loadHistory, saveHistory, treeFromLink, treeToLink } from "./persist.js";
 import { EXAMPLES, EXAMPLES_URL } from "./examples.js";
 import { Terminal } from "./terminal.js";
 import { StdinQueue, WASI, compileProgram, init } from "wasi-web";
@@ -63,6 +63,7 @@ const discipline = new LineDiscipline(
     },
     eof: () => (shellStdin !== null ? shellStdin.end() : endInput()),
     interrupt: () => interrupt(),
+    remember: (lines) => saveHistory(disciplineHistory, lines),
   },
   { style: "\x1b[34m" },
 );
@@ -101,13 +102,22 @@ let shellAbort = null;
 let shellStdin = null;
 const shellLine = new LineDiscipline(
   // Ctrl+C at the prompt drops the line (the "^C" is echoed) and prompts afresh, as sh does.
-  { echo: (ansi) => terminal.echo(ansi), send: (text) => runShell(text), eof: () => {}, interrupt: () => prompt() },
+  {
+    echo: (ansi) => terminal.echo(ansi),
+    send: (text) => runShell(text),
+    eof: () => {},
+    interrupt: () => prompt(),
+    remember: (lines) => saveHistory("shell", lines),
+  },
   { style: "\x1b[34m" },
 );
-shellLine.useHistory([]);
+// Histories are kept across reloads, in localStorage (www/app/persist.js saveHistory).
+shellLine.useHistory(loadHistory("shell"));
+/** The key the running program's typed lines are kept under (ProgramPanel.historyKey, or "shell-input"). */
+let disciplineHistory = "shell-input";
 /** Whether the shell's "$ " prompt is the terminal's last output. */
 let prompted = false;
-/** Each program's line history (↑/↓), by its menu value; for the page's life. @type {Map<string, string[]>} */
+/** Each program's line history (↑/↓), by ProgramPanel.historyKey, as loaded or grown in this visit. @type {Map<string, string[]>} */
 const histories = new Map();
 /** The programs that get raw keys (the "Raw keys" setting), by menu value. */
 const rawPrograms = new Set();
@@ -280,11 +290,12 @@ async function runOnce({ focusStdin = false } = {}) {
     if (stdinText !== "") terminal.write("stdin", stdinText);
   }
   if (focusStdin && interactiveRun) stdinInput.focus();
-  const historyKey = program.value;
-  if (!histories.has(historyKey)) histories.set(historyKey, []);
+  const historyKey = program.historyKey;
+  if (!histories.has(historyKey)) histories.set(historyKey, loadHistory(historyKey));
   discipline.useHistory(/** @type {string[]} */ (histories.get(historyKey)));
+  disciplineHistory = historyKey;
   discipline.reset();
-  discipline.raw = rawPrograms.has(historyKey);
+  discipline.raw = rawPrograms.has(program.value);
   const started = performance.now();
   const outcome = await runner.run({
     wasm: chosen.component ? new Uint8Array(0) : chosen.bytes,
@@ -356,7 +367,7 @@ function prompt() {
 }
 
 /** The history of lines typed into shell commands' programs. @type {string[]} */
-const shellInputHistory = [];
+const shellInputHistory = loadHistory("shell-input");
 
 /**
  * Tab: one match is completed; several are completed as far as they agree,
@@ -386,6 +397,7 @@ async function runShell(text) {
   runState.textContent = `Running ${text.trim()}`;
   // Lines typed for the command's programs are edited as a running program's are (history of their own).
   discipline.useHistory(shellInputHistory);
+  disciplineHistory = "shell-input";
   discipline.reset();
   discipline.raw = false;
   try {

@@ -177,3 +177,82 @@ export function treeFromLink(text) {
   }
   return decodeTree(inflated);
 }
+
+/**
+ * Typed-line histories (↑/↓) kept across reloads: the shell's command lines,
+ * the lines typed into shell commands' programs, and each Run program's
+ * (by ProgramPanel.historyKey), as JSON in the page's localStorage under
+ * HISTORY_KEY. Bounded: HISTORY_LINES lines per list (the last ones), lines
+ * of at most HISTORY_LINE_CHARS characters (a longer one is not kept), and
+ * HISTORY_LISTS lists (the least recently changed goes). Not in /home: Reset
+ * and share links are about files, and a history is not one.
+ */
+export const HISTORY_KEY = "wasi-web-playground-history";
+export const HISTORY_LINES = 200;
+export const HISTORY_LINE_CHARS = 1000;
+export const HISTORY_LISTS = 30;
+
+/**
+ * The page's localStorage, or null where it cannot be used (blocked, or
+ * not in a page).
+ * @returns {Pick<Storage, "getItem" | "setItem"> | null}
+ */
+function localStore() {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    // A page whose storage is blocked throws on the very access.
+    return null;
+  }
+}
+
+/**
+ * Every kept list, most recently changed last; what cannot be read is empty.
+ * @param {Pick<Storage, "getItem"> | null} store
+ * @returns {[string, string[]][]}
+ */
+function readHistories(store) {
+  try {
+    const value = JSON.parse(store?.getItem(HISTORY_KEY) ?? "[]");
+    if (!Array.isArray(value)) return [];
+    return value.filter(
+      (entry) =>
+        Array.isArray(entry) &&
+        typeof entry[0] === "string" &&
+        Array.isArray(entry[1]) &&
+        entry[1].every((/** @type {unknown} */ line) => typeof line === "string"),
+    );
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * A kept history (empty when there is none): a new array, for the line
+ * discipline to push to.
+ * @param {string} key
+ * @param {Pick<Storage, "getItem"> | null} [store]
+ * @returns {string[]}
+ */
+export function loadHistory(key, store = localStore()) {
+  return [...(readHistories(store).find(([k]) => k === key)?.[1] ?? [])];
+}
+
+/**
+ * Keeps a history (its bounded tail). Storage that is full or blocked
+ * leaves it for this visit only: nothing else depends on it.
+ * @param {string} key
+ * @param {string[]} lines
+ * @param {Pick<Storage, "getItem" | "setItem"> | null} [store]
+ */
+export function saveHistory(key, lines, store = localStore()) {
+  if (store === null) return;
+  const kept = lines.filter((line) => line.length <= HISTORY_LINE_CHARS).slice(-HISTORY_LINES);
+  const lists = readHistories(store).filter(([k]) => k !== key);
+  lists.push([key, kept]);
+  try {
+    store.setItem(HISTORY_KEY, JSON.stringify(lists.slice(-HISTORY_LISTS)));
+  } catch {
+    // Full (QuotaExceededError) or blocked: kept for this visit only.
+  }
+}

@@ -1,7 +1,7 @@
 // The Program panel: pick a bundled example or open/drop a .wasm file, which
 // is checked at once (not WebAssembly, not a WASI command) so a bad file gets
-// its error before anything runs. Components (WASI 0.2) are accepted as they
-// are; jco checks them when they run. Each program keeps its own arguments.
+// its error before anything runs. Components (WASI 0.2 and 0.3) are accepted
+// as they are; jco checks them when they run. Each program keeps its own arguments.
 import { checkModuleBytes, detectWasiVersion } from "wasi-web";
 import { COMPONENT_EXAMPLES, COMPONENT_EXAMPLES_URL, EXAMPLES, EXAMPLES_URL } from "./examples.js";
 import { componentWasiVersion } from "wasi-web";
@@ -155,10 +155,19 @@ export class ProgramPanel {
     return true;
   }
 
-  /** The opened Preview 1 programs (the shell runs FILE.wasm as FILE; the last opened of a name wins). */
+  /** The opened programs, components too (the shell runs FILE.wasm as FILE; the last opened of a name wins). */
   opened() {
-    const modules = [...this.#files.values()].filter((f) => !f.component).reverse();
-    return modules.map((f) => ({ name: f.name.replace(/\.wasm$/, ""), bytes: f.bytes }));
+    return [...this.#files.values()].reverse().map((f) => ({ name: f.name.replace(/\.wasm$/, ""), bytes: f.bytes }));
+  }
+
+  /**
+   * What the chosen program's typed-line history is kept under: the menu
+   * value for an example, the file name for an opened file (whose menu
+   * value is only good for this visit).
+   */
+  get historyKey() {
+    const file = this.#files.get(this.#select.value);
+    return file ? `opened:${file.name}` : this.#select.value;
   }
 
   /** The chosen program's menu value, e.g. "example:grep". */

@@ -1,10 +1,11 @@
 // A small shell for the playground's terminal, on the library's pipeline():
-//   prog args | prog2 args < in.txt > out.txt && prog3 …
+//   prog args | prog2 args < in.txt > out.txt && prog3 … || prog4 ; prog5
 // Programs are found by name (see #find): NAME.wasm in the current folder or
 // in ~, an opened program, or a bundled example; a word with a "/" or ending
 // in ".wasm" is a path to one. Built-ins: cd, pwd, echo, ls, mkdir, rm, help.
 // `$?` is the last status and `~` the home folder, as in sh. Programs run on
-// the page's thread under JSPI, on the Files' MemFS (preopens: preopensFor).
+// the page's thread under JSPI, on the Files' MemFS (preopens: preopensFor);
+// a component (WASI 0.2 or 0.3) is transpiled by jco as pipeline() does.
 import { pipeline } from "wasi-web";
 import { absolutePath as absolute } from "./command-line.js";
 
@@ -17,10 +18,18 @@ import { absolutePath as absolute } from "./command-line.js";
  * @property {string | null} stderr `2> path`
  */
 
+/**
+ * One pipeline of a list, and how it joins the one before: ";" runs it
+ * anyway, "&&" if that one's status was 0, "||" if it was not (sh's and-or
+ * lists: && and || bind equally, left to right).
+ * `source` is its text, parsed again when it runs: `$?` is the status then.
+ * @typedef {{ op: ";" | "&&" | "||", pipe: Stage[], source: string }} ListItem
+ */
+
 /** Why a command line cannot be run, shown as sh would. */
 export class ShellSyntaxError extends Error {}
 
-const OPERATORS = ["&&", ">>", "2>", "|", "<", ">"];
+const OPERATORS = ["&&", "||", ">>", "2>", "|", "<", ">", ";"];
 
 /**
  * Splits a command line into words and operators. Quotes ('…', "…") and
@@ -29,10 +38,10 @@ const OPERATORS = ["&&", ">>", "2>", "|", "<", ">"];
  * @param {string} line
  * @param {number} status
  * @param {string} [home]
- * @returns {({ word: string } | { op: string })[]}
+ * @returns {({ word: string } | { op: string, at: number })[]} `at`: where the operator is in `line`
  */
 export function tokenize(line, status, home) {
-  /** @type {({ word: string } | { op: string })[]} */
+  /** @type {({ word: string } | { op: string, at: number })[]} */
   const tokens = [];
   let word = "";
   let inWord = false;
@@ -53,12 +62,12 @@ export function tokenize(line, status, home) {
     const op = OPERATORS.find((o) => line.startsWith(o, i) && (o !== "2>" || !inWord));
     if (op !== undefined) {
       end();
-      tokens.push({ op });
+      tokens.push({ op, at: i });
       i += op.length;
       continue;
     }
     const next = line[i + 1];
-    if (c === "~" && !inWord && home !== undefined && (next === undefined || next === "/" || " \t\n|&<>".includes(next))) {
+    if (c === "~" && !inWord && home !== undefined && (next === undefined || next === "/" || " \t\n|&<>;".includes(next))) {
       word = home;
       inWord = true;
       i++;
@@ -101,15 +110,20 @@ export function tokenize(line, status, home) {
 }
 
 /**
- * A command line as a list of pipelines joined by `&&`, each a list of stages.
+ * A command line as a list of pipelines joined by `;`, `&&` and `||`, each
+ * a list of stages. The first item's op is ";". A `;` may end the line.
  * @param {string} line
  * @param {number} [status] what `$?` expands to
  * @param {string} [home] what `~` expands to (by default it stays "~")
- * @returns {Stage[][]}
+ * @returns {ListItem[]}
  */
 export function parse(line, status = 0, home) {
-  /** @type {Stage[][]} */
+  /** @type {ListItem[]} */
   const list = [];
+  /** @type {ListItem["op"]} */
+  let op = ";";
+  /** Where the current item's text starts. */
+  let from = 0;
   /** @type {Stage[]} */
   let pipe = [];
   /** @type {Stage} */
@@ -127,12 +141,16 @@ export function parse(line, status = 0, home) {
       stage.words.push(token.word);
       continue;
     }
-    if (token.op === "|" || token.op === "&&") {
+    if (token.op === "|") {
       close(token.op);
-      if (token.op === "&&") {
-        list.push(pipe);
-        pipe = [];
-      }
+      continue;
+    }
+    if (token.op === "&&" || token.op === "||" || token.op === ";") {
+      close(token.op);
+      list.push({ op, pipe, source: line.slice(from, token.at) });
+      pipe = [];
+      op = token.op;
+      from = token.at + token.op.length;
       continue;
     }
     const target = tokens[++i];
@@ -144,22 +162,31 @@ export function parse(line, status = 0, home) {
       stage.append = token.op === ">>";
     }
   }
+  // "a ;": sh allows a list to end with ";" (not with && or ||).
+  const empty = stage.words.length === 0 && stage.stdin === null && stage.stdout === null && stage.stderr === null;
+  if (empty && pipe.length === 0 && op === ";" && list.length > 0) return list;
   close("end of line");
-  list.push(pipe);
+  list.push({ op, pipe, source: line.slice(from) });
   return list;
 }
 
-const HELP = `A small shell: prog args | prog2 args, < in, > out, >> out, 2> err, a && b,
-$? (the last status), ~ (the home folder, /home, kept across reloads).
+const HELP = `A small shell: prog args | prog2 args, < in, > out, >> out, 2> err,
+a && b (b if a succeeded), a || b (b if a failed), a ; b (both), $? (the
+last status), ~ (the home folder, /home, kept across reloads).
 Programs by name: NAME.wasm in the current folder or in ~, a program opened
-in the Program panel, or a bundled example; or a path to a .wasm. Tab
-completes program and file names. A program with no "<" reads what you type
-(Ctrl+D ends it, Ctrl+C stops the programs). A built-in may start a pipe.
+in the Program panel, or a bundled example; or a path to a .wasm. WASI 0.2
+and 0.3 components run too (in a pipe as well). Tab completes program and
+file names; Up/Down recall earlier lines (kept across reloads). A program
+with no "<" reads what you type (Ctrl+D ends it, Ctrl+C stops the programs).
+A built-in may start a pipe.
 Built-ins: cd [dir], pwd, echo, ls [-a] [path…], mkdir [-p] dir…,
 rm [-r] [-f] path…, help.
-Programs run in the current folder, but WASI Preview 1 has no working
-directory: outside /, a program cannot reach / itself, a file directly in /,
-or a folder in / with the name of one in the current folder.
+The current folder: programs get it as PWD (and components as their initial
+cwd), and their relative paths and ".." resolve in it. WASI Preview 1 has
+no working directory, so the shell preopens the current folder as "." and
+its parents as "..", "../..", … next to "/" and each folder in /. Outside /,
+a program cannot reach / itself, a file directly in / (use ../../file), or a
+folder in / with the name of one in the current folder (that one wins).
 `;
 
 const BUILTINS = new Set(["cd", "echo", "help", "ls", "mkdir", "pwd", "rm"]);
@@ -312,9 +339,14 @@ export class Shell {
       this.#print(2, `sh: ${error.message}\n`);
       return (this.status = 2);
     }
-    for (const pipe of list) {
+    for (const [i, { op, source }] of list.entries()) {
+      // As sh: a skipped pipeline leaves $? as it was.
+      if ((op === "&&" && this.status !== 0) || (op === "||" && this.status === 0)) continue;
+      // Parsed again now, so that its $? is the status of the pipeline before it.
+      const pipe = i === 0 ? list[0].pipe : parse(source, this.status, this.home)[0].pipe;
       this.status = await this.#runPipe(pipe, signal);
-      if (this.status !== 0) break;
+      // Ctrl+C ends the whole list, as SIGINT does an interactive sh's.
+      if (signal?.aborted) break;
     }
     return this.status;
   }
@@ -394,6 +426,8 @@ export class Shell {
         signal,
         preopens,
         env: { HOME: this.home, PWD: this.cwd },
+        // A component's initial-cwd (wasi:cli/environment); Preview 1 has only the preopens.
+        cwd: this.cwd,
         stdin,
         stdout: last.stdout !== null ? "buffer" : (chunk) => this.#host.output(1, chunk),
         stderr: errFile !== null ? "buffer" : (chunk) => this.#host.output(2, chunk),
@@ -454,8 +488,8 @@ export class Shell {
   }
 
   /**
-   * Runs a built-in; its errors go to stderr at once, its output is printed
-   * (`print`) or returned.
+   * Runs a built-in; its errors go to stderr (or its `2>` file), its output
+   * is printed (`print`) or returned.
    * @param {Stage} stage @param {boolean} print
    * @returns {{ status: number, out: string }}
    */
@@ -466,13 +500,20 @@ export class Shell {
     const fs = this.#host.fs();
     /** @param {string} text */
     const fail = (text) => {
-      this.#print(2, `${text}\n`);
+      errors += `${text}\n`;
       status = 1;
+    };
+    let errors = "";
+    // sh opens the 2> file (empty) whether or not anything is written to it.
+    const result = (/** @type {{ status: number, out: string }} */ r) => {
+      if (stage.stderr === null) this.#print(2, errors);
+      else if (!this.#save(stage.stderr, errors, false)) return { status: 1, out: r.out };
+      return r;
     };
     const { flags, operands, bad } = options(args, name === "rm" ? "rRf" : name === "mkdir" ? "p" : name === "ls" ? "a" : "");
     if (bad !== null && name !== "echo" && name !== "cd") {
       fail(`${name}: invalid option -- '${bad}'`);
-      return { status: 2, out: "" };
+      return result({ status: 2, out: "" });
     }
     if (name === "echo") out = `${args.join(" ")}\n`;
     else if (name === "pwd") out = `${this.cwd}\n`;
@@ -550,10 +591,10 @@ export class Shell {
         }
       }
     }
-    if (!print) return { status, out };
-    if (stage.stdout !== null) return { status: this.#save(stage.stdout, out, stage.append) ? status : 1, out: "" };
+    if (!print) return result({ status, out });
+    if (stage.stdout !== null) return result({ status: this.#save(stage.stdout, out, stage.append) ? status : 1, out: "" });
     this.#print(1, out);
-    return { status, out: "" };
+    return result({ status, out: "" });
   }
 
   /**
@@ -570,7 +611,7 @@ export class Shell {
     // Backslash escapes in the word as typed: "my\ file" is "my file".
     const word = before.slice(start).replace(/\\(.)/g, "$1");
     const head = before.slice(0, start).trimEnd();
-    const command = head === "" || head.endsWith("|") || head.endsWith("&&");
+    const command = head === "" || head.endsWith("|") || head.endsWith("&&") || head.endsWith(";");
     const fs = this.#host.fs();
     if (command && !word.includes("/")) {
       const names = new Set([...BUILTINS, ...(this.#host.programs?.() ?? [])]);
