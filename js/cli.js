@@ -13,6 +13,7 @@ const NODE_ONLY = /** @type {const} */ ([
   ["maxFds", "--max-fds"],
   ["maxBytes", "--max-bytes"],
   ["memDirs", "--mem-dir"],
+  ["network", "-S inherit-network"],
 ]);
 
 function version() {

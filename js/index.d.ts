@@ -115,9 +115,10 @@ export interface FsProvider {
   size?(handle: number): bigint | number;
   readlink(handle: number): string;
   /**
-   * A descriptor is about to be opened on file `handle` to read and/or
-   * write: throw (EACCES, say) if the host would refuse that, so the open
-   * fails rather than the first read or write. Optional.
+   * A descriptor is about to be opened on file or directory `handle` to
+   * read and/or write: throw (EACCES, say) if the host would refuse that,
+   * so the open fails rather than the first read, write or listing. Not
+   * asked for a file `create` just made. Optional.
    */
   checkOpen?(handle: number, read: boolean, write: boolean): void;
   /** A descriptor opened the node (one close() follows each open()). */
@@ -381,6 +382,12 @@ export interface RunOptions extends Omit<WASIOptions, "version" | "stdout" | "st
   /** For a component: the IANA zone of `wasi:clocks/timezone` (default local; UTC when deterministic). */
   timeZone?: string;
   /**
+   * For a WASI 0.3 component: `"host"` gives it real TCP/UDP sockets and
+   * name lookup on the host's network (Node only; a TypeError in a page);
+   * `"none"` (the default) opens nothing: wasi:sockets answers not-supported.
+   */
+  network?: "none" | "host";
+  /**
    * For a component: jco's module, if you load it yourself (e.g. from a CDN:
    * `await import("https://esm.sh/@bytecodealliance/jco/component")`).
    * Without it, wasi-web imports `@bytecodealliance/jco/component` when the
@@ -424,7 +431,7 @@ export function run(program: Binary | WebAssembly.Module, options?: RunOptions):
 
 /** One program of a pipeline(). */
 export interface PipelineStage {
-  /** A Preview 1 command (a component is refused). */
+  /** A Preview 1 command, or the bytes of a WASI 0.2 or 0.3 command component (transpiled by jco for JSPI). */
   program: Binary | WebAssembly.Module;
   /** argv, argv[0] included. */
   args?: string[];
@@ -453,6 +460,12 @@ export interface PipelineOptions {
   signal?: AbortSignal;
   /** The most a "buffer" stdout or stderr holds (default 64 MiB). */
   maxBufferBytes?: number;
+  /** The components' `initial-cwd` (Preview 1 has none: preopen "." for that). */
+  cwd?: string;
+  /** jco's module, for the components (default: imported on first use). */
+  jco?: JcoModule;
+  /** false: transpile the components again even if jco's output is cached. */
+  cache?: boolean;
 }
 
 export interface PipelineResult {
@@ -467,8 +480,10 @@ export interface PipelineResult {
 }
 
 /**
- * Runs Preview 1 programs concurrently on one MemFS, each one's stdout piped
- * into the next one's stdin, as sh runs `a | b | c`. Needs JSPI (Chromium
+ * Runs programs (Preview 1 modules, WASI 0.2 and 0.3 components)
+ * concurrently on one MemFS, each one's stdout piped into the next one's
+ * stdin, as sh runs `a | b | c`. A component jco cannot transpile rejects
+ * the call, naming its stage, before any program starts. Needs JSPI (Chromium
  * 137+, Node 24+); without it the promise rejects with a TypeError. If a
  * program traps or the signal aborts, the others run to their end and the
  * promise rejects with the first error, which carries `exitCodes`,

@@ -57,6 +57,7 @@ NODE24=tools/node24/node_modules/.bin/node
 NODE24_FILES=(
   tests/js/async-node.test.js
   tests/js/preview3-node.test.js
+  tests/js/preview3-sockets.test.js
   tests/js/pipeline.test.js
   tests/js/www-shell.test.js
   tests/js/provider-url.test.js
@@ -76,6 +77,7 @@ NODE24_FILES=(
   tests/js/robust-worker.test.js
   tests/js/http-node.test.js
   tests/js/http-serve.test.js
+  tests/js/http-hardening.test.js
 )
 if [ -x "$NODE24" ]; then
   step "node --test (Node 24)" "$NODE24" --test --test-timeout=900000 --test-skip-pattern=Chromium "${NODE24_FILES[@]}"

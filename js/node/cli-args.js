@@ -16,6 +16,9 @@ Options:
   --dir HOST::GUEST:readonly   the same, read-only: changes fail with EPERM
   --env NAME=VALUE       set an environment variable (--env NAME copies the host's)
   -S inherit-env         give the program all of the host's environment variables
+  -S inherit-network     give a WASI 0.3 component the host's network: real TCP/UDP
+                         sockets and name lookup (Node only; default: none). wasmtime's
+                         -S tcp, -S udp, -S allow-ip-name-lookup are taken as part of it
   --argv0 NAME           the program's argv[0] (default: FILE's base name)
   --invoke FUNC          call export FUNC with ARGS (i32/i64/f32/f64) instead of
                          _start, and print its results; a reactor's _initialize runs first
@@ -48,6 +51,7 @@ export class UsageError extends Error {}
  * @property {number} [maxFds] --max-fds
  * @property {number} [maxBytes] --max-bytes
  * @property {string[]} [memDirs] --mem-dir: guest paths of empty in-memory preopens
+ * @property {"host"} [network] -S inherit-network: the host's network for wasi:sockets@0.3
  */
 
 const SIZE_UNITS = /** @type {Record<string, number>} */ ({ "": 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 });
@@ -112,6 +116,8 @@ export function parseArgs(argv, hostEnv = {}) {
   const env = {};
   let browser = false;
   let inheritEnv = false;
+  /** wasmtime's finer network switches, as given: wasi-web has only -S inherit-network. @type {Record<string, boolean>} */
+  const netSwitches = {};
   /** @type {RunFlags} */
   const flags = {};
   let i = 0;
@@ -203,11 +209,15 @@ export function parseArgs(argv, hostEnv = {}) {
           const key = sep < 0 ? item : item.slice(0, sep);
           const v = sep < 0 ? undefined : item.slice(sep + 1);
           if (flag === "-S" && key === "inherit-env") inheritEnv = yesNo(key, v);
-          else if (flag === "-W" && key === "timeout" && v !== undefined) flags.timeout = parseDuration("-W timeout", v);
+          else if (flag === "-S" && (key === "tcp" || key === "udp" || key === "allow-ip-name-lookup")) netSwitches[key] = yesNo(key, v);
+          else if (flag === "-S" && key === "inherit-network") {
+            if (yesNo(key, v)) flags.network = "host";
+            else delete flags.network;
+          } else if (flag === "-W" && key === "timeout" && v !== undefined) flags.timeout = parseDuration("-W timeout", v);
           else if (flag === "-W" && key === "max-memory-size" && v !== undefined) flags.maxMemory = parseSize("-W max-memory-size", v);
           else
             throw new UsageError(
-              `unsupported ${flag} option ${JSON.stringify(item)} (wasi-web knows -S inherit-env, -W timeout=D, -W max-memory-size=B)`,
+              `unsupported ${flag} option ${JSON.stringify(item)} (wasi-web knows -S inherit-env, -S inherit-network, -S tcp, -S udp, -S allow-ip-name-lookup, -W timeout=D, -W max-memory-size=B)`,
             );
         }
         break;
@@ -220,6 +230,15 @@ export function parseArgs(argv, hostEnv = {}) {
     const key = guestPathKey(guest);
     const taken = dirs.some((d) => guestPathKey(d.guest) === key) || (flags.memDirs ?? []).slice(0, n).some((g) => guestPathKey(g) === key);
     if (taken) throw new UsageError(`--mem-dir ${guest}: that guest path is already preopened`);
+  }
+  for (const [key, on] of Object.entries(netSwitches)) {
+    // Refused rather than ignored: wasi-web cannot give one part of the network without the others.
+    if (!on && flags.network === "host") {
+      throw new UsageError(`-S ${key}=n: wasi-web cannot turn that off alone (-S inherit-network gives TCP, UDP and name lookup together)`);
+    }
+    if (on && key === "allow-ip-name-lookup" && flags.network !== "host") {
+      throw new UsageError("-S allow-ip-name-lookup needs -S inherit-network in wasi-web (name lookup comes with the host network)");
+    }
   }
   if (inheritEnv) {
     // --env values win over the inherited ones, as in wasmtime.
@@ -239,17 +258,24 @@ outgoing requests go through fetch().
 Options:
   --addr HOST:PORT   the address to listen on (default 127.0.0.1:8080; port 0 picks one)
   --env NAME=VALUE   set an environment variable (--env NAME copies the host's)
+  --max-body-size N  refuse request bodies over N bytes: 413, or the guest's read fails
+                     (default 67108864, 64 MiB)
+  --body-timeout S   fail a request body that sends nothing for S seconds (default 30)
   -h, --help         print this help`;
 
 /**
  * The command line of `wasi-web serve` (the arguments after "serve").
  * @param {string[]} argv
  * @param {Record<string, string | undefined>} [hostEnv]
- * @returns {{ help: true } | { file: string, host: string, port: number, env: Record<string, string> }}
+ * @returns {{ help: true } | { file: string, host: string, port: number, env: Record<string, string>, maxBodySize?: number, bodyTimeoutMs?: number }}
  */
 export function parseServeArgs(argv, hostEnv = {}) {
   let host = "127.0.0.1";
   let port = 8080;
+  /** @type {number | undefined} */
+  let maxBodySize;
+  /** @type {number | undefined} */
+  let bodyTimeoutMs;
   /** @type {Record<string, string>} */
   const env = {};
   /** @type {string | undefined} */
@@ -277,6 +303,16 @@ export function parseServeArgs(argv, hostEnv = {}) {
       if (at === 0) throw new UsageError(`bad --env ${JSON.stringify(text)}: expected NAME=VALUE`);
       if (at > 0) env[text.slice(0, at)] = text.slice(at + 1);
       else if (hostEnv[text] !== undefined) env[text] = /** @type {string} */ (hostEnv[text]);
+    } else if (flag === "--max-body-size") {
+      const text = value();
+      if (!/^\d+$/.test(text) || !(Number(text) > 0) || !Number.isSafeInteger(Number(text)))
+        throw new UsageError(`bad --max-body-size ${JSON.stringify(text)}: expected a number of bytes > 0`);
+      maxBodySize = Number(text);
+    } else if (flag === "--body-timeout") {
+      const text = value();
+      if (!/^\d+(\.\d+)?$/.test(text) || !(Number(text) > 0) || Number(text) > 86400)
+        throw new UsageError(`bad --body-timeout ${JSON.stringify(text)}: expected seconds > 0 (at most 86400)`);
+      bodyTimeoutMs = Math.max(1, Math.round(Number(text) * 1000));
     } else if (arg.startsWith("-") && arg !== "-") {
       throw new UsageError(`unknown serve option ${flag}`);
     } else if (file === undefined) {
@@ -286,5 +322,5 @@ export function parseServeArgs(argv, hostEnv = {}) {
     }
   }
   if (file === undefined) throw new UsageError("serve needs a component to serve");
-  return { file, host, port, env };
+  return { file, host, port, env, maxBodySize, bodyTimeoutMs };
 }

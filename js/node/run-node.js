@@ -174,7 +174,7 @@ async function runComponentInNode(job) {
   if (componentWasiVersion(job.bytes) === "0.3") {
     // WASI 0.3: jco's JSPI output on the 0.3 host (which says so where there is no JSPI).
     const [{ WASIp3 }, { transpileP3 }] = await Promise.all([import("../preview3/wasip3.js"), import("../preview3/run.js")]);
-    const made = (/** @type {ProcessIoOptions} */ options) => new WASIp3(options);
+    const made = (/** @type {ProcessIoOptions} */ options) => new WASIp3({ ...options, network: job.network });
     const transpiled = await transpileP3(job.bytes);
     return runWithProcessIo(job, made, (wasi) => () => wasi.runAsync(transpiled.instantiate(wasi.imports)));
   }

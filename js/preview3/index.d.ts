@@ -4,8 +4,13 @@ import type { JcoModule, RunResult } from "../index.js";
 import type { WASIp2, WASIp2Options } from "../preview2/index.js";
 export { componentWasiVersion } from "../index.js";
 
-/** The options of `new WASIp3()`: those of WASIp2 (it always runs in async mode). */
-export type WASIp3Options = Omit<WASIp2Options, "async">;
+/**
+ * The options of `new WASIp3()`: those of WASIp2 (it always runs in async
+ * mode), and `network`: `"none"` (the default: wasi:sockets answers
+ * not-supported, no name resolution) or `"host"` (Node only: real TCP/UDP
+ * sockets and name lookup on the host's network; a TypeError in a page).
+ */
+export type WASIp3Options = Omit<WASIp2Options, "async"> & { network?: "none" | "host" };
 
 /** The message of the Error thrown where there is no JSPI. */
 export const NEEDS_JSPI: string;

@@ -9,10 +9,10 @@ import { WASIp2 } from "../preview2/wasip2.js";
 import { cliImports3 } from "./cli.js";
 import { clocksImports3 } from "./clocks.js";
 import { filesystemImports3 } from "./filesystem.js";
-import { socketsImports3 } from "./sockets.js";
+import { CLOSE_SOCKETS, socketsImports3 } from "./sockets.js";
 import { httpImports3 } from "../http/p3.js";
 
-/** @typedef {import("../preview2/wasip2.js").WASIp2Options} WASIp3Options */
+/** @typedef {import("../preview2/wasip2.js").WASIp2Options & { network?: "none" | "host" }} WASIp3Options */
 
 /**
  * The message of the error a run of a 0.3 component gives where there is
@@ -61,24 +61,28 @@ export class WASIp3 extends WASIp2 {
   /** Rejects runAsync with what fail() was given. @type {(error: unknown) => void} */
   #reject = () => {};
   /** @type {Promise<never>} */
-  #failed = new Promise((_, reject) => (this.#reject = reject));
+  #failed = handled(new Promise((_, reject) => (this.#reject = reject)));
   /** @type {() => void} */
   #onStop = () => {};
   /** Settles when the run is aborted (wakes waits). @type {Promise<void>} */
   #stop = new Promise((resolve) => (this.#onStop = resolve));
+  /** Closes the sockets of `network: "host"` (js/preview3/sockets-node.js) when the run ends. @type {() => void} */
+  #closeSockets;
 
   /** @param {WASIp3Options} [options] */
   constructor(options = {}) {
     requireJspi();
     super({ ...options, async: true });
     const getHost = () => this;
+    const sockets = socketsImports3(getHost, options.network);
+    this.#closeSockets = sockets[CLOSE_SOCKETS];
     this.#imports = this.#guarded(
       merge(
         super.imports,
         cliImports3(getHost),
         clocksImports3(getHost),
         filesystemImports3(getHost),
-        socketsImports3(getHost),
+        sockets,
         // wasi:http 0.3 (request, response, client.send) over fetch(): js/http/p3.js.
         httpImports3().imports,
         // 0.3 renamed insecure-seed's function; the core call is 0.2's.
@@ -119,7 +123,10 @@ export class WASIp3 extends WASIp2 {
       { once: true },
     );
     this.#failed.catch(() => {});
-    return Promise.race([super.runAsync(preferP3Run(instance), options), this.#failed]);
+    const result = Promise.race([super.runAsync(preferP3Run(instance), options), this.#failed]);
+    // The run's sockets close when it ends; the result itself is not delayed.
+    result.then(this.#closeSockets, this.#closeSockets);
+    return result;
   }
 
   /** Whether the run was aborted (its host calls trap from then on). */
@@ -182,6 +189,17 @@ export class WASIp3 extends WASIp2 {
   run() {
     throw new TypeError("a WASI 0.3 component runs with runAsync() (JSPI)");
   }
+}
+
+/**
+ * `promise`, with a handler attached: fail() may run before runAsync (a host
+ * call made outside a run), and an unhandled rejection would end Node.
+ * @template T
+ * @param {Promise<T>} promise
+ */
+function handled(promise) {
+  promise.catch(() => {});
+  return promise;
 }
 
 /**

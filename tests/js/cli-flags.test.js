@@ -177,7 +177,7 @@ describe("the wasi-web command", () => {
     }
     const help = await runCli(["--help"]);
     assert.doesNotMatch(help.stdout, /Runs a WASI Preview 1 program/);
-    assert.match(help.stdout, /WASI 0\.2 component/);
+    assert.match(help.stdout, /WASI 0\.2 or 0\.3 component/);
   });
 
   test("the guest sees a terminal on the streams that are one (isatty)", () => {
