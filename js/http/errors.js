@@ -29,6 +29,8 @@ const BY_CODE = /** @type {Record<string, (code: string) => ErrorCode>} */ ({
   UND_ERR_HEADERS_TIMEOUT: () => ({ tag: "connection-read-timeout" }),
   UND_ERR_BODY_TIMEOUT: () => ({ tag: "connection-read-timeout" }),
   UND_ERR_HEADERS_OVERFLOW: () => ({ tag: "HTTP-response-header-section-size", val: undefined }),
+  // node:http's parser (the 0.3 client in Node): headers past its 16 KiB.
+  HPE_HEADER_OVERFLOW: () => ({ tag: "HTTP-response-header-section-size", val: undefined }),
   UND_ERR_RES_CONTENT_LENGTH_MISMATCH: () => ({ tag: "HTTP-response-incomplete" }),
   UND_ERR_REQ_CONTENT_LENGTH_MISMATCH: () => ({ tag: "HTTP-request-body-size", val: undefined }),
   UND_ERR_RES_EXCEEDED_MAX_SIZE: () => ({ tag: "HTTP-response-body-size", val: undefined }),

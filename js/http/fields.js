@@ -1,6 +1,7 @@
 // wasi:http/types `fields` (headers and trailers): names and values checked
 // as the WIT asks (invalid-syntax, forbidden, immutable), names compared
-// without case, entries kept in the order and casing they were given.
+// without case, entries kept in the order given; a name already present
+// keeps the casing of its first entry (the suite's http-fields expects that).
 
 /** RFC 9110 token: the characters a field name may have. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -83,7 +84,7 @@ export class Fields {
       const v = bytes(value);
       const error = check(name, [v]);
       if (error) throw headerError(error);
-      f.#entries.push([name, v]);
+      f.#entries.push([f.#casing(name), v]);
     }
     return f;
   }
@@ -145,8 +146,34 @@ export class Fields {
   append(name, value) {
     const v = bytes(value);
     this.#mutable(name, [v]);
-    this.#entries.push([name, v]);
+    this.#entries.push([this.#casing(name), v]);
   }
+
+  /**
+   * `name` as the entries already spell it, if they have it.
+   * @param {string} name
+   */
+  #casing(name) {
+    // A map of the first casings, brought up to date with what was pushed
+    // since (rebuilt when #entries was replaced): a scan per append would
+    // make a guest's 20000 fields take seconds.
+    if (this.#casingsOf !== this.#entries) {
+      this.#casings = new Map();
+      this.#casingsOf = this.#entries;
+      this.#cased = 0;
+    }
+    for (; this.#cased < this.#entries.length; this.#cased++) {
+      const n = this.#entries[this.#cased][0];
+      const key = n.toLowerCase();
+      if (!this.#casings.has(key)) this.#casings.set(key, n);
+    }
+    return this.#casings.get(name.toLowerCase()) ?? name;
+  }
+  /** Lower-case name → its first entry's name, for the first #cased of #casingsOf. @type {Map<string, string>} */
+  #casings = new Map();
+  /** @type {[string, Uint8Array][] | undefined} */
+  #casingsOf = undefined;
+  #cased = 0;
 
   /** @returns {[string, Uint8Array][]} */
   entries() {

@@ -11,15 +11,20 @@ import { byteStream, chunksOf, err, ok, readableOf } from "../preview3/streams.j
 import { errorCodeFromFetch, internalError } from "./errors.js";
 import { Fields, latin1 } from "./fields.js";
 import {
+  boundedEntries,
   concat,
   contentLength,
   IN_NODE,
   MAX_BUFFERED_BODY,
+  MAX_RESPONSE_FIELDS,
   methodName,
+  ms,
   pageFailure,
   pageForbidden,
-  schemeName,
-  validRequestPart,
+  RequestHead,
+  requestUrl,
+  responseEntries,
+  validStatus,
 } from "./types.js";
 
 /** @typedef {import("./errors.js").ErrorCode} ErrorCode */
@@ -30,8 +35,6 @@ const symbolDispose = Symbol.dispose ?? Symbol.for("dispose");
 /** The err of a `result` without an error type. */
 const REFUSED = Object.freeze({});
 
-/** Nanoseconds as milliseconds. @param {bigint | undefined} ns */
-const ms = (ns) => (ns === undefined ? undefined : Number(ns / 1_000_000n));
 
 /**
  * A promise and its resolver.
@@ -51,12 +54,11 @@ function deferred() {
  */
 export function httpImports3(options = {}) {
   const fetchFn = () => options.fetch ?? globalThis.fetch;
+  // In Node (and no fetch given) requests go over node:http, which can send
+  // and receive trailers (node-client.js).
+  const viaNodeHttp = IN_NODE && options.fetch === undefined;
 
-  class Request {
-    /** @type {Method} */ #method = { tag: "get" };
-    /** @type {Scheme | undefined} */ #scheme = undefined;
-    /** @type {string | undefined} */ #authority = undefined;
-    /** @type {string | undefined} */ #path = undefined;
+  class Request extends RequestHead {
     #headers;
     /** @type {any} */ #contents;
     /** @type {Promise<any>} */ #trailers;
@@ -74,6 +76,7 @@ export function httpImports3(options = {}) {
       /** @type {any} */ options,
       /** @type {(r: any) => void} */ sent,
     ) {
+      super();
       if (key !== INTERNAL) throw new TypeError("wasi-web: a request is made by request.new");
       this.#headers = headers.freeze();
       this.#contents = contents;
@@ -91,43 +94,16 @@ export function httpImports3(options = {}) {
     static new(headers, contents, trailers, options) {
       if (!(headers instanceof Fields)) throw new TypeError("wasi-web: expected fields");
       const sent = deferred();
+      // The request's options are immutable from here on (wasmtime's too).
+      options?.freeze?.();
       const request = new Request(INTERNAL, headers, contents ?? undefined, Promise.resolve(trailers), options ?? undefined, sent.resolve);
       return [request, sent.promise];
     }
-    getMethod() {
-      return this.#method;
-    }
-    /** @param {Method} m */
-    setMethod(m) {
-      if (!validRequestPart.method(m)) throw REFUSED;
-      this.#method = m;
-    }
-    getPathWithQuery() {
-      return this.#path;
-    }
-    /** @param {string | undefined} p */
-    setPathWithQuery(p) {
-      if (!validRequestPart.pathWithQuery(p)) throw REFUSED;
-      this.#path = p ?? undefined;
-    }
-    getScheme() {
-      return this.#scheme;
-    }
-    /** @param {Scheme | undefined} s */
-    setScheme(s) {
-      if (!validRequestPart.scheme(s)) throw REFUSED;
-      this.#scheme = s ?? undefined;
-    }
-    getAuthority() {
-      return this.#authority;
-    }
-    /** @param {string | undefined} a */
-    setAuthority(a) {
-      if (!validRequestPart.authority(a)) throw REFUSED;
-      this.#authority = a ?? undefined;
-    }
     getOptions() {
-      return this.#options;
+      // A copy each time (each is a handle of its own), immutable as the request's.
+      const copy = this.#options?.clone();
+      copy?.freeze();
+      return copy;
     }
     getHeaders() {
       return this.#headers;
@@ -141,15 +117,17 @@ export function httpImports3(options = {}) {
     static consumeBody(request, res) {
       if (!(request instanceof Request)) throw new TypeError("wasi-web: expected a request");
       const incoming = request.#incoming;
-      if (!incoming) throw new WebAssembly.RuntimeError("wasi-web: consume-body of a request the component made is not supported");
-      if (request.#taken) throw new WebAssembly.RuntimeError("wasi-web: request.consume-body called twice");
+      if (request.#taken) throw new WebAssembly.RuntimeError("wasi-web: request.consume-body of a request already sent or consumed");
       request.#taken = true;
+      if (!incoming) return ownBody(request.#contents, request.#trailers, res, request.#sent);
       // Read the guest's future (its write waits for a reader).
       Promise.resolve(res).catch(() => {});
       const done = deferred();
       const stream = byteStream(incoming.source, {
         onEnd(/** @type {unknown} */ error) {
-          done.resolve(error === undefined ? ok(incoming.trailers()) : err({ tag: "connection-terminated" }));
+          // The server's body source throws error-codes (a size cap, a timeout, a cut connection).
+          const code = error && typeof error === "object" && "tag" in error ? error : { tag: "connection-terminated" };
+          done.resolve(error === undefined ? ok(incoming.trailers()) : err(code));
         },
         onCancel() {
           incoming.cancel();
@@ -167,10 +145,7 @@ export function httpImports3(options = {}) {
      */
     static incoming(parts) {
       const request = new Request(INTERNAL, parts.headers, undefined, Promise.resolve(ok(undefined)), undefined, () => {});
-      request.#method = parts.method;
-      request.#scheme = parts.scheme;
-      request.#authority = parts.authority;
-      request.#path = parts.path;
+      request.setHead(parts);
       request.#incoming = { source: parts.source, trailers: parts.trailers, cancel: parts.cancel };
       return request;
     }
@@ -179,10 +154,7 @@ export function httpImports3(options = {}) {
       if (this.#taken) throw new WebAssembly.RuntimeError("wasi-web: this request was already sent");
       this.#taken = true;
       return {
-        method: this.#method,
-        scheme: this.#scheme,
-        authority: this.#authority,
-        path: this.#path,
+        ...this.head(),
         headers: this.#headers,
         contents: this.#contents,
         trailers: this.#trailers,
@@ -201,6 +173,7 @@ export function httpImports3(options = {}) {
     /** @type {() => ErrorCode | undefined} why the body failed, if a timeout or abort cut it */
     #reason;
     /** @type {number | undefined} */ #betweenMs;
+    /** @type {() => [string, string][] | undefined} */ #trailersOf;
     /** @type {(code: ErrorCode) => void} */ #abort;
     /** A response the guest made (`new`): its body stream, trailers future and the resolver of the future `new` returned. @type {{ contents: any, trailers: Promise<any>, sent: (r: any) => void } | undefined} */
     #guest;
@@ -208,19 +181,15 @@ export function httpImports3(options = {}) {
     /** @internal */
     constructor(
       /** @type {typeof INTERNAL} */ key,
-      /** @type {globalThis.Response | undefined} */ r,
+      /** @type {{ status: number, body: ReadableStream<Uint8Array> | null } | undefined} fetch()'s Response or node-client's */ r,
       /** @type {() => ErrorCode | undefined} */ reason,
       /** @type {number | undefined} */ betweenMs,
       /** @type {(code: ErrorCode) => void} */ abort,
+      /** @type {[string, Uint8Array][]} r's headers (responseEntries) */ entries = [],
+      /** @type {() => [string, string][] | undefined} its trailers, once the body is read */ trailers = () => undefined,
     ) {
       if (key !== INTERNAL) throw new TypeError("wasi-web: a response is made by client.send or response.new");
-      /** @type {[string, Uint8Array][]} */
-      const entries = [];
-      const enc = (/** @type {string} */ s) => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
-      if (r) {
-        for (const [k, v] of r.headers) if (k !== "set-cookie") entries.push([k, enc(v)]);
-        for (const c of r.headers.getSetCookie?.() ?? []) entries.push(["set-cookie", enc(c)]);
-      }
+      this.#trailersOf = trailers;
       this.#status = r?.status ?? 200;
       this.#headers = Fields.fromHost(entries);
       this.#body = r?.body ?? null;
@@ -254,11 +223,12 @@ export function httpImports3(options = {}) {
     }
     /** @param {number} code */
     setStatusCode(code) {
-      if (!(code >= 100 && code <= 999)) throw REFUSED;
+      if (!validStatus(code)) throw REFUSED;
       this.#status = code;
     }
     /** What the server sends. @internal */
     parts() {
+      if (this.#consumed) throw new TypeError("wasi-web: the handler returned a response whose body it consumed");
       return { status: this.#status, headers: this.#headers, guest: this.#guest };
     }
     getHeaders() {
@@ -272,9 +242,10 @@ export function httpImports3(options = {}) {
      */
     static consumeBody(response, _res) {
       if (!(response instanceof Response)) throw new TypeError("wasi-web: expected a response");
-      if (response.#guest) throw new WebAssembly.RuntimeError("wasi-web: consume-body of a response the component made is not supported");
       if (response.#consumed) throw new WebAssembly.RuntimeError("wasi-web: response.consume-body called twice");
       response.#consumed = true;
+      const guest = response.#guest;
+      if (guest) return ownBody(guest.contents, guest.trailers, _res, guest.sent);
       // Read the guest's future even though nothing depends on it: its write
       // (the guest's drop of the sender) waits for a reader, and would keep
       // jco's scheduler polling for good.
@@ -284,6 +255,7 @@ export function httpImports3(options = {}) {
       const betweenMs = response.#betweenMs;
       const abort = response.#abort;
       const reason = response.#reason;
+      const trailersOf = response.#trailersOf;
       // One chunk per guest read; each wait bounded by the between-bytes timeout.
       const source = {
         async *[Symbol.asyncIterator]() {
@@ -304,8 +276,14 @@ export function httpImports3(options = {}) {
       };
       const stream = byteStream(source, {
         onEnd(/** @type {unknown} */ error) {
-          if (error === undefined) done.resolve(ok(undefined));
-          else
+          if (error === undefined) {
+            const t = trailersOf();
+            try {
+              done.resolve(ok(t ? Fields.fromHost(boundedEntries(t, "HTTP-response-trailer-section-size")) : undefined));
+            } catch (code) {
+              done.resolve(err(/** @type {ErrorCode} */ (code)));
+            }
+          } else
             done.resolve(
               err(
                 reason() ??
@@ -340,16 +318,9 @@ export function httpImports3(options = {}) {
       if (contents) chunksOf(contents).return(undefined);
       return err(code);
     };
-    if (!authority) return refuse({ tag: "HTTP-request-URI-invalid" });
-    const schemeText = scheme ? schemeName(scheme) : "https";
-    if (schemeText !== "http" && schemeText !== "https") return refuse({ tag: "HTTP-protocol-error" });
-    /** @type {URL} */
-    let url;
-    try {
-      url = new URL(`${schemeText}://${authority}${path ?? "/"}`);
-    } catch {
-      return refuse({ tag: "HTTP-request-URI-invalid" });
-    }
+    const target = requestUrl({ scheme, authority, path });
+    if ("error" in target) return refuse(target.error);
+    const { url } = target;
     const name = methodName(method);
     if (["CONNECT", "TRACE", "TRACK"].includes(name.toUpperCase())) return refuse({ tag: "HTTP-request-method-invalid" });
     /** @type {[string, string][]} */
@@ -375,20 +346,36 @@ export function httpImports3(options = {}) {
     if (connectMs !== undefined) timers.push(setTimeout(() => abort({ tag: "connection-timeout" }), connectMs));
     if (firstByteMs !== undefined) timers.push(setTimeout(() => abort({ tag: "connection-read-timeout" }), firstByteMs));
 
-    // Trailers cannot go out through fetch(): a request that has some fails.
-    const trailersChecked = trailers.then((/** @type {any} */ t) => {
+    // The guest's trailers: an error aborts the request; through fetch() (a
+    // page, or a fetch given in options) trailers cannot go out, so a request
+    // that has some fails.
+    const trailerEntries = trailers.then((/** @type {any} */ t) => {
       const fields = t?.tag === "ok" ? t.val : undefined;
-      if (fields instanceof Fields && fields.entries().length > 0) abort(internalError("fetch() cannot send request trailers"));
-      else if (t?.tag === "err") abort(t.val);
+      if (t?.tag === "err") abort(t.val);
+      else if (fields instanceof Fields && fields.entries().length > 0) {
+        if (!viaNodeHttp) abort(internalError("fetch() cannot send request trailers"));
+        return fields.entries().map(([k, v]) => /** @type {[string, string]} */ ([k, latin1(v)]));
+      }
+      return undefined;
+    }, (/** @type {unknown} */ e) => {
+      // A trailers future that failed fails the request (unhandled, it would end Node).
+      abort(internalError(e instanceof Error ? e.message : String(e)));
+      return undefined;
     });
+    const trailersChecked = trailerEntries.then(() => undefined);
 
     /** @type {RequestInit & { duplex?: string }} */
     const init = { method: name, headers: sendHeaders, signal: controller.signal, redirect: IN_NODE ? "manual" : "follow" };
     const noBody = name === "GET" || name === "HEAD";
+    /** @type {AsyncIterable<Uint8Array> | undefined} */
+    let streamed;
     try {
       if (contents && IN_NODE && !noBody && expected === undefined) {
-        init.body = readableOf(contents);
-        init.duplex = "half";
+        if (viaNodeHttp) streamed = chunksOf(contents);
+        else {
+          init.body = readableOf(contents);
+          init.duplex = "half";
+        }
       } else if (contents) {
         // Buffered: a page's fetch() streams request bodies only over HTTP/2;
         // a content-length is checked first.
@@ -408,9 +395,34 @@ export function httpImports3(options = {}) {
           init.body = /** @type {Uint8Array<ArrayBuffer>} */ (concat(chunks));
         }
       }
-      const r = await fetchFn()(url, init);
+      const r = viaNodeHttp
+        ? await (
+            await nodeClient()
+          ).nodeRequest(url, {
+            method: name,
+            headers: sendHeaders,
+            body: streamed ?? /** @type {Uint8Array | undefined} */ (init.body),
+            trailers: async () => {
+              const entries = await trailerEntries;
+              if (reason) throw new Error("aborted");
+              return entries;
+            },
+            signal: controller.signal,
+            maxFields: MAX_RESPONSE_FIELDS,
+          })
+        : await fetchFn()(url, init);
       sent(ok(undefined));
-      return ok(new Response(INTERNAL, r, () => reason, ms(options?.betweenBytes), abort));
+      /** @type {[string, Uint8Array][]} */
+      let entries;
+      try {
+        entries = responseEntries(r.headers);
+      } catch (code) {
+        // Headers past the limits: the error-code, and the body is not read.
+        r.body?.cancel().catch(() => {});
+        return err(/** @type {ErrorCode} */ (code));
+      }
+      const responseTrailers = "trailers" in r && typeof r.trailers === "function" ? r.trailers : () => undefined;
+      return ok(new Response(INTERNAL, r, () => reason, ms(options?.betweenBytes), abort, entries, responseTrailers));
     } catch (e) {
       /** @type {ErrorCode} */
       const code =
@@ -439,6 +451,35 @@ export function httpImports3(options = {}) {
       },
     },
   };
+}
+
+/**
+ * consume-body of a request or response the component made itself (as
+ * wasmtime): its own body stream (empty if it gave none) and trailers
+ * future handed back; what the consumer puts in `res` settles the future
+ * `new` returned.
+ * @param {any} contents the guest's stream<u8>, or undefined
+ * @param {Promise<any>} trailers
+ * @param {Promise<unknown>} res
+ * @param {(r: any) => void} sent
+ */
+function ownBody(contents, trailers, res, sent) {
+  Promise.resolve(res).then(
+    (r) => sent(r ?? ok(undefined)),
+    () => sent(err(internalError("the body's consumer failed"))),
+  );
+  const stream = byteStream(contents ? chunksOf(contents) : []);
+  return [stream, trailers];
+}
+
+/**
+ * js/http/node-client.js, loaded in Node only: a specifier in a variable,
+ * so that bundlers leave this Node-only module out of browser builds.
+ * @returns {Promise<typeof import("./node-client.js")>}
+ */
+function nodeClient() {
+  const specifier = "./node-client.js";
+  return import(/* webpackIgnore: true */ /* @vite-ignore */ specifier);
 }
 
 /** Keeps the internal constructors internal. */

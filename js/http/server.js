@@ -33,6 +33,96 @@ function rawEntries(raw) {
   return out;
 }
 
+/** Default cap on a request body (`maxBodySize`): what the client buffers at most too. */
+export const DEFAULT_MAX_BODY_SIZE = 64 << 20;
+/** Default longest wait for the next piece of a request body (`bodyTimeoutMs`). */
+export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
+
+/**
+ * What a handler sees of a Node request, the same for 0.2 and 0.3: method,
+ * path with query, scheme (http), the Host header as authority, the
+ * headers as Node read them.
+ * @param {IncomingMessage} req
+ */
+function requestHead(req) {
+  return {
+    method: methodOf(req.method ?? "GET"),
+    path: req.url,
+    scheme: { tag: "HTTP" },
+    authority: req.headers.host,
+    headers: Fields.fromHost(rawEntries(req.rawHeaders)),
+  };
+}
+
+/**
+ * The request's trailers once its body is read, if it had any.
+ * @param {IncomingMessage} req
+ */
+const requestTrailers = (req) => (req.rawTrailers.length > 0 ? Fields.fromHost(rawEntries(req.rawTrailers)) : undefined);
+
+/**
+ * The request body as the guest reads it, bounded against a hostile client:
+ * more than `maxBodySize` bytes fails the read with
+ * `HTTP-request-body-size`, no data for `bodyTimeoutMs` with
+ * `connection-read-timeout`; either way the connection is closed once the
+ * response is out (nothing more of the body is kept). A cut connection is
+ * `connection-terminated`.
+ * @param {IncomingMessage} req
+ * @param {ServerResponse} res
+ * @param {{ maxBodySize: number, bodyTimeoutMs: number }} limits
+ * @returns {AsyncGenerator<Uint8Array>}
+ */
+async function* requestBody(req, res, { maxBodySize, bodyTimeoutMs }) {
+  const iterator = req[Symbol.asyncIterator]();
+  let size = 0;
+  /** @param {ErrorCode} code */
+  const refuse = (code) => {
+    res.shouldKeepAlive = false;
+    if (!res.headersSent) res.setHeader("connection", "close");
+    req.pause();
+    return code;
+  };
+  for (;;) {
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    let timer;
+    /** @type {IteratorResult<Buffer>} */
+    let r;
+    try {
+      r = await Promise.race([
+        iterator.next(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(refuse({ tag: "connection-read-timeout" })), bodyTimeoutMs);
+        }),
+      ]);
+    } catch (error) {
+      if (error && typeof error === "object" && "tag" in error) throw error;
+      throw { tag: "connection-terminated" };
+    } finally {
+      clearTimeout(timer);
+    }
+    if (r.done) return;
+    size += r.value.length;
+    if (size > maxBodySize) throw refuse({ tag: "HTTP-request-body-size", val: BigInt(size) });
+    yield new Uint8Array(r.value.buffer, r.value.byteOffset, r.value.length);
+  }
+}
+
+/**
+ * Answers 413 (and closes the connection) when the request declares a body
+ * past the cap; the handler is not run. Returns whether it did.
+ * @param {IncomingMessage} req
+ * @param {ServerResponse} res
+ * @param {number} maxBodySize
+ */
+function refuseDeclaredBody(req, res, maxBodySize) {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (!(declared > maxBodySize)) return false;
+  res.shouldKeepAlive = false;
+  res.writeHead(413, { "content-type": "text/plain; charset=utf-8", connection: "close" });
+  res.end(`request body of ${declared} bytes is over the limit of ${maxBodySize}\n`);
+  return true;
+}
+
 /** A WASIp2 that runs one call of the handler as a run: trap handling, and every resource it held freed at the end. */
 class HandlerHost extends WASIp2 {
   /**
@@ -48,9 +138,10 @@ class HandlerHost extends WASIp2 {
  * Loads a component that exports wasi:http/incoming-handler and returns a
  * function that answers one Node request with a fresh instance of it.
  * `options` are WASIp2's (env, stdout, stderr, fs, preopens...); `async`
- * is always on.
+ * is always on. `maxBodySize` (bytes, default 64 MiB) and `bodyTimeoutMs`
+ * (default 30 s) bound each request body (requestBody above).
  * @param {Uint8Array} component
- * @param {Omit<import("../preview2/wasip2.js").WASIp2Options, "async"> & { cache?: boolean }} [options]
+ * @param {Omit<import("../preview2/wasip2.js").WASIp2Options, "async"> & { cache?: boolean, maxBodySize?: number, bodyTimeoutMs?: number }} [options]
  * @returns {Promise<(req: IncomingMessage, res: ServerResponse) => Promise<void>>}
  */
 export async function incomingHandler(component, options = {}) {
@@ -58,46 +149,42 @@ export async function incomingHandler(component, options = {}) {
     throw new Error("wasi-web: serving a wasi:http component needs JSPI (WebAssembly.Suspending): Node 24 or later");
   }
   await init();
-  const { cache, ...hostOptions } = options;
+  const { cache, maxBodySize = DEFAULT_MAX_BODY_SIZE, bodyTimeoutMs = DEFAULT_BODY_TIMEOUT_MS, ...hostOptions } = options;
+  for (const [name, v] of Object.entries({ maxBodySize, bodyTimeoutMs })) {
+    if (!(Number.isSafeInteger(v) && v > 0)) throw new RangeError(`wasi-web: ${name} must be a positive integer, got ${v}`);
+  }
+  const limits = { maxBodySize, bodyTimeoutMs };
   const transpiled = await transpileComponent(component, { async: true, cache });
   if (componentWasiVersion(component) === "0.3") {
     if (!transpiled.exports.some(([name]) => name.startsWith("wasi:http/handler"))) {
       throw new Error("wasi-web: the component does not export wasi:http/handler (it is not an HTTP handler)");
     }
-    return (req, res) => handleP3(transpiled, hostOptions, req, res);
+    return async (req, res) => {
+      if (!refuseDeclaredBody(req, res, maxBodySize)) await handleP3(transpiled, hostOptions, limits, req, res);
+    };
   }
   if (!transpiled.exports.some(([name]) => name.startsWith("wasi:http/incoming-handler"))) {
     throw new Error("wasi-web: the component does not export wasi:http/incoming-handler (it is not an HTTP handler)");
   }
   return async (req, res) => {
+    if (refuseDeclaredBody(req, res, maxBodySize)) return;
     const wasi = new HandlerHost({ ...hostOptions, async: true });
     const http = httpImports(() => wasi);
     const instance = /** @type {Record<string, any>} */ (transpiled.instantiate({ ...wasi.imports, ...http.imports }));
     const handler = instance.incomingHandler ?? Object.entries(instance).find(([k]) => k.startsWith("wasi:http/incoming-handler@"))?.[1];
 
-    const iterator = req[Symbol.asyncIterator]();
+    const chunks = requestBody(req, res, limits);
     const reader = new BodyReader(async () => {
-      try {
-        const r = await iterator.next();
-        return r.done ? null : new Uint8Array(r.value.buffer, r.value.byteOffset, r.value.length);
-      } catch {
-        throw { tag: "connection-terminated" };
-      }
+      const r = await chunks.next();
+      return r.done ? null : r.value;
     });
     const body = http.make.incomingBody(
       reader,
-      () => (req.rawTrailers.length > 0 ? Fields.fromHost(rawEntries(req.rawTrailers)) : undefined),
+      () => requestTrailers(req),
       // A body the handler drops unread is discarded: the response still goes out on this connection.
       () => req.resume(),
     );
-    const request = http.make.incomingRequest({
-      method: methodOf(req.method ?? "GET"),
-      path: req.url,
-      scheme: { tag: "HTTP" },
-      authority: req.headers.host,
-      headers: Fields.fromHost(rawEntries(req.rawHeaders)),
-      body,
-    });
+    const request = http.make.incomingRequest({ ...requestHead(req), body });
 
     /** @type {Promise<void> | undefined} */
     let sending;
@@ -194,27 +281,26 @@ class HandlerHost3 extends WASIp3 {
  * `handle` returned).
  * @param {{ instantiate(imports: Record<string, object>): object }} transpiled
  * @param {object} hostOptions
+ * @param {{ maxBodySize: number, bodyTimeoutMs: number }} limits
  * @param {IncomingMessage} req
  * @param {ServerResponse} res
  */
-async function handleP3(transpiled, hostOptions, req, res) {
+async function handleP3(transpiled, hostOptions, limits, req, res) {
   const wasi = new HandlerHost3(hostOptions);
   const http = httpImports3();
   const base = /** @type {Record<string, Record<string, unknown>>} */ (wasi.imports);
-  const imports = { ...base, "wasi:http/types": { ...base["wasi:http/types"], ...http.imports["wasi:http/types"] } };
+  // types and client from the same httpImports3: send() takes only the requests its own `request.new` made.
+  const imports = {
+    ...base,
+    "wasi:http/types": { ...base["wasi:http/types"], ...http.imports["wasi:http/types"] },
+    "wasi:http/client": { ...base["wasi:http/client"], ...http.imports["wasi:http/client"] },
+  };
   const instance = /** @type {Record<string, any>} */ (transpiled.instantiate(imports));
   const handler = instance.handler ?? Object.entries(instance).find(([k]) => k.startsWith("wasi:http/handler@"))?.[1];
-  const source = (async function* () {
-    for await (const chunk of req) yield new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
-  })();
   const request = http.make.incomingRequest({
-    method: methodOf(req.method ?? "GET"),
-    path: req.url,
-    scheme: { tag: "HTTP" },
-    authority: req.headers.host,
-    headers: Fields.fromHost(rawEntries(req.rawHeaders)),
-    source,
-    trailers: () => (req.rawTrailers.length > 0 ? Fields.fromHost(rawEntries(req.rawTrailers)) : undefined),
+    ...requestHead(req),
+    source: requestBody(req, res, limits),
+    trailers: () => requestTrailers(req),
     cancel: () => req.resume(),
   });
   try {

@@ -89,9 +89,79 @@ export function schemeName(s) {
   return String(s.val);
 }
 
-export const AUTHORITY = /^[A-Za-z0-9\-._~!$&'()*+,;=:@[\]%]*$/;
-export const PATH = /^[/*][^\s#\0-\x1f\x7f]*$|^$/;
-export const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/;
+/**
+ * What `set-path-with-query` takes (as wasmtime's http::uri::PathAndQuery):
+ * RFC 3986 pchars, `/` and `?`, and the few it also lets through
+ * (`"{}|^[]\\`); no space, control, `#`, `<`, `>`, backquote or non-ASCII.
+ * Relative forms ("a/b", "?q") are accepted, as the suite's http-request
+ * asks; sending one is refused (`HTTP-request-URI-invalid`).
+ */
+const PATH = /^[A-Za-z0-9\-._~%!$&'()*+,;=:@/?"{}|^[\]\\]*$/;
+const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/;
+/** The longest path or authority: the http crate's URI limit (wasmtime refuses longer ones). */
+const MAX_URI_PART = 65534;
+/** RFC 3986 reg-name and userinfo characters. */
+const REG_NAME = /^[A-Za-z0-9\-._~%!$&'()*+,;=]*$/;
+
+/**
+ * An authority as wasmtime's http::uri::Authority takes it:
+ * `[userinfo@]host[:port]`, the host not empty (or an IP literal in
+ * brackets), the port digits.
+ * @param {string} a
+ */
+function validAuthority(a) {
+  const at = a.lastIndexOf("@");
+  const userinfo = at < 0 ? "" : a.slice(0, at);
+  if (!/^[A-Za-z0-9\-._~%!$&'()*+,;=:]*$/.test(userinfo)) return false;
+  const hostPort = a.slice(at + 1);
+  const m = /^(\[[0-9A-Fa-f:.]+\]|[^:]*)(?::(\d*))?$/.exec(hostPort);
+  return m !== null && m[1] !== "" && (m[1].startsWith("[") || REG_NAME.test(m[1]));
+}
+
+/** Most header fields of a fetched response handed to the guest. */
+export const MAX_RESPONSE_FIELDS = 1000;
+/** Most bytes (names and values) of those fields: wasmtime's default field_size_limit. */
+export const MAX_RESPONSE_FIELD_BYTES = 128 << 10;
+
+/**
+ * A fetch() Response's headers as field entries (values as the bytes they
+ * were, `set-cookie` one entry each), checked against the limits above
+ * before anything is copied: past them, the error-code
+ * `HTTP-response-header-section-size` is thrown (a page's fetch() has no
+ * limit of its own; Node's stops at 16 KiB).
+ * @param {Headers} headers
+ * @returns {[string, Uint8Array][]}
+ */
+export function responseEntries(headers) {
+  /** @type {[string, string][]} */
+  const pairs = [];
+  for (const [k, v] of headers) if (k !== "set-cookie") pairs.push([k, v]);
+  for (const c of headers.getSetCookie?.() ?? []) pairs.push(["set-cookie", c]);
+  return boundedEntries(pairs, "HTTP-response-header-section-size");
+}
+
+/**
+ * Header or trailer pairs (values as ByteStrings) as field entries, or the
+ * error-code `tag` (with the section's size) when past the limits above.
+ * @param {[string, string][]} pairs
+ * @param {"HTTP-response-header-section-size" | "HTTP-response-trailer-section-size"} tag
+ * @returns {[string, Uint8Array][]}
+ */
+export function boundedEntries(pairs, tag) {
+  let size = 0;
+  for (const [k, v] of pairs) size += k.length + v.length;
+  if (pairs.length > MAX_RESPONSE_FIELDS || size > MAX_RESPONSE_FIELD_BYTES) throw { tag, val: Math.min(size, 0xffffffff) };
+  return pairs.map(([k, v]) => [k, Uint8Array.from(v, (c) => c.charCodeAt(0) & 0xff)]);
+}
+
+/**
+ * A status code a response may be given: 100 to 599 (RFC 9110's classes;
+ * the suite's http-response refuses 600 and up).
+ * @param {number} code
+ */
+export const validStatus = (code) => Number.isInteger(code) && code >= 100 && code <= 599;
+
+const KNOWN_METHODS = ["get", "head", "post", "put", "delete", "connect", "options", "trace", "patch"];
 
 /**
  * The request setters' rules, one place for 0.2 and 0.3 (js/http/p3.js):
@@ -101,15 +171,138 @@ export const validRequestPart = {
   /** @param {Method} m */
   method: (m) => (m?.tag !== "other" || validName(m.val)) && methodName(m) !== undefined,
   /** @param {string | undefined} p */
-  pathWithQuery: (p) => p == null || PATH.test(p),
+  pathWithQuery: (p) => p == null || (typeof p === "string" && p.length <= MAX_URI_PART && PATH.test(p)),
   /** @param {Scheme | undefined} s */
   scheme: (s) => s?.tag !== "other" || SCHEME.test(String(s.val)),
   /** @param {string | undefined} a */
-  authority: (a) => a == null || (AUTHORITY.test(a) && !a.includes("@")),
+  authority: (a) => a == null || (typeof a === "string" && a.length <= MAX_URI_PART && validAuthority(a)),
 };
 
-/** Nanoseconds (a WIT duration) as milliseconds for a timer. @param {bigint | undefined} ns */
-const ms = (ns) => (ns === undefined ? undefined : Number(ns / 1_000_000n));
+/**
+ * The method, scheme, authority and path of a request the guest builds,
+ * with their setters' rules: 0.2's outgoing-request and 0.3's request
+ * (p3.js) both extend it. `other` spellings of a known method or scheme
+ * are stored as that one (`other("GET")` is `get`, `other("https")` is
+ * HTTPS: wasi-http#194), and an empty path is `/`.
+ */
+export class RequestHead {
+  /** @type {Method} */ #method = { tag: "get" };
+  /** @type {Scheme | undefined} */ #scheme = undefined;
+  /** @type {string | undefined} */ #authority = undefined;
+  /** @type {string | undefined} */ #path = undefined;
+
+  method() {
+    return this.#method;
+  }
+  /** @param {Method} m */
+  setMethod(m) {
+    if (!validRequestPart.method(m)) throw REFUSED;
+    const known = m.tag === "other" && KNOWN_METHODS.includes(String(m.val).toLowerCase()) && m.val === String(m.val).toUpperCase();
+    this.#method = known ? { tag: String(m.val).toLowerCase() } : m;
+  }
+  pathWithQuery() {
+    return this.#path;
+  }
+  /** @param {string | undefined} p */
+  setPathWithQuery(p) {
+    if (!validRequestPart.pathWithQuery(p)) throw REFUSED;
+    this.#path = p === "" ? "/" : (p ?? undefined);
+  }
+  scheme() {
+    return this.#scheme;
+  }
+  /** @param {Scheme | undefined} s */
+  setScheme(s) {
+    if (!validRequestPart.scheme(s)) throw REFUSED;
+    if (s?.tag === "other" && s.val === "http") this.#scheme = { tag: "HTTP" };
+    else if (s?.tag === "other" && s.val === "https") this.#scheme = { tag: "HTTPS" };
+    else this.#scheme = s ?? undefined;
+  }
+  authority() {
+    return this.#authority;
+  }
+  /** @param {string | undefined} a */
+  setAuthority(a) {
+    if (!validRequestPart.authority(a)) throw REFUSED;
+    this.#authority = a ?? undefined;
+  }
+  // WASI 0.3 names the getters get-*.
+  getMethod() {
+    return this.#method;
+  }
+  getPathWithQuery() {
+    return this.#path;
+  }
+  getScheme() {
+    return this.#scheme;
+  }
+  getAuthority() {
+    return this.#authority;
+  }
+  /**
+   * The head as sent (a host-made request's parts are set as given).
+   * @internal
+   */
+  head() {
+    return { method: this.#method, scheme: this.#scheme, authority: this.#authority, path: this.#path };
+  }
+  /**
+   * Sets the head of a request the host received.
+   * @param {{ method: Method, scheme: Scheme | undefined, authority: string | undefined, path: string | undefined }} h
+   * @internal
+   */
+  setHead(h) {
+    this.#method = h.method;
+    this.#scheme = h.scheme;
+    this.#authority = h.authority;
+    this.#path = h.path;
+  }
+}
+
+/**
+ * The URL a request's head gives, or why it cannot be sent: no authority →
+ * `HTTP-request-URI-invalid`; a scheme other than http/https →
+ * `HTTP-protocol-error` (none: https); userinfo (fetch() takes no
+ * credentials in a URL) or a relative path → `HTTP-request-URI-invalid`.
+ * @param {{ scheme: Scheme | undefined, authority: string | undefined, path: string | undefined }} head
+ * @returns {{ url: URL } | { error: ErrorCode }}
+ */
+export function requestUrl({ scheme, authority, path }) {
+  if (!authority || authority.includes("@")) return { error: { tag: "HTTP-request-URI-invalid" } };
+  const schemeText = scheme ? schemeName(scheme) : "https";
+  if (schemeText !== "http" && schemeText !== "https") return { error: { tag: "HTTP-protocol-error" } };
+  if (path !== undefined && !path.startsWith("/") && path !== "*") return { error: { tag: "HTTP-request-URI-invalid" } };
+  try {
+    return { url: new URL(`${schemeText}://${authority}${path ?? "/"}`) };
+  } catch {
+    return { error: { tag: "HTTP-request-URI-invalid" } };
+  }
+}
+
+/** The longest timer delay: setTimeout fires at once (after 1 ms) for a longer one. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Nanoseconds (a WIT duration) as milliseconds for a timer; undefined (no
+ * timer) for one past MAX_TIMER_MS (24.8 days), which would otherwise fire at once.
+ * @param {bigint | undefined} ns
+ */
+export const ms = (ns) => {
+  if (ns === undefined) return undefined;
+  const n = Number(BigInt(ns) / 1_000_000n);
+  return n > MAX_TIMER_MS ? undefined : Math.max(0, n);
+};
+
+/**
+ * An option<duration> from a setter: a u64 BigInt (as jco gives) or none.
+ * @param {unknown} d
+ * @returns {bigint | undefined}
+ */
+function duration(d) {
+  if (d == null) return undefined;
+  if (typeof d !== "bigint") throw new TypeError(`wasi-web: a duration must be a bigint, got ${typeof d}`);
+  return BigInt.asUintN(64, d);
+}
 
 /** @param {unknown} v */
 const ok = (v) => ({ tag: "ok", val: v });
@@ -131,26 +324,37 @@ export function httpImports(getHost, options = {}) {
     /** @type {bigint | undefined} */ connect = undefined;
     /** @type {bigint | undefined} */ firstByte = undefined;
     /** @type {bigint | undefined} */ betweenBytes = undefined;
+    #frozen = false;
+    /** Once a 0.3 request holds it, its setters fail with `immutable`. @internal */
+    freeze() {
+      this.#frozen = true;
+    }
+    #mutable() {
+      if (this.#frozen) throw { tag: "immutable" };
+    }
     connectTimeout() {
       return this.connect;
     }
     /** @param {bigint | undefined} d */
     setConnectTimeout(d) {
-      this.connect = d ?? undefined;
+      this.#mutable();
+      this.connect = duration(d);
     }
     firstByteTimeout() {
       return this.firstByte;
     }
     /** @param {bigint | undefined} d */
     setFirstByteTimeout(d) {
-      this.firstByte = d ?? undefined;
+      this.#mutable();
+      this.firstByte = duration(d);
     }
     betweenBytesTimeout() {
       return this.betweenBytes;
     }
     /** @param {bigint | undefined} d */
     setBetweenBytesTimeout(d) {
-      this.betweenBytes = d ?? undefined;
+      this.#mutable();
+      this.betweenBytes = duration(d);
     }
     // WASI 0.3 names the getters get-*; the setters are the same.
     getConnectTimeout() {
@@ -247,17 +451,14 @@ export function httpImports(getHost, options = {}) {
     }
   }
 
-  class OutgoingRequest {
-    /** @type {Method} */ #method = { tag: "get" };
-    /** @type {Scheme | undefined} */ #scheme = undefined;
-    /** @type {string | undefined} */ #authority = undefined;
-    /** @type {string | undefined} */ #path = undefined;
+  class OutgoingRequest extends RequestHead {
     #headers;
     /** @type {OutgoingBody | undefined} */ #body = undefined;
     #bodyTaken = false;
 
     /** @param {Fields} headers */
     constructor(headers) {
+      super();
       if (!(headers instanceof Fields)) throw new TypeError("wasi-web: expected fields");
       this.#headers = headers.freeze();
     }
@@ -267,51 +468,12 @@ export function httpImports(getHost, options = {}) {
       this.#body = new OutgoingBody(INTERNAL, MAX_BUFFERED_BODY, contentLength(this.#headers));
       return this.#body;
     }
-    method() {
-      return this.#method;
-    }
-    /** @param {Method} m */
-    setMethod(m) {
-      if (!validRequestPart.method(m)) throw REFUSED;
-      this.#method = m;
-    }
-    pathWithQuery() {
-      return this.#path;
-    }
-    /** @param {string | undefined} p */
-    setPathWithQuery(p) {
-      if (!validRequestPart.pathWithQuery(p)) throw REFUSED;
-      this.#path = p ?? undefined;
-    }
-    scheme() {
-      return this.#scheme;
-    }
-    /** @param {Scheme | undefined} s */
-    setScheme(s) {
-      if (!validRequestPart.scheme(s)) throw REFUSED;
-      this.#scheme = s ?? undefined;
-    }
-    authority() {
-      return this.#authority;
-    }
-    /** @param {string | undefined} a */
-    setAuthority(a) {
-      if (!validRequestPart.authority(a)) throw REFUSED;
-      this.#authority = a ?? undefined;
-    }
     headers() {
       return this.#headers;
     }
     /** What handle() needs. @internal */
     parts() {
-      return {
-        method: this.#method,
-        scheme: this.#scheme,
-        authority: this.#authority,
-        path: this.#path,
-        headers: this.#headers,
-        body: this.#body,
-      };
+      return { ...this.head(), headers: this.#headers, body: this.#body };
     }
     [symbolDispose]() {}
   }
@@ -335,7 +497,12 @@ export function httpImports(getHost, options = {}) {
       this.#onDrop = onDrop;
       this.#settled = response.then(
         (r) => {
-          this.#result = { tag: "ok", val: make(r) };
+          try {
+            this.#result = { tag: "ok", val: make(r) };
+          } catch (code) {
+            // Headers past the limits (responseEntries): an error-code, not a response.
+            this.#result = { tag: "err", val: /** @type {ErrorCode} */ (code) };
+          }
         },
         async (e) => {
           this.#result = { tag: "err", val: await mapError(e) };
@@ -519,7 +686,7 @@ export function httpImports(getHost, options = {}) {
     }
     /** @param {number} code */
     setStatusCode(code) {
-      if (!(code >= 100 && code <= 999)) throw REFUSED;
+      if (!validStatus(code)) throw REFUSED;
       this.#status = code;
     }
     headers() {
@@ -549,10 +716,13 @@ export function httpImports(getHost, options = {}) {
       if (key !== INTERNAL) throw new TypeError("wasi-web: a response-outparam is made by the host");
       this.#deliver = deliver;
     }
-    /** @param {number} status @param {Fields} _headers */
-    sendInformational(status, _headers) {
-      if (!(status >= 100 && status <= 199)) throw { tag: "HTTP-protocol-error" };
-      throw internalError("wasi-web does not send informational responses");
+    /**
+     * Not implemented, as in wasmtime, which traps ("not implemented"): a
+     * component that calls it gets the same on both.
+     * @param {number} _status @param {Fields} _headers
+     */
+    sendInformational(_status, _headers) {
+      throw new WebAssembly.RuntimeError("wasi-web: response-outparam.send-informational is not implemented (wasmtime traps the same way)");
     }
     /**
      * @param {ResponseOutparam} param
@@ -599,16 +769,9 @@ export function httpImports(getHost, options = {}) {
         "wasi-web: wasi:http requests need async mode (JSPI): a synchronous host cannot wait for fetch(); run the component with { async: true }",
       );
     }
-    if (!authority) throw { tag: "HTTP-request-URI-invalid" };
-    const schemeText = scheme ? schemeName(scheme) : "https";
-    if (schemeText !== "http" && schemeText !== "https") throw { tag: "HTTP-protocol-error" };
-    /** @type {URL} */
-    let url;
-    try {
-      url = new URL(`${schemeText}://${authority}${path ?? "/"}`);
-    } catch {
-      throw { tag: "HTTP-request-URI-invalid" };
-    }
+    const target = requestUrl({ scheme, authority, path });
+    if ("error" in target) throw target.error;
+    const { url } = target;
     const name = methodName(method);
     if (["CONNECT", "TRACE", "TRACK"].includes(name.toUpperCase())) throw { tag: "HTTP-request-method-invalid" };
     /** @type {[string, string][]} */
@@ -699,10 +862,13 @@ export function httpImports(getHost, options = {}) {
     /** @param {Response} r */
     const make = (r) => {
       /** @type {[string, Uint8Array][]} */
-      const entries = [];
-      const enc = (/** @type {string} */ s) => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
-      for (const [k, v] of r.headers) if (k !== "set-cookie") entries.push([k, enc(v)]);
-      for (const c of r.headers.getSetCookie?.() ?? []) entries.push(["set-cookie", enc(c)]);
+      let entries;
+      try {
+        entries = responseEntries(r.headers);
+      } catch (code) {
+        r.body?.cancel().catch(() => {});
+        throw code;
+      }
       const reader = r.body?.getReader();
       const next = async () => {
         if (!reader) return null;

@@ -28,6 +28,8 @@ Options:
   --mem-dir GUEST        preopen an empty in-memory directory as GUEST (gone at exit)
   --max-bytes BYTES      file data the --mem-dir directories hold in all (ENOSPC past it)
   -W timeout=D,max-memory-size=B   wasmtime's spelling of --timeout and --max-memory
+  -S p3, -S http, -W component-model-async   accepted for wasmtime's command lines:
+                         WASI 0.3 and wasi:http are always on in wasi-web
   --browser              run in headless Chromium (playwright-core) instead of Node
   -V, --version          print the version
   -h, --help             print this help
@@ -55,6 +57,10 @@ export class UsageError extends Error {}
  */
 
 const SIZE_UNITS = /** @type {Record<string, number>} */ ({ "": 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 });
+
+/** wasmtime's switches for what wasi-web always serves (WASI 0.3, wasi:http, the async ABI). */
+const ALWAYS_ON_S = new Set(["p3", "http"]);
+const ALWAYS_ON_W = new Set(["component-model-async", "component-model-async-builtins", "component-model-async-stackful"]);
 
 /**
  * A byte count: digits with an optional K, M or G suffix (powers of 1024; "KiB", "MB" too).
@@ -213,11 +219,14 @@ export function parseArgs(argv, hostEnv = {}) {
           else if (flag === "-S" && key === "inherit-network") {
             if (yesNo(key, v)) flags.network = "host";
             else delete flags.network;
+          } else if ((flag === "-S" && ALWAYS_ON_S.has(key)) || (flag === "-W" && ALWAYS_ON_W.has(key))) {
+            // wasmtime needs these to run 0.3 components or wasi:http; wasi-web always has them.
+            if (!yesNo(key, v)) throw new UsageError(`${flag} ${key}=n: wasi-web cannot turn that off (it is always on)`);
           } else if (flag === "-W" && key === "timeout" && v !== undefined) flags.timeout = parseDuration("-W timeout", v);
           else if (flag === "-W" && key === "max-memory-size" && v !== undefined) flags.maxMemory = parseSize("-W max-memory-size", v);
           else
             throw new UsageError(
-              `unsupported ${flag} option ${JSON.stringify(item)} (wasi-web knows -S inherit-env, -S inherit-network, -S tcp, -S udp, -S allow-ip-name-lookup, -W timeout=D, -W max-memory-size=B)`,
+              `unsupported ${flag} option ${JSON.stringify(item)} (wasi-web knows -S inherit-env, -S inherit-network, -S tcp, -S udp, -S allow-ip-name-lookup, -W timeout=D, -W max-memory-size=B, and takes -S p3, -S http, -W component-model-async as always on)`,
             );
         }
         break;

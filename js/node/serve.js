@@ -34,6 +34,8 @@ export async function serveMain(argv) {
   }
   const handle = await incomingHandler(bytes, {
     env: options.env,
+    maxBodySize: options.maxBodySize,
+    bodyTimeoutMs: options.bodyTimeoutMs,
     args: [options.file],
     stdout: (chunk) => void process.stdout.write(chunk),
     stderr: (chunk) => void process.stderr.write(chunk),
@@ -45,6 +47,9 @@ export async function serveMain(argv) {
       else res.destroy();
     });
   });
+  // No count limit: Node would drop the headers past 2000 without a word;
+  // its 16 KiB header size limit (431) bounds them instead.
+  server.maxHeadersCount = 0;
   await new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => resolve(undefined));

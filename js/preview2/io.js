@@ -109,6 +109,35 @@ function spliceViaMounts(host, core, id, from, len, blocking) {
   });
 }
 
+/**
+ * Whether `src` is an input-stream implemented in JS (an HTTP body,
+ * js/http/body.js) rather than one of the core's: the core cannot read it.
+ * @param {unknown} src
+ */
+const hostStream = (src) => src instanceof InputStream && /** @type {any} */ (src).read !== /** @type {any} */ (InputStream.prototype).read;
+
+/**
+ * `splice` / `blocking-splice` from a JS input-stream into a core one: the
+ * read through the stream's own methods, the write through ours (a blocking
+ * one moves at most 4096 bytes, what blocking-write-and-flush takes).
+ * @param {any} out
+ * @param {any} src
+ * @param {number | bigint} len
+ * @param {boolean} blocking
+ */
+function spliceFromHost(out, src, len, blocking) {
+  if (blocking) {
+    const want = BigInt(len) < 4096n ? BigInt(len) : 4096n;
+    return then(src.blockingRead(want), (/** @type {Uint8Array} */ bytes) =>
+      then(out.blockingWriteAndFlush(bytes), () => BigInt(bytes.length)),
+    );
+  }
+  return then(out.checkWrite(), (/** @type {bigint} */ budget) => {
+    const bytes = /** @type {Uint8Array} */ (src.read(BigInt(len) < budget ? BigInt(len) : budget));
+    return then(out.write(bytes), () => BigInt(bytes.length));
+  });
+}
+
 /** Whether the host's calls may wait for a mount (`ComponentHost.waitsOnMounts`). @param {Preview2Host} host */
 const mountsWait = (host) => /** @type {{ waitsOnMounts?: boolean }} */ (host).waitsOnMounts === true;
 
@@ -201,6 +230,7 @@ Object.assign(OutputStream.prototype, {
   /** @param {unknown} src @param {number | bigint} len */
   splice(src, len) {
     const [core, id, host] = self(this, OutputStream);
+    if (hostStream(src)) return spliceFromHost(this, src, len, false);
     const from = handle(src, InputStream);
     if (mountsWait(host)) return spliceViaMounts(host, core, id, from, len, false);
     return streamCall(host, () => core.splice(id, from, BigInt(len)));
@@ -208,6 +238,7 @@ Object.assign(OutputStream.prototype, {
   /** @param {unknown} src @param {number | bigint} len */
   blockingSplice(src, len) {
     const [core, id, host] = self(this, OutputStream);
+    if (hostStream(src)) return spliceFromHost(this, src, len, true);
     const from = handle(src, InputStream);
     if (mountsWait(host)) return spliceViaMounts(host, core, id, from, len, true);
     return waiting(host, () => streamCall(host, () => core.blockingSplice(id, from, BigInt(len))));

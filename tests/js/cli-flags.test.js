@@ -99,8 +99,27 @@ describe("argument parsing", () => {
       ["--max-memory", "1T"],
       ["--max-fds", "2"],
       ["--max-fds", "-1"],
-      ["-S", "tcp"],
+      ["-S", "tcp=maybe"],
       ["-W", "fuel=1"],
+    ]) {
+      assert.throws(() => parseArgs([...bad, "x.wasm"]), UsageError, bad.join(" "));
+    }
+  });
+
+  test("wasmtime's switches for 0.3 and wasi:http are taken as always on; =n is refused", () => {
+    const plain = parseArgs(["x.wasm"]);
+    for (const flags of [
+      ["-S", "p3"],
+      ["-Sp3=y", "-Shttp"],
+      ["-W", "component-model-async=y"],
+      ["-Wcomponent-model-async,component-model-async-builtins=y"],
+    ]) {
+      assert.deepEqual(parseArgs([...flags, "x.wasm"]), plain, flags.join(" "));
+    }
+    for (const bad of [
+      ["-S", "p3=n"],
+      ["-W", "component-model-async=n"],
+      ["-S", "http=maybe"],
     ]) {
       assert.throws(() => parseArgs([...bad, "x.wasm"]), UsageError, bad.join(" "));
     }

@@ -150,7 +150,8 @@ test("chromium: WASI 0.3 client.send (a Rust wasip3 component)", async () => {
         const get = await runP3Component(bytes, { args: ["fetch3", "GET", `${url}/hello`] });
         const post = await runP3Component(bytes, { args: ["fetch3", "POST", `${url}/echo`, "from a page, 0.3"] });
         const refused = await runP3Component(bytes, { args: ["fetch3", "GET", `${url}/nocors`] });
-        return { get, post, refused };
+        const trailer = await runP3Component(bytes, { args: ["fetch3", "POST", `${url}/echo`, "body", "x-sum=1"] });
+        return { get, post, refused, trailer };
       } catch (e) {
         return { error: String(e?.stack ?? e) };
       }
@@ -166,4 +167,9 @@ test("chromium: WASI 0.3 client.send (a Rust wasip3 component)", async () => {
   // Buffered in a page: sent in one piece with its length.
   assert.match(r.post.stdout, /header x-req-chunked: 0\nheader x-req-length: 16\n[^]*body: from a page, 0\.3\ntrailers none\n$/);
   assert.deepEqual([r.refused.exitCode, r.refused.stdout], [1, "response-error ErrorCode::HttpRequestDenied\n"]);
+  // A page's fetch() cannot send trailers: the request fails rather than lose them.
+  assert.deepEqual(
+    [r.trailer.exitCode, r.trailer.stdout],
+    [1, 'response-error ErrorCode::InternalError(Some("fetch() cannot send request trailers"))\n'],
+  );
 });

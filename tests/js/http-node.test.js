@@ -68,6 +68,7 @@ test("fields: names, values, forbidden names, immutability, request setters", as
     "bad method: Err(())",
     "bad authority: Err(())",
     "bad path: Err(())",
+    "relative path: Ok(())",
     "bad scheme: Err(())",
     "timeout set: Ok(())",
     "timeout get: Some(5000000)",

@@ -1,8 +1,9 @@
 //! A WASI 0.3 HTTP client (wasi:http/client.send), for the host's tests.
 //!
-//! fetch3 METHOD URL [BODY]: prints "status N", the x-* response headers,
-//! "body-len N", the body when short ("body: ..."), then "trailers none" or
-//! the trailers; on an error "<step>-error <ErrorCode>" and exit code 1.
+//! fetch3 METHOD URL [BODY [TRAILER=VALUE]]: prints "status N", the x-*
+//! response headers, "body-len N", the body when short ("body: ..."), then
+//! "trailers none" or the trailers; on an error "<step>-error <ErrorCode>" and
+//! exit code 1. A TRAILER=VALUE argument sends that request trailer.
 use std::process::exit;
 
 use wasip3::http::types::{ErrorCode, Fields, Method, Request, Response, Scheme};
@@ -71,7 +72,14 @@ impl wasip3::exports::cli::run::Guest for Fetch3 {
                 let rest = tx.write_all(text.as_bytes()[half..].to_vec()).await;
                 assert!(rest.is_empty());
             }
-            drop(trailers_tx);
+            match args.get(4).and_then(|t| t.split_once('=')) {
+                Some((name, value)) => {
+                    let t = Fields::from_list(&[(name.to_string(), value.as_bytes().to_vec())])
+                        .unwrap_or_else(|e| fail("trailer", e));
+                    let _ = trailers_tx.write(Ok(Some(t))).await;
+                }
+                None => drop(trailers_tx),
+            }
         };
         let (response, ()) = futures::join!(wasip3::http::client::send(request), writer);
         let response: Response = response.unwrap_or_else(|e: ErrorCode| fail("response", e));
@@ -104,7 +112,12 @@ impl wasip3::exports::cli::run::Guest for Fetch3 {
                     println!("trailer {k}: {}", String::from_utf8_lossy(&v));
                 }
             }
-            Err(e) => fail("trailers", e),
+            Err(e) => {
+                // Returned, not exit(): the future given to consume-body is
+                // dropped on the way out (an exit would leave it pending).
+                println!("trailers-error {e:?}");
+                return Err(());
+            }
         }
         Ok(())
     }

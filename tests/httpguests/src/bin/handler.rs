@@ -7,6 +7,9 @@
 //!   /status/N         status N, empty body
 //!   /panic            panics (the server answers 500 and keeps serving)
 //!   /none             returns without a response (500)
+//!   /splice           the request body spliced into stdout (a core output-stream
+//!                     reading an HTTP body stream): 200 "spliced N", or 500
+//!                     "body error: <error-code>" if reading the body failed
 //!   anything else     404
 use std::io::Write as _;
 
@@ -107,6 +110,25 @@ impl wasip2::exports::http::incoming_handler::Guest for Handler {
             let _ = IncomingBody::finish(incoming);
             let trailers = Fields::from_list(&[("x-trailer".into(), b"done".to_vec())]).unwrap();
             OutgoingBody::finish(b, Some(trailers)).unwrap();
+        } else if path == "/splice" {
+            let incoming = req.consume().unwrap();
+            let input = incoming.stream().unwrap();
+            let stdout = wasip2::cli::stdout::get_stdout();
+            let mut total = 0u64;
+            let failure = loop {
+                match stdout.blocking_splice(&input, 4096) {
+                    Ok(n) => total += n,
+                    Err(StreamError::Closed) => break None,
+                    Err(StreamError::LastOperationFailed(e)) => {
+                        break Some(format!("{:?}", wasip2::http::types::http_error_code(&e)))
+                    }
+                }
+            };
+            drop(input);
+            match failure {
+                None => respond(out, 200, &[], format!("spliced {total}").as_bytes()),
+                Some(e) => respond(out, 500, &[], format!("body error: {e}").as_bytes()),
+            }
         } else if path == "/panic" {
             panic!("the handler panicked on purpose");
         } else if path == "/none" {
