@@ -18,7 +18,7 @@ const WAITING = ["fd_read", "poll_oneoff"];
  * for a fetch or a load (js/providers/wait.js): file data reads and writes.
  * Not otherwise: a suspending import yields on every call.
  */
-const MOUNT_WAITING = ["fd_pread", "fd_write", "fd_pwrite", "fd_filestat_set_size"];
+const MOUNT_WAITING = ["fd_pread", "fd_write", "fd_pwrite", "fd_filestat_set_size", "fd_allocate"];
 
 /** Preview 1 functions whose `wasi_unstable` layout differs; the core has `<name>_unstable`. */
 const UNSTABLE_VARIANTS = new Set(["fd_seek", "fd_filestat_get", "path_filestat_get", "poll_oneoff"]);

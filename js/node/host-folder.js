@@ -7,6 +7,8 @@
 // already knows: it never follows a symlink (files are opened O_NOFOLLOW)
 // and never sees "..". Handles name host paths; a handle whose node was
 // removed or replaced keeps its open file (POSIX semantics) but no path.
+// A file opened again by its path is checked to be the same inode, so a
+// host's rename over it meanwhile is never mistaken for the node.
 import { constants as nodeConstants } from "node:fs";
 import pathModule from "node:path";
 
@@ -56,7 +58,7 @@ function typeOf(s) {
  * A node the core has a handle for. `fd` is its host file while a
  * descriptor holds it (or for the one call after a create/checkOpen, see
  * `spare`); `canRead`/`canWrite` say what that fd allows.
- * @typedef {{ path: string | null, ino: bigint, type: import("../index.js").FsProviderType, fd: number, canRead: boolean, canWrite: boolean, opens: number }} Node
+ * @typedef {{ path: string | null, dev: bigint, ino: bigint, type: import("../index.js").FsProviderType, fd: number, canRead: boolean, canWrite: boolean, opens: number }} Node
  */
 
 /**
@@ -86,6 +88,12 @@ function utimeSeconds(ns, biasNs) {
  * @param {bigint} got @param {bigint} want
  */
 const wrongMicrosecond = (got, want) => got % 1000n === 0n && got / 1000n !== want / 1000n;
+
+/**
+ * Whether host stat `s` is node `n`'s inode (the same dev and ino).
+ * @param {{ dev: bigint, ino: bigint }} n @param {import("node:fs").BigIntStats} s
+ */
+const isNode = (n, s) => s.ino === n.ino && s.dev === n.dev;
 
 /** Where a provider object keeps its HostFolder (an own property, so a spread copy of the provider works too). */
 const STATE = Symbol("hostFolder");
@@ -136,7 +144,9 @@ class HostFolder {
     const root = pathModule.resolve(folder);
     const st = fsLike.lstatSync(root, { bigint: true, throwIfNoEntry: false });
     if (!st?.isDirectory()) throw new Error(`hostFolder: ${folder} is not a directory`);
-    this.nodes = new Map([[0, { path: root, ino: st.ino, type: "directory", fd: -1, canRead: false, canWrite: false, opens: 0 }]]);
+    this.nodes = new Map([
+      [0, { path: root, dev: st.dev, ino: st.ino, type: "directory", fd: -1, canRead: false, canWrite: false, opens: 0 }],
+    ]);
     this.byPath = new Map([[root, 0]]);
   }
 
@@ -184,12 +194,13 @@ class HostFolder {
     }
   }
 
-  /** @param {string} p @param {bigint} ino @param {import("../index.js").FsProviderType} type */
-  intern(p, ino, type) {
+  /** @param {string} p @param {import("node:fs").BigIntStats} s @param {import("../index.js").FsProviderType} type */
+  intern(p, s, type) {
+    const { dev, ino } = s;
     const h = this.byPath.get(p);
     if (h !== undefined) {
       const n = /** @type {Node} */ (this.nodes.get(h));
-      if (n.ino === ino) {
+      if (n.ino === ino && n.dev === dev) {
         n.type = type;
         return h;
       }
@@ -197,7 +208,7 @@ class HostFolder {
       this.detach(p);
     }
     const id = this.next++;
-    this.nodes.set(id, { path: p, ino, type, fd: -1, canRead: false, canWrite: false, opens: 0 });
+    this.nodes.set(id, { path: p, dev, ino, type, fd: -1, canRead: false, canWrite: false, opens: 0 });
     this.byPath.set(p, id);
     return id;
   }
@@ -235,16 +246,42 @@ class HostFolder {
     } else {
       fd = fs.openSync(n.path, C.O_RDONLY | flags);
     }
+    this.same(n, fd);
     if (n.fd >= 0) fs.closeSync(n.fd);
     n.fd = fd;
     n.canRead = canRead;
     n.canWrite = w;
   }
 
-  /** @param {Node} n */
+  /**
+   * Checks that `fd`, just opened by `n`'s path, is `n`'s inode; else the
+   * host replaced the node since the core looked it up (a rename over it):
+   * the fd is closed, the handle loses its path (the name is another node's
+   * now, which the next lookup finds) and the call fails with ENOENT, as
+   * for a node the host removed, rather than act on the other file.
+   * @param {Node} n @param {number} fd
+   */
+  same(n, fd) {
+    let s;
+    try {
+      s = this.fs.fstatSync(fd, { bigint: true });
+    } catch (error) {
+      this.fs.closeSync(fd);
+      throw error;
+    }
+    if (isNode(n, s)) return;
+    this.fs.closeSync(fd);
+    if (n.path !== null) this.detach(n.path);
+    throw fail("ENOENT", "replaced on the host");
+  }
+
+  /** Opens a directory's fd if it has none (the host's refusal is thrown). @param {Node} n */
   openDir(n) {
-    if (n.fd >= 0 || n.path === null) return;
-    n.fd = this.fs.openSync(n.path, this.C.O_RDONLY | (this.C.O_DIRECTORY ?? 0) | this.NOFOLLOW);
+    if (n.fd >= 0) return;
+    if (n.path === null) throw fail("ENOENT", "removed from the host");
+    const fd = this.fs.openSync(n.path, this.C.O_RDONLY | (this.C.O_DIRECTORY ?? 0) | this.NOFOLLOW);
+    this.same(n, fd);
+    n.fd = fd;
     n.canRead = true;
     n.canWrite = false;
   }
@@ -296,6 +333,20 @@ class HostFolder {
     return { atimeNs: s.atimeNs, mtimeNs: s.mtimeNs };
   }
 
+  /**
+   * The host path of `h` for a call that acts on it by path, checked to
+   * still name its inode (else the host replaced it: ENOENT, as `same`).
+   * @param {number} h
+   */
+  current(h) {
+    const p = this.pathOf(h);
+    if (!isNode(this.node(h), this.lstat(p))) {
+      this.detach(p);
+      throw fail("ENOENT", "replaced on the host");
+    }
+    return p;
+  }
+
   /** @param {string} p */
   lstat(p) {
     const s = this.fs.lstatSync(p, { bigint: true, throwIfNoEntry: false });
@@ -310,7 +361,7 @@ class HostFolder {
     const s = this.fs.lstatSync(p, { bigint: true, throwIfNoEntry: false });
     if (s === undefined) return null;
     const type = typeOf(s);
-    const handle = this.intern(p, s.ino, type);
+    const handle = this.intern(p, s, type);
     this.recent = { h: handle, s };
     return { handle, type };
   }
@@ -345,8 +396,11 @@ class HostFolder {
   checkOpen(h, read, write) {
     this.begin(h);
     const n = this.node(h);
-    if (n.type !== "file") return;
-    this.access(n, read, write);
+    // A directory is opened now too: one the host refuses (EACCES) fails
+    // the guest's open, as on the host, not its first listing.
+    if (n.type === "directory") this.openDir(n);
+    else if (n.type === "file") this.access(n, read, write);
+    else return;
     // Kept for the descriptor's open() that follows.
     if (n.opens === 0) this.spare = n;
   }
@@ -358,8 +412,9 @@ class HostFolder {
     n.opens++;
     if (n.opens === 1) {
       // A directory too: it keeps answering stat after the host removes it.
-      if (n.type === "directory") this.openDir(n);
-      else if (n.type === "file") this.access(n, false, false);
+      if (n.type === "directory") {
+        if (n.path !== null) this.openDir(n);
+      } else if (n.type === "file") this.access(n, false, false);
     }
   }
 
@@ -429,6 +484,12 @@ class HostFolder {
     this.begin(h);
     const { fs } = this;
     const dir = this.pathOf(h);
+    // Listed by path: the path must still name this directory.
+    const self = fs.lstatSync(dir, { bigint: true, throwIfNoEntry: false });
+    if (self === undefined || !isNode(this.node(h), self)) {
+      this.detach(dir);
+      throw fail("ENOENT", "replaced on the host");
+    }
     const out = [];
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const name = String(e.name);
@@ -456,7 +517,7 @@ class HostFolder {
     const fd = fs.openSync(p, C.O_RDWR | C.O_CREAT | (exclusive ? C.O_EXCL : 0) | this.NOFOLLOW | this.NONBLOCK, 0o666);
     let h;
     try {
-      h = this.intern(p, fs.fstatSync(fd, { bigint: true }).ino, "file");
+      h = this.intern(p, fs.fstatSync(fd, { bigint: true }), "file");
     } catch (error) {
       fs.closeSync(fd);
       throw error;
@@ -529,7 +590,7 @@ class HostFolder {
   link(h, dir, name) {
     this.begin(-1);
     this.mutable();
-    this.fs.linkSync(this.pathOf(h), this.join(dir, name));
+    this.fs.linkSync(this.current(h), this.join(dir, name));
   }
 
   /** @param {number} h @param {bigint | null} atimeNs @param {bigint | null} mtimeNs */
@@ -540,7 +601,7 @@ class HostFolder {
     const p = this.pathOf(h);
     const symlink = this.node(h).type === "symlink";
     if (symlink && !fs.lutimesSync) throw fail("ENOTSUP", "no lutimes");
-    const before = this.timesOf(this.lstat(p));
+    const before = this.timesOf(this.lstat(this.current(h)));
     const a = atimeNs ?? before.atimeNs;
     const m = mtimeNs ?? before.mtimeNs;
     /** @param {number} bias */

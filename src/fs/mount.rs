@@ -69,9 +69,9 @@ pub trait Provider {
     /// host file now); every `open` gets one `close`.
     fn open(&self, h: u64) -> Result<()>;
     fn close(&self, h: u64);
-    /// A descriptor is about to be opened on file `h` to read and/or
-    /// write: refuse it now (the host's `EACCES`, say) rather than at the
-    /// first read or write, as an `open` on the host would.
+    /// A descriptor is about to be opened on file or directory `h` to read
+    /// and/or write: refuse it now (the host's `EACCES`, say) rather than
+    /// at the first read, write or listing, as an `open` on the host would.
     fn check_open(&self, h: u64, read: bool, write: bool) -> Result<()> {
         let _ = (h, read, write);
         Ok(())
@@ -132,6 +132,12 @@ pub struct ExtTable {
     /// later cookies resume. Entries removed through the core meanwhile are
     /// `None` (so cookies keep their place) and ones made are appended.
     pub listing: Option<Listing>,
+    /// The file `create` just made, until the operation ends: its open
+    /// needs no `check_open` (the provider made it for reading and
+    /// writing). Asking would also let a provider that must wait fail the
+    /// call after the file exists, and the retried call then find it and
+    /// answer `EEXIST` for an exclusive create.
+    fresh: Option<Ino>,
 }
 
 impl ExtTable {
@@ -421,8 +427,10 @@ impl MemFs {
     /// Frees the proxies nothing holds, once there are many. Call between
     /// operations only (see `ExtTable::sweep`).
     pub fn sweep_ext(&self) {
-        if self.ext.borrow().len() >= SWEEP_AT {
-            self.ext.borrow_mut().sweep();
+        let mut ext = self.ext.borrow_mut();
+        ext.fresh = None;
+        if ext.len() >= SWEEP_AT {
+            ext.sweep();
         }
     }
 
@@ -444,14 +452,20 @@ impl MemFs {
         }
     }
 
-    /// Asks the provider whether a mounted file can be opened to read
-    /// and/or write (nothing to check for the MemFs's own inodes, or on a
-    /// read-only mount, which `open` refused already).
+    /// Asks the provider whether a mounted file or directory can be opened
+    /// to read and/or write (nothing to check for the MemFs's own inodes,
+    /// a file `create` just made, or on a read-only mount, which `open`
+    /// refused already). A directory the host will not open fails here,
+    /// as on the host, not at its first listing.
     pub fn check_open(&self, ino: Ino, read: bool, write: bool) -> Result<()> {
-        match self.ext_node(ino) {
-            Some(n) if n.kind == Kind::File => self.provider(n).check_open(n.handle, read, write),
-            _ => Ok(()),
+        let n = match self.ext_node(ino) {
+            Some(n) if n.kind != Kind::Symlink => n,
+            _ => return Ok(()),
+        };
+        if self.ext.borrow_mut().fresh.take() == Some(ino) {
+            return Ok(());
         }
+        self.provider(n).check_open(n.handle, read, write)
     }
 
     pub(super) fn ext_release(&mut self, ino: Ino) {
@@ -747,13 +761,28 @@ impl MemFs {
     ) -> Result<Ino> {
         let h = self.writable(n)?.create(n.handle, name, exclusive)?;
         self.listing_update(n, name, Some(Kind::File));
-        Ok(self.ext.borrow_mut().intern(n.mount, h, Kind::File, dir))
+        let mut ext = self.ext.borrow_mut();
+        let ino = ext.intern(n.mount, h, Kind::File, dir);
+        ext.fresh = Some(ino);
+        Ok(ino)
+    }
+
+    /// The node a `mkdir` or `symlink` just made. The change is done, so
+    /// the operation succeeds even if the provider cannot answer the
+    /// lookup now (a provider that must wait: failing would have the
+    /// retried call find the name and answer `EEXIST`); the parent stands
+    /// in then, which every caller drops (they only report success).
+    fn made(&self, dir: Ino, n: ExtNode, name: &str) -> Ino {
+        match self.ext_child(dir, n, name) {
+            Ok(Some(ino)) => ino,
+            _ => dir,
+        }
     }
 
     pub(super) fn ext_mkdir(&self, dir: Ino, n: ExtNode, name: &str) -> Result<Ino> {
         self.writable(n)?.mkdir(n.handle, name)?;
         self.listing_update(n, name, Some(Kind::Dir));
-        self.ext_child(dir, n, name)?.ok_or(Errno::Io)
+        Ok(self.made(dir, n, name))
     }
 
     pub(super) fn ext_rmdir(&self, n: ExtNode, name: &str) -> Result<()> {
@@ -777,7 +806,7 @@ impl MemFs {
     ) -> Result<Ino> {
         self.writable(n)?.symlink(n.handle, name, target)?;
         self.listing_update(n, name, Some(Kind::Symlink));
-        self.ext_child(dir, n, name)?.ok_or(Errno::Io)
+        Ok(self.made(dir, n, name))
     }
 
     pub(super) fn ext_link(&self, ino: Ino, dir: ExtNode, name: &str) -> Result<()> {

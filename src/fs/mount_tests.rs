@@ -20,6 +20,9 @@ struct Fake {
     forgotten: Cell<u32>,
     /// `check_open` refuses writing (a host file without write permission).
     deny_write: Cell<bool>,
+    /// `check_open`, and `lookup` of an existing name, answer `WouldBlock`
+    /// (a provider that must wait).
+    waits: Cell<bool>,
 }
 
 impl Fake {
@@ -82,6 +85,8 @@ impl Provider for Fake {
     }
     fn lookup(&self, dir: u64, name: &str) -> Result<Option<(u64, Kind)>> {
         match self.find(dir, name) {
+            // The new node's lookup after a change (its pre-check found none).
+            Ok(_) if self.waits.get() => Err(Errno::WouldBlock),
             Ok(h) => Ok(Some((h, self.kind(h)))),
             Err(Errno::Noent) => Ok(None),
             Err(e) => Err(e),
@@ -117,6 +122,9 @@ impl Provider for Fake {
         self.calls
             .borrow_mut()
             .push(format!("check_open {h} {read} {write}"));
+        if self.waits.get() {
+            return Err(Errno::WouldBlock);
+        }
         if write && self.deny_write.get() {
             return Err(Errno::Acces);
         }
@@ -321,7 +329,7 @@ fn read_only_mounts_refuse_changes_with_eperm() {
 }
 
 #[test]
-fn check_open_asks_the_provider_about_mounted_files_only() {
+fn check_open_asks_the_provider_about_mounted_files_and_directories() {
     let (fs, fake, _) = setup(false);
     let w = fs.host_walk();
     let f = fs.lookup(w, 1, "/mnt/sub/f.txt", true).unwrap();
@@ -329,13 +337,63 @@ fn check_open_asks_the_provider_about_mounted_files_only() {
     fake.deny_write.set(true);
     assert_eq!(fs.check_open(f, true, true), Err(Errno::Acces));
     assert_eq!(fs.check_open(f, true, false), Ok(()));
-    // Directories and the MemFs's own files are not the provider's to check.
+    // A mounted directory is asked too (a host directory that refuses
+    // opening fails the open); the MemFs's own files are not.
     let sub = fs.lookup(w, 1, "/mnt/sub", true).unwrap();
     let own = fs.lookup(w, 1, "/secret", true).unwrap();
     let asked = fake.calls.borrow().len();
-    assert_eq!(fs.check_open(sub, true, true), Ok(()));
+    assert_eq!(fs.check_open(sub, true, false), Ok(()));
+    assert_eq!(fake.calls.borrow().len(), asked + 1);
     assert_eq!(fs.check_open(own, true, true), Ok(()));
-    assert_eq!(fake.calls.borrow().len(), asked);
+    assert_eq!(fake.calls.borrow().len(), asked + 1);
+}
+
+#[test]
+fn a_waiting_provider_never_leaves_a_change_half_reported() {
+    let (mut fs, fake, _) = setup(false);
+    let w = fs.host_walk();
+    let excl = OpenOptions {
+        create: true,
+        exclusive: true,
+        write: true,
+        ..Default::default()
+    };
+    // An exclusive create: the open that follows needs no check_open, so
+    // a provider that would wait there cannot fail the call after the file
+    // exists (its retry would find the file: EEXIST).
+    let f = fs.open(w, 1, "/mnt/sub/new.txt", excl).unwrap();
+    fake.waits.set(true);
+    assert_eq!(fs.check_open(f, true, true), Ok(()));
+    // Only right after the create: the next open is asked again.
+    assert_eq!(fs.check_open(f, true, true), Err(Errno::WouldBlock));
+    // An operation in between ends that: nothing is skipped later.
+    fake.waits.set(false);
+    let g = fs.open(w, 1, "/mnt/sub/other.txt", excl).unwrap();
+    fs.sweep_ext();
+    fake.deny_write.set(true);
+    assert_eq!(fs.check_open(g, true, true), Err(Errno::Acces));
+    fake.deny_write.set(false);
+    // mkdir and symlink are done once the provider made them, even if
+    // it cannot answer the lookup of the new node now.
+    let sub = fs.lookup(w, 1, "/mnt/sub", true).unwrap();
+    let h = fs.ext_node(sub).unwrap().handle;
+    fake.waits.set(true);
+    assert!(fs.mkdir(w, sub, "d").is_ok());
+    assert!(fs.symlink("d", w, sub, "l").is_ok());
+    fake.waits.set(false);
+    assert_eq!(
+        fake.entries(h)
+            .unwrap()
+            .iter()
+            .filter(|(n, _)| n == "d" || n == "l")
+            .count(),
+        2
+    );
+    assert_eq!(
+        fs.lookup(w, sub, "d", true).map(|i| fs.kind(i)),
+        Ok(Kind::Dir)
+    );
+    fs.check_invariants().unwrap();
 }
 
 #[test]

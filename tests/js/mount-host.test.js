@@ -6,8 +6,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
-import { MemFS, WASI } from "../../js/index.js";
+import { MemFS, run as runProgram, WASI } from "../../js/index.js";
 import { hostFolder } from "../../js/node/index.js";
+import { WASIp2 } from "../../js/preview2/index.js";
+import { suspendOn, wouldBlock } from "../../js/providers/wait.js";
+import { opfsMount } from "../../js/providers/opfs.js";
+import { FakeOpfs } from "./helpers/fake-opfs.js";
 import { watToWasm } from "../../js/node/wat.js";
 import { parseArgs, UsageError } from "../../js/node/cli-args.js";
 import { REPO } from "./helpers/corpus.js";
@@ -518,4 +522,225 @@ describe("host mounts: write intent at open, precise times", () => {
       "EIO",
     );
   });
+});
+
+describe("host mounts: directories that refuse opening, nodes replaced on the host, providers that wait", () => {
+  const FD_READ = 2;
+  const FD_WRITE = 64;
+  const FD_READDIR = 0x4000;
+  const O_CREAT = 1;
+  const O_DIRECTORY = 2;
+  const O_EXCL = 4;
+  const O_TRUNC = 8;
+  // path_open of `name` (rights `base`, oflags `oflags`) in the preopen;
+  // exits with its errno, else writes "w" when `write`, then closes.
+  const opener = (name, base, oflags, write) =>
+    module(`(module ${IMPORTS}
+      (data (i32.const 16) "${name}")
+      (data (i32.const 48) "w")
+      (func (export "_start") (local $e i32)
+        (local.set $e (call $open (i32.const 3) (i32.const 0) (i32.const 16) (i32.const ${name.length}) (i32.const ${oflags}) (i64.const ${base}) (i64.const 0) (i32.const 0) (i32.const 100)))
+        (if (local.get $e) (then (call $exit (local.get $e))))
+        ${
+          write
+            ? `(i32.store (i32.const 200) (i32.const 48)) (i32.store (i32.const 204) (i32.const 1))
+        (local.set $e (call $write (i32.load (i32.const 100)) (i32.const 200) (i32.const 1) (i32.const 300)))
+        (if (local.get $e) (then (call $exit (local.get $e))))`
+            : ""
+        }
+        (call $exit (call $close (i32.load (i32.const 100))))))`);
+  const mkdirer = (name) =>
+    module(`(module
+      (import "wasi_snapshot_preview1" "path_create_directory" (func $mkdir (param i32 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+      (memory (export "memory") 1)
+      (data (i32.const 16) "${name}")
+      (func (export "_start") (call $exit (call $mkdir (i32.const 3) (i32.const 16) (i32.const ${name.length})))))`);
+  const run = (m, provider) => {
+    const memfs = new MemFS();
+    memfs.mount("/host", provider);
+    const wasi = new WASI({ fs: memfs, preopens: { "/d": "/host" } });
+    return wasi.start(new WebAssembly.Instance(m, wasi.getImportObject()));
+  };
+
+  test("a host directory that refuses opening fails the guest's open with EACCES (as wasmtime), not its first listing", async () => {
+    const dir = folder({ "locked/inside.txt": "x", "open/ok.txt": "y" });
+    const locked = path.join(dir, "locked");
+    // node:fs, except that the directory refuses opening and listing, as
+    // a chmod 000 directory does for a user who is not root.
+    const refusing = {
+      ...fs,
+      constants: fs.constants,
+      openSync(/** @type {string} */ p, /** @type {number} */ flags, /** @type {number} */ mode) {
+        if (p === locked) throw Object.assign(new Error(`EACCES: permission denied, open '${p}'`), { code: "EACCES" });
+        return fs.openSync(p, flags, mode);
+      },
+      readdirSync(/** @type {string} */ p, /** @type {any} */ options) {
+        if (p === locked) throw Object.assign(new Error(`EACCES: permission denied, scandir '${p}'`), { code: "EACCES" });
+        return fs.readdirSync(p, options);
+      },
+    };
+    const provider = hostFolder(refusing, dir);
+    assert.equal(run(await opener("locked", FD_READDIR, O_DIRECTORY, false), provider), 2, "EACCES at open");
+    assert.equal(run(await opener("open", FD_READDIR, O_DIRECTORY, false), provider), 0, "another directory opens");
+    assert.equal(provider.openFiles(), 0);
+    const { memfs } = mounted(dir);
+    assert.deepEqual(memfs.readdir("/host/open"), ["ok.txt"]);
+  });
+
+  test("a file the host renamed over between lookup and open is never acted on: ENOENT, and the next open finds the new file", async () => {
+    const dir = folder({ "f.txt": "original", "new.txt": "replacement" });
+    // A hard link outside the folder shows whether the original changed.
+    const outside = path.join(tmp, `orig-${n++}.txt`);
+    fs.linkSync(path.join(dir, "f.txt"), outside);
+    let race = true;
+    // The host renames new.txt over f.txt just before the provider opens
+    // f.txt: after the core looked it up (lstat), before the open.
+    const racing = {
+      ...fs,
+      constants: fs.constants,
+      openSync(/** @type {string} */ p, /** @type {number} */ flags, /** @type {number} */ mode) {
+        if (race && p === path.join(dir, "f.txt")) {
+          race = false;
+          fs.renameSync(path.join(dir, "new.txt"), p);
+        }
+        return fs.openSync(p, flags, mode);
+      },
+    };
+    const provider = hostFolder(racing, dir);
+    // O_TRUNC: without the inode check this truncated the replacement.
+    assert.equal(run(await opener("f.txt", FD_WRITE, O_TRUNC, false), provider), 44, "ENOENT");
+    assert.equal(fs.readFileSync(path.join(dir, "f.txt"), "utf8"), "replacement", "the replacement is untouched");
+    assert.equal(fs.readFileSync(outside, "utf8"), "original", "the original is untouched");
+    assert.equal(provider.openFiles(), 0);
+    // The name is looked up again: the new file opens (and truncates).
+    assert.equal(run(await opener("f.txt", FD_WRITE, O_TRUNC, true), provider), 0);
+    assert.equal(fs.readFileSync(path.join(dir, "f.txt"), "utf8"), "w");
+    assert.equal(fs.readFileSync(outside, "utf8"), "original");
+  });
+
+  test("set-times and link by the path of a node the host replaced act on nothing: ENOENT", () => {
+    const dir = folder({ "a.txt": "a", "b.txt": "b" });
+    const provider = hostFolder(fs, dir);
+    const h = /** @type {{ handle: number }} */ (provider.lookup(provider.root(), "a.txt")).handle;
+    const before = fs.statSync(path.join(dir, "b.txt"), { bigint: true });
+    fs.renameSync(path.join(dir, "b.txt"), path.join(dir, "a.txt"));
+    assert.equal(
+      code(() => provider.setTimes(h, 1_000_000_000n, 2_000_000_000n)),
+      "ENOENT",
+    );
+    assert.equal(
+      code(() => provider.link(h, provider.root(), "c.txt")),
+      "ENOENT",
+    );
+    const after = fs.statSync(path.join(dir, "a.txt"), { bigint: true });
+    assert.equal(after.mtimeNs, before.mtimeNs, "the replacement's times are untouched");
+    assert.equal(fs.existsSync(path.join(dir, "c.txt")), false);
+  });
+
+  /**
+   * hostFolder(fs, dir) that must wait once before some answers, as a
+   * provider fetching something first: `checkOpen` of every handle, and
+   * the lookup of an existing name in `names`. In a call that can wait it
+   * registers a promise and throws wouldBlock(); elsewhere it fails with
+   * EIO, as js/providers/wait.js asks.
+   * @param {string} dir @param {string[]} names
+   */
+  function waitingProvider(dir, names) {
+    const base = hostFolder(fs, dir);
+    const waited = new Set();
+    /** @type {string[]} */
+    const log = [];
+    /** @param {string} what */
+    const once = (what) => {
+      if (waited.has(what)) return;
+      waited.add(what);
+      log.push(what);
+      if (suspendOn(Promise.resolve())) throw wouldBlock();
+      throw Object.assign(new Error("EIO: this call cannot wait"), { code: "EIO" });
+    };
+    return {
+      ...base,
+      suspends: true,
+      log,
+      /** @param {number} h @param {boolean} r @param {boolean} w */
+      checkOpen(h, r, w) {
+        once(`checkOpen ${h}`);
+        base.checkOpen.call(this, h, r, w);
+      },
+      /** @param {number} d @param {string} name */
+      lookup(d, name) {
+        const found = base.lookup.call(this, d, name);
+        if (found !== null && names.includes(name)) once(`lookup ${name}`);
+        return found;
+      },
+    };
+  }
+
+  test("sync mode: a provider that cannot answer right after an exclusive create or a mkdir does not fail the call after the change", async () => {
+    const dir = folder({});
+    const provider = waitingProvider(dir, ["sub"]);
+    // The file is made and opened for writing: its open needs no check.
+    assert.equal(run(await opener("new.txt", FD_WRITE, O_CREAT | O_EXCL, true), provider), 0);
+    assert.equal(fs.readFileSync(path.join(dir, "new.txt"), "utf8"), "w");
+    // The directory is made; the lookup of it after mkdir could not answer.
+    assert.equal(run(await mkdirer("sub"), provider), 0);
+    assert.deepEqual(provider.log, ["lookup sub"]);
+    assert.ok(fs.statSync(path.join(dir, "sub")).isDirectory());
+    // Where nothing changed first, the failure is the call's answer.
+    assert.equal(run(await opener("new.txt", FD_READ, 0, false), provider), 29, "EIO");
+    assert.equal(provider.openFiles(), 0);
+  });
+
+  if (typeof WebAssembly.Suspending !== "function") {
+    // scripts/test.sh runs this file under Node 24 too, where the next test runs.
+    test("without JSPI, async mode is refused", () => {
+      assert.throws(() => new WASIp2({ fs: new MemFS(), async: true }), /JSPI/);
+    });
+  } else {
+    test("async mode (JSPI): a waiting provider's call is made again; after an exclusive create or a mkdir the call completes", async () => {
+      const dir = folder({ "old.txt": "old" });
+      const provider = waitingProvider(dir, ["sub"]);
+      const memfs = new MemFS();
+      memfs.mount("/host", provider);
+      const wasi = new WASIp2({ fs: memfs, async: true, preopens: { "/d": "/host" } });
+      assert.equal(wasi.waitsOnMounts, true);
+      const [[d]] = wasi.imports["wasi:filesystem/preopens"].getDirectories();
+      // An existing file: checkOpen waits, the open is made again and succeeds.
+      const old = d.openAt({ symlinkFollow: false }, "old.txt", {}, { read: true });
+      assert.ok(old instanceof Promise, "the call waits");
+      await old;
+      assert.equal(provider.log.length, 1);
+      assert.match(provider.log[0], /^checkOpen /);
+      // An exclusive create completes at once (before: a retry, then EEXIST).
+      const made = await d.openAt({ symlinkFollow: false }, "new.txt", { create: true, exclusive: true }, { write: true });
+      assert.ok(made);
+      assert.ok(fs.existsSync(path.join(dir, "new.txt")));
+      // mkdir: the lookup after it must wait, and the call still succeeds once.
+      await d.createDirectoryAt("sub");
+      assert.ok(fs.statSync(path.join(dir, "sub")).isDirectory());
+      assert.ok(provider.log.includes("lookup sub"));
+    });
+
+    test("async mode (JSPI): fd_allocate on an OPFS file not loaded yet waits for it, like fd_filestat_set_size", async () => {
+      const fake = new FakeOpfs();
+      fake.seed({ "f.txt": "abc" });
+      const memfs = new MemFS();
+      memfs.mount("/home", await opfsMount(fake.handle()));
+      const FD_ALLOCATE = 0x100;
+      const m = await module(`(module
+        (import "wasi_snapshot_preview1" "path_open" (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+        (import "wasi_snapshot_preview1" "fd_allocate" (func $allocate (param i32 i64 i64) (result i32)))
+        (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+        (memory (export "memory") 1)
+        (data (i32.const 16) "f.txt")
+        (func (export "_start") (local $e i32)
+          (local.set $e (call $open (i32.const 3) (i32.const 0) (i32.const 16) (i32.const 5) (i32.const 0) (i64.const ${FD_ALLOCATE}) (i64.const 0) (i32.const 0) (i32.const 100)))
+          (if (local.get $e) (then (call $exit (local.get $e))))
+          (call $exit (call $allocate (i32.load (i32.const 100)) (i64.const 0) (i64.const 6)))))`);
+      const r = await runProgram(m, { fs: memfs, preopens: { "/home": "/home" }, async: true });
+      assert.equal(r.exitCode, 0, r.stderr);
+      assert.deepEqual(fake.tree(), { "f.txt": "abc\0\0\0" });
+    });
+  }
 });
