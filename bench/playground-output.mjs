@@ -16,7 +16,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { launchChromium } from "../js/node/chromium.js";
 import { startPlaygroundServer } from "../www/tools/serve.js";
-import { guest } from "../tests/js/helpers/wat.js";
+import { addProgram, buildPlayground, counterGuest, runsDone, waitRuns } from "../tests/js/helpers/playground.js";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 const arg = (/** @type {string} */ name, /** @type {number} */ fallback) =>
@@ -24,35 +24,18 @@ const arg = (/** @type {string} */ name, /** @type {number} */ fallback) =>
 const LINES = arg("lines", 200_000);
 const REPEATS = arg("repeats", 3);
 const OUT = path.join(REPO, "test-output", "bench-playground");
+const loadavg = () => fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+const loadStart = loadavg();
 
-const counter = guest({
-  start: `(local $i i32) (local $n i32) (local $p i32)
-    (loop $line
-      (local.set $n (local.get $i))
-      (local.set $p (i32.const 105))
-      (loop $digit
-        (i32.store8 (local.get $p) (i32.add (i32.const 48) (i32.rem_u (local.get $n) (i32.const 10))))
-        (local.set $n (i32.div_u (local.get $n) (i32.const 10)))
-        (local.set $p (i32.sub (local.get $p) (i32.const 1)))
-        (br_if $digit (i32.ge_u (local.get $p) (i32.const 100))))
-      (i32.store8 (i32.const 106) (i32.const 10))
-      (call $print (i32.const 1) (i32.const 100) (i32.const 7))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br_if $line (i32.lt_u (local.get $i) (i32.const ${LINES}))))`,
-});
+const counter = counterGuest(LINES);
 
-execFileSync(
-  path.join(REPO, "node_modules/.bin/vite"),
-  ["build", "--config", path.join(REPO, "www/vite.config.js"), "--outDir", OUT, "--logLevel", "error"],
-  { cwd: REPO, stdio: ["ignore", "ignore", "inherit"] },
-);
+buildPlayground(OUT);
 const server = await startPlaygroundServer({ root: OUT });
 const browser = await launchChromium();
 const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 await page.goto(server.pageUrl);
 await page.waitForSelector("html[data-ready]");
-await page.setInputFiles("#wasm-input", { name: "counter.wasm", mimeType: "application/wasm", buffer: Buffer.from(counter) });
-await page.waitForFunction(() => document.getElementById("program-select")?.selectedOptions[0]?.textContent?.startsWith("counter.wasm"));
+await addProgram(page, "counter.wasm", counter);
 
 /** @type {number[]} */
 const playground = [];
@@ -91,10 +74,10 @@ async function runInPlayground(jumpScroll) {
     /** @type {any} */ (window).playground.terminal.jumpScroll = on;
   }, jumpScroll);
   await page.click("#clear");
-  const before = Number((await page.getAttribute("#terminal-panel", "data-runs")) ?? 0);
+  const before = await runsDone(page);
   const shownBefore = await page.evaluate(() => /** @type {any} */ (window).playground.outputShown());
   await page.click("#run");
-  await page.waitForFunction((n) => Number(document.getElementById("terminal-panel")?.dataset.runs ?? 0) > n, before, { timeout: 600_000 });
+  await waitRuns(page, before, 600_000);
   // Timed in the page (see the listeners below), without Playwright's own
   // click and polling, as the library run is timed inside one evaluate.
   const { started, ended } = await page.evaluate(() => /** @type {any} */ (window).benchTimes);
@@ -154,7 +137,9 @@ await server.close();
 const median = (/** @type {number[]} */ xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const p = median(playground);
 const l = median(library);
-const load = fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+// Runs close in time share the machine's load: their ratio varies less than the medians' when it changes.
+const pairs = playground.map((t, i) => t / library[i]);
+const load = loadavg();
 const chromium = execFileSync("/usr/bin/chromium", ["--version"], { encoding: "utf8" }).trim();
 const report = `# The playground's terminal against the library
 
@@ -168,40 +153,71 @@ One program prints ${LINES.toLocaleString("en")} lines of 7 bytes, one \`fd_writ
 | library: \`new WASI({ stdout: "buffer" })\`, \`start()\`, same page | ${Math.round(l)} ms | ${library.map(Math.round).join(", ")} |
 | xterm.js alone: the same text, \`write()\` in 64 KiB pieces | ${Math.round(median(xtermOnly))} ms | ${xtermOnly.map(Math.round).join(", ")} |
 | ratio playground / library | ${(p / l).toFixed(2)}× (best runs: ${(Math.min(...playground) / Math.min(...library)).toFixed(2)}×) | |
+| the same, per repeat (each playground run over the library run just after it) | median ${median(pairs).toFixed(2)}× | ${pairs.map((r) => r.toFixed(2)).join(", ")} |
 | ratio, jump scroll off | ${(median(everyLine) / l).toFixed(2)}× (best runs: ${(Math.min(...everyLine) / Math.min(...library)).toFixed(2)}×) | |
 | CPU time, all Chromium processes: playground run | ${Math.round(median(cpu.playground))} ms | ${cpu.playground.map(Math.round).join(", ")} |
 | CPU time: library run | ${Math.round(median(cpu.library))} ms | ${cpu.library.map(Math.round).join(", ")} |
 | CPU ratio playground / library | ${(median(cpu.playground) / median(cpu.library)).toFixed(2)}× | |
 
-Load average at the end: ${load} (${os.cpus().length} CPUs).
+Load average (1, 5, 15 min) at the start: ${loadStart}; at the end: ${load} (${os.cpus().length} CPUs).
 
-The playground's time includes compiling the module in its worker and the
-terminal catching up: the worker copies each write into one buffer per batch
-and sends it (64 KiB, 25 ms, or when the program waits), and suspends the
-program (JSPI) while more than 1 MiB is not yet on the screen; the terminal
-writes to xterm.js once per animation frame and updates its plain-text mirror
-(for screen readers) at most every 250 ms. Jump scroll: when one frame's
-output has more lines than the scrollback and screen hold (5000 + rows), the
-lines before those that could still be seen, if they are plain text (no
-escape or other control character), are not given to xterm.js; the screen,
-the scrollback and the mirror end the same (tests/js/www-terminal.test.js
-checks the colours set in skipped lines). The program and xterm.js run on
-two threads (the page and the worker), so on a loaded machine (see the load
-average) the wall-time ratio grows; the CPU rows (Chromium's own count,
+How the playground gets there (www/README.md says more): the worker runs the
+program with JSPI; its \`fd_write\` goes through a small wasm module that
+calls the WASI's own \`fd_write\` as a plain import and calls a
+\`WebAssembly.Suspending\` import only when more than 1 MiB is not yet on the
+screen (a Suspending import costs several times a plain one on every call,
+even when it returns at once). stdout and stderr are "buffer" sinks, emptied
+into a batch after each write (no copy or object per write), sent every
+64 KiB or 25 ms, or when the program waits or ends, with the buffer
+transferred. The terminal writes to xterm.js at most once per animation frame,
+and not while xterm.js is still parsing the last write: what comes meanwhile
+waits in the page, where jump scroll can drop the lines that would scroll
+out of the scrollback unseen (plain text only; the screen, scrollback and
+mirror end the same, and tests/js/www-terminal.test.js checks the colours
+set in skipped lines). After a write of more than 16 KiB the next one waits
+50 ms, and the plain-text mirror (for screen readers) is brought up to date
+at most every second rather than every 250 ms: each update of a flood
+replaces the whole mirror, which the page then lays out again. xterm.js 6
+updates its scrollbar on every line feed that scrolls; the terminal makes
+that once per frame.
+
+The program and xterm.js run on two threads (the worker and the page), on a
+machine shared with other work (see the load average): the wall times vary
+by 2× from run to run, and the CPU rows (Chromium's own count,
 \`SystemInfo.getProcessInfo\`, every process: page, worker, compositor, GPU)
-vary less with the load (though they grow with it too).
+vary less, though they grow with the load too.
 
-Before these changes (5 runs, load average about 7): 1065 ms median, 3.15×
-the library (338 ms), timed then from Node around Playwright's click and
-polling, which adds about 100 ms per run (a one-line program took 110–200 ms
-that way and 20–40 ms timed in the page, as now). The mirror was updated on
-every frame, which made the page lay it out each time, and the worker kept
-one array entry per write and joined them per batch.
+The CPU ratio stays higher than the wall-time one (2.7–3.3× in this round's
+runs): the playground also draws what it shows (the page's rendering, the
+compositor and the GPU process, a fifth to a quarter of its CPU time in a
+trace), which the library run does not. While the mirror waits for its next
+update the terminal sets a timer rather than asking for every frame, which
+halved the compositor's CPU time (45 to 23 ms a run, medians of 10
+alternating runs).
 
-Measured apart, on the same loaded machine: the program alone in the worker
-(its output dropped) took 400–1200 ms, the library 150–350 ms in the page,
-so the worker, not xterm.js, sets most of the time here; written in 64 KiB pieces, xterm.js
-takes 40–60% less time with jump scroll than without.
+This round's five bench runs on the release build, at load averages from
+3.3 to 11, gave median ratios of 1.43×, 1.96×, 1.90×, 2.30× and 1.47×
+(best runs: 1.42×, 2.13×, 2.14×, 1.38×, 1.74×); the figures above are the
+last of them, and the last two had the mirror's timer.
+
+Before this round (the same bench, 7 runs, load average 3.6–6): playground
+612 ms, library 259 ms (2.36×); CPU 790 ms against 240 ms (3.29×). CPU
+profiles (CDP Profiler, page and worker) and traces showed where the page's
+time went: laying out the mirror (in a trace, layout took 843 ms with the
+mirror and 153 ms with it hidden), xterm.js's scrollbar update per line
+feed (5000 lines while the scrollback fills: 83–259 ms with it, 20–35 ms
+without), and lines parsed by xterm.js that jump scroll could have dropped
+(each frame's output went into xterm.js's own queue even while it was still
+parsing, where jump scroll no longer reaches). Counted in one session: with
+the writes held while xterm.js parses, xterm.js got 57,000–103,000 of the
+200,000 lines; with the 50 ms pause after a large write too,
+30,000–42,000. In the worker, the Suspending import was the cost: the same
+200,000 lines run by the library in a page (async mode, callback sink) took
+343 ms with fd_write wrapped in \`WebAssembly.Suspending\`, 239 ms through
+the gate module, 231 ms with neither, and 209 ms run synchronously into a
+"buffer" sink (medians of 9, load average about 4). The "buffer" sinks
+are a smaller gain, within the noise: the worker's CPU time went from 285
+to 253 ms (medians of 10 alternating runs).
 `;
 fs.writeFileSync(path.join(REPO, "bench", "playground-output.md"), report);
 console.log(report);

@@ -6,7 +6,7 @@
 // scheme and no overflow on a phone.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import binaryen from "binaryen";
 import fs from "node:fs";
 import path from "node:path";
 import { LineDiscipline, splitKeys } from "../../www/app/line-discipline.js";
@@ -14,6 +14,13 @@ import { launchChromium } from "../../js/node/chromium.js";
 import { startPlaygroundServer } from "../../www/tools/serve.js";
 import { REPO } from "./helpers/corpus.js";
 import { p2Guest, requirePackage } from "./helpers/prereq.js";
+import {
+  addProgram as addProgramIn,
+  buildPlayground,
+  counterGuest,
+  runsDone as runsDoneIn,
+  waitRuns as waitRunsIn,
+} from "./helpers/playground.js";
 import { guest } from "./helpers/wat.js";
 
 const LEFT = "\x1b[D";
@@ -113,22 +120,7 @@ const SHOTS = path.join(REPO, "test-output", "www-terminal");
 const BUILT = path.join(SHOTS, "dist");
 const LINES = 200_000;
 
-/** Prints "000000\n" … up to LINES - 1, one fd_write per line, as a line-buffered tty program does. */
-const COUNTER = guest({
-  start: `(local $i i32) (local $n i32) (local $p i32)
-    (loop $line
-      (local.set $n (local.get $i))
-      (local.set $p (i32.const 105))
-      (loop $digit
-        (i32.store8 (local.get $p) (i32.add (i32.const 48) (i32.rem_u (local.get $n) (i32.const 10))))
-        (local.set $n (i32.div_u (local.get $n) (i32.const 10)))
-        (local.set $p (i32.sub (local.get $p) (i32.const 1)))
-        (br_if $digit (i32.ge_u (local.get $p) (i32.const 100))))
-      (i32.store8 (i32.const 106) (i32.const 10))
-      (call $print (i32.const 1) (i32.const 100) (i32.const 7))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br_if $line (i32.lt_u (local.get $i) (i32.const ${LINES}))))`,
-});
+const COUNTER = counterGuest(LINES);
 
 /** Lines "000000\n" … for numbers from `from` up to `to` - 1. @param {number} from @param {number} to */
 const numbered = (from, to) => Array.from({ length: to - from }, (_, i) => `${String(from + i).padStart(6, "0")}\n`).join("");
@@ -143,6 +135,34 @@ const COLOURED = guest({
   start: `(call $print (i32.const 1) $str:one $len:one)
     (call $print (i32.const 1) $str:two $len:two)`,
 });
+
+/** stdout and stderr in turn, then a line without its newline: the terminal keeps their order. */
+const INTERLEAVED = guest({
+  strings: { o1: "out 1\n", e1: "err 1\n", o2: "out 2\n", e2: "err 2\n", o3: "out 3" },
+  start: `(call $print (i32.const 1) $str:o1 $len:o1)
+    (call $print (i32.const 2) $str:e1 $len:e1)
+    (call $print (i32.const 2) $str:e2 $len:e2)
+    (call $print (i32.const 1) $str:o2 $len:o2)
+    (call $print (i32.const 1) $str:o3 $len:o3)`,
+});
+
+/**
+ * Imports fd_write with a signature of its own (never calling it) and exits
+ * with code 7: the library's imports, plain JS functions, link to any
+ * signature, so the playground must run it too.
+ */
+function oddFdWrite() {
+  const module = binaryen.parseText(`(module
+    (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32) (result i32)))
+    (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+    (memory (export "memory") 1)
+    (func (export "_start") (call $proc_exit (i32.const 7))))`);
+  try {
+    return module.emitBinary();
+  } finally {
+    module.dispose();
+  }
+}
 
 /** Writes /kept.txt, says "waiting", then reads stdin (where Ctrl+C finds it). */
 const WRITER = guest({
@@ -180,20 +200,11 @@ describe("the playground's terminal in Chromium", () => {
     await page.waitForSelector("html[data-ready]");
   }
 
-  async function runsDone() {
-    return Number((await page.locator("#terminal-panel").getAttribute("data-runs")) ?? 0);
-  }
-
+  const runsDone = () => runsDoneIn(page);
   /** @param {number} n */
-  async function waitRuns(n) {
-    await page.waitForFunction((m) => Number(document.getElementById("terminal-panel")?.dataset.runs ?? 0) > m, n, { timeout: 120_000 });
-  }
-
-  /** @param {string} name @param {Uint8Array} bytes adds a .wasm and picks it */
-  async function addProgram(name, bytes) {
-    await page.setInputFiles("#wasm-input", { name, mimeType: "application/wasm", buffer: Buffer.from(bytes) });
-    await page.waitForFunction((n) => document.getElementById("program-select")?.selectedOptions[0]?.textContent?.startsWith(n), name);
-  }
+  const waitRuns = (n) => waitRunsIn(page, n);
+  /** @param {string} name @param {Uint8Array} bytes */
+  const addProgram = (name, bytes) => addProgramIn(page, name, bytes);
 
   /** @param {string} name @param {string} text adds a file at / */
   async function addFile(name, text) {
@@ -214,11 +225,7 @@ describe("the playground's terminal in Chromium", () => {
     // Components are transpiled in the page by jco's browser build.
     requirePackage("@bytecodealliance/jco", "dist/browser.js");
     fs.mkdirSync(SHOTS, { recursive: true });
-    execFileSync(
-      path.join(REPO, "node_modules/.bin/vite"),
-      ["build", "--config", path.join(REPO, "www/vite.config.js"), "--outDir", BUILT, "--logLevel", "error"],
-      { cwd: REPO, stdio: ["ignore", "ignore", "inherit"] },
-    );
+    buildPlayground(BUILT);
     server = await startPlaygroundServer({ root: BUILT });
     browser = await launchChromium();
   });
@@ -337,6 +344,44 @@ describe("the playground's terminal in Chromium", () => {
     });
     assert.deepEqual(colours, { "010999": "palette 2", "011999": "palette 2", "012000": "default", "015999": "default" });
     assert.match(await screenText(), /\n015998\n015999\n\[coloured\.wasm exited with code 0 · \d+ ms\]$/);
+  });
+
+  test("stdout and stderr keep their order, each in its own style", async () => {
+    await openPage({ width: 1280, height: 800 });
+    await addProgram("interleaved.wasm", INTERLEAVED);
+    const runs = await runsDone();
+    await page.click("#run");
+    await waitRuns(runs);
+    const spans = await page.evaluate(() =>
+      [...(document.getElementById("terminal-output")?.children ?? [])]
+        .map((el) => [/** @type {HTMLElement} */ (el).dataset.kind, el.textContent])
+        .filter(([kind]) => kind === "stdout" || kind === "stderr"),
+    );
+    assert.deepEqual(spans, [
+      ["stdout", "out 1\n"],
+      ["stderr", "err 1\nerr 2\n"],
+      ["stdout", "out 2\nout 3"],
+    ]);
+    assert.match(await screenText(), /\nout 1\nerr 1\nerr 2\nout 2\nout 3\n\[interleaved\.wasm exited with code 0 · \d+ ms\]$/);
+    // The mirror is in Chromium's accessibility tree (what a screen reader reads), not only in the DOM.
+    const cdp = await page.context().newCDPSession(page);
+    /** @type {{ nodes: { role?: { value: string }, name?: { value: string } }[] }} */
+    const tree = await cdp.send("Accessibility.getFullAXTree");
+    const texts = tree.nodes.filter((n) => n.role?.value === "StaticText").map((n) => n.name?.value ?? "");
+    assert.ok(
+      texts.some((t) => t.includes("err 2")),
+      "no text node of the mirror in the accessibility tree",
+    );
+    await cdp.detach();
+  });
+
+  test("a program whose fd_write import has another signature still runs (no backpressure for it)", async () => {
+    await openPage({ width: 1280, height: 800 });
+    await addProgram("odd.wasm", oddFdWrite());
+    const runs = await runsDone();
+    await page.click("#run");
+    await waitRuns(runs);
+    assert.match(await screenText(), /\[odd\.wasm exited with code 7 · \d+ ms\]$/);
   });
 
   test("typing into a running program: line editing and ↑ history", async () => {

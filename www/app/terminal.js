@@ -28,6 +28,21 @@ const MAX_CHARS = 20_000;
  * xterm.js's own work.
  */
 const MIRROR_MS = 250;
+/**
+ * The same while a flood (FLOOD_CHARS) lasts: each update then replaces
+ * the whole mirror, which the page lays out again (thousands of lines), and
+ * faster than anyone could read it.
+ */
+const FLOOD_MIRROR_MS = 1000;
+
+/**
+ * After a write of more than FLOOD_CHARS (a program printing faster than
+ * one reads), the next one waits FLOOD_MS from its start: what comes
+ * meanwhile is written at once, and jump scroll drops more of it.
+ * Output that comes slower still shows at the next frame.
+ */
+const FLOOD_CHARS = 16 * 1024;
+const FLOOD_MS = 50;
 
 /** The emulator's colours, following the page's light or dark scheme (backgrounds: --term-bg in style.css). */
 const THEMES = {
@@ -50,6 +65,33 @@ const SCROLLBAR = 14;
  * output is written and put back after it.
  * @typedef {{ eraseSequence(): string, drawSequence(): string }} EditLine
  */
+
+/**
+ * xterm.js 6 brings its scrollbar up to date on every line feed that
+ * scrolls (Viewport._sync on the buffer's onScroll), which while the
+ * scrollback fills costs more than the rest of the line's parsing (5000
+ * lines: about 100 ms against 25). This does it at most once per frame,
+ * before the frame's drawing, as xterm.js itself does after a resize. It
+ * reaches into xterm.js's internals: if they are not as expected, nothing
+ * changes.
+ * @param {XTerm} term
+ */
+function syncScrollbarPerFrame(term) {
+  const viewport = /** @type {any} */ (term)._core?._viewport;
+  const sync = viewport?._sync;
+  if (typeof sync !== "function" || typeof viewport.queueSync !== "function") return;
+  let queued = false;
+  // The buffer's scrolls call _sync() with no argument; queueSync's frame callback passes one.
+  viewport._sync = (/** @type {unknown[]} */ ...args) => {
+    if (args.length > 0) return sync.apply(viewport, args);
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      sync.call(viewport);
+    });
+  };
+}
 
 export class Terminal {
   #log;
@@ -75,6 +117,19 @@ export class Terminal {
   jumpScroll = true;
   /** Called once the output so far is on the screen. @type {(() => void)[]} */
   #shown = [];
+  /**
+   * Writes xterm.js has not parsed yet. Frames write nothing meanwhile: the
+   * output waits in #pending, where jump scroll can still drop the lines
+   * that would scroll away, rather than in xterm.js's own queue, where every
+   * line costs a line feed.
+   */
+  #parsing = 0;
+  /** No write before this time (performance.now()) but on flush(): see FLOOD_MS. */
+  #resumeAt = 0;
+  /** The timer that renders at #resumeAt. */
+  #pace = 0;
+  /** The timer that brings the mirror up to date (MIRROR_MS). */
+  #mirrorTimer = 0;
 
   /**
    * @param {HTMLElement} log the element the plain-text mirror is appended to (a <pre>)
@@ -101,6 +156,7 @@ export class Terminal {
         if (this.xterm) this.xterm.options.theme = scheme.matches ? THEMES.dark : THEMES.light;
       });
       this.xterm.open(screen);
+      syncScrollbarPerFrame(this.xterm);
       this.xterm.textarea?.setAttribute("aria-label", "Terminal: type here to send input to the running program");
       if (onKey) this.xterm.onData(onKey);
       new ResizeObserver(() => this.#fit(screen)).observe(screen);
@@ -200,6 +256,11 @@ export class Terminal {
     this.#chars = 0;
     this.xterm?.reset();
     this.xterm?.write(this.editLine?.drawSequence() ?? "");
+    // No flood's pause for what comes next; waiters for the screen are still called.
+    clearTimeout(this.#pace);
+    this.#pace = 0;
+    this.#resumeAt = 0;
+    if (this.#shown.length > 0) this.#frame ||= requestAnimationFrame(() => this.#render());
   }
 
   /** Puts pending output on the page now rather than at the next frame (the mirror too). */
@@ -225,31 +286,68 @@ export class Terminal {
     }
   }
 
-  /** @param {boolean} [mirrorNow] bring the mirror up to date now, not at most every MIRROR_MS */
-  #render(mirrorNow = false) {
+  /**
+   * Writes the pending output to the emulator in one write: at a frame,
+   * unless xterm.js is still parsing the last one (then once it is done)
+   * or a flood's pause (FLOOD_MS) is not over.
+   * @param {boolean} [now] flush(): write even so, and bring the mirror up to date
+   */
+  #render(now = false) {
     cancelAnimationFrame(this.#frame);
     this.#frame = 0;
+    if (!now) {
+      if (this.#parsing > 0) return;
+      const wait = this.#resumeAt - performance.now();
+      if (wait > 0) {
+        this.#pace ||= setTimeout(() => {
+          this.#pace = 0;
+          this.#frame ||= requestAnimationFrame(() => this.#render());
+        }, wait);
+        return;
+      }
+    }
     const shown = this.#shown;
     this.#shown = [];
     if (this.#pending.length > 0) {
-      // One write per frame: the output, with the line being typed moved below it.
+      // The output, with the line being typed moved below it.
       let screen = "";
       for (const { kind, text, screen: onScreen } of this.#pending) {
         if (onScreen) screen += STYLE[kind] ? `${STYLE[kind]}${text}\x1b[0m` : text;
         this.#toMirror(kind, text);
       }
+      this.#pending = [];
       if (this.xterm) {
         const erase = this.editLine?.eraseSequence() ?? "";
-        this.xterm.write(erase + this.#unseen(screen) + (this.editLine?.drawSequence() ?? ""));
-      }
-      this.#pending = [];
-    }
+        const text = erase + this.#unseen(screen) + (this.editLine?.drawSequence() ?? "");
+        if (text.length > FLOOD_CHARS) this.#resumeAt = performance.now() + FLOOD_MS;
+        this.#parsing++;
+        this.xterm.write(text, () => this.#parsed(shown));
+      } else shown.forEach((f) => f());
+    } else this.#afterWrite(shown);
     if (this.#unmirrored.length > 0) {
-      if (mirrorNow || performance.now() - this.#mirroredAt >= MIRROR_MS) this.#mirror();
-      // The rest at a later frame, in case no more output comes.
-      else this.#frame ||= requestAnimationFrame(() => this.#render());
+      const every = performance.now() < this.#resumeAt + FLOOD_MS ? FLOOD_MIRROR_MS : MIRROR_MS;
+      const wait = now ? 0 : this.#mirroredAt + every - performance.now();
+      if (wait <= 0) this.#mirror();
+      // The rest later, in case no more output comes (a timer: a frame requested meanwhile is drawn).
+      else {
+        this.#mirrorTimer ||= setTimeout(() => {
+          this.#mirrorTimer = 0;
+          this.#frame ||= requestAnimationFrame(() => this.#render());
+        }, wait);
+      }
     }
-    this.#afterWrite(shown);
+  }
+
+  /**
+   * xterm.js has parsed a write (and any before it): its waiters are called,
+   * and what came meanwhile goes at the next frame.
+   * @param {(() => void)[]} shown
+   */
+  #parsed(shown) {
+    this.#parsing--;
+    shown.forEach((f) => f());
+    if (this.#pending.length > 0 || this.#shown.length > 0 || this.#unmirrored.length > 0)
+      this.#frame ||= requestAnimationFrame(() => this.#render());
   }
 
   /**
@@ -308,6 +406,8 @@ export class Terminal {
 
   /** Appends the queued text to the mirror, escape sequences removed. */
   #mirror() {
+    clearTimeout(this.#mirrorTimer);
+    this.#mirrorTimer = 0;
     // The mirror's box is only scrolled when the emulator is absent: reading
     // its layout costs more than writing to xterm.js.
     const s = this.xterm ? null : this.#scroller;

@@ -19,6 +19,7 @@ import { WASIp3 } from "wasi-web/preview3";
 
 /**
  * @typedef {import("wasi-web").TreeEntry} TreeEntry
+ * @typedef {import("wasi-web").OutputBuffer} OutputBuffer
  *
  * @typedef {object} RunRequest
  * @property {"run"} type
@@ -114,7 +115,59 @@ function emit(fd, chunk) {
   if ((++batchWrites < 64 || batchWrites % 64 === 0) && performance.now() - lastSent >= BATCH_MS) sendBatch();
 }
 
+/**
+ * With JSPI, a core module's stdout and stderr (when the terminal's) are
+ * "buffer" sinks, emptied into the batch after each fd_write by the write
+ * gate (collect()), and by a timer while the program waits: a callback sink
+ * would make a copy (and a garbage object) per write. @type {[1 | 2, OutputBuffer][]}
+ */
+let collected = [];
+/** Sends what the `collected` sinks hold while the program waits. @type {ReturnType<typeof setInterval> | undefined} */
+let collectTimer;
+/** Of `collected`, the stream that got bytes first since they were last taken (0: none yet). */
+let firstFd = 0;
+/** Bytes in the `collected` sinks. */
+let collectedBytes = 0;
+
+/** Moves what the `collected` sinks hold into the batch, in the order it was written. */
+function takeCollected() {
+  const order = firstFd === 2 ? [...collected].reverse() : collected;
+  for (const [fd, sink] of order) {
+    if (sink.length === 0) continue;
+    const chunk = sink.bytes();
+    sink.clear();
+    parts.push([fd, chunk]);
+    batchBytes += chunk.length;
+  }
+  firstFd = 0;
+  collectedBytes = 0;
+}
+
+/**
+ * After each fd_write (with JSPI): notes which stream has bytes first, and
+ * sends a batch when it is due (as emit() does).
+ */
+function collect() {
+  let bytes = 0;
+  let streams = 0;
+  for (const [fd, sink] of collected) {
+    const length = sink.length;
+    if (length === 0) continue;
+    bytes += length;
+    streams++;
+    firstFd ||= fd;
+  }
+  collectedBytes = bytes;
+  if (bytes === 0) return;
+  // One write goes to one stream: the other's bytes came before it.
+  if (streams > 1) takeCollected();
+  if (batchBytes + bytes >= BATCH_BYTES || ((++batchWrites < 64 || batchWrites % 64 === 0) && performance.now() - lastSent >= BATCH_MS)) {
+    sendBatch();
+  }
+}
+
 function sendBatch() {
+  if (collected.length > 0) takeCollected();
   if (parts.length === 0) return;
   const sent = buffer;
   /** @type {Segments} */
@@ -133,33 +186,76 @@ function sendBatch() {
 /** Resolves when the window has room again (or the run is interrupted). */
 function room() {
   return new Promise((resolve) => {
+    // A 0.3 component's stdout and stderr streams may both wait: each is woken.
+    const earlier = roomWaiter;
     roomWaiter = () => {
       roomWaiter = null;
+      earlier?.();
       resolve(undefined);
     };
   });
 }
 
 /**
- * Makes fd_write suspend (JSPI) while the page is behind. The import is the
- * WASI's own (signal check included); only a full window suspends.
+ * A small module between the program and the WASI's fd_write, so that a
+ * write suspends (JSPI) only when the page is behind: every call of a
+ * WebAssembly.Suspending import costs several times a plain one, even when
+ * it returns at once. Its fd_write calls `h.write` (a plain import: the
+ * WASI's fd_write), which adds FULL to the errno when the window is full;
+ * only then does it call `h.wait` (Suspending), and it returns the errno.
+ *   (func (export "fd_write") (param i32 i32 i32 i32) (result i32) (local i32)
+ *     (local.tee 4 (call $write (local.get 0) (local.get 1) (local.get 2) (local.get 3)))
+ *     (if (i32.and (i32.const 0x10000)) (then (call $wait)))
+ *     (i32.and (local.get 4) (i32.const 0xffff)))
+ */
+const FULL = 0x10000;
+const WRITE_GATE = new Uint8Array([
+  ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // "\0asm", version 1
+  ...[0x01, 12, 2, 0x60, 4, 0x7f, 0x7f, 0x7f, 0x7f, 1, 0x7f, 0x60, 0, 0], // types: (i32 x4) -> i32, () -> ()
+  ...[0x02, 20, 2, 1, 0x68, 5, ...[0x77, 0x72, 0x69, 0x74, 0x65], 0x00, 0], // imports: h.write (type 0)
+  ...[1, 0x68, 4, ...[0x77, 0x61, 0x69, 0x74], 0x00, 1], // h.wait (type 1)
+  ...[0x03, 2, 1, 0], // one function, of type 0
+  ...[0x07, 12, 1, 8, ...[0x66, 0x64, 0x5f, 0x77, 0x72, 0x69, 0x74, 0x65], 0x00, 2], // export "fd_write" = function 2
+  ...[0x0a, 35, 1, 33, 1, 1, 0x7f], // code: one body of 33 bytes, one i32 local
+  ...[0x20, 0, 0x20, 1, 0x20, 2, 0x20, 3, 0x10, 0, 0x22, 4], // local.get 0..3, call write, local.tee 4
+  ...[0x41, 0x80, 0x80, 0x04, 0x71, 0x04, 0x40, 0x10, 1, 0x0b], // i32.const FULL, i32.and, if: call wait, end
+  ...[0x20, 4, 0x41, 0xff, 0xff, 0x03, 0x71, 0x0b], // local.get 4, i32.const 0xffff, i32.and, end
+]);
+/** Compiled once, instantiated per run. @type {WebAssembly.Module | null} */
+let writeGate = null;
+
+/**
+ * `imports` with an fd_write that suspends (JSPI) while the page is behind,
+ * through WRITE_GATE. The write itself is the WASI's own (signal check
+ * included), made before the wait.
  * @param {WebAssembly.Imports} imports
+ * @returns {WebAssembly.Imports}
  */
 function withBackpressure(imports) {
-  for (const namespace of Object.values(imports)) {
-    const write = /** @type {(...args: number[]) => number} */ (namespace.fd_write);
-    if (typeof write !== "function") continue;
-    const Suspending = /** @type {new (f: Function) => Function} */ (
-      /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (WebAssembly)).Suspending
-    );
-    namespace.fd_write = new Suspending((/** @type {number[]} */ ...args) => {
-      const result = write(...args);
-      if (inFlight + batchBytes <= WINDOW_BYTES) return result;
-      sendBatch();
-      return room().then(() => result);
-    });
+  const Suspending = /** @type {new (f: Function) => Function} */ (
+    /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (WebAssembly)).Suspending
+  );
+  writeGate ??= new WebAssembly.Module(WRITE_GATE);
+  const wait = new Suspending(() => {
+    sendBatch();
+    return room();
+  });
+  /** @type {WebAssembly.Imports} */
+  const gated = {};
+  for (const [name, original] of Object.entries(imports)) {
+    const namespace = { ...original };
+    gated[name] = namespace;
+    const fdWrite = /** @type {(...args: number[]) => number} */ (namespace.fd_write);
+    if (typeof fdWrite !== "function") continue;
+    /** @param {number[]} args */
+    const write = (...args) => {
+      const errno = fdWrite(...args);
+      if (collected.length > 0) collect();
+      return inFlight + batchBytes + collectedBytes <= WINDOW_BYTES ? errno : errno | FULL;
+    };
+    namespace.fd_write = new WebAssembly.Instance(writeGate, { h: { write, wait } }).exports.fd_write;
   }
-  return imports;
+  return gated;
 }
 
 /** @param {WorkerMessage} message @param {Transferable[]} [transfer] */
@@ -236,17 +332,30 @@ async function run(request) {
       // (a redirected stdout is a file, so not a tty).
       tty: [request.stdinFile === null, out === null, true],
       stdin: stdinOption,
-      stdout: out !== null ? (chunk) => captured.push(chunk) : (chunk) => emit(1, chunk),
-      stderr: (chunk) => emit(2, chunk),
+      // With JSPI, "buffer" sinks, emptied by the write gate (see `collected`).
+      stdout: out !== null ? (chunk) => captured.push(chunk) : JSPI ? "buffer" : (chunk) => emit(1, chunk),
+      stderr: JSPI ? "buffer" : (chunk) => emit(2, chunk),
+      maxBufferBytes: 2 ** 32 - 1,
     });
+    collected = [];
+    if (wasi.stdout) collected.push([1, wasi.stdout]);
+    if (wasi.stderr) collected.push([2, wasi.stderr]);
     let instance;
     try {
       const imports = wasi.getImportObject();
-      instance = await WebAssembly.instantiate(module, JSPI ? withBackpressure(imports) : imports);
+      instance = await WebAssembly.instantiate(module, JSPI ? withBackpressure(imports) : imports).catch((error) => {
+        // An fd_write imported with another signature than WASI's does not
+        // link to the gate's (a JS function takes any): such a program runs
+        // as run() would run it, without backpressure.
+        if (!(error instanceof WebAssembly.LinkError) || !JSPI) throw error;
+        return WebAssembly.instantiate(module, imports);
+      });
     } catch (error) {
       throw new LoadError(error instanceof Error ? error.message : String(error));
     }
     send({ type: "started" });
+    // What the program wrote before it waits (a prompt before a read of stdin) goes meanwhile.
+    if (collected.length > 0) collectTimer = setInterval(sendBatch, BATCH_MS);
     interrupter = JSPI ? new AbortController() : null;
     const exitCode = interrupter ? await wasi.startAsync(instance, { signal: interrupter.signal }) : wasi.start(instance);
     sendBatch();
@@ -261,6 +370,8 @@ async function run(request) {
     const message = error instanceof Error ? error.message : String(error);
     send({ type: "failed", kind, message, tree: kind === "load" ? null : exportTree(fs, "/") });
   } finally {
+    clearInterval(collectTimer);
+    collected = [];
     stdin = null;
     interrupter = null;
   }
@@ -393,6 +504,33 @@ function withStreamBackpressure(imports, signal) {
   };
   wrapGetter("wasi:cli/stdout", "getStdout");
   wrapGetter("wasi:cli/stderr", "getStderr");
+  // 0.3: the guest's stream is read (its next chunk taken) only while the window has room, so its
+  // write waits meanwhile. Once interrupted the read goes on: the host then fails the stream.
+  for (const key of ["wasi:cli/stdout", "wasi:cli/stderr"]) {
+    const write = /** @type {((data: object) => unknown) | undefined} */ (imports[key]?.writeViaStream);
+    if (typeof write !== "function") continue;
+    /** @param {{ read(opts: object): Promise<unknown> }} data */
+    const writeViaStream = (data) =>
+      write(
+        new Proxy(data, {
+          get(target, name) {
+            if (name === "read") {
+              return async (/** @type {object} */ opts) => {
+                while (inFlight + batchBytes > WINDOW_BYTES && !signal.aborted) {
+                  sendBatch();
+                  await room();
+                }
+                return target.read(opts);
+              };
+            }
+            const value = Reflect.get(target, name, target);
+            // jco's stream keeps private fields: its methods run on it, not on the proxy.
+            return typeof value === "function" ? value.bind(target) : value;
+          },
+        }),
+      );
+    imports[key] = { ...imports[key], writeViaStream };
+  }
   return imports;
 }
 
