@@ -5,6 +5,7 @@
 //   wasi_web_bg.wasm       the core, fetched by init() from next to wasi-web.js
 //   worker.js              runInWorker()'s worker (self-contained; it gets the core from the page)
 //   jco-*.js + *.core*.wasm  jco's transpiler, loaded only when a component is run
+//   wasi-web-*.js          the WASI 0.3 host (with wasi:http 0.3), loaded only when a 0.3 component is run
 //   jco-LICENSE            the licence of jco's code (Apache-2.0 WITH LLVM-exception)
 // jco's own WASI 0.2 imports (@bytecodealliance/preview2-shim/*) are served
 // by wasi-web's Preview 2 host, as in the tests' pages.
@@ -63,7 +64,16 @@ const main = await rolldown({
     handler(level, log);
   },
 });
-await main.write({ dir: outDir, format: "es", minify: true, entryFileNames: "[name].js", chunkFileNames: "jco-[hash].js" });
+// A chunk is named for whose code it holds: jco-*.js (jco's, under jco-LICENSE)
+// or wasi-web-*.js (the WASI 0.3 host and wasi:http, loaded on first use).
+const fromJco = (/** @type {string} */ id) => /[\\/]node_modules[\\/]@bytecodealliance[\\/]/.test(id);
+await main.write({
+  dir: outDir,
+  format: "es",
+  minify: true,
+  entryFileNames: "[name].js",
+  chunkFileNames: (chunk) => (chunk.moduleIds.some(fromJco) ? "jco-[hash].js" : "wasi-web-[hash].js"),
+});
 await main.close();
 
 // runInWorker()'s worker: one self-contained file next to the entry.

@@ -49,3 +49,23 @@ export function hostFolder(
   folder: string,
   options?: { readonly?: boolean; onWarning?: (message: string) => void },
 ): FsProvider & { readonly: boolean; openFiles(): number };
+
+/**
+ * Loads a component that exports `wasi:http/incoming-handler` (0.2) or
+ * `wasi:http/handler` (0.3) and returns a `node:http` request listener that
+ * answers each request with a fresh instance of it, as `wasi-web serve`
+ * does. Needs JSPI (Node 24+); rejects otherwise, and for a component that
+ * is not a handler. `options` are `WASIp2`'s (env, stdout, stderr, fs,
+ * preopens…), plus `cache` (the transpile cache), `maxBodySize` (bytes,
+ * default 64 MiB: a larger request body is a 413 or a failed read) and
+ * `bodyTimeoutMs` (default 30 000: the longest wait for the next piece of a
+ * request body).
+ */
+export function incomingHandler(
+  component: Uint8Array,
+  options?: Omit<import("../preview2/index.js").WASIp2Options, "async"> & {
+    cache?: boolean;
+    maxBodySize?: number;
+    bodyTimeoutMs?: number;
+  },
+): Promise<(req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => Promise<void>>;

@@ -10,7 +10,7 @@ import { after, before, test } from "node:test";
 import { launchChromium } from "../../js/node/chromium.js";
 import { BLANK_PAGE, startServer } from "../../js/node/server.js";
 import { installProject, packTarball } from "./helpers/package.js";
-import { p2Guest, REPO, requireFile } from "./helpers/prereq.js";
+import { p2Guest, p3Guest, REPO, requireFile } from "./helpers/prereq.js";
 
 const NODE24 = path.join(REPO, "tools/node24/node_modules/.bin/node");
 const HELLO = path.join(REPO, "tests/guests/out/hello.wasm");
@@ -25,7 +25,7 @@ before(() => {
   pack = packTarball();
   // No jco: a component must fail with the real cause, or run with options.jco.
   project = installProject(pack.tarball, {
-    files: { "hello.wasm": HELLO, "echo.wasm": p2Guest("echo") },
+    files: { "hello.wasm": HELLO, "echo.wasm": p2Guest("echo"), "hello3.wasm": p3Guest("hello") },
   });
 });
 
@@ -38,6 +38,11 @@ test("npm pack: the tarball holds the core, its snippet, the browser bundle and 
     "js/require.cjs",
     "js/bundle.d.ts",
     "js/worker/worker.js",
+    "js/preview3/index.js",
+    "js/preview3/index.d.ts",
+    "js/http/server.js",
+    "js/http/node-client.js",
+    "js/node/index.d.ts",
     "pkg/wasi_web.js",
     "pkg/wasi_web_bg.wasm",
     "pkg/wasi_web.d.ts",
@@ -56,6 +61,11 @@ test("npm pack: the tarball holds the core, its snippet, the browser bundle and 
   assert.ok(
     pack.files.some((f) => /^dist\/browser\/jco-.+\.js$/.test(f)),
     "jco's chunk is not in dist/browser/",
+  );
+  // The WASI 0.3 host is a chunk of its own, named as wasi-web's code (jco-LICENSE covers only jco-*.js).
+  assert.ok(
+    pack.files.some((f) => /^dist\/browser\/wasi-web-.+\.js$/.test(f)),
+    "the WASI 0.3 host's chunk (dist/browser/wasi-web-*.js) is not in the tarball",
   );
   assert.deepEqual(
     pack.files.filter((f) => /^(src|tests|www|scripts|bench|target)\//.test(f)),
@@ -117,13 +127,31 @@ test("node: the installed package runs a program on import (no init), and a comp
   assert.equal(r.echo.stdout, "echo 1: one\nbye after 1 lines\n");
 });
 
+test("node 24: a WASI 0.3 component runs from the installed package with options.jco; without jco the error names the cause", () => {
+  requireFile(NODE24, "run scripts/bootstrap.sh (it installs Node 24 in tools/node24)");
+  const script = `
+import { readFileSync } from "node:fs";
+import { componentWasiVersion, run } from "wasi-web";
+const bytes = readFileSync("hello3.wasm");
+const noJco = await run(bytes).then(() => "ran", (e) => e.message);
+const r = await run(bytes, { args: ["hello3"], jco: await import(process.argv[2]), cache: false });
+console.log(JSON.stringify({ version: componentWasiVersion(bytes), noJco, r }));`;
+  const jcoUrl = new URL("../../node_modules/@bytecodealliance/jco/dist/browser.js", import.meta.url).href;
+  fs.writeFileSync(path.join(project, "main3.mjs"), script);
+  const out = execFileSync(NODE24, ["main3.mjs", jcoUrl], { cwd: project, encoding: "utf8" });
+  const { version, noJco, r } = JSON.parse(out);
+  assert.equal(version, "0.3");
+  assert.match(noJco, /importing "@bytecodealliance\/jco\/component" failed: Cannot find package '@bytecodealliance\/jco'/);
+  assert.deepEqual(r, { exitCode: 0, stdout: "hello from wasi 0.3\nand from std (0.2)\n", stderr: "to stderr\n" });
+});
+
 test("node: require() of the package works in Node 20 and 24; an old Node's error says to use import()", () => {
   requireFile(NODE24, "run scripts/bootstrap.sh (it installs Node 24 in tools/node24)");
   // require() refuses a module graph with top-level await (ERR_REQUIRE_ASYNC_MODULE): none in either entry.
-  const script = `const w = require("wasi-web"); const p2 = require("wasi-web/preview2"); const fs = new w.MemFS(); fs.writeFile("/a", "x"); console.log(typeof w.run, typeof p2.WASIp2, w.isReady(), fs.readFile("/a", "utf8"));`;
+  const script = `const w = require("wasi-web"); const p2 = require("wasi-web/preview2"); const p3 = require("wasi-web/preview3"); const n = require("wasi-web/node"); const fs = new w.MemFS(); fs.writeFile("/a", "x"); console.log(typeof w.run, typeof p2.WASIp2, typeof p3.WASIp3, typeof n.incomingHandler, w.isReady(), fs.readFile("/a", "utf8"));`;
   for (const node of [process.execPath, NODE24]) {
     const r = spawnSync(node, ["-e", script], { cwd: project, encoding: "utf8" });
-    assert.equal(r.stdout, "function function true x\n", `${node}: ${r.stderr}`);
+    assert.equal(r.stdout, "function function function function true x\n", `${node}: ${r.stderr}`);
     assert.equal(r.status, 0);
   }
   // Without require(esm) (Node < 20.19 / 22.12, simulated with the flag):

@@ -1,8 +1,10 @@
 // The README's examples run as written: each fenced block right after an
-// HTML comment `<!-- test: node -->` or `<!-- test: browser -->` is saved
-// into a project that installed the packed tarball (with hello.wasm next to
-// it) and run: a ```js block with Node, an ```html block as a page in
-// headless Chromium (it must put the program's output in the page).
+// HTML comment `<!-- test: node -->`, `<!-- test: node24 -->` or
+// `<!-- test: browser -->` is saved into a project that installed the packed
+// tarball and jco (with hello.wasm, and the WASI 0.3 and wasi:http guests as
+// hello3.wasm and handler.wasm, next to it) and run: a ```js block with Node
+// (node24: Node 24, for JSPI), an ```html block as a page in headless
+// Chromium (it must put the program's output in the page).
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -10,10 +12,12 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import { launchChromium } from "../../js/node/chromium.js";
 import { startServer } from "../../js/node/server.js";
-import { installProject, packTarball } from "./helpers/package.js";
-import { REPO, requireFile } from "./helpers/prereq.js";
+import { installProject, jcoRange, packTarball } from "./helpers/package.js";
+import { p3Guest, REPO, requireFile } from "./helpers/prereq.js";
 
 const HELLO = path.join(REPO, "tests/guests/out/hello.wasm");
+const HANDLER = path.join(REPO, "tests/httpguests/out/handler.wasm");
+const NODE24 = path.join(REPO, "tools/node24/node_modules/.bin/node");
 const README = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
 
 /**
@@ -22,7 +26,7 @@ const README = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
  */
 function markedBlocks(text) {
   const blocks = [];
-  const re = /^<!-- test: (node|browser) -->\n```(\w+)\n([^]*?)^```$/gm;
+  const re = /^<!-- test: (node|node24|browser) -->\n```(\w+)\n([^]*?)^```$/gm;
   for (const m of text.matchAll(re)) {
     blocks.push({ env: m[1], lang: m[2], code: m[3], line: text.slice(0, m.index).split("\n").length });
   }
@@ -39,7 +43,12 @@ let server;
 
 before(() => {
   requireFile(HELLO, "run scripts/build.sh (it builds the test guests)");
-  project = installProject(packTarball().tarball, { files: { "hello.wasm": HELLO } });
+  requireFile(HANDLER, "run bash tests/httpguests/build.sh (scripts/build.sh runs it)");
+  requireFile(NODE24, "run scripts/bootstrap.sh (it installs Node 24 in tools/node24)");
+  project = installProject(packTarball().tarball, {
+    dependencies: { "@bytecodealliance/jco": jcoRange() },
+    files: { "hello.wasm": HELLO, "hello3.wasm": p3Guest("hello"), "handler.wasm": HANDLER },
+  });
 });
 
 after(async () => {
@@ -52,17 +61,21 @@ test("the README marks its examples for this test, the first JavaScript example 
   assert.ok(blocks.filter((b) => b.env === "browser").length >= 2);
   const firstJs = README.indexOf("```js\n");
   assert.equal(README.slice(0, firstJs).trimEnd().split("\n").at(-1), "<!-- test: node -->");
-  for (const b of blocks) assert.equal(b.lang, b.env === "node" ? "js" : "html", `README.md:${b.line}`);
+  assert.ok(blocks.some((b) => b.env === "node24"));
+  for (const b of blocks) assert.equal(b.lang, b.env === "browser" ? "html" : "js", `README.md:${b.line}`);
 });
 
 for (const [i, block] of blocks.entries()) {
   test(`README.md:${block.line} (${block.env}) runs as written`, async () => {
-    if (block.env === "node") {
+    if (block.env !== "browser") {
       const file = path.join(project, `readme-${i}.mjs`);
       fs.writeFileSync(file, block.code);
-      const r = spawnSync(process.execPath, [file], { cwd: project, encoding: "utf8" });
+      const node = block.env === "node24" ? NODE24 : process.execPath;
+      const r = spawnSync(node, [file], { cwd: project, encoding: "utf8", env: { ...process.env, WASI_WEB_NO_CACHE: "1" } });
       assert.equal(r.status, 0, `README.md:${block.line} failed:\n${r.stderr}`);
       assert.doesNotMatch(r.stderr, /Error/);
+      // The one node24 block (a 0.3 component, then a served handler) prints both answers.
+      if (block.env === "node24") assert.equal(r.stdout, "hello from wasi 0.3\nand from std (0.2)\n\n200 hello from wasm\n\n");
       return;
     }
     server ??= await startServer(project);
