@@ -2,7 +2,7 @@
 // wasi-web's command line: `wasi-web [run] [OPTIONS] FILE [ARGS...]`, with the flags of `wasmtime run` (see USAGE).
 import fs from "node:fs";
 import path from "node:path";
-import { parseArgs, USAGE, UsageError } from "./node/cli-args.js";
+import { parseArgs, readProgram, USAGE, UsageError } from "./node/cli-args.js";
 import { isWat, watToWasm } from "./node/wat.js";
 
 /** Flags the --browser path does not carry out yet: refused rather than ignored. */
@@ -44,13 +44,7 @@ async function main(argv) {
     process.stdout.write(`${version()}\n`);
     return 0;
   }
-  let bytes;
-  try {
-    bytes = new Uint8Array(fs.readFileSync(options.file));
-  } catch (error) {
-    const { code, message } = /** @type {NodeJS.ErrnoException} */ (error);
-    throw new Error(`cannot read ${options.file}: ${code ?? message}`, { cause: error });
-  }
+  let bytes = readProgram(options.file);
   if (isWat(options.file, bytes)) bytes = await watToWasm(options.file, bytes);
   const job = { ...options, bytes, argv0: options.argv0 ?? path.basename(options.file) };
   if (options.browser) {

@@ -1,4 +1,5 @@
 // Command-line parsing for `wasi-web`, with the flag shapes of `wasmtime run`.
+import fs from "node:fs";
 import { guestPathKey } from "../options.js";
 
 export const USAGE = `Usage: wasi-web [run] [OPTIONS] FILE [ARGS...]
@@ -332,4 +333,19 @@ export function parseServeArgs(argv, hostEnv = {}) {
   }
   if (file === undefined) throw new UsageError("serve needs a component to serve");
   return { file, host, port, env, maxBodySize, bodyTimeoutMs };
+}
+
+/**
+ * The bytes of the program file a command line names, or an Error that
+ * says which file and why (ENOENT, EACCES, EISDIR …).
+ * @param {string} file
+ * @returns {Uint8Array}
+ */
+export function readProgram(file) {
+  try {
+    return new Uint8Array(fs.readFileSync(file));
+  } catch (error) {
+    const { code, message } = /** @type {NodeJS.ErrnoException} */ (error);
+    throw new Error(`cannot read ${file}: ${code ?? message}`, { cause: error });
+  }
 }

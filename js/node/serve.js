@@ -1,10 +1,9 @@
 // `wasi-web serve COMPONENT [--addr HOST:PORT]`: serves a wasi:http
 // incoming-handler component on a local port (js/http/server.js), until
 // SIGINT or SIGTERM.
-import fs from "node:fs";
 import http from "node:http";
 import { incomingHandler } from "../http/server.js";
-import { parseServeArgs, SERVE_USAGE, UsageError } from "./cli-args.js";
+import { parseServeArgs, readProgram, SERVE_USAGE, UsageError } from "./cli-args.js";
 
 /**
  * Runs `wasi-web serve` with the arguments after "serve"; resolves to the
@@ -25,13 +24,7 @@ export async function serveMain(argv) {
     process.stdout.write(`${SERVE_USAGE}\n`);
     return 0;
   }
-  let bytes;
-  try {
-    bytes = new Uint8Array(fs.readFileSync(options.file));
-  } catch (error) {
-    const { code, message } = /** @type {NodeJS.ErrnoException} */ (error);
-    throw new Error(`cannot read ${options.file}: ${code ?? message}`, { cause: error });
-  }
+  const bytes = readProgram(options.file);
   const handle = await incomingHandler(bytes, {
     env: options.env,
     maxBodySize: options.maxBodySize,
