@@ -125,6 +125,11 @@ impl Preview2Core {
     /// On the core's stack when short (`host::js_str`): a trap in the call
     /// then leaks nothing.
     fn path(&self, s: &JsString) -> R<crate::memory::ArgStr> {
+        // Checked before `length`: wasm-bindgen does not check a `&JsString`'s
+        // type, and a getter that throws would unwind out of this call.
+        if !s.is_string() {
+            return Err(js_sys::TypeError::new("expected a string path").into());
+        }
         if s.length() as usize > self.p2.ctx.fs.borrow().limits.max_path {
             return Err(to_js(Error::Code(crate::Errno::Nametoolong)));
         }
@@ -483,7 +488,7 @@ impl Preview2Core {
     #[wasm_bindgen(js_name = resolveAddressesError)]
     pub fn resolve_addresses_error(name: &JsString) -> String {
         let _in = call::enter("resolveAddressesError");
-        if name.length() > 253 {
+        if !name.is_string() || name.length() > 253 {
             return sockets::INVALID_ARGUMENT.into();
         }
         sockets::resolve_addresses(&String::from(name)).into()

@@ -230,3 +230,34 @@ describe("one I/O cap and one output buffer for both previews", () => {
     }
   });
 });
+
+// The core's path arguments are typed `&JsString`, which wasm-bindgen does
+// not check: a value that is not a string (or one whose `length` getter
+// throws) must be refused before the core reads it, or the exception would
+// unwind out of the core call and leave it unusable. Called on the core
+// directly, past the JS layer's own check.
+test("a core path argument that is not a string is a TypeError, and the core works after", async () => {
+  const { handle } = await import("../../js/preview2/resource.js");
+  const { wasi, imports, dir, file } = setup();
+  const Descriptor = imports["wasi:filesystem/types"].Descriptor;
+  const id = handle(dir, Descriptor);
+  const hostile = [
+    {},
+    null,
+    5,
+    {
+      get length() {
+        throw new Error("a getter that throws");
+      },
+    },
+  ];
+  for (const bad of hostile) {
+    assert.throws(() => wasi.core.statAt(id, true, bad), TypeError);
+    assert.throws(() => wasi.core.createDirectoryAt(id, bad), TypeError);
+  }
+  assert.throws(() =>
+    imports["wasi:sockets/ip-name-lookup"].resolveAddresses(imports["wasi:sockets/instance-network"].instanceNetwork(), hostile[3]),
+  );
+  file.write(new Uint8Array([1, 2, 3]), 0n);
+  assert.equal(dir.statAt({}, "f").size, 3n);
+});
