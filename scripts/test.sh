@@ -75,6 +75,7 @@ NODE24_FILES=(
   tests/js/robust-preopens.test.js
   tests/js/robust-shared-memory.test.js
   tests/js/robust-worker.test.js
+  tests/js/robust-fuzz-p3.test.js
   tests/js/http-node.test.js
   tests/js/http-serve.test.js
   tests/js/http-hardening.test.js

@@ -35,7 +35,6 @@ const symbolDispose = Symbol.dispose ?? Symbol.for("dispose");
 /** The err of a `result` without an error type. */
 const REFUSED = Object.freeze({});
 
-
 /**
  * A promise and its resolver.
  * @template T
@@ -46,6 +45,18 @@ function deferred() {
   /** @type {Promise<T>} */
   const promise = new Promise((r) => (resolve = r));
   return { promise, resolve };
+}
+
+/**
+ * A guest's future as a Promise with a handler attached: a request refused
+ * before its trailers are read must not leave a rejection unhandled (which
+ * ends Node); whoever reads it later still sees the rejection.
+ * @param {unknown} future
+ */
+function handled(future) {
+  const p = Promise.resolve(future);
+  p.catch(() => {});
+  return p;
 }
 
 /**
@@ -96,7 +107,7 @@ export function httpImports3(options = {}) {
       const sent = deferred();
       // The request's options are immutable from here on (wasmtime's too).
       options?.freeze?.();
-      const request = new Request(INTERNAL, headers, contents ?? undefined, Promise.resolve(trailers), options ?? undefined, sent.resolve);
+      const request = new Request(INTERNAL, headers, contents ?? undefined, handled(trailers), options ?? undefined, sent.resolve);
       return [request, sent.promise];
     }
     getOptions() {
@@ -215,7 +226,7 @@ export function httpImports3(options = {}) {
       );
       response.#headers = headers.freeze();
       const sent = deferred();
-      response.#guest = { contents: contents ?? undefined, trailers: Promise.resolve(trailers), sent: sent.resolve };
+      response.#guest = { contents: contents ?? undefined, trailers: handled(trailers), sent: sent.resolve };
       return [response, sent.promise];
     }
     getStatusCode() {
@@ -349,19 +360,22 @@ export function httpImports3(options = {}) {
     // The guest's trailers: an error aborts the request; through fetch() (a
     // page, or a fetch given in options) trailers cannot go out, so a request
     // that has some fails.
-    const trailerEntries = trailers.then((/** @type {any} */ t) => {
-      const fields = t?.tag === "ok" ? t.val : undefined;
-      if (t?.tag === "err") abort(t.val);
-      else if (fields instanceof Fields && fields.entries().length > 0) {
-        if (!viaNodeHttp) abort(internalError("fetch() cannot send request trailers"));
-        return fields.entries().map(([k, v]) => /** @type {[string, string]} */ ([k, latin1(v)]));
-      }
-      return undefined;
-    }, (/** @type {unknown} */ e) => {
-      // A trailers future that failed fails the request (unhandled, it would end Node).
-      abort(internalError(e instanceof Error ? e.message : String(e)));
-      return undefined;
-    });
+    const trailerEntries = trailers.then(
+      (/** @type {any} */ t) => {
+        const fields = t?.tag === "ok" ? t.val : undefined;
+        if (t?.tag === "err") abort(t.val);
+        else if (fields instanceof Fields && fields.entries().length > 0) {
+          if (!viaNodeHttp) abort(internalError("fetch() cannot send request trailers"));
+          return fields.entries().map(([k, v]) => /** @type {[string, string]} */ ([k, latin1(v)]));
+        }
+        return undefined;
+      },
+      (/** @type {unknown} */ e) => {
+        // A trailers future that failed fails the request (unhandled, it would end Node).
+        abort(internalError(e instanceof Error ? e.message : String(e)));
+        return undefined;
+      },
+    );
     const trailersChecked = trailerEntries.then(() => undefined);
 
     /** @type {RequestInit & { duplex?: string }} */

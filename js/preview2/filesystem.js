@@ -96,6 +96,19 @@ export const fsCall = (host, f) => viaMounts(host, f, (e) => e === "would-block"
 export const follow = (pathFlags) => Boolean(pathFlags?.symlinkFollow);
 
 /**
+ * A path argument, checked before it reaches the core: the core reads a
+ * non-string's `length` before its own type check, and a JS exception
+ * thrown inside a core call leaves the core borrowed for good (every later
+ * call fails with "recursive use of an object").
+ * @param {unknown} path
+ * @returns {string}
+ */
+function pathArg(path) {
+  if (typeof path !== "string") throw new TypeError(`wasi-web: a path must be a string, got ${path === null ? "null" : typeof path}`);
+  return path;
+}
+
+/**
  * The descriptor's methods that are one core call each, shared by 0.2 and
  * 0.3 (js/preview3/filesystem.js): the same calls into the core, wrapped by
  * each one's `call` (0.2's throws the error code, 0.3's returns a result)
@@ -109,7 +122,7 @@ export function pathMethods(Descriptor, call, stat) {
     /** @param {string} path */
     createDirectoryAt(path) {
       const [core, id, host] = self(this, Descriptor);
-      return call(host, () => core.createDirectoryAt(id, path));
+      return call(host, () => core.createDirectoryAt(id, pathArg(path)));
     },
     stat() {
       const [core, id, host] = self(this, Descriptor);
@@ -118,52 +131,52 @@ export function pathMethods(Descriptor, call, stat) {
     /** @param {PathFlags} pathFlags @param {string} path */
     statAt(pathFlags, path) {
       const [core, id, host] = self(this, Descriptor);
-      return call(host, () => stat(core.statAt(id, follow(pathFlags), path)));
+      return call(host, () => stat(core.statAt(id, follow(pathFlags), pathArg(path))));
     },
     /** @param {PathFlags} pathFlags @param {string} path @param {NewTimestamp} atime @param {NewTimestamp} mtime */
     setTimesAt(pathFlags, path, atime, mtime) {
       const [core, id, host] = self(this, Descriptor);
       const [at, a] = newTimestamp(atime);
       const [mt, m] = newTimestamp(mtime);
-      return call(host, () => core.setTimesAt(id, follow(pathFlags), path, at, a, mt, m));
+      return call(host, () => core.setTimesAt(id, follow(pathFlags), pathArg(path), at, a, mt, m));
     },
     /** @param {PathFlags} oldPathFlags @param {string} oldPath @param {unknown} newDescriptor @param {string} newPath */
     linkAt(oldPathFlags, oldPath, newDescriptor, newPath) {
       const [core, id, host] = self(this, Descriptor);
       const to = handle(newDescriptor, Descriptor);
-      return call(host, () => core.linkAt(id, follow(oldPathFlags), oldPath, to, newPath));
+      return call(host, () => core.linkAt(id, follow(oldPathFlags), pathArg(oldPath), to, pathArg(newPath)));
     },
     /** @param {PathFlags} pathFlags @param {string} path @param {Record<string, boolean> | undefined} openFlags @param {Record<string, boolean> | undefined} flags */
     openAt(pathFlags, path, openFlags, flags) {
       const [core, id, host] = self(this, Descriptor);
       const [o, f] = [bits(openFlags, OPEN_FLAGS), bits(flags, DESCRIPTOR_FLAGS)];
-      return call(host, () => wrap(Descriptor, host, core.openAt(id, follow(pathFlags), path, o, f)));
+      return call(host, () => wrap(Descriptor, host, core.openAt(id, follow(pathFlags), pathArg(path), o, f)));
     },
     /** @param {string} path */
     readlinkAt(path) {
       const [core, id, host] = self(this, Descriptor);
-      return call(host, () => core.readlinkAt(id, path));
+      return call(host, () => core.readlinkAt(id, pathArg(path)));
     },
     /** @param {string} path */
     removeDirectoryAt(path) {
       const [core, id, host] = self(this, Descriptor);
-      return call(host, () => core.removeDirectoryAt(id, path));
+      return call(host, () => core.removeDirectoryAt(id, pathArg(path)));
     },
     /** @param {string} oldPath @param {unknown} newDescriptor @param {string} newPath */
     renameAt(oldPath, newDescriptor, newPath) {
       const [core, id, host] = self(this, Descriptor);
       const to = handle(newDescriptor, Descriptor);
-      return call(host, () => core.renameAt(id, oldPath, to, newPath));
+      return call(host, () => core.renameAt(id, pathArg(oldPath), to, pathArg(newPath)));
     },
     /** @param {string} oldPath @param {string} newPath */
     symlinkAt(oldPath, newPath) {
       const [core, id, host] = self(this, Descriptor);
-      return call(host, () => core.symlinkAt(id, oldPath, newPath));
+      return call(host, () => core.symlinkAt(id, pathArg(oldPath), pathArg(newPath)));
     },
     /** @param {string} path */
     unlinkFileAt(path) {
       const [core, id, host] = self(this, Descriptor);
-      return call(host, () => core.unlinkFileAt(id, path));
+      return call(host, () => core.unlinkFileAt(id, pathArg(path)));
     },
     /** @param {unknown} other */
     isSameObject(other) {
@@ -181,7 +194,7 @@ export function pathMethods(Descriptor, call, stat) {
     metadataHashAt(pathFlags, path) {
       const [core, id, host] = self(this, Descriptor);
       return call(host, () => {
-        const [lower, upper] = core.metadataHashAt(id, follow(pathFlags), path);
+        const [lower, upper] = core.metadataHashAt(id, follow(pathFlags), pathArg(path));
         return { lower, upper };
       });
     },

@@ -6,7 +6,7 @@
 // 0.2 objects. Output goes through the core's stdout/stderr streams, so it
 // is buffered and flushed exactly as a 0.2 component's or a Preview 1
 // program's.
-import { CHUNK_BYTES, chunksOf, err, ok, pulledStream } from "./streams.js";
+import { CHUNK_BYTES, chunksOf, err, guestStream, ok, pulledStream } from "./streams.js";
 
 /** @typedef {import("../preview2/resource.js").Preview2Host} Preview2Host */
 
@@ -162,11 +162,11 @@ export function cliImports3(getHost) {
     "wasi:cli/stdin": { readViaStream: () => readStdin(getHost()) },
     "wasi:cli/stdout": {
       /** @param {Parameters<typeof chunksOf>[0]} data */
-      writeViaStream: (data) => writeOutput(getHost(), "getStdout", data),
+      writeViaStream: (data) => (guestStream(data), writeOutput(getHost(), "getStdout", data)),
     },
     "wasi:cli/stderr": {
       /** @param {Parameters<typeof chunksOf>[0]} data */
-      writeViaStream: (data) => writeOutput(getHost(), "getStderr", data),
+      writeViaStream: (data) => (guestStream(data), writeOutput(getHost(), "getStderr", data)),
     },
   };
 }

@@ -3,6 +3,7 @@
 // deterministic mode, and a wait flushes stdout and stderr first, as for
 // 0.2 and Preview 1), awaited in async mode.
 import { waiting } from "../preview2/resource.js";
+import { u64 } from "./filesystem.js";
 
 /** @typedef {import("../preview2/resource.js").Preview2Host} Preview2Host */
 /** @typedef {{ seconds: bigint | number, nanoseconds: number }} Instant */
@@ -30,9 +31,9 @@ export function clocksImports3(getHost) {
     "wasi:clocks/monotonic-clock": {
       getResolution: () => core().monotonicResolution(),
       /** @param {bigint | number} when */
-      waitUntil: (when) => waitOn(getHost(), core().subscribeInstant(BigInt.asUintN(64, BigInt(when)))),
+      waitUntil: (when) => waitOn(getHost(), core().subscribeInstant(u64(when, "when"))),
       /** @param {bigint | number} howLong */
-      waitFor: (howLong) => waitOn(getHost(), core().subscribeDuration(BigInt.asUintN(64, BigInt(howLong)))),
+      waitFor: (howLong) => waitOn(getHost(), core().subscribeDuration(u64(howLong, "how-long"))),
     },
     "wasi:clocks/system-clock": {
       now() {

@@ -8,7 +8,7 @@
 import { ADVICE, DESCRIPTOR_FLAGS, newTimestamp, NS, pathMethods, TYPES, unbits } from "../preview2/filesystem.js";
 import { viaMounts } from "../preview2/io.js";
 import { bytesOf, define, detach, self, wrap } from "../preview2/resource.js";
-import { CHUNK_BYTES, chunksOf, err, ok, pulledStream } from "./streams.js";
+import { CHUNK_BYTES, chunksOf, err, guestStream, ok, pulledStream } from "./streams.js";
 
 /** @typedef {import("../preview2/resource.js").Preview2Host} Preview2Host */
 /** @typedef {{ seconds: bigint | number, nanoseconds: number }} Instant */
@@ -33,6 +33,19 @@ const ERROR_CODES = new Set(
  */
 function errorCode(code) {
   return ERROR_CODES.has(code) ? { tag: code } : { tag: "other", val: code };
+}
+
+/**
+ * A u64 argument: jco gives a BigInt; a JS caller's safe integer is taken
+ * too, anything else is a TypeError (BigInt() would throw a SyntaxError or
+ * RangeError).
+ * @param {unknown} v
+ * @param {string} what
+ */
+export function u64(v, what) {
+  if (typeof v === "bigint") return BigInt.asUintN(64, v);
+  if (typeof v === "number" && Number.isSafeInteger(v)) return BigInt.asUintN(64, BigInt(v));
+  throw new TypeError(`wasi-web: ${what} must be a u64 (a BigInt), got ${v === null ? "null" : typeof v}`);
 }
 
 /** @param {string | undefined} name */
@@ -230,13 +243,30 @@ function addWriter(host, id) {
  * @param {Parameters<typeof chunksOf>[0]} data
  * @param {bigint | undefined} offset undefined: append
  */
-async function writeStream(host, id, data, offset) {
+function writeStream(host, id, data, offset) {
+  // A wrong argument is the caller's TypeError, not a failed transfer (which would end the run).
+  guestStream(data);
+  const transfer = writeChunks(host, id, data, offset);
+  // WASIp3: the end of the run waits for it (a chunk the guest saw written just before exit is written).
+  /** @type {{ holdEnd?: (p: Promise<unknown>) => void }} */ (host).holdEnd?.(transfer);
+  return transfer;
+}
+
+/**
+ * writeStream's transfer.
+ * @param {Preview2Host} host
+ * @param {number} id
+ * @param {Parameters<typeof chunksOf>[0]} data
+ * @param {bigint | undefined} offset
+ */
+async function writeChunks(host, id, data, offset) {
   const core = host.core;
   const release = hold(host, id);
   const [writer, remove] = addWriter(host, id);
   try {
     let at = offset;
-    for await (const chunk of chunksOf(data)) {
+    // WASIp3's runSignal: the read ends with the run (an exited guest never drops its end).
+    for await (const chunk of chunksOf(data, { signal: /** @type {{ runSignal?: AbortSignal }} */ (host).runSignal })) {
       writer.reading = false;
       if (stopped(host)) return err({ tag: "io" });
       let rest = chunk;
@@ -268,7 +298,7 @@ Object.assign(Descriptor.prototype, {
    */
   readViaStream(offset) {
     const [core, id, host] = self(this, Descriptor);
-    let at = BigInt.asUintN(64, BigInt(offset));
+    let at = u64(offset, "offset");
     const release = hold(host, id);
     /** @type {(v: unknown) => void} */
     let resolve = () => {};
@@ -306,7 +336,7 @@ Object.assign(Descriptor.prototype, {
   /** @param {Parameters<typeof chunksOf>[0]} data @param {bigint | number} offset */
   writeViaStream(data, offset) {
     const [, id, host] = self(this, Descriptor);
-    return writeStream(host, id, data, BigInt.asUintN(64, BigInt(offset)));
+    return writeStream(host, id, data, u64(offset, "offset"));
   },
   /** @param {Parameters<typeof chunksOf>[0]} data */
   appendViaStream(data) {
@@ -317,7 +347,8 @@ Object.assign(Descriptor.prototype, {
   advise(offset, length, advice) {
     const [core, id, host] = self(this, Descriptor);
     const a = ADVICE.indexOf(advice);
-    return result(host, () => core.advise(id, BigInt(offset), BigInt(length), a < 0 ? 255 : a));
+    const [o, n] = [u64(offset, "offset"), u64(length, "length")];
+    return result(host, () => core.advise(id, o, n, a < 0 ? 255 : a));
   },
   syncData() {
     const [core, id, host] = self(this, Descriptor);
@@ -334,7 +365,8 @@ Object.assign(Descriptor.prototype, {
   /** @param {bigint | number} size */
   setSize(size) {
     const [core, id, host] = self(this, Descriptor);
-    return result(host, () => core.setSize(id, BigInt(size)));
+    const n = u64(size, "size");
+    return result(host, () => core.setSize(id, n));
   },
   /** @param {NewTimestamp} atime @param {NewTimestamp} mtime */
   setTimes(atime, mtime) {

@@ -24,8 +24,22 @@ export class WASIp3 extends WASIp2 {
   constructor(options?: WASIp3Options);
   /** Refuses: a 0.3 component runs with `runAsync()`. */
   run(instance: object): never;
-  /** Runs the component's `wasi:cli/run@0.3.x` run; resolves to the exit code. */
+  /**
+   * Runs the component's `wasi:cli/run@0.3.x` run; resolves to the exit code.
+   * When it settles, what the component left pending on the host (waits,
+   * streams it handed the host, sockets) has been ended.
+   */
   runAsync(instance: object, options?: { signal?: AbortSignal }): Promise<number>;
+  /**
+   * Makes the end of the run wait (at most 100 ms) for `transfer`, a host
+   * method's reading of a stream the guest handed it, before the output is
+   * flushed and the core released (plain import functions' are held already).
+   */
+  holdEnd(transfer: Promise<unknown>): void;
+  /** Aborted when the run ends or is aborted: pass it to `chunksOf` for a stream the guest handed a host function. */
+  readonly runSignal: AbortSignal;
+  /** Whether the run was aborted, failed or has ended (its host calls then trap). */
+  readonly stopped: boolean;
 }
 
 /** Transpiles a 0.3 component with jco for JSPI; `instantiate(wasi.imports)` gives the instance for `runAsync`. */
@@ -48,10 +62,16 @@ export interface GuestStream {
   read(opts: { count: number }): Promise<{ value?: unknown; done?: boolean }>;
 }
 
-/** A guest's stream<u8> as Uint8Array chunks; ends when the guest drops its end, and drops the host's when left early. */
-export function chunksOf(stream: GuestStream, options?: { chunkBytes?: number }): AsyncGenerator<Uint8Array, void, void>;
+/**
+ * A guest's stream<u8> as Uint8Array chunks; ends when the guest drops its
+ * end, or `signal` aborts (a WASIp3's `runSignal`), and drops the host's when left early.
+ */
+export function chunksOf(
+  stream: GuestStream,
+  options?: { chunkBytes?: number; signal?: AbortSignal },
+): AsyncGenerator<Uint8Array, void, void>;
 /** A guest's stream<u8> as a ReadableStream (a fetch body). */
-export function readableOf(stream: GuestStream, options?: { chunkBytes?: number }): ReadableStream<Uint8Array>;
+export function readableOf(stream: GuestStream, options?: { chunkBytes?: number; signal?: AbortSignal }): ReadableStream<Uint8Array>;
 
 /** Bytes a byte stream may yield. */
 export type ByteChunk = Uint8Array | ArrayBuffer | ArrayBufferView | string | number[];

@@ -249,6 +249,8 @@ export function hostSockets() {
   const STATE = Symbol("wasi-web.socket");
   /** This host's open sockets (TcpState / UdpState), closed by closeAll when the run ends. @type {Set<any>} */
   const live = new Set();
+  /** Aborted by closeAll: ends the reads of send streams (an exited guest never drops its end). */
+  const ended = new AbortController();
 
   /**
    * @typedef {object} TcpState
@@ -450,7 +452,7 @@ export function hostSockets() {
       const socket = st.socket;
       return (async () => {
         try {
-          for await (const chunk of chunksOf(data)) {
+          for await (const chunk of chunksOf(data, { signal: ended.signal })) {
             // Each chunk waits for Node to hand it to the kernel: that is the backpressure.
             await new Promise((resolve, reject) => socket.write(chunk, (e) => (e ? reject(e) : resolve(undefined))));
           }
@@ -1064,6 +1066,7 @@ export function hostSockets() {
 
   /** Closes every socket of this host (its run ended: nothing can use them any more). */
   function closeAll() {
+    ended.abort();
     for (const st of [...live]) {
       if ("queue" in st) closeUdp(st);
       else {

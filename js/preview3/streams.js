@@ -4,6 +4,7 @@
 // `chunksOf`); a stream the host returns is any async iterable, which jco
 // pulls one item per guest read (that pull is the backpressure); a future
 // is a Promise. wasi:cli, wasi:filesystem and wasi:http (js/http/) use these.
+import { signalOption } from "../waiting.js";
 
 /** The largest chunk moved in one step either way (as wasmtime's 64 KiB). */
 export const CHUNK_BYTES = 65536;
@@ -52,21 +53,39 @@ export function toChunk(value) {
 }
 
 /**
+ * Throws a TypeError unless `stream` is a stream<u8> the guest writes (jco's
+ * `Stream`): host functions check it at the call, since chunksOf, a
+ * generator, would only see it at its first read.
+ * @param {unknown} stream
+ */
+export function guestStream(stream) {
+  const s = /** @type {{ read?: unknown } | null} */ (stream);
+  if (s === null || typeof s !== "object" || typeof s.read !== "function") {
+    throw new TypeError("expected a stream<u8> from the component");
+  }
+}
+
+/**
  * Reads a stream<u8> the guest writes (jco's lifted `Stream`), as chunks
  * of at most `chunkBytes`. Ends when the guest drops its end; leaving the
  * loop early or an error drops the host's end, so the guest's next write
- * sees the stream closed.
+ * sees the stream closed. It also ends when `signal` aborts (a WASIp3's
+ * `runSignal`): a guest that exits never drops its end, and jco polls a
+ * pending read (a 1 ms timer) until it does; dropping the host's end ends
+ * that read.
  * @param {{ read(opts: { count: number }): Promise<{ value?: unknown, done?: boolean }> }} stream
- * @param {{ chunkBytes?: number }} [options]
+ * @param {{ chunkBytes?: number, signal?: AbortSignal }} [options]
  * @returns {AsyncGenerator<Uint8Array, void, void>}
  */
 export async function* chunksOf(stream, options) {
   const count = chunkOption(options);
-  if (stream === null || typeof stream !== "object" || typeof stream.read !== "function") {
-    throw new TypeError("expected a stream<u8> from the component");
-  }
+  guestStream(stream);
+  const signal = signalOption(options?.signal);
+  const drop = () => /** @type {{ [symbolDispose]?: () => void }} */ (stream)[symbolDispose]?.();
+  signal?.addEventListener("abort", drop, { once: true });
   try {
     for (;;) {
+      if (signal?.aborted) return;
       // count >= 2: jco gives one item, not a list, for a read of 1.
       const { value, done } = await stream.read({ count: Math.max(count, 2) });
       if (value !== undefined) {
@@ -76,7 +95,8 @@ export async function* chunksOf(stream, options) {
       if (done) return;
     }
   } finally {
-    /** @type {{ [symbolDispose]?: () => void }} */ (stream)[symbolDispose]?.();
+    signal?.removeEventListener("abort", drop);
+    drop();
   }
 }
 
@@ -84,7 +104,7 @@ export async function* chunksOf(stream, options) {
  * A stream<u8> from the guest as a ReadableStream of Uint8Array chunks (a
  * fetch() request body); cancelling it drops the host's end.
  * @param {Parameters<typeof chunksOf>[0]} stream
- * @param {{ chunkBytes?: number }} [options]
+ * @param {{ chunkBytes?: number, signal?: AbortSignal }} [options]
  * @returns {ReadableStream<Uint8Array>}
  */
 export function readableOf(stream, options) {

@@ -11,6 +11,16 @@ import { clocksImports3 } from "./clocks.js";
 import { filesystemImports3 } from "./filesystem.js";
 import { CLOSE_SOCKETS, socketsImports3 } from "./sockets.js";
 import { httpImports3 } from "../http/p3.js";
+import { signalOption } from "../waiting.js";
+
+const symbolDispose = Symbol.dispose ?? Symbol.for("dispose");
+
+/**
+ * How long the end of a run waits at most for the host's reads of the
+ * guest's streams to finish (see WASIp3#runGuestAsync); they take a few
+ * turns of jco's 1 ms poll, so this bound only matters if one never ends.
+ */
+const HANDOVER_MS = 100;
 
 /** @typedef {import("../preview2/wasip2.js").WASIp2Options & { network?: "none" | "host" }} WASIp3Options */
 
@@ -56,16 +66,8 @@ function merge(base, ...extras) {
  */
 export class WASIp3 extends WASIp2 {
   #imports;
-  /** Whether the run's signal aborted: the component then traps at its next call. */
-  #stopped = false;
-  /** Rejects runAsync with what fail() was given. @type {(error: unknown) => void} */
-  #reject = () => {};
-  /** @type {Promise<never>} */
-  #failed = handled(new Promise((_, reject) => (this.#reject = reject)));
-  /** @type {() => void} */
-  #onStop = () => {};
-  /** Settles when the run is aborted (wakes waits). @type {Promise<void>} */
-  #stop = new Promise((resolve) => (this.#onStop = resolve));
+  /** The current (or next) run's state; a run that ended normally is followed by a fresh one. */
+  #run = newRun();
   /** Closes the sockets of `network: "host"` (js/preview3/sockets-node.js) when the run ends. @type {() => void} */
   #closeSockets;
 
@@ -111,27 +113,101 @@ export class WASIp3 extends WASIp2 {
    * @returns {Promise<number>}
    */
   runAsync(instance, options = {}) {
+    const signal = signalOption(options?.signal);
+    // A host runs components one after another; one aborted (or failed)
+    // stays stopped, as before.
+    if (this.#run.ended && !this.#run.stopped) this.#run = newRun();
+    const run = this.#run;
     // Once aborted, the component must not stay suspended: jco's scheduler
     // polls (a 10 ms timer) while any task waits, which would keep Node
     // alive for good. Its waits end, and its next call traps.
-    options?.signal?.addEventListener(
-      "abort",
-      () => {
-        this.#stopped = true;
-        this.#onStop();
-      },
-      { once: true },
-    );
-    this.#failed.catch(() => {});
-    const result = Promise.race([super.runAsync(preferP3Run(instance), options), this.#failed]);
+    const onAbort = () => {
+      run.stopped = true;
+      run.onStop();
+      run.end.abort(signal?.reason);
+    };
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener("abort", onAbort, { once: true });
+    // The host's waits see `run.end` as the run's signal (an abort of
+    // `signal` aborts it with the same reason).
+    const result = Promise.race([super.runAsync(preferP3Run(instance), { signal: run.end.signal }), run.failed]);
+    const end = () => {
+      signal?.removeEventListener("abort", onAbort);
+      this.#end(run);
+    };
     // The run's sockets close when it ends; the result itself is not delayed.
-    result.then(this.#closeSockets, this.#closeSockets);
+    result.then(end, end);
     return result;
   }
 
-  /** Whether the run was aborted (its host calls trap from then on). */
+  /**
+   * As the base's, but before the run's output is flushed and its core
+   * released, the host finishes reading the streams the guest handed it:
+   * jco completes a guest's write when it copies the bytes, and gives them
+   * to the host's read at its next poll, so a guest that writes to stdout
+   * and exits at once would lose that write. Its streams are dropped (the
+   * host keeps a copy already made) and the host's transfers awaited.
+   * @param {() => Promise<unknown>} entry
+   * @param {AbortSignal | undefined} signal
+   * @returns {Promise<number>}
+   * @protected
+   */
+  runGuestAsync(entry, signal) {
+    const run = this.#run;
+    return super.runGuestAsync(async () => {
+      try {
+        return await entry();
+      } finally {
+        await handOver(run);
+      }
+    }, signal);
+  }
+
+  /**
+   * The run has ended (returned, exited, trapped, aborted or failed): what
+   * the component left pending on the host is ended too, as wasmtime drops
+   * it with the store, so nothing keeps a Node process alive after it:
+   * host waits (a wait-for's timer, a read of stdin) end and their calls
+   * trap; streams the guest handed the host are dropped (jco polls a
+   * stream the host reads on a 1 ms timer until the guest writes to it or
+   * drops it, which an exited guest never does); sockets close. Host calls
+   * made after this trap (checkStopped).
+   * @param {RunState} run
+   */
+  #end(run) {
+    run.ended = true;
+    run.onStop();
+    if (!run.end.signal.aborted) run.end.abort(new Error("wasi-web: the run ended"));
+    // Streams handed over after the hand-over (the run rejected with fail()'s error first).
+    dropStreams(run);
+    this.#closeSockets();
+  }
+
+  /**
+   * Makes the end of the run wait (at most HANDOVER_MS) for `transfer`, a
+   * host function's reading of a stream the guest handed it (a descriptor's
+   * write-via-stream), before its output is flushed and its core released
+   * (see runGuestAsync): the chunk jco copied before the guest exited is
+   * written. Plain import functions' transfers are held without this.
+   * @param {Promise<unknown>} transfer
+   */
+  holdEnd(transfer) {
+    holdEnd(this.#run, transfer);
+  }
+
+  /**
+   * Aborted when the run ends or is aborted. Host code reading a stream
+   * the guest handed it passes it to `chunksOf(stream, { signal })`, so the
+   * read ends with the run (a guest that exits never drops its end).
+   * @returns {AbortSignal}
+   */
+  get runSignal() {
+    return this.#run.end.signal;
+  }
+
+  /** Whether the run was aborted or has ended (its host calls trap from then on). */
   get stopped() {
-    return this.#stopped;
+    return this.#run.stopped || this.#run.ended;
   }
 
   /**
@@ -142,15 +218,16 @@ export class WASIp3 extends WASIp2 {
    * @param {unknown} error
    */
   fail(error) {
-    if (this.#stopped) return;
-    this.#stopped = true;
-    this.#onStop();
-    this.#reject(error);
+    const run = this.#run;
+    if (run.stopped || run.ended) return;
+    run.stopped = true;
+    run.onStop();
+    run.reject(error);
   }
 
   /** Throws the trap an aborted or failed run's calls end in. */
   checkStopped() {
-    if (this.#stopped) throw new WebAssembly.RuntimeError("wasi-web: the run was aborted; the component stops at its next call");
+    if (this.stopped) throw stoppedTrap(this.#run);
   }
 
   /**
@@ -159,12 +236,14 @@ export class WASIp3 extends WASIp2 {
    */
   async wait() {
     this.checkStopped();
+    const run = this.#run;
     try {
-      await Promise.race([super.wait(), this.#stop]);
+      await Promise.race([super.wait(), run.stop]);
     } catch (error) {
-      if (!this.#stopped) throw error;
+      if (!run.stopped && !run.ended) throw error;
     }
-    this.checkStopped();
+    // The run this wait belongs to (a later run may have begun meanwhile).
+    if (run.stopped || run.ended) throw stoppedTrap(run);
   }
 
   /**
@@ -178,7 +257,18 @@ export class WASIp3 extends WASIp2 {
         if (typeof f !== "function" || Object.hasOwn(f, "prototype")) continue;
         members[name] = (/** @type {unknown[]} */ ...args) => {
           this.checkStopped();
-          return f(...args);
+          const run = this.#run;
+          let tookStream = false;
+          for (const arg of args) {
+            if (isGuestStream(arg)) {
+              run.streams.add(arg);
+              tookStream = true;
+            }
+          }
+          const result = f(...args);
+          // The transfer of a stream it took (write-via-stream's): awaited at the end of the run.
+          if (tookStream && result instanceof Promise) holdEnd(run, result);
+          return result;
         };
       }
     }
@@ -192,6 +282,98 @@ export class WASIp3 extends WASIp2 {
 }
 
 /**
+ * @typedef {object} RunState
+ * @property {boolean} stopped aborted, or failed (fail()): the component traps at its next call
+ * @property {boolean} ended runAsync has settled: what the run left pending has been ended
+ * @property {(error: unknown) => void} reject rejects `failed`
+ * @property {Promise<never>} failed rejects runAsync with what fail() was given
+ * @property {() => void} onStop settles `stop`
+ * @property {Promise<void>} stop settles when the run is aborted or ends (wakes its waits)
+ * @property {AbortController} end aborted then too: the run's signal for the host's waits and reads
+ * @property {Set<{ [symbolDispose]?: () => void }>} streams streams the guest handed plain import functions (stdout, stderr), dropped at the end
+ * @property {Set<Promise<unknown>>} transfers the results of those calls, settled when the host has read their streams
+ */
+
+/** @returns {RunState} */
+function newRun() {
+  /** @type {(error: unknown) => void} */
+  let reject = () => {};
+  /** @type {() => void} */
+  let onStop = () => {};
+  /** @type {Promise<never>} */
+  const failed = handled(new Promise((_, r) => (reject = r)));
+  /** @type {Promise<void>} */
+  const stop = new Promise((resolve) => (onStop = resolve));
+  return {
+    stopped: false,
+    ended: false,
+    reject,
+    failed,
+    onStop,
+    stop,
+    end: new AbortController(),
+    streams: new Set(),
+    transfers: new Set(),
+  };
+}
+
+/**
+ * Drops the guest's streams a run left open (the host's reads end, after a
+ * copy jco already made) and its signal (the same for host code reading
+ * with `chunksOf(stream, { signal: runSignal })`), then waits, at most
+ * HANDOVER_MS, for the host's transfers to finish.
+ * @param {RunState} run
+ */
+async function handOver(run) {
+  if (!run.end.signal.aborted) run.end.abort(new Error("wasi-web: the run ended"));
+  dropStreams(run);
+  if (run.transfers.size === 0) return;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  const bound = new Promise((resolve) => (timer = setTimeout(resolve, HANDOVER_MS)));
+  await Promise.race([Promise.allSettled(run.transfers), bound]);
+  clearTimeout(timer);
+}
+
+/**
+ * Adds `transfer` to what the end of `run` waits for, until it settles.
+ * @param {RunState} run
+ * @param {Promise<unknown>} transfer
+ */
+function holdEnd(run, transfer) {
+  run.transfers.add(transfer);
+  const done = () => run.transfers.delete(transfer);
+  transfer.then(done, done);
+}
+
+/**
+ * Drops the streams the guest handed the host in `run`.
+ * @param {RunState} run
+ */
+function dropStreams(run) {
+  for (const stream of run.streams) {
+    try {
+      stream[symbolDispose]?.();
+    } catch {
+      // jco refused the drop (already dropped): nothing is left to end.
+    }
+  }
+  run.streams.clear();
+}
+
+/**
+ * The trap a stopped or ended run's host calls end in.
+ * @param {RunState} run
+ */
+function stoppedTrap(run) {
+  return new WebAssembly.RuntimeError(
+    run.stopped
+      ? "wasi-web: the run was aborted; the component stops at its next call"
+      : "wasi-web: the run has ended; the component stops at its next call",
+  );
+}
+
+/**
  * `promise`, with a handler attached: fail() may run before runAsync (a host
  * call made outside a run), and an unhandled rejection would end Node.
  * @template T
@@ -200,6 +382,17 @@ export class WASIp3 extends WASIp2 {
 function handled(promise) {
   promise.catch(() => {});
   return promise;
+}
+
+/**
+ * Whether `value` is a stream jco lifted from the guest (a `Stream` with
+ * `read` and a dispose method).
+ * @param {unknown} value
+ * @returns {value is { read: Function, [symbolDispose]: () => void }}
+ */
+function isGuestStream(value) {
+  const v = /** @type {any} */ (value);
+  return v !== null && typeof v === "object" && typeof v.read === "function" && typeof v[symbolDispose] === "function";
 }
 
 /**

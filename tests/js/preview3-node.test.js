@@ -5,6 +5,7 @@
 // the clear "needs JSPI" error. Detection and the stream helpers are plain
 // JS and are checked under both.
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { MemFS, run, StdinQueue } from "../../js/index.js";
@@ -91,6 +92,31 @@ test("chunksOf: reads the guest's stream in chunks, disposes it at the end and o
   assert.equal(early.disposed, 1);
   assert.equal(early.reads.length, 1);
   await assert.rejects(chunksOf(early, { chunkBytes: 0 }).next(), /chunkBytes/);
+});
+
+test("chunksOf: an aborted signal drops the guest's stream, during a pending read too", async () => {
+  // A read that never completes, as jco's for a guest that exited: only the drop ends it.
+  let release = () => {};
+  let disposed = 0;
+  const stuck = {
+    read: () => new Promise((resolve) => (release = () => resolve({ value: undefined, done: true }))),
+    [Symbol.dispose]() {
+      disposed++;
+      release();
+    },
+  };
+  const controller = new AbortController();
+  const reading = chunksOf(stuck, { signal: controller.signal }).next();
+  await new Promise((r) => setImmediate(r));
+  assert.equal(disposed, 0);
+  controller.abort();
+  assert.deepEqual(await reading, { value: undefined, done: true });
+  assert.ok(disposed >= 1);
+  const before = fakeGuestStream([[1]]);
+  const got = [];
+  for await (const c of chunksOf(before, { signal: AbortSignal.abort() })) got.push(c);
+  assert.deepEqual([got, before.reads.length, before.disposed], [[], 0, 1]);
+  await assert.rejects(chunksOf(before, { signal: "no" }).next(), TypeError);
 });
 
 test("readableOf: a guest stream as a ReadableStream", async () => {
@@ -289,6 +315,66 @@ if (!JSPI) {
     assert.throws(() => wasi.run({}), /runAsync/);
   });
 
+  /**
+   * Runs `script` (an ES module importing wasi-web as `WASI_WEB`) in a
+   * child Node with `args`; the test's signal kills it if the test times out.
+   * @param {string} script
+   * @param {string[]} args
+   * @param {AbortSignal} signal
+   * @returns {Promise<{ code: number | null, stdout: string, stderr: string }>}
+   */
+  function runChild(script, args, signal) {
+    const source = script.replaceAll("WASI_WEB", JSON.stringify(new URL("../../js/index.js", import.meta.url).href));
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ["--input-type=module", "-e", source, ...args], { signal, stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d) => (stdout += d));
+      child.stderr.on("data", (d) => (stderr += d));
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  // The timeout only turns a hang (the regression: Node kept running after the run) into a failure.
+  test("run() in Node: a 0.3 component that exits with host work pending lets the process end", { timeout: 120_000 }, async (t) => {
+    const script = `
+      import { readFileSync } from "node:fs";
+      import { MemFS, run } from WASI_WEB;
+      const fs = new MemFS();
+      fs.mkdir("/d");
+      const r = await run(readFileSync(process.argv[1]), { fs, preopens: { "/d": "/d" }, args: ["cli.wasm", process.argv[2]] });
+      const file = fs.exists("/d/out.txt") ? new TextDecoder().decode(fs.readFile("/d/out.txt")) : null;
+      process.stdout.write(JSON.stringify({ ...r, file }));
+      process.exitCode = r.exitCode;`;
+    // An unread stdin stream, a stdout stream the host reads and the guest
+    // keeps open (after a write it saw complete, which must not be lost),
+    // the same on a file, a wait-for of an hour in progress, and all but the file.
+    const modes = {
+      stdin: ["", null],
+      stdout: ["partial\n", null],
+      "stdout-open": ["", null],
+      file: ["", "file-data"],
+      wait: ["", null],
+      all: ["partial\n", null],
+    };
+    for (const [mode, [stdout, file]] of Object.entries(modes)) {
+      const r = await runChild(script, [p3Guest("cli"), `pending=${mode}`], t.signal);
+      assert.deepEqual([r.code, r.stderr], [7, ""], mode);
+      assert.deepEqual(JSON.parse(r.stdout), { exitCode: 7, stdout, stderr: "", file }, mode);
+    }
+  });
+
+  test("WASIp3: after a run ends, its late host calls trap, and the host runs the next component", async () => {
+    const wasi = new WASIp3({ args: ["hello"], stdout: "buffer", stderr: "buffer" });
+    const { instantiate } = await transpileP3(guest("hello"));
+    assert.equal(await wasi.runAsync(instantiate(wasi.imports)), 0);
+    assert.equal(wasi.stopped, true);
+    assert.equal(wasi.runSignal.aborted, true);
+    assert.throws(() => wasi.imports["wasi:cli/environment"].getArguments(), /the run has ended/);
+    assert.equal(await wasi.runAsync(instantiate(wasi.imports)), 0);
+  });
+
   test("CLI (Node 24): a 0.3 component with arguments, stdin and an exit code, and a trap", async () => {
     const r = await runCli([p3Guest("cli"), "code=9"], { input: "from the pipe" });
     assert.equal(r.exitCode, 9, r.stderr);
@@ -299,5 +385,8 @@ if (!JSPI) {
     assert.match(trap.stderr, /boom\n[^]*wasi-web: cli\.wasm trapped: unreachable/);
     const hello = await runCli([p3Guest("hello")]);
     assert.deepEqual([hello.exitCode, hello.stdout, hello.stderr], [0, "hello from wasi 0.3\nand from std (0.2)\n", "to stderr\n"]);
+    // Host work left pending at the exit (the CLI's process.exit ends the process anyway).
+    const pending = await runCli([p3Guest("cli"), "pending=all"]);
+    assert.deepEqual([pending.exitCode, pending.stdout, pending.stderr], [7, "partial\n", ""]);
   });
 }

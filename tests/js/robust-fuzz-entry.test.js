@@ -11,6 +11,7 @@ import * as wasiWeb from "../../js/index.js";
 import { MemFS, WASI } from "../../js/index.js";
 import { WASIExit } from "../../js/wasi-exit.js";
 import { setupFs } from "./helpers/hostile.js";
+import { rng } from "./helpers/rng.js";
 
 const MAX_ERRNO = 76;
 
@@ -63,20 +64,6 @@ const SIGNATURES = {
   sock_send: "iiiii",
   sock_shutdown: "ii",
 };
-
-/** mulberry32: a small seeded generator, so that a failure can be replayed. */
-function rng(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n) => Math.floor(next() * n);
-  return { next, int, pick: (list) => list[int(list.length)], u32: () => int(2 ** 32) };
-}
 
 /** A reactor exporting `pages` of memory: the WASI attaches it at initialize(). */
 function attach(wasi, pages) {
