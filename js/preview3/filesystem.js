@@ -139,6 +139,27 @@ function hold(host, id) {
 }
 
 /**
+ * `hold`s `id` for the life of a stream, and the future of how the stream
+ * ended: settling it releases the hold.
+ * @param {Preview2Host} host
+ * @param {number} id
+ * @returns {[Promise<unknown>, (v: unknown) => void]}
+ */
+function heldEnd(host, id) {
+  const release = hold(host, id);
+  /** @type {(v: unknown) => void} */
+  let resolve = () => {};
+  const done = new Promise((r) => (resolve = r));
+  return [
+    done,
+    (v) => {
+      release();
+      resolve(v);
+    },
+  ];
+}
+
+/**
  * A core failure in a stream's data transfer as the 0.3 error-code: an
  * error-code string as itself; anything else (the core gone after a panic)
  * as `io`, since a throw inside jco's stream machinery would be an
@@ -299,15 +320,7 @@ Object.assign(Descriptor.prototype, {
   readViaStream(offset) {
     const [core, id, host] = self(this, Descriptor);
     let at = u64(offset, "offset");
-    const release = hold(host, id);
-    /** @type {(v: unknown) => void} */
-    let resolve = () => {};
-    const done = new Promise((r) => (resolve = r));
-    /** @param {unknown} v */
-    const settle = (v) => {
-      release();
-      resolve(v);
-    };
+    const [done, settle] = heldEnd(host, id);
     const stream = pulledStream(
       async () => {
         // Aborted: the stream ends; the component's next call traps.
@@ -378,15 +391,7 @@ Object.assign(Descriptor.prototype, {
   /** The directory's entries as a stream of `directory-entry`, and a future of how it ended. */
   readDirectory() {
     const [core, id, host] = self(this, Descriptor);
-    const release = hold(host, id);
-    /** @type {(v: unknown) => void} */
-    let resolve = () => {};
-    const done = new Promise((r) => (resolve = r));
-    /** @param {unknown} v */
-    const settle = (v) => {
-      release();
-      resolve(v);
-    };
+    const [done, settle] = heldEnd(host, id);
     /** @type {number | undefined} */
     let entries;
     let opened = false;
