@@ -68,4 +68,6 @@ export function incomingHandler(
     maxBodySize?: number;
     bodyTimeoutMs?: number;
   },
-): Promise<(req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => Promise<void>>;
+  // The listener's parameters are node:http's IncomingMessage and
+  // ServerResponse, typed loosely so that these typings need no @types/node.
+): Promise<(req: unknown, res: unknown) => Promise<void>>;
