@@ -898,35 +898,23 @@ export function httpImports(getHost, options = {}) {
     return new FutureIncomingResponse(INTERNAL, response, make, mapError, () => controller.abort());
   }
 
+  const classes = {
+    Fields,
+    IncomingRequest,
+    OutgoingRequest,
+    RequestOptions,
+    ResponseOutparam,
+    IncomingResponse,
+    IncomingBody,
+    FutureTrailers,
+    OutgoingResponse,
+    OutgoingBody,
+    FutureIncomingResponse,
+  };
   return {
-    classes: {
-      Fields,
-      IncomingRequest,
-      OutgoingRequest,
-      RequestOptions,
-      ResponseOutparam,
-      IncomingResponse,
-      IncomingBody,
-      FutureTrailers,
-      OutgoingResponse,
-      OutgoingBody,
-      FutureIncomingResponse,
-    },
+    classes,
     imports: {
-      "wasi:http/types": {
-        Fields,
-        IncomingRequest,
-        OutgoingRequest,
-        RequestOptions,
-        ResponseOutparam,
-        IncomingResponse,
-        IncomingBody,
-        FutureTrailers,
-        OutgoingResponse,
-        OutgoingBody,
-        FutureIncomingResponse,
-        httpErrorCode,
-      },
+      "wasi:http/types": { ...classes, httpErrorCode },
       "wasi:http/outgoing-handler": { handle },
     },
     /** Makes host-side resources (server.js). */
