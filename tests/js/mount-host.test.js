@@ -394,33 +394,40 @@ function refusing(deny) {
   };
 }
 
-describe("host mounts: write intent at open, precise times", () => {
-  // path_open of `name` with rights `base` and oflags `oflags`; exits with
-  // its errno, else writes "w" (when `write`) and exits with that errno.
-  const opener = (name, base, oflags, write) =>
-    module(`(module ${IMPORTS}
-      (data (i32.const 16) "${name}")
-      (data (i32.const 48) "w")
-      (func (export "_start") (local $e i32)
-        (local.set $e (call $open (i32.const 3) (i32.const 0) (i32.const 16) (i32.const ${name.length}) (i32.const ${oflags}) (i64.const ${base}) (i64.const 0) (i32.const 0) (i32.const 100)))
-        (if (local.get $e) (then (call $exit (local.get $e))))
-        ${
-          write
-            ? `(i32.store (i32.const 200) (i32.const 48))
-        (i32.store (i32.const 204) (i32.const 1))
-        (call $exit (call $write (i32.load (i32.const 100)) (i32.const 200) (i32.const 1) (i32.const 300))))`
-            : `(call $exit (call $close (i32.load (i32.const 100)))))`
-        })`);
-  const FD_READ = 2;
-  const FD_WRITE = 64;
-  const O_TRUNC = 8;
-  const run = (m, provider) => {
-    const memfs = new MemFS();
-    memfs.mount("/host", provider);
-    const wasi = new WASI({ fs: memfs, preopens: { "/d": "/host" } });
-    return wasi.start(new WebAssembly.Instance(m, wasi.getImportObject()));
-  };
+// Shared by the describes below: open flags, a guest that opens a file, a
+// run on a mount of `provider` at the preopen /d.
+const FD_READ = 2;
+const FD_WRITE = 64;
+const FD_READDIR = 0x4000;
+const O_CREAT = 1;
+const O_DIRECTORY = 2;
+const O_EXCL = 4;
+const O_TRUNC = 8;
+// path_open of `name` (rights `base`, oflags `oflags`) in the preopen;
+// exits with its errno, else writes "w" when `write`, then closes.
+const opener = (name, base, oflags, write) =>
+  module(`(module ${IMPORTS}
+    (data (i32.const 16) "${name}")
+    (data (i32.const 48) "w")
+    (func (export "_start") (local $e i32)
+      (local.set $e (call $open (i32.const 3) (i32.const 0) (i32.const 16) (i32.const ${name.length}) (i32.const ${oflags}) (i64.const ${base}) (i64.const 0) (i32.const 0) (i32.const 100)))
+      (if (local.get $e) (then (call $exit (local.get $e))))
+      ${
+        write
+          ? `(i32.store (i32.const 200) (i32.const 48)) (i32.store (i32.const 204) (i32.const 1))
+      (local.set $e (call $write (i32.load (i32.const 100)) (i32.const 200) (i32.const 1) (i32.const 300)))
+      (if (local.get $e) (then (call $exit (local.get $e))))`
+          : ""
+      }
+      (call $exit (call $close (i32.load (i32.const 100))))))`);
+const run = (m, provider) => {
+  const memfs = new MemFS();
+  memfs.mount("/host", provider);
+  const wasi = new WASI({ fs: memfs, preopens: { "/d": "/host" } });
+  return wasi.start(new WebAssembly.Instance(m, wasi.getImportObject()));
+};
 
+describe("host mounts: write intent at open, precise times", () => {
   test("a host file that refuses writing fails the open with EACCES (as wasmtime), not the first write", async () => {
     const dir = folder({ "ro.txt": "keep me" });
     const provider = hostFolder(refusing({ "ro.txt": "write" }), dir);
@@ -525,30 +532,6 @@ describe("host mounts: write intent at open, precise times", () => {
 });
 
 describe("host mounts: directories that refuse opening, nodes replaced on the host, providers that wait", () => {
-  const FD_READ = 2;
-  const FD_WRITE = 64;
-  const FD_READDIR = 0x4000;
-  const O_CREAT = 1;
-  const O_DIRECTORY = 2;
-  const O_EXCL = 4;
-  const O_TRUNC = 8;
-  // path_open of `name` (rights `base`, oflags `oflags`) in the preopen;
-  // exits with its errno, else writes "w" when `write`, then closes.
-  const opener = (name, base, oflags, write) =>
-    module(`(module ${IMPORTS}
-      (data (i32.const 16) "${name}")
-      (data (i32.const 48) "w")
-      (func (export "_start") (local $e i32)
-        (local.set $e (call $open (i32.const 3) (i32.const 0) (i32.const 16) (i32.const ${name.length}) (i32.const ${oflags}) (i64.const ${base}) (i64.const 0) (i32.const 0) (i32.const 100)))
-        (if (local.get $e) (then (call $exit (local.get $e))))
-        ${
-          write
-            ? `(i32.store (i32.const 200) (i32.const 48)) (i32.store (i32.const 204) (i32.const 1))
-        (local.set $e (call $write (i32.load (i32.const 100)) (i32.const 200) (i32.const 1) (i32.const 300)))
-        (if (local.get $e) (then (call $exit (local.get $e))))`
-            : ""
-        }
-        (call $exit (call $close (i32.load (i32.const 100))))))`);
   const mkdirer = (name) =>
     module(`(module
       (import "wasi_snapshot_preview1" "path_create_directory" (func $mkdir (param i32 i32 i32) (result i32)))
@@ -556,12 +539,6 @@ describe("host mounts: directories that refuse opening, nodes replaced on the ho
       (memory (export "memory") 1)
       (data (i32.const 16) "${name}")
       (func (export "_start") (call $exit (call $mkdir (i32.const 3) (i32.const 16) (i32.const ${name.length})))))`);
-  const run = (m, provider) => {
-    const memfs = new MemFS();
-    memfs.mount("/host", provider);
-    const wasi = new WASI({ fs: memfs, preopens: { "/d": "/host" } });
-    return wasi.start(new WebAssembly.Instance(m, wasi.getImportObject()));
-  };
 
   test("a host directory that refuses opening fails the guest's open with EACCES (as wasmtime), not its first listing", async () => {
     const dir = folder({ "locked/inside.txt": "x", "open/ok.txt": "y" });

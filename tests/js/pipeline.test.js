@@ -21,6 +21,26 @@ function bigText() {
   return lines.join("\n") + "\n";
 }
 
+/**
+ * Records the most bytes any pipe of a pipeline held (`most`), until
+ * `restore()` puts Pipe's own write back.
+ */
+async function watchPipes() {
+  const { Pipe } = await import("../../js/pipeline.js");
+  const original = Pipe.prototype.write;
+  const seen = {
+    most: 0,
+    restore: () => {
+      Pipe.prototype.write = original;
+    },
+  };
+  Pipe.prototype.write = function (chunk) {
+    original.call(this, chunk);
+    seen.most = Math.max(seen.most, this.held);
+  };
+  return seen;
+}
+
 describe(`pipeline() in Node ${process.version}`, () => {
   if (!HAS_JSPI) {
     test("without JSPI it is refused with a clear error", async () => {
@@ -50,13 +70,7 @@ describe(`pipeline() in Node ${process.version}`, () => {
     const memfs = new MemFS();
     memfs.mkdir("/work", { recursive: true });
     memfs.writeFile("/work/big.txt", bigText());
-    const { Pipe } = await import("../../js/pipeline.js");
-    let most = 0;
-    const original = Pipe.prototype.write;
-    Pipe.prototype.write = function (chunk) {
-      original.call(this, chunk);
-      most = Math.max(most, this.held);
-    };
+    const pipes = await watchPipes();
     try {
       const result = await pipeline(
         [
@@ -67,9 +81,9 @@ describe(`pipeline() in Node ${process.version}`, () => {
       );
       assert.equal(result.stdout, `${memfs.readFile("/work/big.txt").length}\n`);
       // cat writes 64 KiB at a time: capacity plus one write, no more.
-      assert.ok(most > 0 && most <= 4096 + 64 * 1024 + 8192, `the pipe held ${most} bytes`);
+      assert.ok(pipes.most > 0 && pipes.most <= 4096 + 64 * 1024 + 8192, `the pipe held ${pipes.most} bytes`);
     } finally {
-      Pipe.prototype.write = original;
+      pipes.restore();
     }
   });
 
@@ -197,13 +211,7 @@ describe(`pipeline() in Node ${process.version}`, () => {
   });
 
   test("a component writer waits while its pipe is full (0.2 blocking writes and a 0.3 stdout stream)", async () => {
-    const { Pipe } = await import("../../js/pipeline.js");
-    let most = 0;
-    const original = Pipe.prototype.write;
-    Pipe.prototype.write = function (chunk) {
-      original.call(this, chunk);
-      most = Math.max(most, this.held);
-    };
+    const pipes = await watchPipes();
     try {
       // lines (0.2): 3000 lines of 7 bytes, one blocking-write-and-flush each.
       const p2 = await pipeline(
@@ -214,8 +222,8 @@ describe(`pipeline() in Node ${process.version}`, () => {
         { pipeCapacity: 1024 },
       );
       assert.equal(p2.stdout, "3000\n");
-      assert.ok(most > 0 && most <= 1024 + 64, `the pipe held ${most} bytes`);
-      most = 0;
+      assert.ok(pipes.most > 0 && pipes.most <= 1024 + 64, `the pipe held ${pipes.most} bytes`);
+      pipes.most = 0;
       // cli big=N (0.3): N bytes written into one stdout stream, which the host reads 64 KiB at a time.
       const p3 = await pipeline(
         [
@@ -225,9 +233,9 @@ describe(`pipeline() in Node ${process.version}`, () => {
         { pipeCapacity: 1024 },
       );
       assert.match(p3.stdout, /^100\d{4}\n$/);
-      assert.ok(most > 0 && most <= 1024 + 64 * 1024, `the pipe held ${most} bytes`);
+      assert.ok(pipes.most > 0 && pipes.most <= 1024 + 64 * 1024, `the pipe held ${pipes.most} bytes`);
     } finally {
-      Pipe.prototype.write = original;
+      pipes.restore();
     }
   });
 
